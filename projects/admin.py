@@ -1,0 +1,140 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import (
+    Insight,
+    Measure,
+    MeasureSource,
+    ModelProject,
+    Municipality,
+    ProjectSource,
+    Topic,
+)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "slug"]
+    list_editable = ["position"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "district", "ags", "is_sample"]
+    list_filter = ["kind", "is_sample", ("district", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "ags"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["district"]
+    list_select_related = ["district"]
+
+
+class ProjectSourceInline(admin.TabularInline):
+    model = ProjectSource
+    extra = 0
+
+
+class MeasureInline(admin.TabularInline):
+    model = Measure
+    fields = ["title", "slug", "status", "published"]
+    prepopulated_fields = {"slug": ["title"]}
+    show_change_link = True
+    extra = 0
+
+
+class InsightInline(admin.StackedInline):
+    model = Insight
+    fields = ["kind", "topic", "measure", "text", "published"]
+    autocomplete_fields = ["topic", "measure"]
+    extra = 0
+
+
+class PublishedFilterMixin:
+    actions = ["publish", "unpublish"]
+
+    @admin.action(description=_("Publish selected entries"))
+    def publish(self, request, queryset):
+        updated = queryset.update(published=True)
+        self.message_user(request, _("%(count)d entries published.") % {"count": updated})
+
+    @admin.action(description=_("Withdraw selected entries (draft)"))
+    def unpublish(self, request, queryset):
+        updated = queryset.update(published=False)
+        self.message_user(request, _("%(count)d entries set to draft.") % {"count": updated})
+
+
+@admin.register(ModelProject)
+class ModelProjectAdmin(PublishedFilterMixin, admin.ModelAdmin):
+    list_display = ["title", "funding_round", "published", "measure_count", "updated_at"]
+    list_filter = ["published", "funding_round", "topics"]
+    search_fields = ["title", "motto", "summary", "municipalities__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["municipalities", "topics"]
+    inlines = [ProjectSourceInline, MeasureInline, InsightInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "municipalities", "funding_round", "motto",
+                           "published"]}),
+        (_("Content"), {"fields": ["summary", "description", "fields_of_action", "topics",
+                                   "website"]}),
+        (_("Contact"), {"fields": ["contact_name", "contact_role", "contact_email",
+                                   "contact_phone"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(measure_total=Count("measures"))
+
+    @admin.display(description=_("measures"), ordering="measure_total")
+    def measure_count(self, obj):
+        return obj.measure_total
+
+
+class MeasureSourceInline(admin.TabularInline):
+    model = MeasureSource
+    extra = 0
+
+
+class MeasureInsightInline(InsightInline):
+    fields = ["kind", "topic", "text", "published"]
+    autocomplete_fields = ["topic"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(PublishedFilterMixin, admin.ModelAdmin):
+    list_display = ["title", "project", "status", "published", "updated_at"]
+    list_filter = ["published", "status", "project", "topics"]
+    search_fields = ["title", "summary", "description", "project__title"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["project", "topics"]
+    list_select_related = ["project"]
+    inlines = [MeasureSourceInline, MeasureInsightInline]
+    fieldsets = [
+        (None, {"fields": ["project", "title", "slug", "status", "published"]}),
+        (_("Content"), {"fields": ["summary", "description", "topics"]}),
+        (_("Transferability"), {"fields": ["transfer_preconditions", "transfer_effort",
+                                           "transfer_notes"]}),
+    ]
+
+    def save_formset(self, request, form, formset, change):
+        # Insights entered on a measure belong to the measure's project.
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, Insight):
+                instance.project = form.instance.project
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+@admin.register(Insight)
+class InsightAdmin(PublishedFilterMixin, admin.ModelAdmin):
+    list_display = ["__str__", "kind", "topic", "project", "measure", "published"]
+    list_filter = ["published", "kind", "topic", "project"]
+    search_fields = ["text", "project__title", "measure__title"]
+    autocomplete_fields = ["project", "measure", "topic"]
+    list_select_related = ["topic", "project", "measure"]
+
+    def view_on_site(self, obj):
+        return (obj.measure or obj.project).get_absolute_url()

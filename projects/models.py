@@ -1,0 +1,313 @@
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from transfer_portal.editors import is_editor
+
+
+class PublishedQuerySet(models.QuerySet):
+    """Querysets of content that has a published flag."""
+
+    def published(self):
+        return self.filter(published=True)
+
+    def visible_to(self, user):
+        """Editors see drafts too; everybody else only what is published."""
+        return self if is_editor(user) else self.published()
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(
+        _("short description"),
+        blank=True,
+        help_text=_("One or two sentences shown on the topic overview."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Topics are listed in ascending order.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:topic_detail", args=[self.slug])
+
+
+class Municipality(models.Model):
+    class Kind(models.TextChoices):
+        CITY = "stadt", _("town")
+        MUNICIPALITY = "gemeinde", _("municipality")
+        AMT = "amt", _("Amt")
+        DISTRICT = "landkreis", _("district")
+        DISTRICT_FREE_CITY = "kreisfreie_stadt", _("district-free city")
+
+    ags = models.CharField(
+        _("official municipality key (AGS)"),
+        max_length=8,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[RegexValidator(r"^\d{8}$", _("The AGS consists of exactly 8 digits."))],
+        help_text=_("Amtlicher Gemeindeschlüssel, 8 digits, e.g. 12054000 for Potsdam."),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    district = models.ForeignKey(
+        "self",
+        verbose_name=_("district"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        limit_choices_to={"kind": Kind.DISTRICT},
+        help_text=_("The Landkreis a municipality belongs to; empty for districts and "
+                    "district-free cities."),
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        help_text=_("Marks a made-up municipality used only for trying out the portal."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="municipality_coordinates_complete",
+                violation_error_message=_("Enter both latitude and longitude, or neither."),
+            ),
+        ]
+
+    def __str__(self):
+        if self.kind == self.Kind.DISTRICT:
+            return _("Landkreis %(name)s") % {"name": self.name}
+        return self.name
+
+
+class SourceFields(models.Model):
+    """Where a fact was found and when it was last checked."""
+
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("address"), max_length=500, blank=True)
+    checked_on = models.DateField(_("checked on"))
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class ModelProject(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    municipalities = models.ManyToManyField(
+        Municipality, verbose_name=_("municipalities"), related_name="model_projects"
+    )
+    funding_round = models.PositiveSmallIntegerField(
+        _("funding round (year)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2019), MaxValueValidator(2030)],
+    )
+    motto = models.CharField(_("motto or strategy"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    fields_of_action = models.TextField(
+        _("fields of action"),
+        blank=True,
+        help_text=_("As the project names them, one per line."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), related_name="model_projects", blank=True
+    )
+    contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
+    contact_role = models.CharField(_("contact role"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("model project")
+        verbose_name_plural = _("model projects")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:project_detail", args=[self.slug])
+
+    @property
+    def fields_of_action_list(self):
+        return [line.strip() for line in self.fields_of_action.splitlines() if line.strip()]
+
+    @property
+    def has_contact(self):
+        return bool(self.contact_name or self.contact_email or self.contact_phone)
+
+
+class ProjectSource(SourceFields):
+    project = models.ForeignKey(
+        ModelProject, verbose_name=_("model project"), on_delete=models.CASCADE,
+        related_name="sources",
+    )
+
+    class Meta(SourceFields.Meta):
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+
+class MeasureQuerySet(PublishedQuerySet):
+    def published(self):
+        return self.filter(published=True, project__published=True)
+
+
+class Measure(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "geplant", _("planned")
+        IN_PROGRESS = "in_umsetzung", _("in progress")
+        COMPLETED = "abgeschlossen", _("completed")
+        ESTABLISHED = "verstetigt", _("made permanent")
+
+    project = models.ForeignKey(
+        ModelProject, verbose_name=_("model project"), on_delete=models.CASCADE,
+        related_name="measures",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), related_name="measures", blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, blank=True,
+        help_text=_("Leave empty while the status is not known."),
+    )
+    transfer_preconditions = models.TextField(
+        _("transferability: preconditions"), blank=True,
+        help_text=_("What a municipality needs before it can adopt this measure."),
+    )
+    transfer_effort = models.TextField(
+        _("transferability: effort"), blank=True,
+        help_text=_("Time, money and staff the measure needed."),
+    )
+    transfer_notes = models.TextField(
+        _("transferability: what others should know"), blank=True
+    )
+    published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        indexes = [models.Index(fields=["published", "-created_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:measure_detail", args=[self.slug])
+
+    @property
+    def has_transfer_notes(self):
+        return bool(self.transfer_preconditions or self.transfer_effort or self.transfer_notes)
+
+
+class MeasureSource(SourceFields):
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="sources"
+    )
+
+    class Meta(SourceFields.Meta):
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+
+class InsightQuerySet(PublishedQuerySet):
+    def published(self):
+        return self.filter(published=True, project__published=True).filter(
+            Q(measure__isnull=True) | Q(measure__published=True)
+        )
+
+
+class Insight(models.Model):
+    class Kind(models.TextChoices):
+        SUCCESS_FACTOR = "erfolgsfaktor", _("success factor")
+        PITFALL = "stolperstein", _("pitfall")
+        TIP = "tipp", _("tip")
+
+    project = models.ForeignKey(
+        ModelProject, verbose_name=_("model project"), on_delete=models.CASCADE,
+        related_name="insights",
+    )
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="insights",
+    )
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="insights"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("text"))
+    published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = InsightQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        verbose_name = _("lesson learned")
+        verbose_name_plural = _("lessons learned")
+
+    def __str__(self):
+        return self.text[:80]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.measure_id and self.project_id and self.measure.project_id != self.project_id:
+            raise ValidationError(
+                {"measure": _("The measure must belong to the selected model project.")}
+            )

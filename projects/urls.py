@@ -1,0 +1,14 @@
+from django.urls import path
+
+from projects import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("modellprojekte/", views.project_list, name="project_list"),
+    path("modellprojekte/<slug:slug>/", views.project_detail, name="project_detail"),
+    path("massnahmen/", views.measure_list, name="measure_list"),
+    path("massnahmen/<slug:slug>/", views.measure_detail, name="measure_detail"),
+    path("themen/", views.topic_list, name="topic_list"),
+    path("themen/<slug:slug>/", views.topic_detail, name="topic_detail"),
+]

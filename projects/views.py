@@ -1,0 +1,193 @@
+from itertools import groupby
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+
+from projects.forms import MeasureFilterForm, ProjectFilterForm
+from projects.models import Insight, Measure, ModelProject, Topic
+from transfer_portal.editors import is_editor
+
+MEASURES_PER_PAGE = 20
+
+
+def _filtered(form, queryset, lookups):
+    """Apply the valid filters of a bound filter form; the status code says if any was bad."""
+    if not form.is_valid():
+        return queryset.none(), 400
+    for field, lookup in lookups.items():
+        value = form.cleaned_data.get(field)
+        if value:
+            queryset = queryset.filter(**{lookup: value})
+    return queryset, 200
+
+
+def project_list(request):
+    form = ProjectFilterForm(request.GET or None)
+    projects = ModelProject.objects.visible_to(request.user).prefetch_related(
+        "municipalities", "topics"
+    )
+    status = 200
+    if form.is_bound:
+        projects, status = _filtered(
+            form, projects, {"thema": "topics", "kommune": "municipalities"}
+        )
+    return render(
+        request,
+        "projects/project_list.html",
+        {"form": form, "projects": projects.distinct(), "filtered": form.is_bound},
+        status=status,
+    )
+
+
+def _visible_measures(user):
+    return Measure.objects.visible_to(user).select_related("project")
+
+
+def project_detail(request, slug):
+    project = get_object_or_404(
+        ModelProject.objects.visible_to(request.user).prefetch_related(
+            "municipalities__district",
+            "topics",
+            "sources",
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.visible_to(request.user).prefetch_related("topics"),
+                to_attr="visible_measures",
+            ),
+            Prefetch(
+                "insights",
+                queryset=Insight.objects.visible_to(request.user).select_related(
+                    "topic", "measure"
+                ),
+                to_attr="visible_insights",
+            ),
+        ),
+        slug=slug,
+    )
+    # Measures grouped by topic; one with several topics shows under each of them.
+    groups = {}
+    without_topic = []
+    for measure in project.visible_measures:
+        topics = list(measure.topics.all())
+        if not topics:
+            without_topic.append(measure)
+        for topic in topics:
+            groups.setdefault(topic, []).append(measure)
+    measure_groups = sorted(groups.items(), key=lambda item: (item[0].position, item[0].name))
+    related = (
+        ModelProject.objects.visible_to(request.user)
+        .filter(topics__in=[topic.pk for topic in project.topics.all()])
+        .exclude(pk=project.pk)
+        .annotate(shared_topics=Count("topics"))
+        .order_by("-shared_topics", "title")[:3]
+    )
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "measure_groups": measure_groups,
+            "measures_without_topic": without_topic,
+            "related_projects": related,
+        },
+    )
+
+
+def measure_list(request):
+    form = MeasureFilterForm(request.GET or None)
+    measures = _visible_measures(request.user).prefetch_related("topics")
+    status = 200
+    if form.is_bound:
+        measures, status = _filtered(
+            form, measures, {"thema": "topics", "projekt": "project", "status": "status"}
+        )
+    page = Paginator(measures.order_by("title", "pk"), MEASURES_PER_PAGE).get_page(
+        request.GET.get("seite")
+    )
+    query = request.GET.copy()
+    query.pop("seite", None)
+    return render(
+        request,
+        "projects/measure_list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "filter_query": query.urlencode(),
+        },
+        status=status,
+    )
+
+
+def measure_detail(request, slug):
+    measure = get_object_or_404(
+        _visible_measures(request.user).prefetch_related(
+            "topics",
+            "sources",
+            Prefetch(
+                "insights",
+                queryset=Insight.objects.visible_to(request.user).select_related("topic"),
+                to_attr="visible_insights",
+            ),
+        ),
+        slug=slug,
+    )
+    return render(request, "projects/measure_detail.html", {"measure": measure})
+
+
+def topic_list(request):
+    topics = Topic.objects.annotate(
+        project_count=Count(
+            "model_projects",
+            filter=_published_filter(request.user, "model_projects"),
+            distinct=True,
+        ),
+        measure_count=Count(
+            "measures",
+            filter=_published_filter(request.user, "measures", "measures__project"),
+            distinct=True,
+        ),
+    )
+    return render(request, "projects/topic_list.html", {"topics": topics})
+
+
+def _published_filter(user, relation, *parents):
+    """Count only published related rows, unless the visitor is an editor."""
+    if is_editor(user):
+        return Q()
+    condition = Q(**{f"{relation}__published": True})
+    for parent in parents:
+        condition &= Q(**{f"{parent}__published": True})
+    return condition
+
+
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    projects = (
+        ModelProject.objects.visible_to(request.user)
+        .filter(topics=topic)
+        .prefetch_related("municipalities")
+    )
+    measures = (
+        _visible_measures(request.user).filter(topics=topic).order_by("project__title", "title")
+    )
+    insights = (
+        Insight.objects.visible_to(request.user)
+        .filter(topic=topic)
+        .select_related("project", "measure")
+    )
+    measures_by_project = [
+        (project, list(items)) for project, items in groupby(measures, key=lambda m: m.project)
+    ]
+    return render(
+        request,
+        "projects/topic_detail.html",
+        {
+            "topic": topic,
+            "projects": projects,
+            "measures_by_project": measures_by_project,
+            "insights": insights,
+        },
+    )
+

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TransferPortalConfig(AppConfig):
+    name = "transfer_portal"
+    verbose_name = _("Portal pages")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from transfer_portal.editors import ensure_editor_group
+
+        post_migrate.connect(ensure_editor_group, sender=self)

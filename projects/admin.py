@@ -74,12 +74,18 @@ class ModelProjectAdmin(PublishedFilterMixin, admin.ModelAdmin):
     autocomplete_fields = ["municipalities", "topics"]
     inlines = [ProjectSourceInline, MeasureInline, InsightInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "municipalities", "funding_round", "motto",
-                           "published"]}),
-        (_("Content"), {"fields": ["summary", "description", "fields_of_action", "topics",
-                                   "website"]}),
-        (_("Contact"), {"fields": ["contact_name", "contact_role", "contact_email",
-                                   "contact_phone"]}),
+        (
+            None,
+            {"fields": ["title", "slug", "municipalities", "funding_round", "motto", "published"]},
+        ),
+        (
+            _("Content"),
+            {"fields": ["summary", "description", "fields_of_action", "topics", "website"]},
+        ),
+        (
+            _("Contact"),
+            {"fields": ["contact_name", "contact_role", "contact_email", "contact_phone"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -112,8 +118,10 @@ class MeasureAdmin(PublishedFilterMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["project", "title", "slug", "status", "published"]}),
         (_("Content"), {"fields": ["summary", "description", "topics"]}),
-        (_("Transferability"), {"fields": ["transfer_preconditions", "transfer_effort",
-                                           "transfer_notes"]}),
+        (
+            _("Transferability"),
+            {"fields": ["transfer_preconditions", "transfer_effort", "transfer_notes"]},
+        ),
     ]
 
     def save_formset(self, request, form, formset, change):

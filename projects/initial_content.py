@@ -22,29 +22,55 @@ from projects.models import (
 CHECKED_ON = datetime.date(2026, 11, 28)
 
 TOPICS = [
-    ("Partizipation", "partizipation",
-     "Beteiligung von Einwohnerinnen und Einwohnern, auch mit digitalen Werkzeugen."),
-    ("Strategieentwicklung", "strategieentwicklung",
-     "Wie eine Kommune ihre eigene Smart-City- oder Digitalstrategie entwickelt und umsetzt."),
+    (
+        "Partizipation",
+        "partizipation",
+        "Beteiligung von Einwohnerinnen und Einwohnern, auch mit digitalen Werkzeugen.",
+    ),
+    (
+        "Strategieentwicklung",
+        "strategieentwicklung",
+        "Wie eine Kommune ihre eigene Smart-City- oder Digitalstrategie entwickelt und umsetzt.",
+    ),
     ("Mobilität", "mobilitaet", "Verkehr, Mobilitätsangebote und Mobilitätswende."),
     ("Verwaltung", "verwaltung", "Digitale Verwaltung und Dienstleistungen für die Bürgerschaft."),
     ("Bildung", "bildung", "Lernen, Schule und digitale Kompetenzen."),
     ("Gesundheit", "gesundheit", "Gesundheitsversorgung und Pflege."),
     ("Energie & Klima", "energie-klima", "Energie, Klimaschutz und Klimaanpassung."),
-    ("Stadtentwicklung", "stadtentwicklung",
-     "Innenstädte, Quartiere und Dörfer lebendig entwickeln."),
+    (
+        "Stadtentwicklung",
+        "stadtentwicklung",
+        "Innenstädte, Quartiere und Dörfer lebendig entwickeln.",
+    ),
     ("Wirtschaft", "wirtschaft", "Wirtschaft, Arbeit und Strukturwandel."),
-    ("Daten & Infrastruktur", "daten-infrastruktur",
-     "Datenplattformen, offene Daten, Sensornetze wie LoRaWAN und digitale Netze."),
-    ("Digitale Teilhabe", "digitale-teilhabe",
-     "Damit alle Menschen digitale Angebote nutzen können."),
+    (
+        "Daten & Infrastruktur",
+        "daten-infrastruktur",
+        "Datenplattformen, offene Daten, Sensornetze wie LoRaWAN und digitale Netze.",
+    ),
+    (
+        "Digitale Teilhabe",
+        "digitale-teilhabe",
+        "Damit alle Menschen digitale Angebote nutzen können.",
+    ),
     ("Sicherheit", "sicherheit", "Gefahrenabwehr, Katastrophenschutz und Resilienz."),
 ]
 
 DISTRICTS = [
-    "Barnim", "Dahme-Spreewald", "Elbe-Elster", "Havelland", "Märkisch-Oderland",
-    "Oberhavel", "Oberspreewald-Lausitz", "Oder-Spree", "Ostprignitz-Ruppin",
-    "Potsdam-Mittelmark", "Prignitz", "Spree-Neiße", "Teltow-Fläming", "Uckermark",
+    "Barnim",
+    "Dahme-Spreewald",
+    "Elbe-Elster",
+    "Havelland",
+    "Märkisch-Oderland",
+    "Oberhavel",
+    "Oberspreewald-Lausitz",
+    "Oder-Spree",
+    "Ostprignitz-Ruppin",
+    "Potsdam-Mittelmark",
+    "Prignitz",
+    "Spree-Neiße",
+    "Teltow-Fläming",
+    "Uckermark",
 ]
 DISTRICT_FREE_CITIES = ["Brandenburg an der Havel", "Cottbus", "Frankfurt (Oder)", "Potsdam"]
 # (name, kind, district) of the model-project municipalities that are not district-free.
@@ -79,13 +105,23 @@ PROJECTS = [
             "Umsetzung beginnen."
         ),
         "fields_of_action": [
-            "Bildung", "Energie", "Gesundheit", "Mobilität", "Stadtentwicklung",
-            "Verwaltung", "Wirtschaft",
+            "Bildung",
+            "Energie",
+            "Gesundheit",
+            "Mobilität",
+            "Stadtentwicklung",
+            "Verwaltung",
+            "Wirtschaft",
         ],
         "website": "https://cottbus-digital.de",
         "topics": [
-            "bildung", "energie-klima", "gesundheit", "mobilitaet", "stadtentwicklung",
-            "verwaltung", "wirtschaft",
+            "bildung",
+            "energie-klima",
+            "gesundheit",
+            "mobilitaet",
+            "stadtentwicklung",
+            "verwaltung",
+            "wirtschaft",
         ],
         "sources": [
             _source(
@@ -97,7 +133,9 @@ PROJECTS = [
                 "https://rbb24.de/studiocottbus/politik/2019/07/cottbus-modellstadt-smart-cities.html",
             ),
             _source("Süddeutsche Zeitung (dpa), 10.07.2019"),
-            _source("Cottbus digital: Mitwirkende", "https://cottbus-digital.de/de/mitwirkende.html"),
+            _source(
+                "Cottbus digital: Mitwirkende", "https://cottbus-digital.de/de/mitwirkende.html"
+            ),
         ],
         "measures": [
             {
@@ -109,16 +147,20 @@ PROJECTS = [
                 "title": "Self-Check-in am Carl-Thiem-Klinikum",
                 "topics": ["gesundheit"],
                 "sources": [
-                    _source("smartcountry.berlin Newsblog: „Cottbus/Chóśebuz auf dem Weg zur "
-                            "Smart City“")
+                    _source(
+                        "smartcountry.berlin Newsblog: „Cottbus/Chóśebuz auf dem Weg zur "
+                        "Smart City“"
+                    )
                 ],
             },
             {
                 "title": "App für Großschadenslagen",
                 "topics": ["sicherheit", "gesundheit"],
                 "sources": [
-                    _source("smartcountry.berlin Newsblog: „Cottbus/Chóśebuz auf dem Weg zur "
-                            "Smart City“")
+                    _source(
+                        "smartcountry.berlin Newsblog: „Cottbus/Chóśebuz auf dem Weg zur "
+                        "Smart City“"
+                    )
                 ],
             },
             {
@@ -156,12 +198,21 @@ PROJECTS = [
             "„Lebendige Zentren“ und „Gesundes Lebensumfeld“."
         ),
         "fields_of_action": [
-            "Verwaltung für Morgen", "Gesundheit der Zukunft", "Mobilität / Mobilitätscampus",
-            "Vitale Innenstadt", "Dorfgemeinschaftshäuser 2.0", "Smart Village Campus",
-            "Digitale Teilhabe", "Planen mit Daten / LoRaWAN",
+            "Verwaltung für Morgen",
+            "Gesundheit der Zukunft",
+            "Mobilität / Mobilitätscampus",
+            "Vitale Innenstadt",
+            "Dorfgemeinschaftshäuser 2.0",
+            "Smart Village Campus",
+            "Digitale Teilhabe",
+            "Planen mit Daten / LoRaWAN",
         ],
         "topics": [
-            "verwaltung", "gesundheit", "mobilitaet", "stadtentwicklung", "digitale-teilhabe",
+            "verwaltung",
+            "gesundheit",
+            "mobilitaet",
+            "stadtentwicklung",
+            "digitale-teilhabe",
             "daten-infrastruktur",
         ],
         "website": "https://zukunftsschusterei.de",
@@ -170,8 +221,12 @@ PROJECTS = [
                 "Smart City Dialog: Bad Belzig und Wiesenburg/Mark",
                 "https://smart-city-dialog.de/mpsc/bad-belzig-und-wiesenburgmark",
             ),
-            _source("Zukunftsschusterei: Förderprojekt", "https://zukunftsschusterei.de/foerderprojekt"),
-            _source("Zukunftsschusterei: MPSC-Community", "https://zukunftsschusterei.de/mpsc-community"),
+            _source(
+                "Zukunftsschusterei: Förderprojekt", "https://zukunftsschusterei.de/foerderprojekt"
+            ),
+            _source(
+                "Zukunftsschusterei: MPSC-Community", "https://zukunftsschusterei.de/mpsc-community"
+            ),
             _source("smartcountry.berlin Newsblog: „Bad Belzig auf dem Weg zur Smart City“"),
         ],
         "measures": [
@@ -186,7 +241,9 @@ PROJECTS = [
         ],
         "measure_summary": "Eines der acht Maßnahmenbündel der Zukunftsschusterei.",
         "measure_sources": [
-            _source("Zukunftsschusterei: Förderprojekt", "https://zukunftsschusterei.de/foerderprojekt"),
+            _source(
+                "Zukunftsschusterei: Förderprojekt", "https://zukunftsschusterei.de/foerderprojekt"
+            ),
         ],
         "measure_slug_prefix": "zukunftsschusterei",
     },
@@ -202,11 +259,18 @@ PROJECTS = [
             "Gerecht.“"
         ),
         "fields_of_action": [
-            "Urbane Netzwerke", "Digitale Teilhabe", "Quartiersentwicklung",
-            "Klimaschutz und Klimaanpassung", "Mobilitätswende", "Smart Region",
+            "Urbane Netzwerke",
+            "Digitale Teilhabe",
+            "Quartiersentwicklung",
+            "Klimaschutz und Klimaanpassung",
+            "Mobilitätswende",
+            "Smart Region",
         ],
         "topics": [
-            "daten-infrastruktur", "digitale-teilhabe", "stadtentwicklung", "energie-klima",
+            "daten-infrastruktur",
+            "digitale-teilhabe",
+            "stadtentwicklung",
+            "energie-klima",
             "mobilitaet",
         ],
         "website": "https://smartcity.potsdam.de",
@@ -280,9 +344,7 @@ def _ensure_municipality(name, kind, district=None):
 
 
 def load_municipalities():
-    districts = {
-        name: _ensure_municipality(name, Municipality.Kind.DISTRICT) for name in DISTRICTS
-    }
+    districts = {name: _ensure_municipality(name, Municipality.Kind.DISTRICT) for name in DISTRICTS}
     for name in DISTRICT_FREE_CITIES:
         _ensure_municipality(name, Municipality.Kind.DISTRICT_FREE_CITY)
     for name, kind, district in MODEL_PROJECT_MUNICIPALITIES:
@@ -299,8 +361,7 @@ def load_topics():
 def load_projects():
     topics = {topic.slug: topic for topic in Topic.objects.all()}
     municipalities = {
-        m.name: m
-        for m in Municipality.objects.exclude(kind=Municipality.Kind.DISTRICT)
+        m.name: m for m in Municipality.objects.exclude(kind=Municipality.Kind.DISTRICT)
     }
     for data in PROJECTS:
         project, created = ModelProject.objects.get_or_create(

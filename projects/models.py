@@ -70,8 +70,9 @@ class Municipality(models.Model):
         blank=True,
         related_name="members",
         limit_choices_to={"kind": Kind.DISTRICT},
-        help_text=_("The Landkreis a municipality belongs to; empty for districts and "
-                    "district-free cities."),
+        help_text=_(
+            "The Landkreis a municipality belongs to; empty for districts and district-free cities."
+        ),
     )
     latitude = models.DecimalField(
         _("latitude"),
@@ -185,7 +186,9 @@ class ModelProject(models.Model):
 
 class ProjectSource(SourceFields):
     project = models.ForeignKey(
-        ModelProject, verbose_name=_("model project"), on_delete=models.CASCADE,
+        ModelProject,
+        verbose_name=_("model project"),
+        on_delete=models.CASCADE,
         related_name="sources",
     )
 
@@ -207,7 +210,9 @@ class Measure(models.Model):
         ESTABLISHED = "verstetigt", _("made permanent")
 
     project = models.ForeignKey(
-        ModelProject, verbose_name=_("model project"), on_delete=models.CASCADE,
+        ModelProject,
+        verbose_name=_("model project"),
+        on_delete=models.CASCADE,
         related_name="measures",
     )
     title = models.CharField(_("title"), max_length=200)
@@ -218,20 +223,23 @@ class Measure(models.Model):
         Topic, verbose_name=_("topics"), related_name="measures", blank=True
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, blank=True,
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        blank=True,
         help_text=_("Leave empty while the status is not known."),
     )
     transfer_preconditions = models.TextField(
-        _("transferability: preconditions"), blank=True,
+        _("transferability: preconditions"),
+        blank=True,
         help_text=_("What a municipality needs before it can adopt this measure."),
     )
     transfer_effort = models.TextField(
-        _("transferability: effort"), blank=True,
+        _("transferability: effort"),
+        blank=True,
         help_text=_("Time, money and staff the measure needed."),
     )
-    transfer_notes = models.TextField(
-        _("transferability: what others should know"), blank=True
-    )
+    transfer_notes = models.TextField(_("transferability: what others should know"), blank=True)
     published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -279,11 +287,17 @@ class Insight(models.Model):
         TIP = "tipp", _("tip")
 
     project = models.ForeignKey(
-        ModelProject, verbose_name=_("model project"), on_delete=models.CASCADE,
+        ModelProject,
+        verbose_name=_("model project"),
+        on_delete=models.CASCADE,
         related_name="insights",
     )
     measure = models.ForeignKey(
-        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, null=True, blank=True,
+        Measure,
+        verbose_name=_("measure"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="insights",
     )
     topic = models.ForeignKey(

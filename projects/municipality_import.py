@@ -66,16 +66,17 @@ def read_rows(text: str):
     for number, row in enumerate(rows[start:], start=start + 1):
         if not any(cell.strip() for cell in row):
             continue
-        yield number, {
-            column: cell.strip() for column, cell in zip(columns, row, strict=False) if column
-        }
+        yield (
+            number,
+            {column: cell.strip() for column, cell in zip(columns, row, strict=False) if column},
+        )
 
 
 def _district_key(name: str) -> str:
     name = name.strip()
     for prefix in ("Landkreis ", "LK ", "Kreis "):
         if name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
     return name.lower()
 
 
@@ -128,20 +129,19 @@ def _import_row(row, report):
 
     municipality = Municipality.objects.filter(ags=ags).first()
     if municipality is None:
-        municipality = Municipality.objects.filter(
-            name=name, kind=kind, ags__isnull=True
-        ).first()
+        municipality = Municipality.objects.filter(name=name, kind=kind, ags__isnull=True).first()
     if municipality is None:
         Municipality.objects.create(
-            ags=ags, name=name, kind=kind, district=district,
+            ags=ags,
+            name=name,
+            kind=kind,
+            district=district,
             slug=_unique_slug(name, kind, ags),
         )
         report.created.append(name)
         return None
     changes = {"ags": ags, "name": name, "kind": kind, "district": district}
-    changed = {
-        key: value for key, value in changes.items() if getattr(municipality, key) != value
-    }
+    changed = {key: value for key, value in changes.items() if getattr(municipality, key) != value}
     if changed:
         for key, value in changed.items():
             setattr(municipality, key, value)

@@ -190,4 +190,3 @@ def topic_detail(request, slug):
             "insights": insights,
         },
     )
-

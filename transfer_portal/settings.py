@@ -206,16 +206,23 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # E-mail: printed to the console unless an SMTP host is configured.
-EMAIL_HOST = env_str("DJANGO_EMAIL_HOST")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
-EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
-EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+_email_host = env_str("DJANGO_EMAIL_HOST")
+if _email_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": env_int("DJANGO_EMAIL_PORT", 587),
+                "username": env_str("DJANGO_EMAIL_HOST_USER"),
+                "password": env_str("DJANGO_EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", True),
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "transferportal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

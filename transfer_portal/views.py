@@ -9,9 +9,7 @@ from transfer_portal.models import LegalPage
 
 def home(request):
     projects = ModelProject.objects.visible_to(request.user).prefetch_related("municipalities")
-    return render(
-        request, "home.html", {"projects": projects, "topics": Topic.objects.all()}
-    )
+    return render(request, "home.html", {"projects": projects, "topics": Topic.objects.all()})
 
 
 def legal_page(request, kind):

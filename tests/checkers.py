@@ -1,0 +1,66 @@
+"""Accessibility and HTML validity checks: axe-core in the browser, the Nu Html Checker."""
+
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def axe_violations(page):
+    """Run axe-core on the page as it is now; return the violations (ids and targets)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # Evaluated through the DevTools protocol, so the page's CSP does not block it.
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        AXE_TAGS,
+    )
+    return [
+        {
+            "id": violation["id"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"]],
+        }
+        for violation in result["violations"]
+    ]
+
+
+def assert_accessible(page):
+    violations = axe_violations(page)
+    assert violations == [], f"axe-core violations on {page.url}: {violations}"
+
+
+def html_errors(documents):
+    """Validate HTML documents ({name: html}) with one Nu Html Checker run; return errors."""
+    java = shutil.which("java")
+    assert java, "Java is needed for the Nu Html Checker"
+    assert VNU.exists(), "Run `npm ci` to install the Nu Html Checker (vnu-jar)"
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {}
+        for number, (name, html) in enumerate(documents.items()):
+            path = Path(folder) / f"page{number}.html"
+            path.write_text(html, encoding="utf-8")
+            paths[str(path)] = name
+        completed = subprocess.run(  # noqa: S603 - fixed command, our own files
+            [java, "-jar", str(VNU), "--errors-only", "--format", "json", *paths],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    messages = json.loads(completed.stderr or '{"messages": []}')["messages"]
+    return [
+        f"{paths.get(message.get('url', '').removeprefix('file:'), '?')}: "
+        f"line {message.get('lastLine')}: {message['message']}"
+        for message in messages
+    ]
+
+
+def assert_valid_html(documents):
+    errors = html_errors(documents)
+    assert errors == [], "Nu Html Checker errors:\n" + "\n".join(errors)

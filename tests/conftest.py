@@ -1,0 +1,85 @@
+"""The shared cast of users, the seeded portal, and browser fixtures."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+from tests import factories
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# in that thread unless told that this is deliberate. The live server runs in its own thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.ACCOUNT_RATE_LIMITS = False
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def seeded(db):
+    """The portal with its initial content, as after the README's first command."""
+    call_command("load_initial_content", verbosity=0)
+
+
+@pytest.fixture
+def editor(db):
+    return factories.editor()
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.user("admin@example.org", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def member(db):
+    """A logged-in user without any special rights."""
+    return factories.user("mitglied@example.org")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def page(page):
+    """A Playwright page that fails the test on any console error (CSP violations too)."""
+    errors = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert errors == [], f"Browser console errors: {errors}"

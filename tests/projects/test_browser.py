@@ -1,0 +1,54 @@
+"""Main journeys through the knowledge base in a real browser, with axe-core on each page."""
+
+import pytest
+
+from tests.checkers import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def portal(live_server):
+    from django.core.management import call_command
+
+    call_command("load_initial_content", verbosity=0)
+    return live_server.url
+
+
+def test_visitor_clicks_from_home_via_topic_and_project_to_a_measure(page, portal):
+    page.goto(portal + "/")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Mobilität").first.click()
+    page.wait_for_url("**/themen/mobilitaet/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Thema: Mobilität"
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Cottbus/Chóśebuz").first.click()
+    page.wait_for_url("**/modellprojekte/cottbus/")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Verkehrszählung").first.click()
+    page.wait_for_url("**/massnahmen/cottbus-verkehrszahlung/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Verkehrszählung"
+    assert_accessible(page)
+
+
+def test_visitor_filters_measures_by_topic(page, portal):
+    page.goto(portal + "/massnahmen/")
+    assert_accessible(page)
+    page.get_by_label("Thema").select_option(label="Energie & Klima")
+    page.get_by_role("button", name="Filtern").click()
+    page.wait_for_url("**/massnahmen/?thema=energie-klima*")
+    results = page.locator("main .list-group-item a").all_inner_texts()
+    assert sorted(results) == ["Cooling Points", "Energiemonitoring"]
+    assert_accessible(page)
+
+
+def test_navigation_works_on_a_small_screen(page, portal):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(portal + "/")
+    page.get_by_role("button", name="Menü anzeigen").click()
+    page.get_by_role("link", name="Maßnahmen", exact=True).click()
+    page.wait_for_url("**/massnahmen/")
+    assert_accessible(page)

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from transfer_portal.editors import is_editor
 
@@ -44,11 +45,14 @@ class Topic(models.Model):
 
 class Municipality(models.Model):
     class Kind(models.TextChoices):
-        CITY = "stadt", _("town")
-        MUNICIPALITY = "gemeinde", _("municipality")
-        AMT = "amt", _("Amt")
-        DISTRICT = "landkreis", _("district")
-        DISTRICT_FREE_CITY = "kreisfreie_stadt", _("district-free city")
+        CITY = "stadt", pgettext_lazy("kind of municipality", "town")
+        MUNICIPALITY = "gemeinde", pgettext_lazy("kind of municipality", "municipality")
+        AMT = "amt", pgettext_lazy("kind of municipality", "Amt")
+        DISTRICT = "landkreis", pgettext_lazy("kind of municipality", "district")
+        DISTRICT_FREE_CITY = (
+            "kreisfreie_stadt",
+            pgettext_lazy("kind of municipality", "district-free city"),
+        )
 
     ags = models.CharField(
         _("official municipality key (AGS)"),

@@ -1,6 +1,7 @@
 """The shared cast of users, the seeded portal, and browser fixtures."""
 
 import os
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -22,6 +23,17 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Debian's Chromium. `.ci/run` installs it; where it is missing
+    outside CI (a fresh machine with only Python and uv), they are skipped with a reason."""
+    if Path(CHROMIUM).exists() or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed (see README: full test run)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -11,4 +11,5 @@ class TransferPortalConfig(AppConfig):
 
         from transfer_portal.editors import ensure_editor_group
 
-        post_migrate.connect(ensure_editor_group, sender=self)
+        # Every app's post_migrate: permissions of later apps exist only after theirs.
+        post_migrate.connect(ensure_editor_group)

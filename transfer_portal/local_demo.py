@@ -29,5 +29,5 @@ def load(stdout):
     editor.groups.add(Group.objects.get(name=EDITOR_GROUP))
     stdout.write(
         "Lokales Redaktionskonto (Gruppe Redaktion) für http://127.0.0.1:8000/admin/:\n"
-        f"  E-Mail:   {EDITOR_EMAIL}\n  Passwort: {password}"
+        f"  E-Mail:   {EDITOR_EMAIL}\n  Passwort: {password}\n"
     )

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -9,16 +10,20 @@ admin.site.site_header = _("Transfer portal – editorial office")
 admin.site.site_title = _("Transfer portal")
 admin.site.index_title = _("Content of the transfer portal")
 
-urlpatterns = [
+# German pages at the root, the English interface under /en/ (issue 5): the language is
+# part of the address, so it never depends on a browser's Accept-Language header.
+urlpatterns = i18n_patterns(
     path("", views.home, name="home"),
     path("", include("projects.urls")),
     path("", include("surveys.urls")),
     path("", include("offers.urls")),
     path("konto/", include("allauth.urls")),
-    path("admin/", admin.site.urls),
-    path("healthz", views.healthz, name="healthz"),
     *[
         path(f"{kind}/", views.legal_page, {"kind": kind}, name=f"legal_{kind}")
         for kind in LegalPage.Kind.values
     ],
+    prefix_default_language=False,
+) + [
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
 ]

@@ -49,6 +49,7 @@ def test_navigation_works_on_a_small_screen(page, portal):
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(portal + "/")
     page.get_by_role("button", name="Menü anzeigen").click()
-    page.get_by_role("link", name="Maßnahmen", exact=True).click()
+    navigation = page.get_by_role("navigation", name="Hauptnavigation")
+    navigation.get_by_role("link", name="Maßnahmen", exact=True).click()
     page.wait_for_url("**/massnahmen/")
     assert_accessible(page)

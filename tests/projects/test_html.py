@@ -1,0 +1,31 @@
+"""Valid HTML (Nu Html Checker) on every page of the knowledge base and the shared pages."""
+
+import pytest
+from django.template.loader import render_to_string
+
+from tests.checkers import assert_valid_html
+from tests.projects.test_views import PUBLIC_PAGES
+
+pytestmark = pytest.mark.django_db
+
+SHARED_PAGES = [
+    "/gibt-es-nicht/",
+    "/konto/login/",
+    "/konto/signup/",
+    "/konto/password/reset/",
+    "/massnahmen/?thema=gibt-es-nicht",
+]
+
+
+def test_all_public_pages_are_valid_html(client, seeded):
+    documents = {url: client.get(url).content.decode() for url in PUBLIC_PAGES + SHARED_PAGES}
+    documents["500.html"] = render_to_string("500.html")
+    assert_valid_html(documents)
+
+
+def test_pages_for_editors_with_drafts_are_valid_html(editor_client, seeded):
+    from projects.models import ModelProject
+
+    ModelProject.objects.filter(slug="potsdam").update(published=False)
+    urls = ["/", "/modellprojekte/potsdam/", "/massnahmen/", "/konto/email/"]
+    assert_valid_html({url: editor_client.get(url).content.decode() for url in urls})

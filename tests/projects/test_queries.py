@@ -1,0 +1,55 @@
+"""Query budgets: every page loads what it needs up front, so the count stays fixed."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+# URL -> queries for an anonymous visitor. Sessions are not touched by anonymous GETs,
+# so these are exactly the queries the page itself makes.
+BUDGETS = {
+    # projects + their municipalities
+    "/": 3,
+    # form choices (topics, municipalities), projects, their municipalities and topics
+    "/modellprojekte/": 5,
+    # project, municipalities(+district), topics, sources, measures + their topics,
+    # insights, related projects
+    "/modellprojekte/cottbus/": 8,
+    # form choices (topics, projects), count, page of measures, their topics
+    "/massnahmen/": 5,
+    # plus the lookups that validate the two filter values
+    "/massnahmen/?thema=mobilitaet&projekt=cottbus": 7,
+    # measure with project, topics, sources, insights
+    "/massnahmen/cottbus-energiemonitoring/": 4,
+    # topics with two counts in one query
+    "/themen/": 1,
+    # topic, projects, their municipalities, measures, insights
+    "/themen/mobilitaet/": 5,
+}
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def _grow_tenfold():
+    topics = [factories.topic() for _ in range(120)]
+    for n in range(40):
+        project = factories.project(topics=topics[n % 12 : n % 12 + 3])
+        for m in range(12):
+            measure = factories.measure(project, topics=topics[m % 5 : m % 5 + 2])
+            factories.insight(project, topics[m], measure=measure)
+
+
+@pytest.mark.parametrize("url", BUDGETS)
+def test_page_stays_within_its_query_budget_with_ten_times_more_data(client, seeded, url):
+    """A fixed budget, and the same count after adding ten times more content."""
+    assert _count(client, url) == BUDGETS[url]
+    _grow_tenfold()
+    assert _count(client, url) == BUDGETS[url]

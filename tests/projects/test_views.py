@@ -1,0 +1,220 @@
+"""The knowledge base pages: content, visibility of drafts, filters and bad input."""
+
+import pytest
+from django.urls import reverse
+
+from projects.models import Measure, ModelProject
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = [
+    "/",
+    "/modellprojekte/",
+    "/modellprojekte/cottbus/",
+    "/modellprojekte/bad-belzig-wiesenburg-mark/",
+    "/modellprojekte/potsdam/",
+    "/modellprojekte/guben/",
+    "/massnahmen/",
+    "/massnahmen/?thema=mobilitaet&projekt=cottbus",
+    "/massnahmen/cottbus-energiemonitoring/",
+    "/themen/",
+    "/themen/partizipation/",
+    "/themen/mobilitaet/",
+    "/impressum/",
+    "/datenschutz/",
+    "/barrierefreiheit/",
+]
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_every_page_renders_in_german_for_an_anonymous_visitor(client, seeded, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="de">' in html
+    assert "Zum Inhalt springen" in html
+    assert "Zurück an den Seitenanfang" in html
+
+
+def test_home_shows_the_four_model_projects_and_the_topics(client, seeded):
+    html = client.get("/").content.decode()
+    for title in ["Cottbus/Chóśebuz", "Potsdam", "Guben", "Zukunftsschusterei"]:
+        assert title in html
+    assert 'href="/themen/partizipation/"' in html
+
+
+def test_project_page_shows_facts_sources_and_measures_grouped_by_topic(client, seeded):
+    response = client.get("/modellprojekte/cottbus/")
+    html = response.content.decode()
+    assert "2019" in html
+    assert "Agenda „Digitale Stadt Cottbus“" in html
+    assert "geprüft am 28.11.2026" in html
+    groups = {
+        topic.slug: [m.title for m in items] for topic, items in response.context["measure_groups"]
+    }
+    assert "Verkehrszählung" in groups["mobilitaet"]
+    assert "Verkehrszählung" in groups["daten-infrastruktur"]
+
+
+def test_joint_project_lists_both_municipalities_with_their_district(client, seeded):
+    html = client.get("/modellprojekte/bad-belzig-wiesenburg-mark/").content.decode()
+    assert "Bad Belzig (Landkreis Potsdam-Mittelmark)" in html
+    assert "Wiesenburg/Mark (Landkreis Potsdam-Mittelmark)" in html
+
+
+def test_project_without_measures_or_contact_reads_well(client, seeded):
+    html = client.get("/modellprojekte/guben/").content.decode()
+    assert "Zu diesem Modellprojekt sind noch keine Maßnahmen erfasst." in html
+    assert "noch keine Ansprechperson erfasst" in html
+
+
+def test_related_projects_share_topics_and_exclude_the_project_itself(client, db):
+    mobility, energy, other = factories.topic(), factories.topic(), factories.topic()
+    project = factories.project(topics=[mobility, energy])
+    close = factories.project(topics=[mobility, energy])
+    far = factories.project(topics=[mobility])
+    factories.project(topics=[other])
+    related = list(client.get(project.get_absolute_url()).context["related_projects"])
+    assert related == [close, far]
+    assert related[0].shared_topics == 2
+
+
+def test_measure_filters_combine_and_stay_in_the_pagination_links(client, db):
+    topic = factories.topic(slug="verkehr")
+    project = factories.project(slug="alpha")
+    for n in range(25):
+        factories.measure(project, topics=[topic], title=f"M {n:02}", status=Measure.Status.PLANNED)
+    factories.measure(project, topics=[topic], status=Measure.Status.COMPLETED)
+    factories.measure(factories.project(), topics=[topic], status=Measure.Status.PLANNED)
+
+    response = client.get(
+        "/massnahmen/", {"thema": "verkehr", "projekt": "alpha", "status": "geplant"}
+    )
+    assert response.context["page"].paginator.count == 25
+    assert len(response.context["page"].object_list) == 20
+    assert (
+        "thema=verkehr&amp;projekt=alpha&amp;status=geplant&amp;seite=2"
+        in response.content.decode()
+    )
+    second = client.get(
+        "/massnahmen/", {"thema": "verkehr", "projekt": "alpha", "status": "geplant", "seite": 2}
+    )
+    assert len(second.context["page"].object_list) == 5
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"thema": "gibt-es-nicht"},
+        {"projekt": "<script>alert(1)</script>"},
+        {"status": "'; DROP TABLE projects_measure; --"},
+    ],
+)
+def test_unknown_filter_values_give_a_clear_400_not_an_error(client, seeded, query):
+    response = client.get("/massnahmen/", query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Bitte eine gültige Auswahl treffen" in html
+    assert "<script>alert(1)</script>" not in html
+    assert Measure.objects.count() > 0
+
+
+def test_unknown_project_filter_gives_400(client, seeded):
+    assert client.get("/modellprojekte/", {"kommune": "atlantis"}).status_code == 400
+
+
+def test_page_number_out_of_range_shows_the_last_page(client, seeded):
+    response = client.get("/massnahmen/", {"seite": "9999"})
+    assert response.status_code == 200
+    assert client.get("/massnahmen/", {"seite": "abc"}).status_code == 200
+
+
+def test_project_filter_by_topic_and_municipality(client, seeded):
+    by_topic = client.get("/modellprojekte/", {"thema": "sicherheit"}).context["projects"]
+    assert {p.slug for p in by_topic} == {"guben"}
+    by_place = client.get("/modellprojekte/", {"kommune": "wiesenburgmark"}).context["projects"]
+    assert {p.slug for p in by_place} == {"bad-belzig-wiesenburg-mark"}
+
+
+def test_topic_page_lists_projects_measures_and_insights_on_the_topic(client, db):
+    topic = factories.topic()
+    project = factories.project(topics=[topic])
+    measure = factories.measure(project, topics=[topic])
+    insight = factories.insight(project, topic, text="Früh mit der Kämmerei sprechen.")
+    off_topic = factories.measure(project)
+    response = client.get(topic.get_absolute_url())
+    html = response.content.decode()
+    assert project.title in html
+    assert measure.title in html
+    assert insight.text in html
+    assert off_topic.title not in html
+
+
+class TestDrafts:
+    @pytest.fixture
+    def drafts(self, db):
+        topic = factories.topic()
+        hidden_project = factories.project(published=False, topics=[topic])
+        public_project = factories.project(topics=[topic])
+        return {
+            "topic": topic,
+            "project": hidden_project,
+            "measure_of_draft_project": factories.measure(hidden_project, topics=[topic]),
+            "draft_measure": factories.measure(public_project, published=False, topics=[topic]),
+            "draft_insight": factories.insight(public_project, topic, published=False),
+            "public_project": public_project,
+        }
+
+    def test_unpublished_content_is_404_for_the_public(self, client, drafts):
+        assert client.get(drafts["project"].get_absolute_url()).status_code == 404
+        assert client.get(drafts["draft_measure"].get_absolute_url()).status_code == 404
+        # A published measure of an unpublished project is not public either.
+        assert client.get(drafts["measure_of_draft_project"].get_absolute_url()).status_code == 404
+
+    def test_unpublished_content_is_404_for_a_logged_in_member(self, member_client, drafts):
+        assert member_client.get(drafts["project"].get_absolute_url()).status_code == 404
+
+    def test_drafts_do_not_appear_in_public_lists(self, client, drafts):
+        topic_html = client.get(drafts["topic"].get_absolute_url()).content.decode()
+        for key in ["project", "draft_measure", "measure_of_draft_project"]:
+            assert str(drafts[key]) not in topic_html
+        assert drafts["draft_insight"].text not in topic_html
+        assert str(drafts["project"]) not in client.get("/modellprojekte/").content.decode()
+        assert str(drafts["draft_measure"]) not in client.get("/massnahmen/").content.decode()
+        topics = client.get("/themen/").context["topics"]
+        counted = next(t for t in topics if t.pk == drafts["topic"].pk)
+        assert counted.project_count == 1
+        assert counted.measure_count == 0
+
+    def test_editors_see_drafts_with_a_badge(self, editor_client, drafts):
+        response = editor_client.get(drafts["project"].get_absolute_url())
+        assert response.status_code == 200
+        assert '<span class="badge text-bg-warning">Entwurf</span>' in response.content.decode()
+        html = editor_client.get(drafts["public_project"].get_absolute_url()).content.decode()
+        assert drafts["draft_measure"].title in html
+        assert drafts["draft_insight"].text in html
+
+
+def test_unknown_page_is_a_german_404(client, db):
+    response = client.get("/gibt-es-nicht/")
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
+
+
+def test_legal_pages_say_honestly_what_is_missing(client, seeded):
+    html = client.get(reverse("legal_impressum")).content.decode()
+    assert "ergänzt die Redaktion der DABB" in html
+
+
+def test_healthz_reports_the_database(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok"}
+
+
+def test_seed_content_has_a_source_for_every_project_and_measure(seeded):
+    for project in ModelProject.objects.all():
+        assert project.sources.exists(), project
+    for measure in Measure.objects.all():
+        assert measure.sources.exists(), measure

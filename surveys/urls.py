@@ -1,3 +1,14 @@
+from django.urls import path
+
+from surveys import views
+
 app_name = "surveys"
 
-urlpatterns = []
+urlpatterns = [
+    path("umfragen/", views.survey_list, name="survey_list"),
+    path("umfragen/kommune-waehlen/", views.choose_municipality, name="choose_municipality"),
+    path("umfragen/<slug:slug>/", views.survey_detail, name="survey_detail"),
+    path("umfragen/<slug:slug>/teilnehmen/", views.survey_participate, name="survey_participate"),
+    path("umfragen/<slug:slug>/ergebnisse/", views.survey_results, name="survey_results"),
+    path("umfragen/<slug:slug>/export/<str:kind>/", views.survey_export, name="survey_export"),
+]

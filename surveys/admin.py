@@ -1,0 +1,192 @@
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from surveys import services
+from surveys.models import Answer, Choice, Participant, Question, Response, Survey, SurveyTopTopic
+
+EXPORT_LINKS = [
+    ("csv", _("CSV")),
+    ("csv-excel", _("CSV for Excel")),
+    ("xlsx", _("Excel (XLSX)")),
+]
+
+
+def export_links(survey):
+    return format_html_join(
+        " · ",
+        '<a href="{}">{}</a>',
+        (
+            (reverse("surveys:survey_export", args=[survey.slug, kind]), label)
+            for kind, label in EXPORT_LINKS
+        ),
+    )
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    extra = 0
+    show_change_link = True
+    fields = [
+        ("position", "kind", "required"),
+        "text",
+        "help_text",
+        ("max_choices", "allow_other"),
+        ("scale_min_label", "scale_max_label"),
+        ("max_length", "min_value", "max_value"),
+    ]
+
+
+class TopTopicInline(admin.TabularInline):
+    model = SurveyTopTopic
+    extra = 0
+    autocomplete_fields = ["topic"]
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "state_display",
+        "opens_at",
+        "closes_at",
+        "published",
+        "submitted_count",
+        "progress",
+        "exports",
+    ]
+    list_filter = ["published", "results_visibility"]
+    search_fields = ["title", "intro"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["exports"]
+    inlines = [QuestionInline, TopTopicInline]
+    actions = ["duplicate"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "intro", "published"]}),
+        (_("Period"), {"fields": [("opens_at", "closes_at")]}),
+        (
+            _("Results"),
+            {"fields": ["results_visibility", "summary", "reported_participants", "exports"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_response_counts()
+
+    @admin.display(description=_("state"))
+    def state_display(self, obj):
+        return obj.get_state_display()
+
+    @admin.display(description=_("submitted responses"), ordering="submitted_count")
+    def submitted_count(self, obj):
+        return obj.submitted_count
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj):
+        started = obj.submitted_count + obj.draft_count
+        if not started:
+            return "–"
+        return _("%(submitted)d of %(started)d started responses submitted") % {
+            "submitted": obj.submitted_count,
+            "started": started,
+        }
+
+    @admin.display(description=_("export responses"))
+    def exports(self, obj):
+        if obj.pk is None:
+            return "–"
+        return export_links(obj)
+
+    @admin.action(description=_("Duplicate selected surveys for a follow-up round"))
+    def duplicate(self, request, queryset):
+        for survey in queryset:
+            copy = services.duplicate_survey(survey)
+            self.message_user(
+                request,
+                _("“%(copy)s” created as an unpublished copy; please check its dates.")
+                % {"copy": copy},
+                messages.SUCCESS,
+            )
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 0
+    autocomplete_fields = ["topic"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "survey", "position", "kind", "required"]
+    list_filter = [("survey", admin.RelatedOnlyFieldListFilter), "kind"]
+    search_fields = ["text", "survey__title"]
+    list_select_related = ["survey"]
+    inlines = [ChoiceInline]
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    fields = ["question", "selected", "other_text", "text", "number"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("question").prefetch_related("choices")
+
+    @admin.display(description=_("selected options"))
+    def selected(self, obj):
+        return ", ".join(choice.label for choice in obj.choices.all())
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "survey", "state", "submitted_at", "updated_at"]
+    list_filter = [("survey", admin.RelatedOnlyFieldListFilter), "state"]
+    search_fields = ["municipality__name", "survey__title"]
+    list_select_related = ["municipality", "survey"]
+    autocomplete_fields = ["municipality"]
+    readonly_fields = ["submitted_by", "updated_by", "created_at", "updated_at", "submitted_at"]
+    inlines = [AnswerInline]
+
+
+class AwaitingConfirmationFilter(admin.SimpleListFilter):
+    title = _("link")
+    parameter_name = "verknuepfung"
+
+    def lookups(self, request, model_admin):
+        return [("offen", _("awaiting confirmation")), ("bestaetigt", _("confirmed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "offen":
+            return queryset.filter(municipality__isnull=True)
+        if self.value() == "bestaetigt":
+            return queryset.filter(municipality__isnull=False)
+        return queryset
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ["user", "municipality", "requested_municipality", "created_at"]
+    list_filter = [AwaitingConfirmationFilter]
+    search_fields = ["user__email", "municipality__name", "requested_municipality"]
+    list_select_related = ["user", "municipality"]
+    autocomplete_fields = ["municipality"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_at", "updated_at"]
+    actions = ["confirm_requested"]
+
+    @admin.action(description=_("Create the named municipality and confirm the link"))
+    def confirm_requested(self, request, queryset):
+        for participant in queryset.filter(municipality__isnull=True):
+            municipality = services.confirm_requested_municipality(participant)
+            self.message_user(
+                request,
+                _("%(user)s is now linked to %(municipality)s.")
+                % {"user": participant.user, "municipality": municipality},
+                messages.SUCCESS,
+            )

@@ -1,0 +1,104 @@
+"""Exports of all responses of a survey: one row per response, one column per question."""
+
+import csv
+import io
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from surveys.models import Answer, Question, Response
+
+KINDS = {
+    "csv": ("csv", "text/csv; charset=utf-8"),
+    "csv-excel": ("csv", "text/csv; charset=utf-8"),
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+# Spreadsheet programs run cells starting with these characters as formulas.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _answer_value(answer):
+    question = answer.question
+    if question.is_choice:
+        labels = [choice.label for choice in answer.choices.all()]
+        if answer.other_text:
+            labels.append(_("Other: %(text)s") % {"text": answer.other_text})
+        return "; ".join(labels)
+    if question.kind == Question.Kind.TEXT:
+        return answer.text
+    return answer.number
+
+
+def rows(survey):
+    """The header row, then one row per response (drafts included, marked by their state)."""
+    questions = list(survey.questions.all())
+    yield [
+        _("Municipality"),
+        _("AGS"),
+        _("State"),
+        _("Submitted at"),
+        _("Last changed at"),
+        *[question.text for question in questions],
+    ]
+    responses = (
+        Response.objects.filter(survey=survey)
+        .select_related("municipality")
+        .prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.select_related("question").prefetch_related("choices"),
+            )
+        )
+        .order_by("municipality__name", "pk")
+    )
+    for response in responses:
+        values = {answer.question_id: _answer_value(answer) for answer in response.answers.all()}
+        local = timezone.localtime
+        yield [
+            _safe(response.municipality.name),
+            response.municipality.ags or "",
+            response.get_state_display(),
+            local(response.submitted_at).strftime("%d.%m.%Y %H:%M")
+            if response.submitted_at
+            else "",
+            local(response.updated_at).strftime("%d.%m.%Y %H:%M"),
+            *[_safe(values.get(question.pk, "")) for question in questions],
+        ]
+
+
+def export_response(survey, kind):
+    if kind not in KINDS:
+        raise Http404
+    extension, content_type = KINDS[kind]
+    suffix = "-excel" if kind == "csv-excel" else ""
+    filename = f"{survey.slug}-antworten{suffix}.{extension}"
+    if kind == "xlsx":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("Responses")[:31])
+        for row in rows(survey):
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        content = buffer.getvalue()
+    else:
+        text = io.StringIO()
+        if kind == "csv-excel":
+            # German Excel expects semicolons and recognises UTF-8 only with a BOM.
+            text.write("\ufeff")
+            writer = csv.writer(text, delimiter=";")
+        else:
+            writer = csv.writer(text)
+        writer.writerows(rows(survey))
+        content = text.getvalue().encode("utf-8")
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

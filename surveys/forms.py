@@ -1,0 +1,236 @@
+from dataclasses import dataclass, field
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Municipality
+from surveys.models import SCALE_VALUES, Question
+
+OTHER = "sonstiges"
+MUNICIPALITY_RESULTS = 30
+
+
+def field_name(question):
+    return f"frage_{question.pk}"
+
+
+def other_field_name(question):
+    return f"frage_{question.pk}_sonstiges"
+
+
+@dataclass
+class AnswerData:
+    """One cleaned answer, ready to be saved."""
+
+    question: Question
+    choice_ids: list[int] = field(default_factory=list)
+    other_text: str = ""
+    text: str = ""
+    number: int | None = None
+
+
+class ResponseForm(forms.Form):
+    """All questions of a survey; drafts skip the required check, never the others."""
+
+    def __init__(self, *args, questions, require_answers=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        self.require_answers = require_answers
+        for question in self.questions:
+            self.fields[field_name(question)] = self._field_for(question)
+            if question.is_choice and question.allow_other:
+                self.fields[other_field_name(question)] = forms.CharField(
+                    label=_("Other, please specify"),
+                    required=False,
+                    max_length=question.max_length,
+                    widget=forms.TextInput(attrs={"class": "form-control"}),
+                )
+
+    def _field_for(self, question):
+        Kind = Question.Kind
+        common = {
+            "label": question.text,
+            "required": question.required and self.require_answers,
+            "help_text": " ".join(filter(None, [question.help_text, self._hint(question)])),
+        }
+        if question.is_choice:
+            choices = [(str(choice.pk), choice.label) for choice in question.choices.all()]
+            if question.allow_other:
+                choices.append((OTHER, _("Other")))
+            if question.kind == Kind.MULTIPLE:
+                return forms.MultipleChoiceField(
+                    choices=choices,
+                    widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+                    **common,
+                )
+            return forms.ChoiceField(
+                choices=choices,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                **common,
+            )
+        if question.kind == Kind.SCALE:
+            return forms.TypedChoiceField(
+                choices=[(value, self._scale_label(question, value)) for value in SCALE_VALUES],
+                coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                **common,
+            )
+        if question.kind == Kind.NUMBER:
+            return forms.IntegerField(
+                min_value=question.min_value,
+                max_value=question.max_value,
+                widget=forms.NumberInput(attrs={"class": "form-control"}),
+                **common,
+            )
+        return forms.CharField(
+            max_length=question.max_length,
+            widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+            **common,
+        )
+
+    @staticmethod
+    def _hint(question):
+        Kind = Question.Kind
+        if question.kind == Kind.MULTIPLE and question.max_choices:
+            return _("Choose at most %(count)d.") % {"count": question.max_choices}
+        if question.kind == Kind.MULTIPLE:
+            return _("Several answers are possible.")
+        if question.kind == Kind.NUMBER:
+            low, high = question.min_value, question.max_value
+            if low is not None and high is not None:
+                return _("A whole number from %(low)d to %(high)d.") % {"low": low, "high": high}
+            if low is not None:
+                return _("A whole number of at least %(low)d.") % {"low": low}
+            if high is not None:
+                return _("A whole number of at most %(high)d.") % {"high": high}
+            return _("A whole number.")
+        if question.kind == Kind.TEXT:
+            return _("At most %(count)d characters.") % {"count": question.max_length}
+        return ""
+
+    @staticmethod
+    def _scale_label(question, value):
+        if value == SCALE_VALUES[0] and question.scale_min_label:
+            return f"{value} – {question.scale_min_label}"
+        if value == SCALE_VALUES[-1] and question.scale_max_label:
+            return f"{value} – {question.scale_max_label}"
+        return str(value)
+
+    def clean(self):
+        cleaned = super().clean()
+        for question in self.questions:
+            name = field_name(question)
+            if not question.is_choice or name not in cleaned:
+                continue
+            selected = cleaned[name]
+            selected = selected if isinstance(selected, list) else [selected] if selected else []
+            if question.max_choices and len(selected) > question.max_choices:
+                self.add_error(
+                    name,
+                    _("Select at most %(count)d options.") % {"count": question.max_choices},
+                )
+            if not question.allow_other:
+                continue
+            other_name = other_field_name(question)
+            other_text = cleaned.get(other_name, "")
+            if other_text and OTHER not in selected:
+                self.add_error(other_name, _("Select “Other” as well, or leave this field empty."))
+            elif OTHER in selected and not other_text and self.require_answers:
+                self.add_error(other_name, _("Please specify what “Other” means."))
+        return cleaned
+
+    def bound_questions(self):
+        """(question, field, other field or None) in form order, for the template."""
+        for question in self.questions:
+            other = other_field_name(question)
+            yield (
+                question,
+                self[field_name(question)],
+                self[other] if other in self.fields else None,
+            )
+
+    def answers(self):
+        """The non-empty answers of a valid form."""
+        result = []
+        for question in self.questions:
+            value = self.cleaned_data.get(field_name(question))
+            answer = AnswerData(question)
+            if question.is_choice:
+                values = value if isinstance(value, list) else [value] if value else []
+                answer.choice_ids = [int(item) for item in values if item != OTHER]
+                if OTHER in values:
+                    answer.other_text = self.cleaned_data.get(other_field_name(question), "")
+                if answer.choice_ids or answer.other_text:
+                    result.append(answer)
+            elif question.kind == Question.Kind.TEXT:
+                if value:
+                    answer.text = value
+                    result.append(answer)
+            elif value is not None and value != "":
+                answer.number = value
+                result.append(answer)
+        return result
+
+    @classmethod
+    def initial_from(cls, response):
+        """Form values of a saved response, so colleagues continue where others stopped."""
+        if response is None:
+            return {}
+        initial = {}
+        for answer in response.answers.all():
+            question = answer.question
+            name = field_name(question)
+            if question.is_choice:
+                values = [str(choice.pk) for choice in answer.choices.all()]
+                if answer.other_text:
+                    values.append(OTHER)
+                    initial[other_field_name(question)] = answer.other_text
+                initial[name] = values if question.kind == Question.Kind.MULTIPLE else values[0]
+            elif question.kind == Question.Kind.TEXT:
+                initial[name] = answer.text
+            else:
+                initial[name] = answer.number
+        return initial
+
+
+class MunicipalitySearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name of your municipality"),
+        required=False,
+        max_length=100,
+        help_text=_("Enter part of the name, e.g. “Belzig”."),
+    )
+
+
+class MunicipalityField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        if obj.district_id:
+            return f"{obj.name} ({obj.district})"
+        return str(obj)
+
+
+class MunicipalityChoiceForm(forms.Form):
+    municipality = MunicipalityField(
+        queryset=Municipality.objects.all(),
+        label=_("Your municipality"),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+
+    def __init__(self, *args, search="", **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # Only the matches are offered; a POST may name any municipality by id.
+            field_ = self.fields["municipality"]
+            queryset = Municipality.objects.select_related("district")
+            if search:
+                queryset = queryset.filter(name__icontains=search)
+            field_.queryset = queryset[:MUNICIPALITY_RESULTS]
+
+
+class MissingMunicipalityForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the missing municipality"),
+        max_length=150,
+        help_text=_("An editor of the DigitalAgentur adds it and confirms your link."),
+    )

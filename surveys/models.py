@@ -1,0 +1,416 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Municipality, Topic
+from transfer_portal.editors import is_editor
+
+SCALE_VALUES = range(1, 6)
+
+
+class SurveyQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def visible_to(self, user):
+        """Editors see drafts too; everybody else only published surveys."""
+        return self if is_editor(user) else self.published()
+
+    def open(self, now=None):
+        now = now or timezone.now()
+        return self.filter(opens_at__lte=now, closes_at__gt=now)
+
+    def planned(self, now=None):
+        return self.filter(opens_at__gt=now or timezone.now())
+
+    def closed(self, now=None):
+        return self.filter(closes_at__lte=now or timezone.now())
+
+    def results_public(self, now=None):
+        """Published surveys whose results every visitor may read right now."""
+        now = now or timezone.now()
+        V = Survey.ResultsVisibility
+        return self.published().filter(
+            Q(results_visibility=V.WHILE_OPEN, opens_at__lte=now)
+            | Q(results_visibility=V.AFTER_CLOSING, closes_at__lte=now)
+        )
+
+    def with_response_counts(self):
+        return self.annotate(
+            submitted_count=Count(
+                "responses", filter=Q(responses__state=Response.State.SUBMITTED), distinct=True
+            ),
+            draft_count=Count(
+                "responses", filter=Q(responses__state=Response.State.DRAFT), distinct=True
+            ),
+        )
+
+
+class Survey(models.Model):
+    class State(models.TextChoices):
+        PLANNED = "geplant", _("planned")
+        OPEN = "offen", _("open")
+        CLOSED = "geschlossen", _("closed")
+
+    class ResultsVisibility(models.TextChoices):
+        AFTER_CLOSING = "nach_schluss", _("public after closing")
+        WHILE_OPEN = "waehrend", _("public while open")
+        EDITORS = "redaktion", _("editors only")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    intro = models.TextField(
+        _("introduction"), blank=True, help_text=_("Shown above the survey and its form.")
+    )
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(
+        _("closes at"), help_text=_("Answers can be given and changed until this moment.")
+    )
+    results_visibility = models.CharField(
+        _("results visibility"),
+        max_length=20,
+        choices=ResultsVisibility.choices,
+        default=ResultsVisibility.AFTER_CLOSING,
+    )
+    summary = models.TextField(
+        _("summary of the findings"),
+        blank=True,
+        help_text=_("Published findings, shown with the results (or instead of them)."),
+    )
+    reported_participants = models.PositiveIntegerField(
+        _("reported number of participating municipalities"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Only for surveys whose individual responses are not recorded in the portal, "
+            "as the published findings state it."
+        ),
+    )
+    top_topics = models.ManyToManyField(
+        Topic,
+        verbose_name=_("TOP topics (published findings)"),
+        through="SurveyTopTopic",
+        related_name="+",
+        blank=True,
+    )
+    published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SurveyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-closes_at", "title"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="survey_closes_after_opening",
+                violation_error_message=_("The survey must close after it opens."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("surveys:survey_detail", args=[self.slug])
+
+    def state_at(self, now=None):
+        now = now or timezone.now()
+        if now < self.opens_at:
+            return self.State.PLANNED
+        if now < self.closes_at:
+            return self.State.OPEN
+        return self.State.CLOSED
+
+    @property
+    def state(self):
+        return self.state_at()
+
+    def get_state_display(self):
+        return self.State(self.state).label
+
+    @property
+    def is_open(self):
+        return self.state == self.State.OPEN
+
+    def results_visible_to(self, user):
+        if is_editor(user):
+            return True
+        if not self.published:
+            return False
+        state = self.state
+        if self.results_visibility == self.ResultsVisibility.WHILE_OPEN:
+            return state != self.State.PLANNED
+        if self.results_visibility == self.ResultsVisibility.AFTER_CLOSING:
+            return state == self.State.CLOSED
+        return False
+
+
+class SurveyTopTopic(models.Model):
+    """A TOP topic as the published findings rank it, for surveys without recorded responses."""
+
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="top_topic_links"
+    )
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="survey_top_links"
+    )
+    position = models.PositiveSmallIntegerField(_("rank"), default=1)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("TOP topic")
+        verbose_name_plural = _("TOP topics (published findings)")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "topic"], name="survey_top_topic_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.topic}"
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "einfach", _("single choice")
+        MULTIPLE = "mehrfach", _("multiple choice")
+        SCALE = "skala", _("scale 1–5")
+        TEXT = "freitext", _("free text")
+        NUMBER = "zahl", _("number")
+
+    CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE)
+
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    text = models.CharField(_("question"), max_length=500)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    required = models.BooleanField(_("required"), default=False)
+    max_choices = models.PositiveSmallIntegerField(
+        _("maximum number of selections"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Multiple choice only; empty for no limit."),
+    )
+    allow_other = models.BooleanField(
+        _("offer “Other” with free text"), default=False, help_text=_("Choice questions only.")
+    )
+    scale_min_label = models.CharField(
+        _("label of scale value 1"), max_length=60, blank=True, help_text=_("Scale only.")
+    )
+    scale_max_label = models.CharField(
+        _("label of scale value 5"), max_length=60, blank=True, help_text=_("Scale only.")
+    )
+    max_length = models.PositiveIntegerField(
+        _("maximum length"),
+        default=2000,
+        validators=[MinValueValidator(1), MaxValueValidator(20000)],
+        help_text=_("Free text and “Other” answers, in characters."),
+    )
+    min_value = models.IntegerField(
+        _("minimum"), null=True, blank=True, help_text=_("Number only.")
+    )
+    max_value = models.IntegerField(
+        _("maximum"), null=True, blank=True, help_text=_("Number only.")
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=models.F("max_value")),
+                name="question_min_not_above_max",
+                violation_error_message=_("The minimum must not be above the maximum."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_choices__isnull=True) | Q(max_choices__gte=1),
+                name="question_max_choices_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_choice(self):
+        return self.kind in self.CHOICE_KINDS
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="choices"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    label = models.CharField(_("label"), max_length=200)
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("topic"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_choices",
+        help_text=_("Links the option to a topic, so interest is counted across surveys."),
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+
+    def __str__(self):
+        return self.label
+
+
+class Participant(models.Model):
+    """Links a user account to the municipality it answers surveys for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="survey_participant",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="survey_participants",
+        help_text=_("Empty while the named municipality awaits an editor's confirmation."),
+    )
+    requested_municipality = models.CharField(
+        _("municipality named by the participant"),
+        max_length=150,
+        blank=True,
+        help_text=_("A municipality missing from the list; create it and link it to confirm."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("survey participant")
+        verbose_name_plural = _("survey participants")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=False) | ~Q(requested_municipality=""),
+                name="participant_has_municipality_or_request",
+                violation_error_message=_("Choose a municipality or name the missing one."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+    @property
+    def is_confirmed(self):
+        return self.municipality_id is not None
+
+
+class ResponseQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(state=Response.State.SUBMITTED)
+
+
+class Response(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "entwurf", _("draft")
+        SUBMITTED = "abgegeben", _("submitted")
+
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="responses"
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="survey_responses",
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality__name"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "municipality"],
+                name="response_one_per_municipality",
+                violation_error_message=_("This municipality has already answered the survey."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state="entwurf") | Q(submitted_at__isnull=False),
+                name="response_submitted_has_timestamp",
+            ),
+        ]
+        indexes = [models.Index(fields=["survey", "state"])]
+
+    def __str__(self):
+        return f"{self.survey} – {self.municipality}"
+
+    @property
+    def is_submitted(self):
+        return self.state == self.State.SUBMITTED
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(
+        Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers"
+    )
+    choices = models.ManyToManyField(
+        Choice, verbose_name=_("selected options"), related_name="answers", blank=True
+    )
+    other_text = models.TextField(_("“Other” text"), blank=True)
+    text = models.TextField(_("text"), blank=True)
+    number = models.IntegerField(_("number or scale value"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["question__position", "question_id"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="answer_one_per_question"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.question)

@@ -1,0 +1,247 @@
+"""Survey results, aggregated in the database with a fixed number of queries.
+
+Only submitted responses count; drafts never show up in any number here.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Max, Min, Q
+from django.utils import timezone
+
+from projects.models import Topic
+from surveys.models import Answer, Question, Response, Survey, SurveyTopTopic
+
+TOP_TOPIC_COUNT = 3
+SUBMITTED = Response.State.SUBMITTED
+
+
+@dataclass
+class OptionResult:
+    label: str
+    count: int
+    percent: float
+    is_other: bool = False
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int = 0
+    options: list[OptionResult] = field(default_factory=list)
+    mean: float | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    texts: list = field(default_factory=list)
+
+
+@dataclass
+class TopicRank:
+    topic: Topic
+    position: int
+    count: int | None  # None: ranked by the published findings, not by recorded responses
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    participants: int
+    questions: list[QuestionResult]
+    top_topics: list[TopicRank]
+
+    @property
+    def has_responses(self):
+        return self.participants > 0
+
+
+def _percent(count, total):
+    return round(100 * count / total, 1) if total else 0.0
+
+
+def survey_results(survey, *, include_texts=False):
+    """Everything the results page shows; free texts only when asked (editors)."""
+    questions = list(survey.questions.prefetch_related("choices"))
+    submitted = Answer.objects.filter(response__survey=survey, response__state=SUBMITTED)
+    participants = Response.objects.filter(survey=survey, state=SUBMITTED).count()
+
+    choice_counts = dict(
+        Answer.choices.through.objects.filter(
+            answer__response__survey=survey, answer__response__state=SUBMITTED
+        )
+        .values("choice_id")
+        .annotate(n=Count("id"))
+        .values_list("choice_id", "n")
+    )
+    stats = {
+        row["question_id"]: row
+        for row in submitted.values("question_id").annotate(
+            answered=Count("id"),
+            other=Count("id", filter=~Q(other_text="")),
+            mean=Avg("number"),
+            minimum=Min("number"),
+            maximum=Max("number"),
+        )
+    }
+    distribution = {
+        (row["question_id"], row["number"]): row["n"]
+        for row in submitted.filter(question__kind=Question.Kind.SCALE)
+        .values("question_id", "number")
+        .annotate(n=Count("id"))
+    }
+    texts = {}
+    if include_texts:
+        for answer in (
+            submitted.filter(Q(question__kind=Question.Kind.TEXT) | ~Q(other_text=""))
+            .select_related("response__municipality")
+            .order_by("question_id", "response__municipality__name")
+        ):
+            texts.setdefault(answer.question_id, []).append(answer)
+
+    results = []
+    for question in questions:
+        row = stats.get(question.pk, {})
+        result = QuestionResult(question, answered=row.get("answered", 0))
+        if question.is_choice:
+            for choice in question.choices.all():
+                count = choice_counts.get(choice.pk, 0)
+                result.options.append(
+                    OptionResult(choice.label, count, _percent(count, participants))
+                )
+            if question.allow_other:
+                count = row.get("other", 0)
+                result.options.append(
+                    OptionResult("", count, _percent(count, participants), is_other=True)
+                )
+        elif question.kind == Question.Kind.SCALE:
+            form_labels = {1: question.scale_min_label, 5: question.scale_max_label}
+            for value in range(1, 6):
+                count = distribution.get((question.pk, value), 0)
+                label = f"{value} – {form_labels[value]}" if form_labels.get(value) else str(value)
+                result.options.append(OptionResult(label, count, _percent(count, participants)))
+        if question.kind in (Question.Kind.SCALE, Question.Kind.NUMBER):
+            result.mean = row.get("mean")
+            result.minimum = row.get("minimum")
+            result.maximum = row.get("maximum")
+        result.texts = texts.get(question.pk, [])
+        results.append(result)
+
+    return SurveyResults(survey, participants, results, top_topics(survey, participants))
+
+
+def top_topics(survey, participants=None, *, limit=TOP_TOPIC_COUNT):
+    """The survey's TOP topics: counted from submitted responses, else the published findings.
+
+    Each topic counts the municipalities that chose at least one option linked to it.
+    Two queries at most (one when `participants` is given and positive).
+    """
+    if participants is None or participants:
+        ranked = (
+            Topic.objects.filter(survey_choices__question__survey=survey)
+            .annotate(
+                n=Count(
+                    "survey_choices__answers__response",
+                    filter=Q(survey_choices__answers__response__state=SUBMITTED),
+                    distinct=True,
+                )
+            )
+            .filter(n__gt=0)
+            .order_by("-n", "position", "name")[:limit]
+        )
+        ranking = [TopicRank(topic, number, topic.n) for number, topic in enumerate(ranked, 1)]
+        if ranking:
+            return ranking
+    links = SurveyTopTopic.objects.filter(survey=survey).select_related("topic")[:limit]
+    return [TopicRank(link.topic, number, None) for number, link in enumerate(links, 1)]
+
+
+@dataclass
+class TopMention:
+    survey: Survey
+    position: int
+    count: int | None
+
+
+@dataclass
+class TopicInterest:
+    topic: Topic
+    top_in: list[TopMention]
+    municipality_count: int
+
+    @property
+    def has_data(self):
+        return bool(self.top_in or self.municipality_count)
+
+
+def topic_interest(topic, *, now=None):
+    """Survey interest in one topic, from surveys whose results are public: four queries.
+
+    `top_in` lists the surveys that rank the topic among their TOP topics;
+    `municipality_count` counts the municipalities that chose an option linked to it.
+    """
+    now = now or timezone.now()
+    surveys = list(
+        Survey.objects.results_public(now)
+        .annotate(submitted=Count("responses", filter=Q(responses__state=SUBMITTED)))
+        .order_by("-closes_at")
+    )
+    ids = [survey.pk for survey in surveys]
+    counted = {}
+    for row in (
+        Answer.choices.through.objects.filter(
+            answer__response__survey__in=ids,
+            answer__response__state=SUBMITTED,
+            choice__topic__isnull=False,
+        )
+        .values("answer__response__survey_id", "choice__topic_id")
+        .annotate(n=Count("answer__response", distinct=True))
+        .order_by("-n", "choice__topic__position", "choice__topic__name")
+    ):
+        counted.setdefault(row["answer__response__survey_id"], []).append(
+            (row["choice__topic_id"], row["n"])
+        )
+    editorial = {}
+    for link in SurveyTopTopic.objects.filter(survey__in=ids).order_by("position", "pk"):
+        editorial.setdefault(link.survey_id, []).append((link.topic_id, None))
+
+    mentions = []
+    for survey in surveys:
+        ranking = counted.get(survey.pk) if survey.submitted else None
+        ranking = (ranking or editorial.get(survey.pk, []))[:TOP_TOPIC_COUNT]
+        for position, (topic_id, count) in enumerate(ranking, 1):
+            if topic_id == topic.pk:
+                mentions.append(TopMention(survey, position, count))
+    municipality_count = (
+        Response.objects.filter(survey__in=ids, state=SUBMITTED, answers__choices__topic=topic)
+        .values("municipality_id")
+        .distinct()
+        .count()
+    )
+    return TopicInterest(topic, mentions, municipality_count)
+
+
+@dataclass
+class HomeHighlights:
+    open_surveys: list[Survey]
+    top_survey: Survey | None
+    top_topics: list[TopicRank]
+
+    @property
+    def has_data(self):
+        return bool(self.open_surveys or self.top_topics)
+
+
+def home_highlights(*, now=None):
+    """Open surveys to take part in, and the TOP topics of the latest public results.
+
+    At most four queries.
+    """
+    now = now or timezone.now()
+    open_surveys = list(Survey.objects.published().open(now).order_by("closes_at")[:3])
+    top_survey = (
+        Survey.objects.results_public(now)
+        .filter(Q(responses__state=SUBMITTED) | Q(top_topic_links__isnull=False))
+        .distinct()
+        .order_by("-closes_at")
+        .first()
+    )
+    ranking = top_topics(top_survey) if top_survey else []
+    return HomeHighlights(open_surveys, top_survey, ranking)

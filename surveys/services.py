@@ -1,0 +1,127 @@
+"""Writes that span several models: saving a response with its answers, copying a survey."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from projects.models import Municipality
+from surveys.models import Answer, Choice, Participant, Response, Survey
+
+
+class SurveyClosedError(Exception):
+    """The survey does not accept answers at this moment."""
+
+
+def save_response(*, survey, municipality, user, answers, submit):
+    """Replace the municipality's answers and, if `submit`, hand the response in.
+
+    One response per survey and municipality: concurrent first saves meet at the unique
+    constraint, and the loser continues with the winner's row (locked, so colleagues'
+    saves run one after the other). Returns (response, first_submission).
+    """
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _save(survey, municipality, user, answers, submit)
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _save(survey, municipality, user, answers, submit):
+    now = timezone.now()
+    if survey.state_at(now) != Survey.State.OPEN:
+        raise SurveyClosedError
+    response, _created = Response.objects.select_for_update().get_or_create(
+        survey=survey, municipality=municipality, defaults={"updated_by": user}
+    )
+    first_submission = submit and not response.is_submitted
+    if response.is_submitted:
+        submit = True  # a submitted response stays submitted; changes are submitted again
+    response.updated_by = user
+    if submit:
+        response.state = Response.State.SUBMITTED
+        response.submitted_by = user
+        response.submitted_at = now
+    response.save()
+
+    response.answers.all().delete()
+    rows = Answer.objects.bulk_create(
+        Answer(
+            response=response,
+            question=item.question,
+            other_text=item.other_text,
+            text=item.text,
+            number=item.number,
+        )
+        for item in answers
+    )
+    Through = Answer.choices.through
+    Through.objects.bulk_create(
+        Through(answer_id=row.pk, choice_id=choice_id)
+        for row, item in zip(rows, answers, strict=True)
+        for choice_id in item.choice_ids
+    )
+    return response, first_submission
+
+
+def link_participant(user, *, municipality=None, requested_name=""):
+    """Link a user to a municipality, or record the missing one for an editor to confirm."""
+    participant, _created = Participant.objects.update_or_create(
+        user=user,
+        defaults={"municipality": municipality, "requested_municipality": requested_name},
+    )
+    return participant
+
+
+@transaction.atomic
+def confirm_requested_municipality(participant):
+    """Create the municipality a participant named and link it; returns it."""
+    name = participant.requested_municipality.strip()
+    municipality = Municipality.objects.filter(name__iexact=name).first()
+    if municipality is None:
+        base = slugify(name) or "kommune"
+        slug, number = base, 2
+        while Municipality.objects.filter(slug=slug).exists():
+            slug, number = f"{base}-{number}", number + 1
+        municipality = Municipality.objects.create(
+            name=name, slug=slug, kind=Municipality.Kind.MUNICIPALITY
+        )
+    participant.municipality = municipality
+    participant.save(update_fields=["municipality", "updated_at"])
+    return municipality
+
+
+@transaction.atomic
+def duplicate_survey(survey, *, now=None):
+    """A draft copy with the same questions and options, for a follow-up round."""
+    now = now or timezone.now()
+    base = f"{survey.slug}-kopie"
+    slug, number = base, 2
+    while Survey.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    opens_at = now + datetime.timedelta(days=7)
+    copy = Survey.objects.create(
+        title=_("Copy of %(title)s") % {"title": survey.title},
+        slug=slug,
+        intro=survey.intro,
+        opens_at=opens_at,
+        closes_at=opens_at + (survey.closes_at - survey.opens_at),
+        results_visibility=survey.results_visibility,
+        published=False,
+    )
+    for question in survey.questions.prefetch_related("choices"):
+        choices = list(question.choices.all())
+        question.pk = None
+        question.survey = copy
+        question._state.adding = True
+        question.save()
+        Choice.objects.bulk_create(
+            Choice(question=question, position=c.position, label=c.label, topic_id=c.topic_id)
+            for c in choices
+        )
+    return copy

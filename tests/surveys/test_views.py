@@ -1,0 +1,275 @@
+"""Listing, detail and taking part: permissions, states, drafts, colleagues, bad input."""
+
+import pytest
+from django.urls import reverse
+
+from surveys.forms import OTHER, field_name, other_field_name
+from surveys.models import Answer, Participant, Response
+from tests import factories
+from tests.surveys import factories as survey_factories
+
+pytestmark = pytest.mark.django_db
+
+
+def participate_url(survey):
+    return reverse("surveys:survey_participate", args=[survey.slug])
+
+
+def valid_post(questions, action="absenden", **overrides):
+    data = {
+        "action": action,
+        field_name(questions["single"]): str(questions["single"].choices.first().pk),
+        field_name(questions["multiple"]): [
+            str(choice.pk) for choice in questions["multiple"].choices.all()[:2]
+        ],
+        field_name(questions["scale"]): "4",
+        field_name(questions["text"]): "Mehr Austausch",
+        field_name(questions["number"]): "12",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_list_shows_open_surveys_first_then_closed_ones(client, open_survey, closed_survey):
+    html = client.get(reverse("surveys:survey_list")).content.decode()
+    assert html.index(open_survey[0].title) < html.index(closed_survey[0].title)
+
+
+def test_unpublished_survey_is_hidden_from_visitors_but_not_from_editors(client, editor):
+    survey = survey_factories.survey(published=False)
+    assert survey.title not in client.get(reverse("surveys:survey_list")).content.decode()
+    assert client.get(survey.get_absolute_url()).status_code == 404
+    client.force_login(editor)
+    assert client.get(survey.get_absolute_url()).status_code == 200
+
+
+def test_detail_counts_only_submitted_responses(client, open_survey):
+    survey, _questions = open_survey
+    survey_factories.response(survey)
+    survey_factories.response(survey, state=Response.State.DRAFT)
+    response = client.get(survey.get_absolute_url())
+    assert "1 Kommune hat geantwortet." in response.content.decode()
+
+
+def test_visitor_must_log_in_to_take_part(client, open_survey):
+    response = client.get(participate_url(open_survey[0]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_user_without_municipality_is_sent_to_choose_one(client, member, open_survey):
+    client.force_login(member)
+    response = client.get(participate_url(open_survey[0]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("surveys:choose_municipality"))
+
+
+def test_user_without_verified_email_cannot_take_part(client, open_survey):
+    user = factories.user()
+    user.emailaddress_set.update(verified=False)
+    client.force_login(user)
+    assert client.get(participate_url(open_survey[0])).status_code == 403
+    assert client.get(reverse("surveys:choose_municipality")).status_code == 403
+
+
+def test_participant_picks_a_municipality_from_the_search(client, member, municipality):
+    client.force_login(member)
+    page = client.get(reverse("surveys:choose_municipality"), {"q": "muster"})
+    assert "Musterstadt" in page.content.decode()
+    response = client.post(
+        reverse("surveys:choose_municipality"),
+        {"municipality": municipality.pk, "next": "/umfragen/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/umfragen/"
+    assert Participant.objects.get(user=member).municipality == municipality
+
+
+def test_choosing_ignores_foreign_redirect_targets(client, member, municipality):
+    client.force_login(member)
+    response = client.post(
+        reverse("surveys:choose_municipality"),
+        {"municipality": municipality.pk, "next": "https://example.com/"},
+    )
+    assert response["Location"] == reverse("surveys:survey_list")
+
+
+def test_confirmed_participant_cannot_switch_municipality_alone(participant_client, participant):
+    other = factories.municipality()
+    response = participant_client.post(
+        reverse("surveys:choose_municipality"), {"municipality": other.pk}
+    )
+    assert response.status_code == 403
+    assert Participant.objects.get(user=participant).municipality.name == "Musterstadt"
+
+
+def test_missing_municipality_waits_for_confirmation(client, member, open_survey):
+    survey, questions = open_survey
+    client.force_login(member)
+    client.post(reverse("surveys:choose_municipality"), {"name": "Neudorf am See"})
+    link = Participant.objects.get(user=member)
+    assert link.municipality is None and link.requested_municipality == "Neudorf am See"
+    page = client.get(participate_url(survey))
+    assert page.status_code == 200
+    assert "Neudorf am See" in page.content.decode()
+    assert "form" not in page.context or page.context.get("form") is None
+    assert client.post(participate_url(survey), valid_post(questions)).status_code == 403
+    assert not Response.objects.exists()
+
+
+def test_submitting_saves_all_answers_and_sends_a_confirmation(
+    participant_client, open_survey, municipality, mailoutbox
+):
+    survey, questions = open_survey
+    response = participant_client.post(participate_url(survey), valid_post(questions))
+    assert response.status_code == 302
+    saved = Response.objects.get(survey=survey, municipality=municipality)
+    assert saved.is_submitted and saved.submitted_at and saved.submitted_by.email
+    assert saved.answers.count() == 5
+    assert saved.answers.get(question=questions["number"]).number == 12
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["teilnahme@example.org"]
+    assert "Musterstadt" in mailoutbox[0].body
+
+
+def test_draft_skips_required_answers_and_does_not_count(participant_client, open_survey):
+    survey, questions = open_survey
+    response = participant_client.post(
+        participate_url(survey),
+        {"action": "zwischenspeichern", field_name(questions["text"]): "Erst ein Gedanke"},
+    )
+    assert response.status_code == 302
+    draft = Response.objects.get(survey=survey)
+    assert draft.state == Response.State.DRAFT and draft.submitted_at is None
+    assert Response.objects.submitted().count() == 0
+
+
+def test_submitting_without_required_answers_gives_field_errors(participant_client, open_survey):
+    survey, questions = open_survey
+    response = participant_client.post(
+        participate_url(survey), {"action": "absenden", field_name(questions["text"]): "x"}
+    )
+    assert response.status_code == 400
+    assert "Dieses Feld ist zwingend erforderlich." in response.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_colleague_sees_the_saved_draft_and_continues_it(
+    client, participant, colleague, open_survey
+):
+    survey, questions = open_survey
+    client.force_login(participant)
+    client.post(
+        participate_url(survey),
+        {"action": "zwischenspeichern", field_name(questions["text"]): "Gemeinsamer Entwurf"},
+    )
+    client.force_login(colleague)
+    page = client.get(participate_url(survey))
+    assert "Gemeinsamer Entwurf" in page.content.decode()
+    client.post(participate_url(survey), valid_post(questions))
+    response = Response.objects.get(survey=survey)
+    assert response.is_submitted and response.submitted_by == colleague
+    assert Response.objects.count() == 1
+
+
+def test_submitted_answers_can_be_changed_while_open_and_stay_submitted(
+    participant_client, open_survey
+):
+    survey, questions = open_survey
+    participant_client.post(participate_url(survey), valid_post(questions))
+    # Even a "draft" save of a submitted response is validated and stays submitted.
+    participant_client.post(
+        participate_url(survey),
+        valid_post(questions, action="zwischenspeichern", **{field_name(questions["number"]): "7"}),
+    )
+    response = Response.objects.get(survey=survey)
+    assert response.is_submitted
+    assert response.answers.get(question=questions["number"]).number == 7
+
+
+@pytest.mark.parametrize("survey_fixture", ["closed_survey", "planned_survey"])
+def test_survey_outside_its_period_refuses_writes(
+    request, participant_client, survey_fixture, municipality
+):
+    survey, questions = request.getfixturevalue(survey_fixture)
+    page = participant_client.get(participate_url(survey))
+    assert page.status_code == 200
+    assert page.context.get("form") is None
+    response = participant_client.post(participate_url(survey), valid_post(questions))
+    assert response.status_code == 403
+    assert not Response.objects.exists()
+
+
+def test_closed_survey_keeps_existing_answers_unchanged(participant_client, municipality):
+    survey, questions = survey_factories.full_survey("geschlossen")
+    existing = survey_factories.response(survey, municipality, answers={questions["number"]: 5})
+    participant_client.post(
+        participate_url(survey), valid_post(questions, **{field_name(questions["number"]): "9"})
+    )
+    assert Answer.objects.get(response=existing).number == 5
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "unknown_choice",
+        "choice_of_other_question",
+        "too_many_choices",
+        "too_long_text",
+        "number_out_of_range",
+        "scale_out_of_range",
+        "other_text_without_other",
+    ],
+)
+def test_bad_input_gives_field_errors_and_saves_nothing(participant_client, open_survey, tamper):
+    survey, questions = open_survey
+    single, multiple = questions["single"], questions["multiple"]
+    foreign = survey_factories.full_survey()[1]["single"].choices.first()
+    overrides = {
+        "unknown_choice": {field_name(single): "999999"},
+        "choice_of_other_question": {field_name(single): str(foreign.pk)},
+        "too_many_choices": {
+            field_name(multiple): [str(c.pk) for c in multiple.choices.all()] + [OTHER],
+            other_field_name(multiple): "Etwas anderes",
+        },
+        "too_long_text": {field_name(questions["text"]): "x" * 51},
+        "number_out_of_range": {field_name(questions["number"]): "101"},
+        "scale_out_of_range": {field_name(questions["scale"]): "6"},
+        "other_text_without_other": {other_field_name(multiple): "Etwas anderes"},
+    }[tamper]
+    for action in ("absenden", "zwischenspeichern"):
+        response = participant_client.post(
+            participate_url(survey), valid_post(questions, action=action, **overrides)
+        )
+        assert response.status_code == 400
+        assert response.context["form"].errors
+    assert not Response.objects.exists()
+    assert not Answer.objects.exists()
+
+
+def test_other_option_is_saved_with_its_text(participant_client, open_survey):
+    survey, questions = open_survey
+    multiple = questions["multiple"]
+    participant_client.post(
+        participate_url(survey),
+        valid_post(
+            questions,
+            **{
+                field_name(multiple): [str(multiple.choices.first().pk), OTHER],
+                other_field_name(multiple): "Kultur",
+            },
+        ),
+    )
+    answer = Answer.objects.get(question=multiple)
+    assert answer.other_text == "Kultur"
+    assert list(answer.choices.all()) == [multiple.choices.first()]
+
+
+def test_other_without_text_is_refused_on_submit(participant_client, open_survey):
+    survey, questions = open_survey
+    multiple = questions["multiple"]
+    response = participant_client.post(
+        participate_url(survey), valid_post(questions, **{field_name(multiple): [OTHER]})
+    )
+    assert response.status_code == 400
+    assert other_field_name(multiple) in response.context["form"].errors

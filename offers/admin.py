@@ -1,0 +1,250 @@
+import csv
+
+from django.contrib import admin
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from offers import services
+from offers.models import Contact, EventDate, Offer, Registration
+
+State = Registration.State
+
+
+def _cell(value):
+    """Keep spreadsheet programs from running a name like "=HYPERLINK(…)" as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M") if moment else ""
+
+
+def registrations_csv(registrations, filename):
+    """Semicolon-separated UTF-8 with BOM, so that spreadsheet programs open umlauts right."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            gettext("Offer"),
+            gettext("Date"),
+            gettext("Starts at"),
+            gettext("Name"),
+            gettext("E-mail"),
+            gettext("Municipality"),
+            gettext("State"),
+            gettext("Registered at"),
+            gettext("Cancelled at"),
+        ]
+    )
+    for registration in registrations.select_related("event_date__offer", "municipality").order_by(
+        "event_date__starts_at", "event_date", "created_at", "pk"
+    ):
+        event_date = registration.event_date
+        writer.writerow(
+            _cell(value)
+            for value in [
+                event_date.offer.title,
+                event_date.title,
+                _local(event_date.starts_at),
+                registration.name,
+                registration.email,
+                registration.municipality.name if registration.municipality else "",
+                registration.get_state_display(),
+                _local(registration.created_at),
+                _local(registration.cancelled_at),
+            ]
+        )
+    return response
+
+
+class ExportPermissionMixin:
+    def has_export_permission(self, request):
+        return request.user.has_perm("offers.view_registration")
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "email", "position", "published"]
+    list_editable = ["position"]
+    list_filter = ["published"]
+    search_fields = ["name", "role", "email", "helps_with"]
+    fields = [
+        "name",
+        "role",
+        "organisation",
+        "email",
+        "phone",
+        "helps_with",
+        ("photo", "photo_alt"),
+        "position",
+        "published",
+    ]
+
+
+class EventDateInline(admin.TabularInline):
+    model = EventDate
+    fields = [
+        "title",
+        "starts_at",
+        "ends_at",
+        "all_day",
+        "location",
+        "capacity",
+        "registration_deadline",
+        "registration_enabled",
+        "cancelled",
+        "is_sample",
+    ]
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "format", "contact", "published", "date_count"]
+    list_filter = ["published", "kind", "format", "topics"]
+    search_fields = ["title", "summary", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["topics", "contact"]
+    list_select_related = ["contact"]
+    inlines = [EventDateInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "format", "published"]}),
+        (_("Content"), {"fields": ["summary", "description", "topics", "external_url"]}),
+        (_("Contact"), {"fields": ["contact"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(date_total=Count("dates"))
+
+    @admin.display(description=_("dates"), ordering="date_total")
+    def date_count(self, obj):
+        return obj.date_total
+
+    @admin.action(description=_("Publish selected offers"))
+    def publish(self, request, queryset):
+        updated = queryset.update(published=True)
+        self.message_user(request, _("%(count)d offers published.") % {"count": updated})
+
+    @admin.action(description=_("Withdraw selected offers (draft)"))
+    def unpublish(self, request, queryset):
+        updated = queryset.update(published=False)
+        self.message_user(request, _("%(count)d offers set to draft.") % {"count": updated})
+
+
+class RegistrationInline(admin.TabularInline):
+    """Read-only: registrations come in through the form, so the capacity rule holds."""
+
+    model = Registration
+    fields = ["name", "email", "municipality", "state", "created_at", "cancelled_at"]
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("municipality")
+
+
+@admin.register(EventDate)
+class EventDateAdmin(ExportPermissionMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "offer",
+        "starts_at",
+        "capacity",
+        "confirmed",
+        "waiting",
+        "cancelled_registrations",
+        "cancelled",
+        "is_sample",
+    ]
+    list_filter = ["cancelled", "is_sample", "offer"]
+    search_fields = ["title", "offer__title", "location"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["offer"]
+    list_select_related = ["offer"]
+    inlines = [RegistrationInline]
+    actions = ["export_registrations"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_counts()
+            .annotate(
+                cancelled_count=Count(
+                    "registrations", filter=Q(registrations__state=State.CANCELLED)
+                )
+            )
+        )
+
+    @admin.display(description=_("confirmed"), ordering="confirmed_count")
+    def confirmed(self, obj):
+        return obj.confirmed_count
+
+    @admin.display(description=_("waiting list"), ordering="waiting_count")
+    def waiting(self, obj):
+        return obj.waiting_count
+
+    @admin.display(description=_("cancellations"), ordering="cancelled_count")
+    def cancelled_registrations(self, obj):
+        return obj.cancelled_count
+
+    @admin.action(
+        description=_("Export the registrations of the selected dates (CSV)"),
+        permissions=["export"],
+    )
+    def export_registrations(self, request, queryset):
+        return registrations_csv(
+            Registration.objects.filter(event_date__in=queryset), "anmeldungen.csv"
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # More places: people on the waiting list move up, once the change is saved.
+            transaction.on_commit(lambda: services.fill_free_places(obj.pk))
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
+    list_display = ["name", "email", "event_date", "municipality", "state", "created_at"]
+    list_filter = ["state", "event_date__offer", "event_date"]
+    search_fields = ["name", "email", "event_date__title", "event_date__offer__title"]
+    list_select_related = ["event_date__offer", "municipality"]
+    readonly_fields = ["event_date", "state", "created_at", "cancelled_at", "user"]
+    fields = ["event_date", "name", "email", "municipality", "user", "state", "created_at"]
+    autocomplete_fields = ["municipality"]
+    actions = ["export", "cancel"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Export selected registrations (CSV)"), permissions=["export"])
+    def export(self, request, queryset):
+        return registrations_csv(queryset, "anmeldungen.csv")
+
+    @admin.action(
+        description=_("Cancel selected registrations (the waiting list moves up)"),
+        permissions=["change"],
+    )
+    def cancel(self, request, queryset):
+        done = 0
+        for token in queryset.exclude(state=State.CANCELLED).values_list("cancel_token", flat=True):
+            try:
+                services.cancel_registration(token)
+            except services.CancellationClosed:
+                continue
+            done += 1
+        self.message_user(request, _("%(count)d registrations cancelled.") % {"count": done})

@@ -1,0 +1,60 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from offers.models import Offer, Registration, already_registered_message
+from projects.forms import SlugChoiceField
+from projects.models import Municipality, Topic
+
+
+class OfferFilterForm(forms.Form):
+    thema = SlugChoiceField(
+        Topic.objects.filter(offers__published=True).distinct(), label=_("Topic")
+    )
+    art = forms.ChoiceField(
+        label=_("Kind of offer"), required=False, choices=[("", _("All")), *Offer.Kind.choices]
+    )
+
+
+class RegistrationForm(forms.ModelForm):
+    municipality = forms.ModelChoiceField(
+        Municipality.objects.filter(is_sample=False).select_related("district"),
+        label=_("Municipality"),
+        required=False,
+        empty_label=_("(not stated)"),
+        help_text=_("Optional: helps us to tailor the date to the municipalities taking part."),
+    )
+    privacy_consent = forms.BooleanField(
+        label=_(
+            "I agree that the DigitalAgentur Brandenburg stores my details to organise this date "
+            "and contacts me about it."
+        ),
+        required=True,
+        error_messages={"required": _("Please agree to the privacy notice to register.")},
+    )
+
+    class Meta:
+        model = Registration
+        fields = ["name", "email", "municipality"]
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def __init__(self, *args, event_date, **kwargs):
+        self.event_date = event_date
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        if (
+            email
+            and self.event_date.registrations.exclude(state=Registration.State.CANCELLED)
+            .filter(email__iexact=email)
+            .exists()
+        ):
+            self.add_error("email", already_registered_message())
+        return cleaned

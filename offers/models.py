@@ -1,0 +1,399 @@
+import secrets
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Municipality, Topic
+from transfer_portal.editors import is_editor
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def visible_to(self, user):
+        """Editors see drafts too; everybody else only what is published."""
+        return self if is_editor(user) else self.published()
+
+
+class Contact(models.Model):
+    name = models.CharField(_("name"), max_length=150)
+    role = models.CharField(_("role"), max_length=150, blank=True)
+    organisation = models.CharField(
+        _("organisation"), max_length=150, default="DigitalAgentur Brandenburg"
+    )
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    # A FileField, not an ImageField: Pillow is not installed in this project.
+    photo = models.FileField(
+        _("photo"),
+        upload_to="offers/contacts/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        help_text=_("Optional. JPEG, PNG or WebP, shown square at 96 pixels."),
+    )
+    photo_alt = models.CharField(
+        _("alternative text of the photo"),
+        max_length=200,
+        blank=True,
+        help_text=_("Describe the photo for people who cannot see it, e.g. “Portrait of …”."),
+    )
+    helps_with = models.TextField(
+        _("can help with"),
+        blank=True,
+        help_text=_("What municipalities can ask this person about, in one or two sentences."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Contacts are listed in ascending order.")
+    )
+    published = models.BooleanField(_("published"), default=False)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(photo="") | ~Q(photo_alt=""),
+                name="offers_contact_photo_has_alt_text",
+                violation_error_message=_("A photo needs an alternative text."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class OfferQuerySet(PublishedQuerySet):
+    pass
+
+
+class Offer(models.Model):
+    class Kind(models.TextChoices):
+        ONLINE_COURSE = "onlinekurs", _("online course")
+        WORKSHOP = "werkstatt", _("workshop")
+        CONSULTATION = "beratung", _("consultation")
+        EVENT = "veranstaltung", _("event")
+        MATERIAL = "material", _("material")
+
+    class Format(models.TextChoices):
+        ONLINE = "online", _("online")
+        ON_SITE = "vor_ort", _("on site")
+        HYBRID = "hybrid", _("hybrid")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("One or two sentences shown in lists.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), related_name="offers", blank=True
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offers",
+    )
+    external_url = models.URLField(
+        _("external link"),
+        blank=True,
+        help_text=_("For example the course platform or the offer's page at DABB."),
+    )
+    format = models.CharField(
+        _("format"),
+        max_length=20,
+        choices=Format.choices,
+        blank=True,
+        help_text=_("Leave empty if it does not apply, e.g. for material."),
+    )
+    published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("offers:offer_detail", args=[self.slug])
+
+
+class EventDateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self if is_editor(user) else self.filter(offer__published=True)
+
+    def upcoming(self, now=None):
+        """Dates that have not ended yet (a date without end time lasts until its end of day)."""
+        return self.filter(_upcoming_condition(now or timezone.now()))
+
+    def past(self, now=None):
+        return self.exclude(_upcoming_condition(now or timezone.now()))
+
+    def with_counts(self):
+        return self.annotate(
+            confirmed_count=Count(
+                "registrations", filter=Q(registrations__state=Registration.State.CONFIRMED)
+            ),
+            waiting_count=Count(
+                "registrations", filter=Q(registrations__state=Registration.State.WAITING)
+            ),
+        )
+
+
+def _upcoming_condition(now):
+    # Date-only entries are stored at midnight; they count as upcoming for the whole day.
+    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
+    return (
+        Q(ends_at__gt=now)
+        | Q(ends_at__isnull=True, all_day=False, starts_at__gt=now)
+        | Q(ends_at__isnull=True, all_day=True, starts_at__gte=start_of_today)
+    )
+
+
+class EventDate(models.Model):
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="dates"
+    )
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("For example “Grundlagen” or “Vertiefung”.")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    all_day = models.BooleanField(
+        _("date only, without time of day"),
+        default=False,
+        help_text=_(
+            "Tick this when the time of day is not known (yet): the page shows only the date "
+            "and calendars get an all-day entry."
+        ),
+    )
+    location = models.CharField(
+        _("location or online note"),
+        max_length=300,
+        blank=True,
+        help_text=_("An address, or for online dates a note such as “Online via BigBlueButton”."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty for an unlimited number of participants."),
+    )
+    registration_deadline = models.DateTimeField(
+        _("registration deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Registration closes at this moment, at the latest when the date starts."),
+    )
+    registration_enabled = models.BooleanField(
+        _("registration through the portal"),
+        default=True,
+        help_text=_("Untick when people register elsewhere, e.g. on the course platform."),
+    )
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        help_text=_("Marks a made-up date used only for trying out the portal."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EventDateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("date")
+        verbose_name_plural = _("dates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=F("starts_at")),
+                name="offers_eventdate_ends_after_start",
+                violation_error_message=_("The end must not be before the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(all_day=False) | Q(ends_at__isnull=True),
+                name="offers_eventdate_date_only_has_no_end",
+                violation_error_message=_(
+                    "A date without time of day has no end time; enter one date per day."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="offers_eventdate_capacity_positive",
+                violation_error_message=_("A date needs at least one place."),
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_deadline__isnull=True)
+                | Q(registration_deadline__lte=F("starts_at")),
+                name="offers_eventdate_deadline_before_start",
+                violation_error_message=_("The registration deadline must not be after the start."),
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at"])]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{self.offer.title} – {self.title} ({local:%d.%m.%Y})"
+
+    def get_absolute_url(self):
+        return reverse("offers:event_detail", args=[self.pk])
+
+    @property
+    def effective_end(self):
+        """The moment the date is over; a date-only entry lasts until the end of its day."""
+        if self.all_day:
+            next_day = timezone.localdate(self.starts_at) + timedelta(days=1)
+            return timezone.make_aware(datetime.combine(next_day, time.min))
+        return self.ends_at or self.starts_at
+
+    def is_past(self, now=None):
+        return self.effective_end <= (now or timezone.now())
+
+    @property
+    def past(self):
+        return self.is_past()
+
+    @property
+    def registration_closes_at(self):
+        return self.registration_deadline or self.starts_at
+
+    def registration_open(self, now=None):
+        return (
+            self.registration_enabled
+            and not self.cancelled
+            and (now or timezone.now()) < self.registration_closes_at
+        )
+
+    @property
+    def is_open(self):
+        return self.registration_open()
+
+    def registration_status(self, now=None):
+        """Why a visitor can or cannot register, as one word for templates."""
+        now = now or timezone.now()
+        if self.cancelled:
+            return "cancelled"
+        if self.is_past(now):
+            return "past"
+        if not self.registration_enabled:
+            return "elsewhere"
+        if now >= self.registration_closes_at:
+            return "closed"
+        return "open"
+
+    @property
+    def status(self):
+        return self.registration_status()
+
+    @property
+    def same_day(self):
+        return self.ends_at is None or timezone.localdate(self.ends_at) == timezone.localdate(
+            self.starts_at
+        )
+
+    @property
+    def free_places(self):
+        """Needs the `confirmed_count` annotation (see `with_counts`); None means unlimited."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed_count, 0)
+
+    @property
+    def is_full(self):
+        return self.capacity is not None and self.free_places == 0
+
+
+def already_registered_message():
+    """Shared by the form and the service, so the visitor reads the same clear sentence."""
+    return gettext(
+        "This e-mail address is already registered for this date. If you did not receive "
+        "the confirmation, please check your spam folder or write to the contact person."
+    )
+
+
+def new_cancel_token():
+    return secrets.token_urlsafe(32)
+
+
+class Registration(models.Model):
+    class State(models.TextChoices):
+        CONFIRMED = "bestaetigt", _("confirmed")
+        WAITING = "warteliste", _("waiting list")
+        CANCELLED = "storniert", _("cancelled")
+
+    event_date = models.ForeignKey(
+        EventDate, verbose_name=_("date"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("e-mail"))
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offer_registrations",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offer_registrations",
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_token = models.CharField(
+        _("cancel token"), max_length=64, unique=True, default=new_cancel_token, editable=False
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                F("event_date"),
+                Lower("email"),
+                condition=~Q(state="storniert"),
+                name="offers_registration_one_per_email",
+                violation_error_message=_(
+                    "This e-mail address is already registered for this date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["bestaetigt", "warteliste", "storniert"]),
+                name="offers_registration_state_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["event_date", "state", "created_at"])]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+    def get_cancel_url(self):
+        return reverse("offers:cancel_registration", args=[self.cancel_token])

@@ -1,0 +1,213 @@
+"""Registrations (capacity, waiting list, cancelling) and the offers shown on other pages."""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from offers import ical
+from offers.models import EventDate, Offer, Registration, already_registered_message
+
+logger = logging.getLogger(__name__)
+State = Registration.State
+
+
+class RegistrationError(Exception):
+    """A registration that the rules refuse; the message is meant for the visitor."""
+
+
+class RegistrationClosed(RegistrationError):
+    pass
+
+
+class AlreadyRegistered(RegistrationError):
+    pass
+
+
+class CancellationClosed(RegistrationError):
+    pass
+
+
+def register(event_date_id, *, name, email, municipality=None, user=None):
+    """Register for a date: a free place is confirmed, otherwise the waiting list.
+
+    The date's row is locked for the whole transaction, so concurrent registrations are
+    counted one after the other and the capacity is never exceeded.
+    """
+    email = email.strip().lower()
+    with transaction.atomic():
+        event_date = (
+            EventDate.objects.select_for_update(of=("self",))
+            .select_related("offer")
+            .get(pk=event_date_id)
+        )
+        if not event_date.registration_open():
+            raise RegistrationClosed(_("Registration for this date is closed."))
+        active = event_date.registrations.exclude(state=State.CANCELLED)
+        if active.filter(email__iexact=email).exists():
+            raise AlreadyRegistered(already_registered_message())
+        confirmed = active.filter(state=State.CONFIRMED).count()
+        has_place = event_date.capacity is None or confirmed < event_date.capacity
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    event_date=event_date,
+                    name=name.strip(),
+                    email=email,
+                    municipality=municipality,
+                    user=user,
+                    state=State.CONFIRMED if has_place else State.WAITING,
+                )
+        except IntegrityError as error:
+            # Only reachable if the row lock is bypassed; the constraint still holds.
+            raise AlreadyRegistered(already_registered_message()) from error
+    _send(registration, "registered")
+    return registration
+
+
+@dataclass
+class CancelResult:
+    registration: Registration
+    promoted: list
+    already_cancelled: bool = False
+
+
+def cancel_registration(token):
+    """Cancel the registration with this token; the freed place goes to the waiting list."""
+    with transaction.atomic():
+        event_date = (
+            EventDate.objects.select_for_update(of=("self",))
+            .select_related("offer")
+            .get(registrations__cancel_token=token)
+        )
+        registration = event_date.registrations.select_related("event_date__offer").get(
+            cancel_token=token
+        )
+        if registration.state == State.CANCELLED:
+            return CancelResult(registration, [], already_cancelled=True)
+        if event_date.is_past():
+            raise CancellationClosed(
+                _("This date is over; the registration can no longer be cancelled.")
+            )
+        registration.state = State.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["state", "cancelled_at"])
+        promoted = _fill_free_places(event_date)
+    for moved_up in promoted:
+        _send(moved_up, "promoted")
+    return CancelResult(registration, promoted)
+
+
+def fill_free_places(event_date_id):
+    """Move people up from the waiting list while places are free (e.g. after more places)."""
+    with transaction.atomic():
+        event_date = (
+            EventDate.objects.select_for_update(of=("self",))
+            .select_related("offer")
+            .get(pk=event_date_id)
+        )
+        promoted = _fill_free_places(event_date)
+    for moved_up in promoted:
+        _send(moved_up, "promoted")
+    return promoted
+
+
+def _fill_free_places(event_date):
+    """Needs the lock on the date's row; returns the registrations that moved up."""
+    if event_date.cancelled or event_date.is_past():
+        return []
+    waiting = event_date.registrations.filter(state=State.WAITING).order_by("created_at", "pk")
+    if event_date.capacity is not None:
+        confirmed = event_date.registrations.filter(state=State.CONFIRMED).count()
+        waiting = waiting[: max(event_date.capacity - confirmed, 0)]
+    promoted = list(waiting)
+    for registration in promoted:
+        registration.state = State.CONFIRMED
+        registration.event_date = event_date
+    Registration.objects.bulk_update(promoted, ["state"])
+    return promoted
+
+
+EMAIL_SUBJECTS = {
+    ("registered", State.CONFIRMED): gettext_lazy("Your registration is confirmed: %(date)s"),
+    ("registered", State.WAITING): gettext_lazy("You are on the waiting list: %(date)s"),
+    ("promoted", State.CONFIRMED): gettext_lazy("A place has become free for you: %(date)s"),
+}
+
+
+def _send(registration, reason):
+    """Send the e-mail for a registration; a mail failure must not undo the registration."""
+    event_date = registration.event_date
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "registration": registration,
+            "event_date": event_date,
+            "offer": event_date.offer,
+            "reason": reason,
+            "date_url": ical.absolute_url(event_date.get_absolute_url()),
+            "cancel_url": ical.absolute_url(registration.get_cancel_url()),
+        }
+        label = f"{event_date.offer.title} – {event_date.title}"
+        subject = str(EMAIL_SUBJECTS[reason, registration.state]) % {"date": label}
+        message = EmailMessage(
+            subject=subject,
+            body=render_to_string("offers/emails/registration.txt", context),
+            to=[registration.email],
+            reply_to=[event_date.offer.contact.email] if event_date.offer.contact_id else None,
+        )
+        if registration.state == State.CONFIRMED:
+            message.attach(
+                f"termin-{event_date.pk}.ics", ical.calendar_for([event_date]), "text/calendar"
+            )
+    try:
+        message.send()
+    except Exception:
+        logger.exception(
+            "Could not send the %s e-mail for registration %s", reason, registration.pk
+        )
+
+
+# Offers for other pages (topic page, home page): a fixed number of queries each.
+
+
+def next_dates_prefetch(now=None):
+    return Prefetch(
+        "dates",
+        queryset=EventDate.objects.upcoming(now).filter(cancelled=False).with_counts(),
+        to_attr="next_dates",
+    )
+
+
+def offers_for_topic(topic, user=None):
+    """Published offers on a topic with contact and `next_dates` (upcoming, with counts).
+
+    Three queries: offers with contacts, their topics, their upcoming dates.
+    """
+    offers = Offer.objects.published() if user is None else Offer.objects.visible_to(user)
+    return list(
+        offers.filter(topics=topic)
+        .select_related("contact")
+        .prefetch_related("topics", next_dates_prefetch())
+        .order_by("title")
+    )
+
+
+def upcoming_dates(limit=5, user=None):
+    """The next dates of published offers that are not cancelled, with counts. One query."""
+    dates = EventDate.objects.all() if user is None else EventDate.objects.visible_to(user)
+    if user is None:
+        dates = dates.filter(offer__published=True)
+    return list(
+        dates.upcoming()
+        .filter(cancelled=False)
+        .select_related("offer")
+        .with_counts()
+        .order_by("starts_at", "pk")[:limit]
+    )

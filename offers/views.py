@@ -1,0 +1,214 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from offers import ical, services
+from offers.forms import OfferFilterForm, RegistrationForm
+from offers.models import Contact, EventDate, Offer, Registration
+from offers.services import next_dates_prefetch
+
+DATES_PER_PAGE = 20
+
+
+def _visible_dates(user):
+    """Dates of offers the visitor may see (drafts only for editors), with place counts."""
+    return EventDate.objects.visible_to(user).select_related("offer").with_counts()
+
+
+def _get_date_or_404(user, pk):
+    return get_object_or_404(_visible_dates(user).select_related("offer__contact"), pk=pk)
+
+
+def offer_list(request):
+    form = OfferFilterForm(request.GET or None)
+    offers = (
+        Offer.objects.visible_to(request.user)
+        .select_related("contact")
+        .prefetch_related("topics", next_dates_prefetch())
+    )
+    status = 200
+    topic = None
+    if form.is_bound:
+        if form.is_valid():
+            topic = form.cleaned_data["thema"]
+            if topic:
+                offers = offers.filter(topics=topic)
+            if form.cleaned_data["art"]:
+                offers = offers.filter(kind=form.cleaned_data["art"])
+        else:
+            offers, status = offers.none(), 400
+    return render(
+        request,
+        "offers/offer_list.html",
+        {"form": form, "offers": offers, "topic": topic, "filtered": form.is_bound},
+        status=status,
+    )
+
+
+def offer_detail(request, slug):
+    offer = get_object_or_404(
+        Offer.objects.visible_to(request.user)
+        .select_related("contact")
+        .prefetch_related(
+            "topics",
+            Prefetch("dates", queryset=EventDate.objects.with_counts(), to_attr="all_dates"),
+        ),
+        slug=slug,
+    )
+    now = timezone.now()
+    upcoming = [date for date in offer.all_dates if not date.is_past(now)]
+    past = [date for date in reversed(offer.all_dates) if date.is_past(now)]
+    return render(
+        request,
+        "offers/offer_detail.html",
+        {"offer": offer, "upcoming_dates": upcoming, "past_dates": past},
+    )
+
+
+def _date_page(request, dates, template_context):
+    page = Paginator(dates, DATES_PER_PAGE).get_page(request.GET.get("seite"))
+    return render(
+        request,
+        "offers/event_list.html",
+        {
+            **template_context,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+        },
+    )
+
+
+def event_list(request):
+    dates = _visible_dates(request.user).upcoming().order_by("starts_at", "pk")
+    return _date_page(request, dates, {"archive": False})
+
+
+def event_archive(request):
+    dates = _visible_dates(request.user).past().order_by("-starts_at", "-pk")
+    return _date_page(request, dates, {"archive": True})
+
+
+@require_http_methods(["GET", "POST"])
+def event_detail(request, pk):
+    event_date = _get_date_or_404(request.user, pk)
+    status = 200
+    form = None
+    if event_date.registration_status() == "open":
+        initial = {}
+        if request.user.is_authenticated:
+            initial = {"name": request.user.get_full_name(), "email": request.user.email}
+        form = RegistrationForm(request.POST or None, event_date=event_date, initial=initial)
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, _("Registration for this date is closed."))
+            status = 400
+        elif form.is_valid():
+            try:
+                registration = services.register(
+                    event_date.pk,
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    municipality=form.cleaned_data["municipality"],
+                    user=request.user if request.user.is_authenticated else None,
+                )
+            except services.AlreadyRegistered as error:
+                form.add_error("email", str(error))
+                status = 400
+            except services.RegistrationClosed as error:
+                messages.error(request, str(error))
+                form, status = None, 400
+            else:
+                _tell_result(request, registration)
+                return redirect(event_date)
+        else:
+            status = 400
+    return render(
+        request,
+        "offers/event_detail.html",
+        {"event_date": event_date, "offer": event_date.offer, "form": form},
+        status=status,
+    )
+
+
+def _tell_result(request, registration):
+    if registration.state == Registration.State.CONFIRMED:
+        messages.success(
+            request,
+            _(
+                "Thank you, you are registered. We have sent a confirmation with a calendar "
+                "entry and a cancel link to %(email)s."
+            )
+            % {"email": registration.email},
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "This date is fully booked, so you are on the waiting list. If a place becomes "
+                "free, you move up automatically and we let you know at %(email)s."
+            )
+            % {"email": registration.email},
+        )
+
+
+def _calendar_response(content, filename=None):
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def event_ics(request, pk):
+    event_date = _get_date_or_404(request.user, pk)
+    return _calendar_response(ical.calendar_for([event_date]), f"termin-{event_date.pk}.ics")
+
+
+@require_GET
+def event_feed(request):
+    """All upcoming dates of published offers; cancelled ones stay in with STATUS:CANCELLED."""
+    dates = (
+        EventDate.objects.filter(offer__published=True)
+        .upcoming()
+        .select_related("offer")
+        .order_by("starts_at", "pk")
+    )
+    return _calendar_response(
+        ical.calendar_for(dates, name=_("Dates of the DigitalAgentur Brandenburg"))
+    )
+
+
+def contact_list(request):
+    contacts = Contact.objects.published().prefetch_related(
+        Prefetch("offers", queryset=Offer.objects.published(), to_attr="published_offers")
+    )
+    return render(request, "offers/contact_list.html", {"contacts": contacts})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cancel_registration(request, token):
+    """GET asks for confirmation, POST cancels: a link preview must not cancel anything."""
+    registration = get_object_or_404(
+        Registration.objects.select_related("event_date__offer"), cancel_token=token
+    )
+    if request.method == "POST":
+        try:
+            result = services.cancel_registration(token)
+        except services.CancellationClosed as error:
+            messages.error(request, str(error))
+        else:
+            if not result.already_cancelled:
+                messages.success(request, _("Your registration has been cancelled."))
+        return redirect("offers:cancel_registration", token=token)
+    return render(
+        request,
+        "offers/cancel_registration.html",
+        {"registration": registration, "event_date": registration.event_date},
+    )

@@ -51,7 +51,7 @@ class ResponseForm(forms.Form):
         common = {
             "label": question.text,
             "required": question.required and self.require_answers,
-            "help_text": " ".join(filter(None, [question.help_text, self._hint(question)])),
+            "help_text": " ".join(filter(None, [question.help_text, str(self._hint(question))])),
         }
         if question.is_choice:
             choices = [(str(choice.pk), choice.label) for choice in question.choices.all()]

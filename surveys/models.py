@@ -328,8 +328,8 @@ class ResponseQuerySet(models.QuerySet):
 
 class Response(models.Model):
     class State(models.TextChoices):
-        DRAFT = "entwurf", _("draft")
-        SUBMITTED = "abgegeben", _("submitted")
+        DRAFT = "entwurf", _("Draft")
+        SUBMITTED = "abgegeben", _("Submitted")
 
     survey = models.ForeignKey(
         Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="responses"
@@ -359,7 +359,7 @@ class Response(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     objects = ResponseQuerySet.as_manager()
 

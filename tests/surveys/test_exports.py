@@ -1,0 +1,84 @@
+"""Exports of all responses: editors only, CSV (two variants) and XLSX."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from surveys.models import Response
+from tests.surveys import factories as survey_factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def survey_with_responses(municipality):
+    survey, q = survey_factories.full_survey()
+    survey_factories.response(
+        survey,
+        municipality,
+        answers={
+            q["single"]: [q["single"].choices.first()],
+            q["text"]: "=HYPERLINK(1)",
+            q["number"]: 42,
+        },
+    )
+    survey_factories.response(survey, state=Response.State.DRAFT, answers={q["scale"]: 3})
+    return survey, q
+
+
+def export_url(survey, kind):
+    return reverse("surveys:survey_export", args=[survey.slug, kind])
+
+
+@pytest.mark.parametrize("kind", ["csv", "csv-excel", "xlsx"])
+def test_exports_are_for_editors_only(client, participant, survey_with_responses, kind):
+    survey, _q = survey_with_responses
+    assert client.get(export_url(survey, kind)).status_code == 403
+    client.force_login(participant)
+    assert client.get(export_url(survey, kind)).status_code == 403
+
+
+def test_csv_has_one_row_per_response_and_one_column_per_question(
+    editor_client, survey_with_responses
+):
+    survey, q = survey_with_responses
+    response = editor_client.get(export_url(survey, "csv"))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    assert rows[0][:3] == ["Kommune", "AGS", "Status"]
+    assert rows[0][5:] == [question.text for question in q.values()]
+    assert len(rows) == 3
+    musterstadt = next(row for row in rows if row[0] == "Musterstadt")
+    assert musterstadt[2] == "Abgegeben"
+    assert musterstadt[5] == "Ja"
+    # Formulas are defused for spreadsheet programs.
+    assert musterstadt[8] == "'=HYPERLINK(1)"
+    assert musterstadt[9] == "42"
+    assert sorted(row[2] for row in rows[1:]) == ["Abgegeben", "Entwurf"]
+
+
+def test_excel_csv_uses_semicolons_and_a_byte_order_mark(editor_client, survey_with_responses):
+    survey, _q = survey_with_responses
+    content = editor_client.get(export_url(survey, "csv-excel")).content
+    assert content.startswith("\ufeff".encode())
+    header = content.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("Kommune;AGS;Status;")
+
+
+def test_xlsx_export_opens_with_the_same_rows(editor_client, survey_with_responses):
+    survey, _q = survey_with_responses
+    response = editor_client.get(export_url(survey, "xlsx"))
+    workbook = load_workbook(io.BytesIO(response.content))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][0] == "Kommune"
+    assert len(rows) == 3
+    assert next(row for row in rows if row[0] == "Musterstadt")[9] == 42
+
+
+def test_unknown_export_format_is_not_found(editor_client, survey_with_responses):
+    survey, _q = survey_with_responses
+    assert editor_client.get(export_url(survey, "pdf")).status_code == 404

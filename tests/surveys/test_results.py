@@ -1,0 +1,227 @@
+"""Result numbers, visibility, free texts, TOP topics and the query budget of the page."""
+
+import pytest
+from django.urls import reverse
+
+from projects.models import Municipality
+from surveys.models import Answer, Response, Survey
+from surveys.results import home_highlights, survey_results, top_topics, topic_interest
+from tests import factories
+from tests.surveys import factories as survey_factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def topics():
+    return factories.topic(name="Thema A"), factories.topic(name="Thema B")
+
+
+@pytest.fixture
+def answered(topics):
+    """Three submitted responses and one draft with known answers."""
+    survey, q = survey_factories.full_survey("offen", topics=topics)
+    ja, nein, _weiss_nicht = q["single"].choices.all()
+    a, b, newsletter = q["multiple"].choices.all()
+    survey_factories.response(
+        survey,
+        answers={
+            q["single"]: [ja],
+            q["multiple"]: [a, b],
+            q["scale"]: 4,
+            q["text"]: "Mehr Austausch",
+            q["number"]: 10,
+        },
+    )
+    second = survey_factories.response(
+        survey, answers={q["single"]: [nein], q["multiple"]: [a], q["scale"]: 2, q["number"]: 20}
+    )
+    Answer.objects.filter(response=second, question=q["multiple"]).update(other_text="Kultur")
+    survey_factories.response(
+        survey, answers={q["single"]: [ja], q["multiple"]: [newsletter], q["scale"]: 4}
+    )
+    survey_factories.response(
+        survey,
+        state=Response.State.DRAFT,
+        answers={
+            q["single"]: [nein],
+            q["multiple"]: [a, b],
+            q["scale"]: 5,
+            q["text"]: "Geheimer Entwurf",
+        },
+    )
+    return survey, q
+
+
+def _options(result):
+    return [(o.label or "Sonstiges", o.count, o.percent) for o in result.options]
+
+
+def test_result_numbers_are_exact_and_drafts_do_not_count(answered, topics):
+    survey, _q = answered
+    results = survey_results(survey, include_texts=True)
+    single, multiple, scale, text, number = results.questions
+    assert results.participants == 3
+    assert _options(single) == [("Ja", 2, 66.7), ("Nein", 1, 33.3), ("Weiß nicht", 0, 0.0)]
+    assert _options(multiple) == [
+        ("Thema A", 2, 66.7),
+        ("Thema B", 1, 33.3),
+        ("Newsletter", 1, 33.3),
+        ("Sonstiges", 1, 33.3),
+    ]
+    assert [(o.label, o.count) for o in scale.options] == [
+        ("1 – gar nicht", 0),
+        ("2", 1),
+        ("3", 0),
+        ("4", 2),
+        ("5 – sehr", 0),
+    ]
+    assert scale.mean == pytest.approx(10 / 3)
+    assert (number.mean, number.minimum, number.maximum, number.answered) == (15, 10, 20, 2)
+    assert [a.text for a in text.texts] == ["Mehr Austausch"]
+    assert [a.other_text for a in multiple.texts] == ["Kultur"]
+    assert [(r.topic, r.count) for r in results.top_topics] == [(topics[0], 2), (topics[1], 1)]
+
+
+def test_results_page_shows_numbers_and_hides_free_text_from_visitors(client, answered):
+    survey, _q = answered
+    html = client.get(reverse("surveys:survey_results", args=[survey.slug])).content.decode()
+    assert "66,7 %" in html
+    assert "Mehr Austausch" not in html and "Kultur" not in html
+    assert "Geheimer Entwurf" not in html
+    assert "Freitextantworten sind nur für die Redaktion sichtbar." in html
+
+
+def test_editors_see_free_text_answers_but_never_drafts(editor_client, answered):
+    survey, _q = answered
+    html = editor_client.get(reverse("surveys:survey_results", args=[survey.slug])).content.decode()
+    assert "Mehr Austausch" in html and "Kultur" in html
+    assert "Geheimer Entwurf" not in html
+
+
+@pytest.mark.parametrize(
+    ("visibility", "state", "visible"),
+    [
+        (Survey.ResultsVisibility.AFTER_CLOSING, "offen", False),
+        (Survey.ResultsVisibility.AFTER_CLOSING, "geschlossen", True),
+        (Survey.ResultsVisibility.WHILE_OPEN, "offen", True),
+        (Survey.ResultsVisibility.WHILE_OPEN, "geplant", False),
+        (Survey.ResultsVisibility.EDITORS, "geschlossen", False),
+    ],
+)
+def test_results_visibility_for_visitors_and_editors(client, editor, visibility, state, visible):
+    survey = survey_factories.survey(state, results_visibility=visibility)
+    url = reverse("surveys:survey_results", args=[survey.slug])
+    assert client.get(url).status_code == (200 if visible else 403)
+    client.force_login(editor)
+    assert client.get(url).status_code == 200
+
+
+def test_survey_with_summary_and_no_responses_shows_the_summary_instead_of_charts(client, seeded):
+    url = reverse("surveys:survey_results", args=["kommunalumfrage-2022"])
+    html = client.get(url).content.decode()
+    assert "14 Kommunen haben teilgenommen" in html
+    assert "Partizipation" in html and "Strategieentwicklung" in html
+    assert "<svg" not in html and "<table" not in html
+
+
+def test_top_topics_fall_back_to_the_published_findings(seeded):
+    survey = Survey.objects.get(slug="kommunalumfrage-2022")
+    ranking = top_topics(survey)
+    assert [(r.topic.name, r.position, r.count) for r in ranking] == [
+        ("Partizipation", 1, None),
+        ("Strategieentwicklung", 2, None),
+        ("Mobilität", 3, None),
+    ]
+
+
+def test_topic_interest_names_the_2022_top_topic(seeded, django_assert_num_queries):
+    topic = factories.Topic.objects.get(slug="partizipation")
+    # Public surveys, counted rankings, editorial rankings, municipalities: four queries.
+    with django_assert_num_queries(4):
+        interest = topic_interest(topic)
+    assert [(m.survey.slug, m.position) for m in interest.top_in] == [("kommunalumfrage-2022", 1)]
+    assert interest.municipality_count == 0
+
+
+def test_topic_interest_counts_municipalities_of_public_surveys_only(answered, topics):
+    survey, _q = answered
+    interest = topic_interest(topics[0])
+    assert interest.municipality_count == 2
+    assert [(m.survey, m.position, m.count) for m in interest.top_in] == [(survey, 1, 2)]
+    survey.results_visibility = Survey.ResultsVisibility.AFTER_CLOSING
+    survey.save()
+    assert not topic_interest(topics[0]).has_data
+
+
+def test_home_highlights_offer_the_open_survey_and_the_2022_top_topics(
+    seeded, django_assert_num_queries
+):
+    # Open surveys, the latest public ranking, counted and then editorial TOP topics.
+    with django_assert_num_queries(4):
+        highlights = home_highlights()
+    assert [s.slug for s in highlights.open_surveys] == ["folgeumfrage-smart-city-transfer"]
+    assert highlights.top_survey.slug == "kommunalumfrage-2022"
+    assert [r.topic.slug for r in highlights.top_topics] == [
+        "partizipation",
+        "strategieentwicklung",
+        "mobilitaet",
+    ]
+
+
+def _bulk_responses(survey, questions, count):
+    """`count` submitted responses with every question answered, made with bulk_create."""
+    municipalities = Municipality.objects.bulk_create(
+        Municipality(
+            name=f"Massengemeinde {n}",
+            slug=f"massengemeinde-{survey.pk}-{n}",
+            kind=Municipality.Kind.MUNICIPALITY,
+        )
+        for n in range(count)
+    )
+    from django.utils import timezone
+
+    now = timezone.now()
+    responses = Response.objects.bulk_create(
+        Response(survey=survey, municipality=m, state=Response.State.SUBMITTED, submitted_at=now)
+        for m in municipalities
+    )
+    answers = Answer.objects.bulk_create(
+        Answer(
+            response=r,
+            question=q,
+            text="Text" if q.kind == "freitext" else "",
+            number=3 if q.kind in ("skala", "zahl") else None,
+        )
+        for r in responses
+        for q in questions.values()
+    )
+    choices = {q.pk: q.choices.first().pk for q in questions.values() if q.is_choice}
+    Answer.choices.through.objects.bulk_create(
+        Answer.choices.through(answer_id=a.pk, choice_id=choices[a.question_id])
+        for a in answers
+        if a.question_id in choices
+    )
+
+
+# Anonymous visitor: survey with response counts, questions, options, participants,
+# option counts, per-question statistics, scale distribution, TOP topics = 8 queries.
+VISITOR_QUERIES = 8
+# Editors add session and user (2) and the free-text answers (1).
+EDITOR_QUERIES = VISITOR_QUERIES + 3
+
+
+@pytest.mark.parametrize("responses", [10, 2000])
+def test_results_page_query_budget_does_not_grow_with_responses(
+    client, editor, responses, django_assert_num_queries
+):
+    survey, questions = survey_factories.full_survey("offen")
+    _bulk_responses(survey, questions, responses)
+    url = reverse("surveys:survey_results", args=[survey.slug])
+    with django_assert_num_queries(VISITOR_QUERIES):
+        page = client.get(url)
+    assert f"{responses} Kommunen haben geantwortet." in page.content.decode()
+    assert page.context["results"].participants == responses
+    client.force_login(editor)
+    with django_assert_num_queries(EDITOR_QUERIES):
+        client.get(url)

@@ -41,6 +41,9 @@ def _fast_and_isolated(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.ACCOUNT_RATE_LIMITS = False
+    # Pages are rendered fresh in tests; tests/transfer_portal/test_page_cache.py turns the
+    # anonymous page cache on where it is the subject.
+    settings.PAGE_CACHE_SECONDS = 0
     from django.core.cache import cache
 
     cache.clear()

@@ -10,6 +10,8 @@ class TransferPortalConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from transfer_portal.editors import ensure_editor_group
+        from transfer_portal.page_cache import connect_signals
 
         # Every app's post_migrate: permissions of later apps exist only after theirs.
         post_migrate.connect(ensure_editor_group)
+        connect_signals()

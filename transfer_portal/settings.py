@@ -72,7 +72,7 @@ INSTALLED_APPS = [
     "projects",
     "surveys",
     "offers",
-    "django.contrib.admin",
+    "transfer_portal.admin_config.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "transfer_portal.middleware.PermissionsPolicyMiddleware",
+    "transfer_portal.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "transfer_portal.urls"
@@ -150,6 +152,8 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous visitors get pages from the cache (transfer_portal/page_cache.py); 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -178,6 +182,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff must set up TOTP before the admin opens. On by default in production; a local
+# try-out (DEBUG) may switch it off so that the printed editor account works at once.
+ADMIN_REQUIRE_MFA = env_bool("DJANGO_ADMIN_REQUIRE_MFA", not DEBUG)
 MFA_TOTP_ISSUER = "Transferportal DABB"
 LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
@@ -245,6 +252,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

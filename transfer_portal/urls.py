@@ -1,14 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from transfer_portal import views
 from transfer_portal.models import LegalPage
-
-admin.site.site_header = _("Transfer portal – editorial office")
-admin.site.site_title = _("Transfer portal")
-admin.site.index_title = _("Content of the transfer portal")
 
 # German pages at the root, the English interface under /en/ (issue 5): the language is
 # part of the address, so it never depends on a browser's Accept-Language header.
@@ -27,3 +22,5 @@ urlpatterns = i18n_patterns(
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+handler500 = "transfer_portal.views.server_error"

@@ -1,6 +1,11 @@
-from django.db import connection
-from django.http import JsonResponse
+import sys
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from projects.models import ModelProject, Topic
@@ -17,13 +22,40 @@ def legal_page(request, kind):
     return render(request, "legal_page.html", {"page": page})
 
 
-@never_cache
-def healthz(request):
-    """Liveness and readiness for the load balancer: 200 only if the database answers."""
+def _database_ok():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:
-        return JsonResponse({"database": "unavailable"}, status=503)
-    return JsonResponse({"database": "ok"})
+    except DatabaseError:
+        return False
+    return True
+
+
+def _cache_ok():
+    try:
+        cache.set("healthz", "ok", 10)
+        return cache.get("healthz") == "ok"
+    except Exception:  # noqa: BLE001 - any cache client error means "unavailable"
+        return False
+
+
+@never_cache
+def healthz(request):
+    """Readiness for the load balancer: 200 only if the database (and Redis, if used) answer."""
+    checks = {"database": "ok" if _database_ok() else "unavailable"}
+    if settings.REDIS_URL:
+        checks["cache"] = "ok" if _cache_ok() else "unavailable"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(checks, status=200 if healthy else 503)
+
+
+def server_error(request):
+    """500 handler: a database outage gets the friendly 503 page, which needs no database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DatabaseError):
+        response = HttpResponseServerError(loader.render_to_string("503.html"))
+        response.status_code = 503
+        response["Retry-After"] = "60"
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))

@@ -1,0 +1,96 @@
+"""Database outages, health checks, security headers and two-factor login for staff."""
+
+import pytest
+from django.db import OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "cursor", refuse)
+    monkeypatch.setattr(BaseDatabaseWrapper, "_cursor", refuse)
+
+
+def test_public_page_gives_a_friendly_german_503_when_the_database_is_down(seeded, database_down):
+    client = Client(raise_request_exception=False)
+    response = client.get("/modellprojekte/")
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "Das Portal ist vorübergehend nicht erreichbar" in html
+    assert "Traceback" not in html and "OperationalError" not in html
+    assert response["Retry-After"] == "60"
+
+
+def test_healthz_answers_503_when_the_database_is_down(database_down):
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"database": "unavailable"}
+
+
+def test_the_portal_recovers_by_itself_when_the_database_is_back(seeded, monkeypatch):
+    client = Client(raise_request_exception=False)
+    original = BaseDatabaseWrapper.cursor
+
+    def refuse(self, *args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "cursor", refuse)
+    assert client.get("/themen/").status_code == 503
+    monkeypatch.setattr(BaseDatabaseWrapper, "cursor", original)
+    assert client.get("/themen/").status_code == 200
+    assert client.get("/healthz").status_code == 200
+
+
+def test_other_errors_get_the_500_page_not_the_503_page(rf):
+    from transfer_portal.views import server_error
+
+    try:
+        raise RuntimeError("kaputt")
+    except RuntimeError:
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Ein technischer Fehler ist aufgetreten" in response.content.decode()
+
+
+def test_security_headers_on_every_page(client, seeded):
+    for url in ["/", "/modellprojekte/", "/admin/login/", "/konto/login/"]:
+        response = client.get(url)
+        assert response["Permissions-Policy"].startswith("camera=()")
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+class TestTwoFactorForStaff:
+    @pytest.fixture(autouse=True)
+    def require_mfa(self, settings):
+        settings.ADMIN_REQUIRE_MFA = True
+
+    def test_staff_without_totp_is_sent_to_set_it_up(self, editor_client):
+        response = editor_client.get("/admin/", follow=True)
+        assert ("/konto/2fa/totp/activate/", 302) in response.redirect_chain
+        assert "Zwei-Faktor-Authentifizierung" in response.content.decode()
+
+    def test_staff_with_totp_may_use_the_admin(self, editor_client, editor):
+        from allauth.mfa.models import Authenticator
+
+        Authenticator.objects.create(
+            user=editor, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+        )
+        assert editor_client.get("/admin/").status_code == 200
+
+    def test_admin_login_form_is_allauths(self, client):
+        response = client.get("/admin/login/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/konto/login/")
+
+    def test_totp_is_available_to_every_account(self, member_client):
+        response = member_client.get("/konto/2fa/")
+        assert response.status_code == 200

@@ -1,0 +1,102 @@
+"""The anonymous page cache: fast repeated pages, and edits visible on the next request."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from projects.models import ModelProject
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+def test_second_anonymous_request_is_served_from_the_cache_without_queries(client, seeded):
+    first = client.get("/modellprojekte/")
+    assert first["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/modellprojekte/")
+    assert second["X-Page-Cache"] == "hit"
+    assert len(queries) == 0
+    assert second.content == first.content
+    assert "Content-Security-Policy" in second.headers
+
+
+def test_an_admin_edit_is_visible_on_the_very_next_request(client, editor, seeded):
+    client.get("/modellprojekte/guben/")
+    assert client.get("/modellprojekte/guben/")["X-Page-Cache"] == "hit"
+
+    from django.test import Client
+
+    editor_browser = Client()
+    editor_browser.force_login(editor)
+    project = ModelProject.objects.get(slug="guben")
+    response = editor_browser.post(
+        f"/admin/projects/modelproject/{project.pk}/change/",
+        {
+            "title": "Guben – neu betitelt",
+            "slug": "guben",
+            "municipalities": [m.pk for m in project.municipalities.all()],
+            "funding_round": "2021",
+            "motto": project.motto,
+            "published": "on",
+            "summary": project.summary,
+            "description": "",
+            "fields_of_action": project.fields_of_action,
+            "topics": [t.pk for t in project.topics.all()],
+            "website": project.website,
+            "contact_name": "",
+            "contact_role": "",
+            "contact_email": "",
+            "contact_phone": "",
+            "sources-TOTAL_FORMS": "0",
+            "sources-INITIAL_FORMS": "0",
+            "measures-TOTAL_FORMS": "0",
+            "measures-INITIAL_FORMS": "0",
+            "insights-TOTAL_FORMS": "0",
+            "insights-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    fresh = client.get("/modellprojekte/guben/")
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "Guben – neu betitelt" in fresh.content.decode()
+
+
+def test_logged_in_visitors_always_get_a_fresh_page(member_client, seeded):
+    member_client.get("/modellprojekte/")
+    assert "X-Page-Cache" not in member_client.get("/modellprojekte/")
+
+
+def test_editors_never_see_or_fill_the_public_cache(client, editor_client, seeded):
+    ModelProject.objects.filter(slug="potsdam").update(published=False)
+    assert "Potsdam" in editor_client.get("/modellprojekte/").content.decode()
+    client.logout()
+    from django.test import Client
+
+    html = Client().get("/modellprojekte/").content.decode()
+    assert 'href="/modellprojekte/potsdam/"' not in html
+
+
+def test_error_responses_are_not_cached(client, seeded):
+    client.get("/modellprojekte/gibt-es-nicht/")
+    assert "X-Page-Cache" not in client.get("/modellprojekte/gibt-es-nicht/")
+
+
+def test_languages_are_cached_separately(client, seeded):
+    german = client.get("/themen/").content.decode()
+    english = client.get("/en/themen/").content.decode()
+    assert '<html lang="de">' in german
+    assert '<html lang="en">' in english
+
+
+def test_a_new_measure_shows_on_its_topic_page_at_once(client, db):
+    topic = factories.topic()
+    project = factories.project(topics=[topic])
+    client.get(topic.get_absolute_url())
+    measure = factories.measure(project, topics=[topic], title="Ganz neue Maßnahme")
+    assert measure.title in client.get(topic.get_absolute_url()).content.decode()

@@ -1,0 +1,36 @@
+"""The editors' admin: login through allauth, and two-factor authentication for staff."""
+
+from allauth.account.decorators import secure_admin_login
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+
+def mfa_satisfied(user) -> bool:
+    """Staff may use the admin only with TOTP set up, where the setting requires it."""
+    return not settings.ADMIN_REQUIRE_MFA or is_mfa_enabled(user)
+
+
+class PortalAdminSite(admin.AdminSite):
+    site_header = _("Transfer portal – editorial office")
+    site_title = _("Transfer portal")
+    index_title = _("Content of the transfer portal")
+
+    def has_permission(self, request):
+        return super().has_permission(request) and mfa_satisfied(request.user)
+
+    def login(self, request, extra_context=None):
+        # The admin's own password form would bypass allauth's rate limits and 2FA step.
+        user = request.user
+        if user.is_authenticated and user.is_active and user.is_staff and not mfa_satisfied(user):
+            messages.warning(
+                request,
+                _(
+                    "Editors need two-factor authentication. Please set up an authenticator "
+                    "app before you open the editing area."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return secure_admin_login(super().login)(request, extra_context)

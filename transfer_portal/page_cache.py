@@ -1,0 +1,100 @@
+"""Whole-page cache for anonymous visitors, invalidated by every content change.
+
+Anonymous visitors all see the same pages, so a rendered page is kept in the cache under
+its full address and language. Every save or delete in the content apps bumps a version
+number that is part of the key, so an edit in the admin shows on the very next request.
+With several app processes the cache must be shared (REDIS_URL); entries also expire
+after PAGE_CACHE_SECONDS, because some pages change with time alone (upcoming dates, the
+state of a survey).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import get_max_age, patch_vary_headers
+from django.utils.translation import get_language
+
+VERSION_KEY = "page-cache-version"
+CONTENT_APPS = {"transfer_portal", "projects", "surveys", "offers"}
+UNCACHED_PREFIXES = ("/admin/", "/konto/", "/en/konto/", "/healthz", "/static/", "/media/")
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+
+
+def current_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def invalidate(**kwargs):
+    """Bump the version: every cached page is stale from the next request on."""
+    sender = kwargs.get("sender")
+    if sender is not None and sender._meta.app_label not in CONTENT_APPS:
+        return
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def connect_signals():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(invalidate, dispatch_uid=f"page-cache-{signal!r}")
+
+
+def _key(request, version):
+    address = f"{get_language()}:{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"page:{version}:{digest}"
+
+
+def _cacheable_request(request):
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and not request.path.startswith(UNCACHED_PREFIXES)
+        and "messages" not in request.COOKIES
+        and not request.user.is_authenticated
+    )
+
+
+def _cacheable_response(request, response):
+    # Cookies set further out (CSRF, session, messages) are not on the response yet:
+    # a page with a CSRF token or a changed session belongs to one visitor only.
+    return (
+        response.status_code == 200
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.session.modified
+        and not response.streaming
+        and not response.cookies
+        and get_max_age(response) != 0
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        key = _key(request, current_version())
+        cached = cache.get(key)
+        if cached is not None:
+            content, headers = cached
+            response = HttpResponse(content, headers=headers)
+            response["X-Page-Cache"] = "hit"
+        else:
+            response = self.get_response(request)
+            if _cacheable_response(request, response):
+                headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+                cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+                response["X-Page-Cache"] = "miss"
+        patch_vary_headers(response, ["Cookie"])
+        return response

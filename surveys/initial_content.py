@@ -40,7 +40,6 @@ SURVEY_2022 = {
         "Partizipation, Strategieentwicklung und Mobilität. Zu diesen Themen bietet die "
         "DigitalAgentur Brandenburg bereits Formate an, etwa den Onlinekurs Digitale "
         "Bürgerbeteiligung und die Schreibwerkstatt Digitalstrategien.\n\n"
-        "Die einzelnen Antworten der Kommunen liegen im Portal nicht vor.\n\n"
         "Quelle: DigitalAgentur Brandenburg, „Modellprojekte Smart Cities-Transfer "
         "Unterstützung“ (geprüft am 28.11.2026)."
     ),

@@ -1,0 +1,108 @@
+"""A municipality answers the open survey in a real browser, with axe-core on each page."""
+
+import re
+
+import pytest
+
+from surveys.models import Response
+from tests.checkers import assert_accessible
+from tests.surveys import factories as survey_factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FOLLOW_UP = "Folgeumfrage zum Smart-City-Transfer"
+
+
+@pytest.fixture
+def portal(live_server, municipality):
+    from django.core.management import call_command
+
+    call_command("load_initial_content", verbosity=0)
+    survey_factories.participant(municipality, "browser@example.org")
+    return live_server.url
+
+
+def log_in(page, portal):
+    page.goto(portal + "/konto/login/")
+    page.get_by_label("E-Mail").fill("browser@example.org")
+    page.get_by_label("Passwort").fill("test-passwort-123")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def question(page, text):
+    return page.get_by_role("group", name=re.compile(re.escape(text)))
+
+
+def test_participant_saves_a_draft_comes_back_and_submits(page, portal, mailoutbox):
+    log_in(page, portal)
+    page.goto(portal + "/umfragen/")
+    assert_accessible(page)
+    page.get_by_role("link", name=FOLLOW_UP).click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Umfrage beantworten").click()
+    page.wait_for_url("**/teilnehmen/")
+    assert_accessible(page)
+
+    # Submitting the empty form shows the errors, linked to their questions.
+    page.get_by_role("button", name="Absenden").click()
+    summary = page.get_by_role("alert")
+    assert "Bitte korrigieren Sie die markierten Angaben" in summary.inner_text()
+    assert_accessible(page)
+    assert not Response.objects.exists()
+
+    topics = question(page, "Welche Aspekte und Themen")
+    topics.get_by_label("Partizipation").check()
+    topics.get_by_label("Mobilität").check()
+    page.get_by_role("button", name="Zwischenspeichern").click()
+    page.get_by_text("Ihr Entwurf wurde gespeichert.").wait_for()
+    assert_accessible(page)
+    assert Response.objects.get().state == Response.State.DRAFT
+
+    # Later: back via the survey page, the draft is there.
+    page.goto(portal + "/umfragen/")
+    page.get_by_role("link", name=FOLLOW_UP).click()
+    page.get_by_role("link", name="Weiter beantworten").click()
+    topics = question(page, "Welche Aspekte und Themen")
+    assert topics.get_by_label("Partizipation").is_checked()
+    assert topics.get_by_label("Mobilität").is_checked()
+    assert not topics.get_by_label("Bildung").is_checked()
+
+    question(page, "Auf welchen Wegen").get_by_label("Online-Workshops").check()
+    question(page, "Wo steht Ihre Kommune").get_by_label(
+        "Wir sammeln erste Ideen und Informationen."
+    ).check()
+    page.get_by_label("Ihre Antwort").fill("Ländliche Nahversorgung")
+    page.get_by_role("button", name="Absenden").click()
+    page.get_by_text("Vielen Dank! Die Antworten für Musterstadt wurden abgegeben.").wait_for()
+    assert page.get_by_role("button", name="Änderungen absenden").is_visible()
+    assert_accessible(page)
+
+    response = Response.objects.get()
+    assert response.is_submitted
+    assert sorted(c.label for a in response.answers.all() for c in a.choices.all()) == [
+        "Mobilität",
+        "Online-Workshops",
+        "Partizipation",
+        "Wir sammeln erste Ideen und Informationen.",
+    ]
+    assert len(mailoutbox) == 1
+
+
+def test_new_participant_chooses_the_municipality_on_a_small_screen(page, live_server, seeded):
+    from tests import factories
+
+    factories.user("neu@example.org")
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server.url + "/konto/login/?next=/umfragen/kommune-waehlen/")
+    page.get_by_label("E-Mail").fill("neu@example.org")
+    page.get_by_label("Passwort").fill("test-passwort-123")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/kommune-waehlen/")
+    assert_accessible(page)
+    page.get_by_label("Name Ihrer Kommune").fill("Belzig")
+    page.get_by_role("button", name="Suchen").click()
+    page.get_by_label(re.compile("Bad Belzig")).check()
+    page.get_by_role("button", name="Diese Kommune wählen").click()
+    page.get_by_text("Sie beantworten Umfragen jetzt für Bad Belzig.").wait_for()
+    assert_accessible(page)

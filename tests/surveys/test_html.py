@@ -1,0 +1,101 @@
+"""Valid HTML (Nu Html Checker) on every survey page, in every state, errors included."""
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from projects.models import Topic
+from surveys.forms import field_name
+from surveys.results import home_highlights, topic_interest
+from tests.checkers import assert_valid_html
+from tests.surveys import factories as survey_factories
+
+pytestmark = pytest.mark.django_db
+
+FOLLOW_UP = "folgeumfrage-smart-city-transfer"
+SURVEY_2022 = "kommunalumfrage-2022"
+
+
+def _get(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def test_public_survey_pages_are_valid_html(client, seeded):
+    urls = [
+        reverse("surveys:survey_list"),
+        reverse("surveys:survey_detail", args=[FOLLOW_UP]),
+        reverse("surveys:survey_detail", args=[SURVEY_2022]),
+        reverse("surveys:survey_results", args=[SURVEY_2022]),
+    ]
+    documents = {url: _get(client, url) for url in urls}
+    forbidden = reverse("surveys:survey_results", args=[FOLLOW_UP])
+    documents[forbidden] = _get(client, forbidden, 403)
+    assert_valid_html(documents)
+
+
+def test_participant_pages_are_valid_html_including_errors(
+    participant_client, member, seeded, closed_survey
+):
+    survey, questions = survey_factories.full_survey()
+    survey_factories.response(survey, answers={questions["text"]: "Antwort"})
+    url = reverse("surveys:survey_participate", args=[survey.slug])
+    documents = {
+        "form": _get(participant_client, reverse("surveys:survey_participate", args=[FOLLOW_UP])),
+        "closed": _get(
+            participant_client, reverse("surveys:survey_participate", args=[closed_survey[0].slug])
+        ),
+        "detail as participant": _get(participant_client, survey.get_absolute_url()),
+        "results with responses": _get(
+            participant_client, reverse("surveys:survey_results", args=[survey.slug])
+        ),
+        "municipality already chosen": _get(
+            participant_client, reverse("surveys:choose_municipality")
+        ),
+    }
+    errors = participant_client.post(
+        url,
+        {
+            "action": "absenden",
+            field_name(questions["text"]): "x" * 60,
+            field_name(questions["number"]): "500",
+            field_name(questions["multiple"]): ["sonstiges"],
+        },
+    )
+    assert errors.status_code == 400
+    documents["form with errors"] = errors.content.decode()
+    participant_client.post(url, {"action": "zwischenspeichern"})
+    documents["draft"] = _get(participant_client, url)
+
+    participant_client.force_login(member)
+    choose = reverse("surveys:choose_municipality")
+    documents["choose"] = _get(participant_client, choose)
+    documents["choose search"] = _get(participant_client, choose + "?q=Pots")
+    documents["choose no match"] = _get(participant_client, choose + "?q=zzzz")
+    invalid = participant_client.post(choose, {"municipality": "999999"})
+    assert invalid.status_code == 400
+    documents["choose with errors"] = invalid.content.decode()
+    assert_valid_html(documents)
+
+
+def test_editor_results_and_partials_are_valid_html(editor_client, seeded):
+    survey, questions = survey_factories.full_survey()
+    survey_factories.response(survey, answers={questions["text"]: "Freitext"})
+    documents = {
+        "results for editors": _get(
+            editor_client, reverse("surveys:survey_results", args=[survey.slug])
+        )
+    }
+    topic = Topic.objects.get(slug="partizipation")
+    partials = render_to_string(
+        "surveys/includes/topic_interest.html", {"interest": topic_interest(topic)}
+    ) + render_to_string(
+        "surveys/includes/home_call_to_action.html", {"highlights": home_highlights()}
+    )
+    assert "TOP-Thema" in partials and "Jetzt teilnehmen" in partials
+    documents["partials"] = (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Partials</title>'
+        f"</head><body><main>{partials}</main></body></html>"
+    )
+    assert_valid_html(documents)

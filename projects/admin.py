@@ -143,6 +143,3 @@ class InsightAdmin(PublishedFilterMixin, admin.ModelAdmin):
     search_fields = ["text", "project__title", "measure__title"]
     autocomplete_fields = ["project", "measure", "topic"]
     list_select_related = ["topic", "project", "measure"]
-
-    def view_on_site(self, obj):
-        return (obj.measure or obj.project).get_absolute_url()

@@ -322,6 +322,10 @@ class Insight(models.Model):
     def __str__(self):
         return self.text[:80]
 
+    def get_absolute_url(self):
+        owner = self.measure if self.measure_id else self.project
+        return f"{owner.get_absolute_url()}#erkenntnisse"
+
     def clean(self):
         from django.core.exceptions import ValidationError
 

@@ -9,6 +9,7 @@ from transfer_portal.models import LegalPage
 # part of the address, so it never depends on a browser's Accept-Language header.
 urlpatterns = i18n_patterns(
     path("", views.home, name="home"),
+    path("suche/", views.search, name="search"),
     path("", include("projects.urls")),
     path("", include("surveys.urls")),
     path("", include("offers.urls")),

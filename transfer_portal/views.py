@@ -6,15 +6,33 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from projects.models import ModelProject, Topic
+from transfer_portal import search as portal_search
 from transfer_portal.models import LegalPage
 
 
 def home(request):
     projects = ModelProject.objects.visible_to(request.user).prefetch_related("municipalities")
     return render(request, "home.html", {"projects": projects, "topics": Topic.objects.all()})
+
+
+def search(request):
+    query = request.GET.get("q", "")[: portal_search.MAX_QUERY_LENGTH].replace("\x00", "")
+    groups = portal_search.search(query, request.user)
+    return render(
+        request,
+        "search.html",
+        {
+            "query": query,
+            "groups": groups,
+            "total": sum(group.total for group in groups),
+            "searched": bool(portal_search.words_of(query)),
+            "topics_url": reverse("projects:topic_list"),
+        },
+    )
 
 
 def legal_page(request, kind):

@@ -1,0 +1,121 @@
+"""Portal search: German inflection and prefixes on PostgreSQL, a fallback on SQLite."""
+
+import pytest
+from django.db import connection, connection as db_connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+on_postgres = pytest.mark.skipif(
+    db_connection.vendor != "postgresql", reason="full-text search needs PostgreSQL"
+)
+
+
+def _titles(client, query):
+    response = client.get("/suche/", {"q": query})
+    assert response.status_code == 200
+    return {
+        group.type.key: [hit.title for hit in group.hits]
+        for group in response.context["groups"]
+        if group.total
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "expected_first"),
+    [
+        ("LoRaWAN", "measures", "LoRaWAN-Netz"),
+        ("Energiemonitoring", "measures", "Energiemonitoring"),
+        ("Schreibwerkstatt", "offers", "Schreibwerkstatt Digitalstrategien"),
+        ("Zukunftsschusterei", "projects", "Bad Belzig & Wiesenburg/Mark – Zukunftsschusterei"),
+    ],
+)
+def test_simple_one_word_queries_find_the_same_top_result_on_every_database(
+    client, seeded, query, kind, expected_first
+):
+    assert _titles(client, query)[kind][0] == expected_first
+
+
+def test_results_are_grouped_with_counts_and_words_are_marked(client, seeded):
+    response = client.get("/suche/", {"q": "Mobilität"})
+    html = response.content.decode()
+    assert "<mark>Mobilität</mark>" in html
+    projects = next(g for g in response.context["groups"] if g.type.key == "projects")
+    assert projects.total == len(projects.hits) >= 3
+
+
+@on_postgres
+def test_inflected_forms_find_each_other_on_postgres(client, db):
+    project = factories.project()
+    factories.measure(project, title="Bürgerhaushalt", summary="Eine digitale Beteiligung.")
+    assert _titles(client, "Beteiligungen")["measures"] == ["Bürgerhaushalt"]
+
+
+@on_postgres
+def test_the_last_word_is_a_prefix_on_postgres(client, db):
+    factories.measure(title="Mobilitätsstationen im Quartier")
+    factories.measure(title="Quartiersgarage")
+    assert _titles(client, "Quartier Mobil")["measures"] == ["Mobilitätsstationen im Quartier"]
+
+
+@on_postgres
+def test_title_ranks_above_summary_above_body_on_postgres(client, db):
+    body = factories.measure(title="C", description="Sensornetz für die Stadt")
+    summary = factories.measure(title="B", summary="Ein Sensornetz")
+    title = factories.measure(title="Sensornetz")
+    assert _titles(client, "Sensornetz")["measures"] == [title.title, summary.title, body.title]
+
+
+def test_umlauts_and_sharp_s_are_found(client, db):
+    factories.measure(title="Straßenbeleuchtung in Großräschen")
+    assert _titles(client, "Straßenbeleuchtung")["measures"] == [
+        "Straßenbeleuchtung in Großräschen"
+    ]
+    assert _titles(client, "Großräschen")["measures"] == ["Straßenbeleuchtung in Großräschen"]
+
+
+def test_drafts_are_not_found_by_the_public_but_by_editors(editor_client, db):
+    from django.test import Client
+
+    factories.measure(title="Geheime Entwurfsmaßnahme", published=False)
+    assert "measures" not in _titles(Client(), "Entwurfsmaßnahme")
+    assert _titles(editor_client, "Entwurfsmaßnahme")["measures"] == ["Geheime Entwurfsmaßnahme"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "x" * 100_000,
+        "<script>alert('x')</script>",
+        "'; DROP TABLE projects_measure; --",
+        "a & b | !c <-> d:*",
+        "\x00Mobilität\x00",
+        "🙂 ünïcödé ßß",
+        "%_%_\\",
+    ],
+)
+def test_empty_long_and_hostile_queries_give_a_normal_page(client, seeded, query):
+    response = client.get("/suche/", {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert('x')</script>" not in html
+
+
+def test_search_field_is_in_the_header_of_every_page(client, seeded):
+    for url in ["/", "/modellprojekte/", "/themen/mobilitaet/"]:
+        assert 'role="search"' in client.get(url).content.decode()
+
+
+def test_search_has_a_fixed_query_budget(client, seeded):
+    """One query per result type (hits and total via a window function), however many hits."""
+    with CaptureQueriesContext(connection) as first:
+        client.get("/suche/", {"q": "Mobilität"})
+    for n in range(30):
+        factories.measure(title=f"Mobilität {n}", summary="Mobilität")
+    with CaptureQueriesContext(connection) as second:
+        client.get("/suche/", {"q": "Mobilität"})
+    assert len(first) == len(second) == 6

@@ -1,0 +1,213 @@
+"""Portal-wide search over projects, measures, lessons learned, offers, dates and surveys.
+
+PostgreSQL: full-text search with the German configuration (stemming, so inflected forms
+find each other), prefix matching for the last word, title weighted above summary above
+body, ranked. SQLite: every word must occur in one of the fields; titles rank first.
+Snippets are made in Python for both, escaped, with the matching words marked.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Q, Value, When, Window
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from offers.models import EventDate, Offer
+from projects.models import Insight, Measure, ModelProject
+from surveys.models import Survey
+
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 8
+RESULTS_PER_TYPE = 10
+SNIPPET_LENGTH = 220
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SearchType:
+    key: str
+    label: str
+    queryset: callable
+    # (field path, weight) – weight A (title), B (summary) or C (body).
+    fields: tuple
+    title: callable
+    text: callable
+
+
+@dataclass
+class Group:
+    type: SearchType
+    total: int
+    hits: list = field(default_factory=list)
+
+
+@dataclass
+class Hit:
+    title: str
+    url: str
+    snippet: str
+    context: str = ""
+
+
+def _dates(user):
+    return EventDate.objects.visible_to(user).filter(cancelled=False).select_related("offer")
+
+
+TYPES = [
+    SearchType(
+        "projects",
+        _("Model projects"),
+        lambda user: ModelProject.objects.visible_to(user),
+        (
+            ("title", "A"),
+            ("motto", "B"),
+            ("summary", "B"),
+            ("description", "C"),
+            ("fields_of_action", "C"),
+        ),
+        lambda obj: obj.title,
+        lambda obj: obj.summary or obj.description or obj.motto,
+    ),
+    SearchType(
+        "measures",
+        _("Measures"),
+        lambda user: Measure.objects.visible_to(user).select_related("project"),
+        (
+            ("title", "A"),
+            ("summary", "B"),
+            ("description", "C"),
+            ("transfer_preconditions", "C"),
+            ("transfer_effort", "C"),
+            ("transfer_notes", "C"),
+        ),
+        lambda obj: obj.title,
+        lambda obj: obj.summary or obj.description or obj.transfer_notes,
+    ),
+    SearchType(
+        "insights",
+        _("Lessons learned"),
+        lambda user: Insight.objects.visible_to(user).select_related("project", "measure"),
+        (("text", "B"),),
+        lambda obj: f"{obj.get_kind_display()}: {obj.project.title}",
+        lambda obj: obj.text,
+    ),
+    SearchType(
+        "offers",
+        _("Offers of the DigitalAgentur"),
+        lambda user: Offer.objects.visible_to(user),
+        (("title", "A"), ("summary", "B"), ("description", "C")),
+        lambda obj: obj.title,
+        lambda obj: obj.summary or obj.description,
+    ),
+    SearchType(
+        "dates",
+        _("Dates"),
+        _dates,
+        (("title", "A"), ("offer__title", "A"), ("location", "B")),
+        lambda obj: f"{obj.offer.title} – {obj.title}",
+        lambda obj: obj.location,
+    ),
+    SearchType(
+        "surveys",
+        _("Surveys"),
+        lambda user: Survey.objects.visible_to(user),
+        (("title", "A"), ("intro", "B"), ("summary", "C")),
+        lambda obj: obj.title,
+        lambda obj: obj.summary or obj.intro,
+    ),
+]
+
+
+def words_of(query: str) -> list[str]:
+    """The searchable words of a query: letters and digits only, bounded in number."""
+    return [word for word in WORD.findall(query[:MAX_QUERY_LENGTH]) if len(word) <= 50][:MAX_WORDS]
+
+
+def _postgres_filter(queryset, search_type, words):
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    vector = None
+    for path, weight in search_type.fields:
+        part = SearchVector(path, weight=weight, config="german")
+        vector = part if vector is None else vector + part
+    # Words are \w+ only, so they cannot carry tsquery operators. The last one is a prefix.
+    raw = " & ".join([*words[:-1], f"{words[-1]}:*"])
+    query = SearchQuery(raw, search_type="raw", config="german")
+    return (
+        queryset.annotate(search=vector, rank=SearchRank(vector, query))
+        .filter(search=query)
+        .order_by("-rank", "pk")
+    )
+
+
+def stem(word: str) -> str:
+    """A crude German stem for the SQLite fallback and for marking: the word's first letters."""
+    return word[: max(4, len(word) - 3)]
+
+
+def _simple_filter(queryset, search_type, words):
+    words = [stem(word) for word in words]
+    paths = [path for path, _weight in search_type.fields]
+    title_paths = [path for path, weight in search_type.fields if weight == "A"] or paths
+    condition = Q()
+    for word in words:
+        condition &= Q.create([(f"{path}__icontains", word) for path in paths], connector=Q.OR)
+    starts_title = Q.create(
+        [(f"{path}__istartswith", words[0]) for path in title_paths], connector=Q.OR
+    )
+    in_title = Q.create([(f"{path}__icontains", words[0]) for path in title_paths], connector=Q.OR)
+    rank = Case(
+        When(starts_title, then=Value(2)),
+        When(in_title, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return queryset.filter(condition).annotate(rank=rank).order_by("-rank", "pk")
+
+
+def snippet(text: str, words: list[str]) -> str:
+    """An escaped excerpt around the first match, with matching words in <mark>."""
+    text = " ".join(str(text or "").split())
+    if not text:
+        return ""
+    # A word matches from its first letters on, so inflected forms are marked as well.
+    stems = [re.escape(stem(word)) for word in words]
+    pattern = re.compile(r"\b(?:" + "|".join(stems) + r")\w*", re.IGNORECASE)
+    match = pattern.search(text)
+    start = max(0, (match.start() if match else 0) - SNIPPET_LENGTH // 3)
+    excerpt = text[start : start + SNIPPET_LENGTH]
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + SNIPPET_LENGTH < len(text) else ""
+    marked = pattern.sub(lambda m: f"\x01{m.group(0)}\x02", excerpt)
+    html = escape(marked).replace("\x01", "<mark>").replace("\x02", "</mark>")
+    return mark_safe(prefix + html + suffix)  # noqa: S308 - escaped above
+
+
+def search(query: str, user) -> list[Group]:
+    """One query per type: the best hits with the total count as a window function."""
+    words = words_of(query)
+    if not words:
+        return []
+    on_postgres = connection.vendor == "postgresql"
+    groups = []
+    for search_type in TYPES:
+        queryset = search_type.queryset(user)
+        if on_postgres:
+            queryset = _postgres_filter(queryset, search_type, words)
+        else:
+            queryset = _simple_filter(queryset, search_type, words)
+        rows = list(queryset.annotate(total=Window(Count("pk")))[:RESULTS_PER_TYPE])
+        group = Group(type=search_type, total=rows[0].total if rows else 0)
+        for obj in rows:
+            group.hits.append(
+                Hit(
+                    title=search_type.title(obj),
+                    url=obj.get_absolute_url(),
+                    snippet=snippet(search_type.text(obj), words),
+                )
+            )
+        groups.append(group)
+    return groups

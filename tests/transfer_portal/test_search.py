@@ -1,7 +1,7 @@
 """Portal search: German inflection and prefixes on PostgreSQL, a fallback on SQLite."""
 
 import pytest
-from django.db import connection, connection as db_connection
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories
@@ -9,7 +9,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 on_postgres = pytest.mark.skipif(
-    db_connection.vendor != "postgresql", reason="full-text search needs PostgreSQL"
+    connection.vendor != "postgresql", reason="full-text search needs PostgreSQL"
 )
 
 

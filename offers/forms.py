@@ -2,17 +2,28 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from offers.models import Offer, Registration, already_registered_message
-from projects.forms import SlugChoiceField
 from projects.models import Municipality, Topic
 
 
 class OfferFilterForm(forms.Form):
-    thema = SlugChoiceField(
-        Topic.objects.filter(offers__published=True).distinct(), label=_("Topic")
-    )
+    thema = forms.ChoiceField(label=_("Topic"), required=False)
     art = forms.ChoiceField(
         label=_("Kind of offer"), required=False, choices=[("", _("All")), *Offer.Kind.choices]
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Topics that have a published offer, loaded once for both the choices and cleaning.
+        self.topics = {
+            topic.slug: topic for topic in Topic.objects.filter(offers__published=True).distinct()
+        }
+        self.fields["thema"].choices = [
+            ("", _("All")),
+            *((slug, topic.name) for slug, topic in self.topics.items()),
+        ]
+
+    def clean_thema(self):
+        return self.topics.get(self.cleaned_data["thema"])
 
 
 class RegistrationForm(forms.ModelForm):

@@ -119,15 +119,12 @@ def event_detail(request, pk):
                 )
             except services.AlreadyRegistered as error:
                 form.add_error("email", str(error))
-                status = 400
             except services.RegistrationClosed as error:
                 messages.error(request, str(error))
                 form, status = None, 400
             else:
                 _tell_result(request, registration)
                 return redirect(event_date)
-        else:
-            status = 400
     return render(
         request,
         "offers/event_detail.html",

@@ -1,0 +1,171 @@
+"""The editors' side: offers with their dates, registrations per date with counts, CSV export."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from offers.models import Registration
+from tests import factories as portal
+from tests.offers import factories
+
+State = Registration.State
+pytestmark = pytest.mark.django_db
+
+
+def _csv_rows(response):
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def test_editors_have_every_permission_of_the_offers_app(editor):
+    for model in ["contact", "offer", "eventdate", "registration"]:
+        for action in ["view", "add", "change", "delete"]:
+            assert editor.has_perm(f"offers.{action}_{model}")
+
+
+def test_admin_pages_of_the_offers_app_open_for_editors(editor_client):
+    date = factories.event_date()
+    factories.registration(date)
+    for url in [
+        "/admin/offers/offer/",
+        f"/admin/offers/offer/{date.offer.pk}/change/",
+        "/admin/offers/offer/add/",
+        "/admin/offers/eventdate/",
+        f"/admin/offers/eventdate/{date.pk}/change/",
+        "/admin/offers/registration/",
+        "/admin/offers/contact/",
+        f"/admin/offers/contact/{date.offer.contact.pk}/change/",
+    ]:
+        assert editor_client.get(url).status_code == 200, url
+
+
+def test_offer_admin_edits_dates_inline(editor_client):
+    offer = factories.offer()
+    factories.event_date(offer, title="Grundlagen")
+    html = editor_client.get(f"/admin/offers/offer/{offer.pk}/change/").content.decode()
+    assert 'name="dates-0-title"' in html
+    assert 'value="Grundlagen"' in html
+
+
+def test_date_changelist_counts_registrations_per_state(editor_client):
+    date = factories.event_date(capacity=2)
+    for state in [State.CONFIRMED, State.CONFIRMED, State.WAITING, State.CANCELLED]:
+        factories.registration(date, state=state)
+    other = factories.event_date()
+    response = editor_client.get("/admin/offers/eventdate/")
+    rows = {row.pk: row for row in response.context["cl"].result_list}
+    counts = (rows[date.pk].confirmed_count, rows[date.pk].waiting_count)
+    assert counts == (2, 1)
+    assert rows[date.pk].cancelled_count == 1
+    assert (rows[other.pk].confirmed_count, rows[other.pk].cancelled_count) == (0, 0)
+
+
+def test_editors_export_registrations_of_dates_as_csv(editor_client):
+    municipality = portal.municipality(name="Testdorf")
+    date = factories.event_date(title="Grundlagen")
+    factories.registration(
+        date, name="Erika Muster", email="e@example.org", municipality=municipality
+    )
+    factories.registration(date, name="=HYPERLINK(1)", email="x@example.org", state=State.WAITING)
+    factories.registration(factories.event_date(), name="Anderer Termin")
+    response = editor_client.post(
+        "/admin/offers/eventdate/",
+        {"action": "export_registrations", "_selected_action": [date.pk]},
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    header, *rows = _csv_rows(response)
+    assert header[:7] == ["Angebot", "Termin", "Beginn", "Name", "E-Mail", "Kommune", "Status"]
+    assert [row[3:7] for row in rows] == [
+        ["Erika Muster", "e@example.org", "Testdorf", "bestätigt"],
+        ["'=HYPERLINK(1)", "x@example.org", "", "Warteliste"],
+    ]
+    assert rows[0][1] == "Grundlagen"
+
+
+def test_staff_without_registration_rights_cannot_export(client):
+    clerk = portal.user("sachbearbeitung@example.org", is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_eventdate", "change_eventdate"])
+    )
+    client.force_login(clerk)
+    date = factories.event_date()
+    factories.registration(date)
+    page = client.get("/admin/offers/eventdate/")
+    assert page.status_code == 200
+    assert "export_registrations" not in page.content.decode()
+    response = client.post(
+        "/admin/offers/eventdate/",
+        {"action": "export_registrations", "_selected_action": [date.pk]},
+    )
+    assert response.get("Content-Type", "").startswith("text/html")
+
+
+def test_registration_export_action_exports_the_selection(editor_client):
+    chosen = factories.registration(name="Ausgewählt")
+    factories.registration(name="Nicht ausgewählt")
+    response = editor_client.post(
+        "/admin/offers/registration/", {"action": "export", "_selected_action": [chosen.pk]}
+    )
+    _header, *rows = _csv_rows(response)
+    assert [row[3] for row in rows] == ["Ausgewählt"]
+
+
+def test_cancelling_in_the_admin_moves_the_waiting_list_up(editor_client, mailoutbox):
+    date = factories.event_date(capacity=1)
+    confirmed = factories.registration(date)
+    waiting = factories.registration(date, state=State.WAITING)
+    editor_client.post(
+        "/admin/offers/registration/", {"action": "cancel", "_selected_action": [confirmed.pk]}
+    )
+    confirmed.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (confirmed.state, waiting.state) == (State.CANCELLED, State.CONFIRMED)
+    assert [m.to for m in mailoutbox] == [[waiting.email]]
+
+
+def test_the_state_of_a_registration_cannot_be_edited_by_hand(editor_client):
+    registration = factories.registration(state=State.WAITING)
+    html = editor_client.get(
+        f"/admin/offers/registration/{registration.pk}/change/"
+    ).content.decode()
+    assert 'name="state"' not in html
+    assert editor_client.get("/admin/offers/registration/add/").status_code == 403
+
+
+def test_more_places_in_the_admin_move_the_waiting_list_up(
+    editor_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    date = factories.event_date(capacity=1)
+    factories.registration(date)
+    waiting = factories.registration(date, state=State.WAITING)
+    local = date.starts_at.astimezone()
+    data = {
+        "offer": date.offer.pk,
+        "title": date.title,
+        "starts_at_0": local.strftime("%d.%m.%Y"),
+        "starts_at_1": local.strftime("%H:%M:%S"),
+        "ends_at_0": "",
+        "ends_at_1": "",
+        "location": "",
+        "capacity": "2",
+        "registration_deadline_0": "",
+        "registration_deadline_1": "",
+        "registration_enabled": "on",
+        "registrations-TOTAL_FORMS": "2",
+        "registrations-INITIAL_FORMS": "2",
+        "registrations-MIN_NUM_FORMS": "0",
+        "registrations-MAX_NUM_FORMS": "1000",
+        "registrations-0-id": date.registrations.order_by("pk")[0].pk,
+        "registrations-0-event_date": date.pk,
+        "registrations-1-id": waiting.pk,
+        "registrations-1-event_date": date.pk,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/admin/offers/eventdate/{date.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    waiting.refresh_from_db()
+    assert waiting.state == State.CONFIRMED
+    assert [m.to for m in mailoutbox] == [[waiting.email]]

@@ -1,0 +1,107 @@
+"""Finding an offer through its topic and registering, in a real browser, with axe-core."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from offers.models import EventDate, Offer, Registration
+from tests.checkers import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def portal(live_server, settings):
+    from django.core.management import call_command
+
+    call_command("load_initial_content", verbosity=0)
+    settings.SITE_URL = live_server.url
+    return live_server.url
+
+
+@pytest.fixture
+def workshop_date(portal):
+    starts_at = timezone.now().replace(microsecond=0) + datetime.timedelta(days=21)
+    return EventDate.objects.create(
+        offer=Offer.objects.get(slug="schreibwerkstatt-digitalstrategien"),
+        title="Testtermin im Browser",
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=2),
+        capacity=1,
+    )
+
+
+def test_municipal_employee_finds_a_workshop_by_topic_registers_and_cancels(
+    page, portal, workshop_date
+):
+    # The topic page does not list offers yet, so the visitor filters the offers by topic.
+    page.goto(portal + "/angebote/")
+    assert_accessible(page)
+    page.get_by_label("Thema").select_option(label="Strategieentwicklung")
+    page.get_by_role("button", name="Filtern").click()
+    page.wait_for_url("**/angebote/?thema=strategieentwicklung*")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Schreibwerkstatt Digitalstrategien").click()
+    page.wait_for_url("**/angebote/schreibwerkstatt-digitalstrategien/")
+    assert page.get_by_role("heading", name="Vergangene Termine (Archiv)").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Testtermin im Browser", exact=True).click()
+    page.wait_for_url(f"**/termine/{workshop_date.pk}/")
+    assert_accessible(page)
+    page.get_by_label("Name").fill("Erika Musterfrau")
+    page.get_by_label("E-Mail").fill("erika@example.org")
+    page.get_by_label("Kommune").select_option(label="Cottbus")
+    page.get_by_label("Ich bin einverstanden").check()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
+    page.wait_for_url(f"**/termine/{workshop_date.pk}/")
+    assert page.get_by_text("Vielen Dank, Sie sind angemeldet.").is_visible()
+    assert_accessible(page)
+
+    registration = Registration.objects.get()
+    assert registration.state == Registration.State.CONFIRMED
+    [message] = mail.outbox
+    cancel_url = re.search(r"http\S+/stornieren/", message.body).group(0)
+
+    page.goto(cancel_url)
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, Anmeldung stornieren").click()
+    assert page.get_by_text("Ihre Anmeldung wurde storniert.").is_visible()
+    registration.refresh_from_db()
+    assert registration.state == Registration.State.CANCELLED
+
+
+def test_form_errors_are_announced_accessibly(page, portal, workshop_date):
+    page.goto(portal + workshop_date.get_absolute_url())
+    page.get_by_role("button", name="Anmelden", exact=True).click()
+    assert page.get_by_text("Dieses Feld ist zwingend erforderlich.").first.is_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_every_offers_page_passes_axe(page, portal, workshop_date, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    Registration.objects.create(
+        event_date=workshop_date, name="Voll", email="voll@example.org", state="bestaetigt"
+    )
+    waiting = Registration.objects.create(
+        event_date=workshop_date, name="Warte", email="warte@example.org", state="warteliste"
+    )
+    past = EventDate.objects.filter(title="Grundlagen").get()
+    for path in [
+        "/angebote/",
+        "/angebote/onlinekurs-digitale-buergerbeteiligung/",
+        "/angebote/schreibwerkstatt-digitalstrategien/",
+        "/termine/",
+        "/termine/archiv/",
+        workshop_date.get_absolute_url(),
+        past.get_absolute_url(),
+        "/kontakt/",
+        waiting.get_cancel_url(),
+    ]:
+        page.goto(portal + path)
+        assert_accessible(page)

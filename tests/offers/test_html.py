@@ -1,0 +1,83 @@
+"""Every offers page, and the partials for the topic and home pages, is valid HTML."""
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from offers import services
+from tests import factories as portal
+from tests.checkers import assert_valid_html
+from tests.offers import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _document(body):
+    return (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Test</title>'
+        f"</head><body><main>{body}</main></body></html>"
+    )
+
+
+def test_offer_pages_and_partials_are_valid_html(client, editor_client):
+    topic = portal.topic(name="Partizipation")
+    empty_topic = portal.topic(name="Ohne Angebot")
+    contact = factories.contact(role="Referentin", phone="0331 123", helps_with="Fragen.")
+    offer = factories.offer(topics=[topic], contact=contact, external_url="https://e.example/")
+    full = factories.event_date(offer, capacity=1, registration_deadline=None)
+    factories.registration(full)
+    factories.event_date(offer, days=30, capacity=None, is_sample=True)
+    past = factories.event_date(offer, days=-30)
+    cancelled = factories.event_date(offer, days=10, cancelled=True)
+    all_day = factories.event_date(offer, days=60, all_day=True, ends_at=None)
+    registration = factories.registration(past)
+    draft = factories.offer(published=False)
+
+    pages = {
+        url: client.get(url).content.decode()
+        for url in [
+            "/angebote/",
+            f"/angebote/?thema={topic.slug}",
+            "/angebote/?art=beratung",
+            offer.get_absolute_url(),
+            "/termine/",
+            "/termine/archiv/",
+            full.get_absolute_url(),
+            past.get_absolute_url(),
+            cancelled.get_absolute_url(),
+            all_day.get_absolute_url(),
+            "/kontakt/",
+            registration.get_cancel_url(),
+            factories.registration(full, state="warteliste").get_cancel_url(),
+        ]
+    }
+    invalid = client.post(full.get_absolute_url(), {"email": "x"})
+    assert invalid.context["form"].errors
+    pages["form with errors"] = invalid.content.decode()
+    pages["draft seen by editor"] = editor_client.get(draft.get_absolute_url()).content.decode()
+
+    request = RequestFactory().get("/")
+    pages["topic_offers partial"] = _document(
+        render_to_string(
+            "offers/includes/topic_offers.html",
+            {"topic": topic, "offers": services.offers_for_topic(topic)},
+            request,
+        )
+    )
+    pages["topic_offers partial, empty"] = _document(
+        render_to_string(
+            "offers/includes/topic_offers.html",
+            {"topic": empty_topic, "offers": services.offers_for_topic(empty_topic)},
+            request,
+        )
+    )
+    pages["upcoming_dates partial"] = _document(
+        render_to_string(
+            "offers/includes/upcoming_dates.html",
+            {"upcoming_dates": services.upcoming_dates(3)},
+            request,
+        )
+    )
+    assert "/kontakt/" in pages["topic_offers partial, empty"]
+    assert "noch kein Angebot" in pages["topic_offers partial, empty"]
+    assert_valid_html(pages)

@@ -1,0 +1,101 @@
+"""Query budgets: every offers page needs a fixed number of queries, however much data there is."""
+
+import pytest
+
+from offers import services
+from tests import factories as portal
+from tests.offers import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _populate(count, topic):
+    """`count` offers on `topic`, each with a contact, upcoming and past dates, registrations."""
+    offers = []
+    for _ in range(count):
+        offer = factories.offer(topics=[topic, portal.topic()])
+        for days in (3, 20, -10):
+            date = factories.event_date(offer, days=days, capacity=5)
+            factories.registration(date)
+            factories.registration(date, state="warteliste")
+        offers.append(offer)
+    return offers
+
+
+@pytest.fixture(params=[3, 30], ids=["small", "ten-times-more"])
+def data(request):
+    topic = portal.topic()
+    offers = _populate(request.param, topic)
+    return topic, offers
+
+
+def test_offer_list_queries(client, data, django_assert_num_queries):
+    """Offers with contacts, their topics, their next dates with counts, the topic filter."""
+    with django_assert_num_queries(4):
+        client.get("/angebote/")
+    topic, _offers = data
+    with django_assert_num_queries(4):
+        client.get("/angebote/", {"thema": topic.slug})
+
+
+def test_offer_detail_queries(client, data, django_assert_num_queries):
+    """The offer with its contact, its topics, all its dates with counts."""
+    _topic, offers = data
+    with django_assert_num_queries(3):
+        client.get(offers[-1].get_absolute_url())
+
+
+def test_event_list_and_archive_queries(client, data, django_assert_num_queries):
+    """The paginator's count and one page of dates with offers and counts."""
+    with django_assert_num_queries(2):
+        client.get("/termine/")
+    with django_assert_num_queries(2):
+        client.get("/termine/archiv/")
+
+
+def test_event_detail_queries(client, data, django_assert_num_queries):
+    """The date with offer, contact and counts; the municipalities of the registration form."""
+    _topic, offers = data
+    date = offers[-1].dates.order_by("starts_at").last()
+    with django_assert_num_queries(2):
+        client.get(date.get_absolute_url())
+
+
+def test_calendar_queries(client, data, django_assert_num_queries):
+    """One query for a single date, one for the whole feed."""
+    _topic, offers = data
+    url = f"/termine/{offers[0].dates.first().pk}.ics"
+    with django_assert_num_queries(1):
+        client.get(url)
+    with django_assert_num_queries(1):
+        client.get("/termine.ics")
+
+
+def test_contact_list_queries(client, data, django_assert_num_queries):
+    """Contacts and their published offers."""
+    with django_assert_num_queries(2):
+        client.get("/kontakt/")
+
+
+def test_cancel_page_queries(client, data, django_assert_num_queries):
+    """The registration with its date and offer."""
+    _topic, offers = data
+    registration = offers[0].dates.first().registrations.first()
+    with django_assert_num_queries(1):
+        client.get(registration.get_cancel_url())
+
+
+def test_partials_for_topic_and_home_page_queries(data, django_assert_num_queries):
+    """offers_for_topic: offers with contacts, topics, next dates; upcoming_dates: one query."""
+    topic, offers = data
+    with django_assert_num_queries(3):
+        found = services.offers_for_topic(topic)
+        for offer in found:
+            [date.free_places for date in offer.next_dates]
+            [t.name for t in offer.topics.all()]
+            offer.contact.name  # noqa: B018 - touching the relation must not query
+    assert len(found) == len(offers)
+    with django_assert_num_queries(1):
+        dates = services.upcoming_dates(limit=5)
+        [(date.offer.title, date.free_places) for date in dates]
+    assert len(dates) == 5

@@ -1,0 +1,237 @@
+"""The offer pages, registering and cancelling through the web, seen by visitors and editors."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from offers.models import Registration
+from tests import factories as portal
+from tests.offers import factories
+
+State = Registration.State
+pytestmark = pytest.mark.django_db
+
+
+def _form(**fields):
+    return {"name": "Erika Musterfrau", "email": "erika@example.org", "privacy_consent": "on"} | (
+        fields
+    )
+
+
+def test_offer_list_filters_by_topic_and_kind(client):
+    topic = portal.topic(name="Partizipation", slug="partizipation-test")
+    course = factories.offer(topics=[topic], title="Kurs A", kind="onlinekurs")
+    workshop = factories.offer(topics=[topic], title="Werkstatt B", kind="werkstatt")
+    factories.offer(title="Anderes Thema")
+
+    response = client.get("/angebote/", {"thema": topic.slug})
+    assert [o.pk for o in response.context["offers"]] == [course.pk, workshop.pk]
+    assert "Alles zum Thema Partizipation" in response.content.decode()
+
+    response = client.get("/angebote/", {"thema": topic.slug, "art": "werkstatt"})
+    assert [o.pk for o in response.context["offers"]] == [workshop.pk]
+
+
+def test_offer_list_with_an_unknown_filter_value_answers_400(client):
+    assert client.get("/angebote/", {"art": "zauberei"}).status_code == 400
+
+
+def test_drafts_are_hidden_from_visitors_but_shown_to_editors(editor_client):
+    client = Client()
+    draft = factories.offer(published=False, title="Entwurfsangebot")
+    date = factories.event_date(draft)
+    for url in ["/angebote/", "/termine/"]:
+        assert "Entwurfsangebot" not in client.get(url).content.decode()
+        assert "Entwurfsangebot" in editor_client.get(url).content.decode()
+    for url in [draft.get_absolute_url(), date.get_absolute_url(), f"/termine/{date.pk}.ics"]:
+        assert client.get(url).status_code == 404
+        assert editor_client.get(url).status_code == 200
+    assert "Entwurf" in editor_client.get(draft.get_absolute_url()).content.decode()
+
+
+def test_offer_page_separates_upcoming_and_past_dates_and_shows_free_places(client):
+    offer = factories.offer(external_url="https://kurs.example.org/")
+    upcoming = factories.event_date(offer, days=5, capacity=10, title="Kommt noch")
+    factories.registration(upcoming)
+    past = factories.event_date(offer, days=-30, title="War schon")
+    response = client.get(offer.get_absolute_url())
+    assert response.context["upcoming_dates"] == [upcoming]
+    assert response.context["past_dates"] == [past]
+    html = response.content.decode()
+    assert "9 von 10 Plätzen frei" in html
+    assert "Vergangene Termine (Archiv)" in html
+    assert "Vergangener Termin" in html
+    assert 'href="https://kurs.example.org/"' in html
+    assert offer.contact.email in html
+
+
+def test_event_list_shows_upcoming_dates_and_the_archive_the_past_ones(client):
+    upcoming = factories.event_date(days=3, title="Zukunft")
+    past = factories.event_date(days=-3, title="Vergangenheit")
+    listed = client.get("/termine/").context["page"].object_list
+    archived = client.get("/termine/archiv/").context["page"].object_list
+    assert list(listed) == [upcoming]
+    assert list(archived) == [past]
+    archive_html = client.get("/termine/archiv/").content.decode()
+    assert "Diese Termine haben bereits stattgefunden" in archive_html
+
+
+def test_a_date_only_entry_is_upcoming_for_its_whole_day_and_shows_no_invented_time(client):
+    today = timezone.localdate()
+    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    date = factories.event_date(starts_at=midnight, all_day=True, title="Ganztags")
+    assert list(client.get("/termine/").context["page"].object_list) == [date]
+    html = client.get(date.get_absolute_url()).content.decode()
+    assert "ohne Uhrzeitangabe" in html
+    assert "00:00" not in html
+
+
+def test_contact_page_lists_published_contacts_with_their_offers(client):
+    contact = factories.contact(name="Stefanie Beispiel", helps_with="Fragen zum Kurs.")
+    factories.offer(contact=contact, title="Kurs der Person")
+    factories.contact(name="Unveröffentlicht", published=False)
+    html = client.get("/kontakt/").content.decode()
+    assert "Stefanie Beispiel" in html
+    assert "Fragen zum Kurs." in html
+    assert "Kurs der Person" in html
+    assert "Unveröffentlicht" not in html
+
+
+def test_registering_through_the_form_confirms_and_redirects_with_a_message(client, mailoutbox):
+    date = factories.event_date(capacity=2)
+    municipality = portal.municipality(name="Testdorf")
+    response = client.post(
+        date.get_absolute_url(), _form(municipality=municipality.pk), follow=True
+    )
+    assert response.redirect_chain == [(date.get_absolute_url(), 302)]
+    assert "Vielen Dank, Sie sind angemeldet." in response.content.decode()
+    registration = date.registrations.get()
+    assert (registration.state, registration.municipality) == (State.CONFIRMED, municipality)
+    assert registration.user is None
+    assert len(mailoutbox) == 1
+
+
+def test_a_logged_in_member_is_linked_and_the_form_is_prefilled(member_client, member):
+    date = factories.event_date()
+    response = member_client.get(date.get_absolute_url())
+    assert response.context["form"].initial["email"] == member.email
+    member_client.post(date.get_absolute_url(), _form(email=member.email))
+    assert date.registrations.get().user == member
+
+
+def test_a_full_date_puts_new_registrations_on_the_waiting_list_and_says_so(client):
+    date = factories.event_date(capacity=1)
+    factories.registration(date)
+    page = client.get(date.get_absolute_url()).content.decode()
+    assert "Dieser Termin ist ausgebucht." in page
+    assert "Auf die Warteliste setzen" in page
+    response = client.post(date.get_absolute_url(), _form(), follow=True)
+    assert "stehen Sie auf der Warteliste" in response.content.decode()
+    assert date.registrations.get(email="erika@example.org").state == State.WAITING
+
+
+def test_registering_twice_shows_a_clear_message_on_the_email_field(client):
+    date = factories.event_date()
+    factories.registration(date, email="erika@example.org")
+    response = client.post(date.get_absolute_url(), _form(email="ERIKA@example.org"))
+    assert response.status_code == 200
+    assert "bereits eine Anmeldung für diesen Termin" in response.context["form"].errors["email"][0]
+    assert date.registrations.count() == 1
+
+
+def test_registration_needs_name_valid_email_and_consent(client):
+    date = factories.event_date()
+    response = client.post(
+        date.get_absolute_url(), {"name": "", "email": "keine-adresse", "privacy_consent": ""}
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"name", "email", "privacy_consent"}
+    assert "Datenschutzhinweis" in response.context["form"].errors["privacy_consent"][0]
+    assert not date.registrations.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "text"),
+    [
+        ({"days": -2}, "hat bereits stattgefunden"),
+        ({"cancelled": True}, "wurde abgesagt"),
+        (
+            {"registration_deadline": timezone.now() - datetime.timedelta(hours=1)},
+            "Anmeldeschluss ist vorbei",
+        ),
+    ],
+    ids=["past", "cancelled", "deadline"],
+)
+def test_closed_dates_show_why_and_refuse_posted_registrations(client, fields, text):
+    date = factories.event_date(**fields)
+    page = client.get(date.get_absolute_url())
+    assert page.context["form"] is None
+    assert text in page.content.decode()
+    response = client.post(date.get_absolute_url(), _form())
+    assert response.status_code == 400
+    assert not date.registrations.exists()
+
+
+def test_registration_is_protected_against_cross_site_requests(client):
+    client.handler.enforce_csrf_checks = True
+    date = factories.event_date()
+    assert client.post(date.get_absolute_url(), _form()).status_code == 403
+    assert not date.registrations.exists()
+
+
+def test_cancel_link_asks_first_and_cancels_only_on_post(client, mailoutbox):
+    date = factories.event_date(capacity=1)
+    mine = factories.registration(date)
+    waiting = factories.registration(date, state=State.WAITING)
+    url = mine.get_cancel_url()
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Ja, Anmeldung stornieren" in page.content.decode()
+    assert page["Cache-Control"].startswith("max-age=0")
+    mine.refresh_from_db()
+    assert mine.state == State.CONFIRMED
+
+    response = client.post(url, follow=True)
+    assert "Ihre Anmeldung wurde storniert." in response.content.decode()
+    assert "Diese Anmeldung ist storniert." in response.content.decode()
+    mine.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (mine.state, waiting.state) == (State.CANCELLED, State.CONFIRMED)
+    assert [m.to for m in mailoutbox] == [[waiting.email]]
+
+
+def test_an_unknown_or_guessed_cancel_token_is_not_found(client):
+    registration = factories.registration()
+    for token in ["unbekannt", registration.cancel_token[:-1]]:
+        assert client.get(f"/anmeldung/{token}/stornieren/").status_code == 404
+        assert client.post(f"/anmeldung/{token}/stornieren/").status_code == 404
+    registration.refresh_from_db()
+    assert registration.state == State.CONFIRMED
+
+
+def test_cancel_page_needs_csrf_token(client):
+    client.handler.enforce_csrf_checks = True
+    registration = factories.registration()
+    assert client.post(registration.get_cancel_url()).status_code == 403
+    registration.refresh_from_db()
+    assert registration.state == State.CONFIRMED
+
+
+def test_sample_dates_are_labelled_on_every_page_that_shows_them(client):
+    topic = portal.topic()
+    offer = factories.offer(topics=[topic])
+    date = factories.event_date(offer, is_sample=True)
+    registration = factories.registration(date)
+    label = "Beispieltermin – nur zum Ausprobieren"
+    for url in [
+        "/angebote/",
+        offer.get_absolute_url(),
+        "/termine/",
+        date.get_absolute_url(),
+        registration.get_cancel_url(),
+    ]:
+        assert label in client.get(url).content.decode(), url
+    assert "[Beispieltermin]" in client.get(f"/termine/{date.pk}.ics").content.decode()

@@ -90,11 +90,21 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def page(page):
-    """A Playwright page that fails the test on any console error (CSP violations too)."""
+    """A Playwright page that fails the test on console errors (CSP violations too) and on
+    sub-resources (styles, scripts, images) that fail to load. A page that is itself an
+    error page (404) is allowed: tests check those statuses themselves."""
     errors = []
-    page.on(
-        "console", lambda message: errors.append(message.text) if message.type == "error" else None
-    )
+
+    def on_console(message):
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    def on_response(response):
+        if response.status >= 400 and response.request.resource_type != "document":
+            errors.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
-    assert errors == [], f"Browser console errors: {errors}"
+    assert errors == [], f"Browser errors: {errors}"

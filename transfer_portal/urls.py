@@ -1,8 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from transfer_portal import views
+from transfer_portal import feeds, views
+from transfer_portal.sitemaps import SITEMAPS
 from transfer_portal.models import LegalPage
 
 # German pages at the root, the English interface under /en/ (issue 5): the language is
@@ -10,6 +12,10 @@ from transfer_portal.models import LegalPage
 urlpatterns = i18n_patterns(
     path("", views.home, name="home"),
     path("suche/", views.search, name="search"),
+    path("daten/", views.open_data, name="open_data"),
+    path("daten/<slug:slug>.<str:fmt>", views.open_data_download, name="open_data_download"),
+    path("feeds/neu.atom", feeds.NewContentFeed(), name="feed_new"),
+    path("feeds/themen/<slug:slug>.atom", feeds.TopicFeed(), name="feed_topic"),
     path("", include("projects.urls")),
     path("", include("surveys.urls")),
     path("", include("offers.urls")),
@@ -22,6 +28,13 @@ urlpatterns = i18n_patterns(
 ) + [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 
 handler500 = "transfer_portal.views.server_error"

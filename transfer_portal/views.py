@@ -3,13 +3,14 @@ import sys
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from projects.models import ModelProject, Topic
+from transfer_portal import opendata
 from transfer_portal import search as portal_search
 from transfer_portal.models import LegalPage
 
@@ -77,3 +78,40 @@ def server_error(request):
         response["Retry-After"] = "60"
         return response
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /konto/",
+        "Disallow: /en/konto/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def open_data(request):
+    return render(
+        request,
+        "open_data.html",
+        {
+            "datasets": opendata.DATASETS,
+            "catalog": opendata.catalog_jsonld(),
+            "license_url": opendata.LICENSE_URL,
+        },
+    )
+
+
+def open_data_download(request, slug, fmt):
+    dataset = opendata.DATASETS_BY_SLUG.get(slug)
+    if dataset is None or fmt not in ("csv", "json"):
+        raise Http404
+    if fmt == "csv":
+        response = HttpResponse(opendata.as_csv(dataset), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            opendata.as_json(dataset), content_type="application/json; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'inline; filename="{dataset.slug}.{fmt}"'
+    return response

@@ -1,4 +1,9 @@
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import _json_script_escapes, format_html
+from django.utils.safestring import mark_safe
 from django.urls import translate_url
 
 register = template.Library()
@@ -17,3 +22,12 @@ def language_url(context, language_code):
     if request is None:
         return "/"
     return translate_url(request.get_full_path(), language_code)
+
+
+@register.filter
+def jsonld(value):
+    """A JSON-LD data block (not executed, so the CSP does not concern it), safely escaped."""
+    data = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(
+        _json_script_escapes
+    )
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(data))  # noqa: S308

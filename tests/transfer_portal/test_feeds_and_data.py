@@ -1,0 +1,162 @@
+"""Atom feeds, sitemap.xml, robots.txt and the open-data downloads."""
+
+import csv
+import io
+import json
+import re
+
+import feedparser
+import pytest
+from django.contrib.auth import get_user_model
+
+from offers.models import Contact, Registration
+from surveys.models import Question
+from tests import factories
+from tests.offers import factories as offer_factories
+from tests.surveys import factories as survey_factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_new_content_feed_is_valid_atom_with_links_back(client, seeded):
+    response = client.get("/feeds/neu.atom")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    titles = [entry.title for entry in feed.entries]
+    assert any(title.startswith("Maßnahme: ") for title in titles)
+    assert any(title.startswith("Angebot: ") for title in titles)
+    assert all(entry.link.startswith("http") for entry in feed.entries)
+
+
+def test_topic_feed_has_only_that_topics_content(client, db):
+    topic, other = factories.topic(), factories.topic()
+    factories.measure(topics=[topic], title="Auf dem Thema")
+    factories.measure(topics=[other], title="Woanders")
+    factories.measure(topics=[topic], title="Unveröffentlicht", published=False)
+    offer_factories.offer(topics=[topic], title="Passendes Angebot")
+    feed = feedparser.parse(client.get(f"/feeds/themen/{topic.slug}.atom").content)
+    assert not feed.bozo
+    titles = {entry.title for entry in feed.entries}
+    assert any("Auf dem Thema" in title for title in titles)
+    assert any("Passendes Angebot" in title for title in titles)
+    assert not any("Woanders" in t or "Unveröffentlicht" in t for t in titles)
+    assert client.get("/feeds/themen/gibt-es-nicht.atom").status_code == 404
+
+
+def _sitemap_paths(client):
+    xml = client.get("/sitemap.xml").content.decode()
+    return {re.sub(r"^https?://[^/]+", "", url) for url in re.findall(r"<loc>([^<]+)</loc>", xml)}
+
+
+def test_sitemap_lists_every_published_page_and_no_unpublished_one(client, seeded):
+    draft_project = factories.project(published=False)
+    draft_measure = factories.measure(published=False)
+    hidden_offer = offer_factories.offer(published=False)
+    hidden_date = offer_factories.event_date(hidden_offer)
+    draft_survey = survey_factories.survey(published=False)
+    paths = _sitemap_paths(client)
+    for path in [
+        "/",
+        "/modellprojekte/cottbus/",
+        "/massnahmen/cottbus-energiemonitoring/",
+        "/themen/mobilitaet/",
+        "/impressum/",
+        "/daten/",
+        "/angebote/",
+        "/termine/",
+        "/kontakt/",
+        "/umfragen/",
+        "/en/modellprojekte/cottbus/",
+    ]:
+        assert path in paths, path
+    for obj in [draft_project, draft_measure, hidden_offer, hidden_date, draft_survey]:
+        assert obj.get_absolute_url() not in paths
+    from offers.models import Offer
+    from projects.models import Measure, ModelProject
+    from surveys.models import Survey
+
+    for model in (ModelProject, Measure, Offer, Survey):
+        for obj in model.objects.published():
+            assert obj.get_absolute_url() in paths, obj
+
+
+def test_robots_txt_points_to_the_sitemap(client, db):
+    text = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in text
+    assert "Sitemap: " in text and text.strip().endswith("/sitemap.xml")
+
+
+def test_open_data_page_describes_fields_and_embeds_dcat_metadata(client, seeded):
+    html = client.get("/daten/").content.decode()
+    assert "CC BY 4.0" in html
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    catalog = json.loads(block.group(1))
+    assert catalog["@type"] == "dcat:Catalog"
+    assert len(catalog["dcat:dataset"]) == 4
+    assert all(len(d["dcat:distribution"]) == 2 for d in catalog["dcat:dataset"])
+
+
+@pytest.mark.parametrize(
+    "slug", ["modellprojekte", "massnahmen", "erkenntnisse", "umfrageergebnisse"]
+)
+def test_every_dataset_downloads_as_csv_and_json(client, seeded, slug):
+    csv_response = client.get(f"/daten/{slug}.csv")
+    assert csv_response.status_code == 200
+    header = next(csv.reader(io.StringIO(csv_response.content.decode())))
+    assert header
+    data = json.loads(client.get(f"/daten/{slug}.json").content)
+    assert data["lizenz"] == "https://creativecommons.org/licenses/by/4.0/"
+
+
+def test_unknown_dataset_or_format_is_404(client, db):
+    assert client.get("/daten/nutzer.csv").status_code == 404
+    assert client.get("/daten/modellprojekte.xml").status_code == 404
+
+
+def test_survey_results_are_aggregated_and_exclude_free_text(client, db):
+    survey, questions = survey_factories.full_survey(state="geschlossen")
+    single = questions["single"]
+    for _ in range(3):
+        survey_factories.response(
+            survey,
+            answers={
+                single: [single.choices.first()],
+                questions["text"]: "Geheimer Freitext der Kommune",
+            },
+        )
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/daten/umfrageergebnisse.csv").content.decode()))
+    )
+    yes = next(r for r in rows if r["frage"] == single.text and r["option"] == "Ja")
+    assert yes["anzahl"] == "3" and yes["teilnehmende_kommunen"] == "3"
+    everything = client.get("/daten/umfrageergebnisse.json").content.decode()
+    assert "Geheimer Freitext" not in everything
+    assert Question.Kind.TEXT  # text questions contribute no rows
+    assert not any(r["frage"] == questions["text"].text for r in rows)
+
+
+def test_open_data_contains_no_personal_data(client, seeded):
+    """Scan every file for the e-mail address and name of every user and contact person."""
+    project = factories.project(
+        contact_name="Erika Mustermann", contact_email="erika.mustermann@example.org"
+    )
+    factories.measure(project)
+    factories.user("jemand@example.org", first_name="Jonas", last_name="Beispielnutzer")
+    event = offer_factories.event_date()
+    offer_factories.registration(event, name="Rita Registriert", email="rita@example.org")
+    survey_factories.participant(email="teilnehmerin@example.org")
+    secrets = set()
+    for user in get_user_model().objects.all():
+        secrets |= {user.email, user.get_full_name()}
+    for contact in Contact.objects.all():
+        secrets |= {contact.email, contact.name}
+    for registration in Registration.objects.all():
+        secrets |= {registration.email, registration.name}
+    secrets |= {"Erika Mustermann", "erika.mustermann@example.org"}
+    secrets.discard("")
+    for slug in ["modellprojekte", "massnahmen", "erkenntnisse", "umfrageergebnisse"]:
+        for fmt in ["csv", "json"]:
+            content = client.get(f"/daten/{slug}.{fmt}").content.decode()
+            for secret in secrets:
+                assert secret not in content, (slug, fmt, secret)

@@ -1,0 +1,37 @@
+"""Valid HTML on the portal-wide pages, in German and in English."""
+
+import pytest
+
+from tests.checkers import assert_valid_html
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/suche/",
+    "/suche/?q=Mobilit%C3%A4t",
+    "/suche/?q=gibtsnicht",
+    "/daten/",
+    "/en/",
+    "/en/modellprojekte/cottbus/",
+    "/en/massnahmen/",
+    "/en/suche/?q=LoRaWAN",
+    "/en/daten/",
+]
+
+
+def test_portal_pages_are_valid_html(client, seeded):
+    documents = {}
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        documents[url] = response.content.decode()
+    assert_valid_html(documents)
+
+
+def test_english_pages_say_english_and_link_back_to_german(client, seeded):
+    html = client.get("/en/themen/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Topics" in html
+    assert '<a class="nav-link" href="/themen/" lang="de" hreflang="de">Deutsch</a>' in html
+    german = client.get("/themen/").content.decode()
+    assert 'href="/en/themen/" lang="en" hreflang="en">English</a>' in german

@@ -4,8 +4,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from transfer_portal import feeds, views
-from transfer_portal.sitemaps import SITEMAPS
 from transfer_portal.models import LegalPage
+from transfer_portal.sitemaps import SITEMAPS
 
 # German pages at the root, the English interface under /en/ (issue 5): the language is
 # part of the address, so it never depends on a browser's Accept-Language header.

@@ -2,9 +2,9 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import translate_url
 from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
-from django.urls import translate_url
 
 register = template.Library()
 

@@ -75,9 +75,8 @@ def rows(survey):
         ]
 
 
-def export_response(survey, kind):
-    if kind not in KINDS:
-        raise Http404
+def render(survey, kind):
+    """The export as (content bytes, file name, content type); kind is one of KINDS."""
     extension, content_type = KINDS[kind]
     suffix = "-excel" if kind == "csv-excel" else ""
     filename = f"{survey.slug}-antworten{suffix}.{extension}"
@@ -99,6 +98,13 @@ def export_response(survey, kind):
             writer = csv.writer(text)
         writer.writerows(rows(survey))
         content = text.getvalue().encode("utf-8")
+    return content, filename, content_type
+
+
+def export_response(survey, kind):
+    if kind not in KINDS:
+        raise Http404
+    content, filename, content_type = render(survey, kind)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

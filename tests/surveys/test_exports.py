@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -82,3 +83,19 @@ def test_xlsx_export_opens_with_the_same_rows(editor_client, survey_with_respons
 def test_unknown_export_format_is_not_found(editor_client, survey_with_responses):
     survey, _q = survey_with_responses
     assert editor_client.get(export_url(survey, "pdf")).status_code == 404
+
+
+def test_export_command_writes_the_file(tmp_path, survey_with_responses):
+    survey, _q = survey_with_responses
+    target = tmp_path / "antworten.csv"
+    out = io.StringIO()
+    call_command(
+        "export_survey_responses", survey.slug, format="csv-excel", output=target, stdout=out
+    )
+    assert target.read_bytes().startswith("\ufeffKommune;".encode())
+    assert str(target) in out.getvalue()
+
+
+def test_export_command_refuses_an_unknown_survey():
+    with pytest.raises(CommandError):
+        call_command("export_survey_responses", "gibt-es-nicht")

@@ -195,6 +195,8 @@ def test_survey_outside_its_period_refuses_writes(
     page = participant_client.get(participate_url(survey))
     assert page.status_code == 200
     assert page.context.get("form") is None
+    message = {"closed_survey": "Diese Umfrage ist geschlossen.", "planned_survey": "beginnt am"}
+    assert message[survey_fixture] in page.content.decode()
     response = participant_client.post(participate_url(survey), valid_post(questions))
     assert response.status_code == 403
     assert not Response.objects.exists()
@@ -273,3 +275,40 @@ def test_other_without_text_is_refused_on_submit(participant_client, open_survey
     )
     assert response.status_code == 400
     assert other_field_name(multiple) in response.context["form"].errors
+
+
+def test_visitor_is_invited_to_log_in_on_an_open_survey(client, open_survey):
+    survey, _q = open_survey
+    html = client.get(survey.get_absolute_url()).content.decode()
+    assert "Anmelden und teilnehmen" in html
+    assert "?next=/umfragen/" + survey.slug + "/teilnehmen/" in html
+
+
+def test_participant_is_offered_to_continue_the_draft_of_the_municipality(
+    participant_client, open_survey, municipality
+):
+    survey, _q = open_survey
+    survey_factories.response(survey, municipality, state=Response.State.DRAFT)
+    html = participant_client.get(survey.get_absolute_url()).content.decode()
+    assert "Weiter beantworten" in html
+
+
+def test_confirmed_municipality_lets_the_participant_answer(client, member, open_survey):
+    from surveys.services import confirm_requested_municipality
+
+    survey, questions = open_survey
+    client.force_login(member)
+    client.post(reverse("surveys:choose_municipality"), {"name": "Neudorf am See"})
+    confirm_requested_municipality(Participant.objects.get(user=member))
+    response = client.post(participate_url(survey), valid_post(questions))
+    assert response.status_code == 302
+    assert Response.objects.get().municipality.name == "Neudorf am See"
+
+
+def test_survey_must_close_after_it_opens(db):
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    now = timezone.now()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        survey_factories.survey(opens_at=now, closes_at=now)

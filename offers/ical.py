@@ -1,6 +1,7 @@
 """iCalendar output: one file per date, and the subscribable feed of all upcoming dates."""
 
 import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -17,8 +18,7 @@ def absolute_url(path):
 
 
 def _uid(event_date):
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
-    return f"termin-{event_date.pk}@{host}"
+    return f"termin-{event_date.pk}@{urlsplit(settings.SITE_URL).hostname}"
 
 
 def _summary(event_date):

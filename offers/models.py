@@ -74,10 +74,6 @@ class Contact(models.Model):
         return self.name
 
 
-class OfferQuerySet(PublishedQuerySet):
-    pass
-
-
 class Offer(models.Model):
     class Kind(models.TextChoices):
         ONLINE_COURSE = "onlinekurs", _("online course")
@@ -125,7 +121,7 @@ class Offer(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = OfferQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

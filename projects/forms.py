@@ -30,3 +30,33 @@ class MeasureFilterForm(forms.Form):
         required=False,
         choices=[("", _("All"))] + list(Measure.Status.choices),
     )
+
+
+class QuestionToProjectForm(forms.Form):
+    """A question to a model project. Nothing of it is stored; it is only sent by e-mail."""
+
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    municipality = forms.CharField(label=_("Your municipality or organisation"), max_length=150)
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("The answer will be sent to this address; you also receive a copy."),
+    )
+    message = forms.CharField(
+        label=_("Your question"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    # Honeypot: hidden from people (display: none), filled in by bots.
+    homepage = forms.CharField(label=_("Please leave this field empty"), required=False)
+
+    def clean_homepage(self):
+        if self.cleaned_data["homepage"]:
+            raise forms.ValidationError(_("Please leave this field empty."))
+        return ""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("name", "municipality"):
+            # Header injection: names go into the e-mail's text, never into its headers,
+            # but a line break in a name is never legitimate.
+            if "\n" in cleaned.get(name, "") or "\r" in cleaned.get(name, ""):
+                self.add_error(name, _("Please enter this on one line."))
+        return cleaned

@@ -7,8 +7,10 @@ app_name = "projects"
 urlpatterns = [
     path("modellprojekte/", views.project_list, name="project_list"),
     path("modellprojekte/<slug:slug>/", views.project_detail, name="project_detail"),
+    path("modellprojekte/<slug:slug>/frage/", views.ask_project, name="ask_project"),
     path("massnahmen/", views.measure_list, name="measure_list"),
     path("massnahmen/<slug:slug>/", views.measure_detail, name="measure_detail"),
+    path("massnahmen/<slug:slug>/frage/", views.ask_measure, name="ask_measure"),
     path("themen/", views.topic_list, name="topic_list"),
     path("themen/<slug:slug>/", views.topic_detail, name="topic_detail"),
 ]

@@ -2,9 +2,14 @@ from itertools import groupby
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
-from projects.forms import MeasureFilterForm, ProjectFilterForm
+from projects.forms import MeasureFilterForm, ProjectFilterForm, QuestionToProjectForm
+from offers.services import offers_for_topic
+from projects.questions import rate_limited, send_question
+from surveys.results import topic_interest
 from projects.models import Insight, Measure, ModelProject, Topic
 from transfer_portal.editors import is_editor
 
@@ -164,11 +169,8 @@ def _published_filter(user, relation, *parents):
 
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    projects = (
-        ModelProject.objects.visible_to(request.user)
-        .filter(topics=topic)
-        .prefetch_related("municipalities")
-    )
+    # Project cards here leave out the municipalities: the page stays within ten queries.
+    projects = ModelProject.objects.visible_to(request.user).filter(topics=topic)
     measures = (
         _visible_measures(request.user).filter(topics=topic).order_by("project__title", "title")
     )
@@ -180,6 +182,9 @@ def topic_detail(request, slug):
     measures_by_project = [
         (project, list(items)) for project, items in groupby(measures, key=lambda m: m.project)
     ]
+    offers = offers_for_topic(topic, request.user)
+    # Whom to contact: the contact persons of DABB's offers on this topic.
+    contacts = list({offer.contact.pk: offer.contact for offer in offers if offer.contact}.values())
     return render(
         request,
         "projects/topic_detail.html",
@@ -188,5 +193,51 @@ def topic_detail(request, slug):
             "projects": projects,
             "measures_by_project": measures_by_project,
             "insights": insights,
+            "offers": offers,
+            "contacts": contacts,
+            "survey_interest": topic_interest(topic),
         },
+    )
+
+
+def ask_project(request, slug):
+    project = get_object_or_404(ModelProject.objects.visible_to(request.user), slug=slug)
+    return _ask(request, project, None)
+
+
+def ask_measure(request, slug):
+    measure = get_object_or_404(_visible_measures(request.user), slug=slug)
+    return _ask(request, measure.project, measure)
+
+
+def _ask(request, project, measure):
+    about = measure or project
+    form = QuestionToProjectForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if rate_limited(request):
+            form.add_error(
+                None,
+                _("You have sent several questions in a short time. Please try again later."),
+            )
+            status = 429
+        elif form.is_valid():
+            send_question(
+                project,
+                form.cleaned_data,
+                page_url=request.build_absolute_uri(about.get_absolute_url()),
+                measure=measure,
+            )
+            messages.success(
+                request,
+                _("Your question has been sent. You will receive a copy by e-mail."),
+            )
+            return redirect(about)
+        else:
+            status = 400
+    return render(
+        request,
+        "projects/ask.html",
+        {"form": form, "project": project, "measure": measure, "about": about},
+        status=status,
     )

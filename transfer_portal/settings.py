@@ -235,6 +235,9 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "transferportal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Questions to model projects without a contact person go to DABB at this address.
+PORTAL_CONTACT_EMAIL = env_str("DJANGO_PORTAL_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
+QUESTION_RATE_LIMIT = env_int("DJANGO_QUESTION_RATE_LIMIT", 5)  # per address and hour
 
 # Security. Scripts and styles come only from our own static files.
 SECURE_CSP = {

@@ -9,15 +9,35 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from projects.models import ModelProject, Topic
+from offers.services import upcoming_dates
+from projects.models import Measure, ModelProject, Topic
+from surveys.results import home_highlights
 from transfer_portal import opendata
 from transfer_portal import search as portal_search
 from transfer_portal.models import LegalPage
 
 
+NEWEST_MEASURES = 4
+
+
 def home(request):
     projects = ModelProject.objects.visible_to(request.user).prefetch_related("municipalities")
-    return render(request, "home.html", {"projects": projects, "topics": Topic.objects.all()})
+    newest_measures = (
+        Measure.objects.visible_to(request.user)
+        .select_related("project")
+        .order_by("-created_at", "-pk")[:NEWEST_MEASURES]
+    )
+    return render(
+        request,
+        "home.html",
+        {
+            "projects": projects,
+            "topics": Topic.objects.all(),
+            "survey_highlights": home_highlights(),
+            "upcoming_dates": upcoming_dates(limit=3),
+            "newest_measures": newest_measures,
+        },
+    )
 
 
 def search(request):

@@ -11,8 +11,9 @@ pytestmark = pytest.mark.django_db
 # URL -> queries for an anonymous visitor. Sessions are not touched by anonymous GETs,
 # so these are exactly the queries the page itself makes.
 BUDGETS = {
-    # projects + their municipalities
-    "/": 3,
+    # projects + their municipalities, newest measures, topics, next dates (1),
+    # survey highlights (open surveys, latest public results and its TOP topics: 4)
+    "/": 9,
     # form choices (topics, municipalities), projects, their municipalities and topics
     "/modellprojekte/": 5,
     # project, municipalities(+district), topics, sources, measures + their topics,
@@ -26,8 +27,10 @@ BUDGETS = {
     "/massnahmen/cottbus-energiemonitoring/": 4,
     # topics with two counts in one query
     "/themen/": 1,
-    # topic, projects, their municipalities, measures, insights
-    "/themen/mobilitaet/": 5,
+    # topic, projects, measures, insights (4); DABB offers with contacts and their next
+    # dates (2, +1 while offers_for_topic still prefetches topics); survey interest (4)
+    "/themen/mobilitaet/": 9,
+    "/themen/partizipation/": 11,
 }
 
 

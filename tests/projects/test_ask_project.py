@@ -1,0 +1,109 @@
+"""“Frage an das Modellprojekt”: delivered by e-mail with a copy, never stored."""
+
+import pytest
+from django.apps import apps
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+QUESTION = {
+    "name": "Karla Kommunal",
+    "municipality": "Gemeinde Musterfeld",
+    "email": "karla@musterfeld.example",
+    "message": "Wie haben Sie den Datenschutz beim LoRaWAN-Netz gelöst?",
+    "homepage": "",
+}
+
+
+def _row_count():
+    return sum(model.objects.count() for model in apps.get_models())
+
+
+def test_question_goes_to_the_project_contact_with_a_copy_to_the_sender(client, mailoutbox, db):
+    project = factories.project(contact_email="kontakt@projekt.example")
+    before = _row_count()
+    response = client.post(f"/modellprojekte/{project.slug}/frage/", QUESTION)
+    assert response.status_code == 302
+    assert response["Location"] == project.get_absolute_url()
+    to_project, copy = mailoutbox
+    assert to_project.to == ["kontakt@projekt.example"]
+    assert to_project.reply_to == ["karla@musterfeld.example"]
+    assert "Karla Kommunal (Gemeinde Musterfeld)" in to_project.body
+    assert QUESTION["message"] in to_project.body
+    assert copy.to == ["karla@musterfeld.example"]
+    assert QUESTION["message"] in copy.body
+    assert _row_count() == before  # nothing stored
+
+
+def test_question_about_a_measure_without_contact_goes_to_dabb(client, mailoutbox, settings, db):
+    settings.PORTAL_CONTACT_EMAIL = "transfer@dabb.example"
+    measure = factories.measure(factories.project(contact_email=""))
+    response = client.post(f"/massnahmen/{measure.slug}/frage/", QUESTION)
+    assert response.status_code == 302
+    assert mailoutbox[0].to == ["transfer@dabb.example"]
+    assert measure.title in mailoutbox[0].subject
+    assert "Bitte leiten Sie sie weiter" in mailoutbox[0].body
+
+
+def test_honeypot_blocks_bots_and_sends_nothing(client, mailoutbox, db):
+    project = factories.project(contact_email="kontakt@projekt.example")
+    response = client.post(
+        f"/modellprojekte/{project.slug}/frage/", {**QUESTION, "homepage": "http://spam"}
+    )
+    assert response.status_code == 400
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("email", "keine-adresse"),
+        ("message", ""),
+        ("name", "Zeile\nBcc: x@y.z"),
+        ("message", "x" * 6000),
+    ],
+)
+def test_bad_input_gives_field_errors_and_sends_nothing(client, mailoutbox, db, field, value):
+    project = factories.project(contact_email="kontakt@projekt.example")
+    response = client.post(f"/modellprojekte/{project.slug}/frage/", {**QUESTION, field: value})
+    assert response.status_code == 400
+    assert 'class="invalid-feedback"' in response.content.decode()
+    assert mailoutbox == []
+
+
+def test_rate_limit_per_address(client, mailoutbox, settings, db):
+    settings.QUESTION_RATE_LIMIT = 2
+    project = factories.project(contact_email="kontakt@projekt.example")
+    url = f"/modellprojekte/{project.slug}/frage/"
+    assert client.post(url, QUESTION).status_code == 302
+    assert client.post(url, QUESTION).status_code == 302
+    response = client.post(url, QUESTION)
+    assert response.status_code == 429
+    assert "in kurzer Zeit mehrere Fragen" in response.content.decode()
+    assert len(mailoutbox) == 4
+
+
+def test_no_form_for_unpublished_projects(client, db):
+    project = factories.project(published=False)
+    assert client.get(f"/modellprojekte/{project.slug}/frage/").status_code == 404
+
+
+def test_project_and_measure_pages_link_to_the_form(client, seeded):
+    assert (
+        'href="/modellprojekte/guben/frage/"'
+        in client.get("/modellprojekte/guben/").content.decode()
+    )
+    html = client.get("/massnahmen/cottbus-energiemonitoring/").content.decode()
+    assert 'href="/massnahmen/cottbus-energiemonitoring/frage/"' in html
+
+
+def test_question_form_is_valid_html_with_and_without_errors(client, seeded):
+    from tests.checkers import assert_valid_html
+
+    assert_valid_html(
+        {
+            "form": client.get("/modellprojekte/guben/frage/").content.decode(),
+            "errors": client.post("/modellprojekte/guben/frage/", {"email": "x"}).content.decode(),
+        }
+    )

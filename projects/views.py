@@ -1,16 +1,16 @@
 from itertools import groupby
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from projects.forms import MeasureFilterForm, ProjectFilterForm, QuestionToProjectForm
 from offers.services import offers_for_topic
+from projects.forms import MeasureFilterForm, ProjectFilterForm, QuestionToProjectForm
+from projects.models import Insight, Measure, ModelProject, Topic
 from projects.questions import rate_limited, send_question
 from surveys.results import topic_interest
-from projects.models import Insight, Measure, ModelProject, Topic
 from transfer_portal.editors import is_editor
 
 MEASURES_PER_PAGE = 20

@@ -16,7 +16,6 @@ from transfer_portal import opendata
 from transfer_portal import search as portal_search
 from transfer_portal.models import LegalPage
 
-
 NEWEST_MEASURES = 4
 
 

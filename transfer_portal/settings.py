@@ -237,6 +237,10 @@ DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "transferportal@localh
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Questions to model projects without a contact person go to DABB at this address.
 PORTAL_CONTACT_EMAIL = env_str("DJANGO_PORTAL_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
+# Retention (DSGVO), applied daily by `manage.py purge_personal_data` and shown on the
+# privacy page from these same values.
+REGISTRATION_RETENTION_DAYS = env_int("DJANGO_REGISTRATION_RETENTION_DAYS", 90)
+UNVERIFIED_ACCOUNT_DAYS = env_int("DJANGO_UNVERIFIED_ACCOUNT_DAYS", 30)
 QUESTION_RATE_LIMIT = env_int("DJANGO_QUESTION_RATE_LIMIT", 5)  # per address and hour
 
 # Security. Scripts and styles come only from our own static files.

@@ -19,6 +19,9 @@ urlpatterns = i18n_patterns(
     path("", include("projects.urls")),
     path("", include("surveys.urls")),
     path("", include("offers.urls")),
+    path("konto/profil/", views.profile, name="profile"),
+    path("konto/meine-daten/", views.download_my_data, name="download_my_data"),
+    path("konto/loeschen/", views.delete_my_account, name="delete_my_account"),
     path("konto/", include("allauth.urls")),
     *[
         path(f"{kind}/", views.legal_page, {"kind": kind}, name=f"legal_{kind}")

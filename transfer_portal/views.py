@@ -1,19 +1,26 @@
 import sys
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from offers.services import upcoming_dates
 from projects.models import Measure, ModelProject, Topic
+from surveys.models import Participant
 from surveys.results import home_highlights
-from transfer_portal import opendata
+from transfer_portal import opendata, privacy
 from transfer_portal import search as portal_search
+from transfer_portal.forms import DeleteAccountForm, ProfileForm
 from transfer_portal.models import LegalPage
 
 NEWEST_MEASURES = 4
@@ -57,7 +64,11 @@ def search(request):
 
 def legal_page(request, kind):
     page = get_object_or_404(LegalPage, kind=kind)
-    return render(request, "legal_page.html", {"page": page})
+    context = {"page": page}
+    if kind == LegalPage.Kind.PRIVACY:
+        context["data_inventory"] = privacy.data_inventory()
+        context["profile_url"] = reverse("profile")
+    return render(request, "legal_page.html", context)
 
 
 def _database_ok():
@@ -134,3 +145,50 @@ def open_data_download(request, slug, fmt):
         )
     response["Content-Disposition"] = f'inline; filename="{dataset.slug}.{fmt}"'
     return response
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("profile")
+        status = 400
+    else:
+        status = 200
+    participant = (
+        Participant.objects.filter(user=request.user).select_related("municipality").first()
+    )
+    return render(
+        request,
+        "portal_account/profile.html",
+        {"form": form, "participant": participant},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def download_my_data(request):
+    data = privacy.export_user_data(request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="meine-daten.json"'
+    return response
+
+
+@login_required
+def delete_my_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            user = request.user
+            logout(request)
+            privacy.delete_account(user)
+            messages.success(request, _("Your account has been deleted."))
+            return redirect("home")
+        status = 400
+    else:
+        status = 200
+    return render(request, "portal_account/delete.html", {"form": form}, status=status)

@@ -47,3 +47,42 @@ def test_visitor_searches_opens_a_result_and_switches_to_english(page, portal):
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="Transferability").is_visible()
     assert_accessible(page)
+
+
+def test_question_to_a_project_is_sent_from_the_browser(page, portal, mailoutbox):
+    page.goto(portal + "/en/modellprojekte/potsdam/")
+    page.get_by_role("link", name="Question to the model project").click()
+    page.wait_for_url("**/en/modellprojekte/potsdam/frage/")
+    assert_accessible(page)
+    page.get_by_label("Your name").fill("Karla Kommunal")
+    page.get_by_label("Your municipality or organisation").fill("Musterfeld")
+    page.get_by_label("Your e-mail address").fill("karla@musterfeld.example")
+    page.get_by_label("Your question").fill("Wie groß war das Team für die Datenplattform?")
+    page.get_by_role("button", name="Send question").click()
+    page.wait_for_url("**/en/modellprojekte/potsdam/")
+    assert page.get_by_text("Your question has been sent.").is_visible()
+    assert [mail.to for mail in mailoutbox] == [
+        ["transferportal@localhost"],
+        ["karla@musterfeld.example"],
+    ]
+
+
+def test_account_pages_are_accessible(page, portal):
+    from tests import factories
+
+    factories.user("barrierefrei@example.org")
+    page.goto(portal + "/konto/login/")
+    page.get_by_label("E-Mail-Adresse").fill("barrierefrei@example.org")
+    page.get_by_label("Passwort").fill("test-passwort-123")
+    page.get_by_role("button", name="Anmeldung").click()
+    page.wait_for_url(portal + "/")
+    for url in [
+        "/konto/profil/",
+        "/konto/loeschen/",
+        "/datenschutz/",
+        "/konto/email/",
+        "/konto/2fa/",
+        "/en/konto/profil/",
+    ]:
+        page.goto(portal + url)
+        assert_accessible(page)

@@ -1,0 +1,150 @@
+"""DSGVO: profile, a person's data download, account deletion and the retention run."""
+
+import datetime
+import json
+from io import StringIO
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from offers.models import Registration
+from surveys.models import Response
+from tests import factories
+from tests.offers import factories as offer_factories
+from tests.surveys import factories as survey_factories
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+@pytest.fixture
+def participant_with_history(db):
+    """A participant who submitted a survey response and registered for two dates."""
+    user = survey_factories.participant(email="paula@kommune.example")
+    user.first_name, user.last_name = "Paula", "Teilnehmerin"
+    user.save()
+    survey, questions = survey_factories.full_survey()
+    single = questions["single"]
+    response = survey_factories.response(
+        survey,
+        municipality=user.survey_participant.municipality,
+        answers={single: [single.choices.first()]},
+    )
+    response.submitted_by = user
+    response.save()
+    upcoming = offer_factories.event_date(days=10, capacity=1)
+    past = offer_factories.event_date(days=-10)
+    offer_factories.registration(upcoming, name="Paula Teilnehmerin", email=user.email, user=user)
+    offer_factories.registration(past, name="Paula Teilnehmerin", email=user.email)
+    waiting = offer_factories.registration(
+        upcoming, name="Wanda Warteliste", state=Registration.State.WAITING
+    )
+    return user, response, waiting
+
+
+def test_profile_changes_the_name(client, db):
+    user = factories.user()
+    client.force_login(user)
+    response = client.post("/konto/profil/", {"first_name": "Erna", "last_name": "Neu"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.first_name, user.last_name) == ("Erna", "Neu")
+
+
+def test_account_pages_need_a_login(client, db):
+    for url in ["/konto/profil/", "/konto/loeschen/"]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/konto/login/" in response["Location"]
+    assert client.post("/konto/meine-daten/").status_code == 302
+
+
+def test_download_contains_account_responses_and_registrations(client, participant_with_history):
+    user, _response, _waiting = participant_with_history
+    client.force_login(user)
+    assert client.get("/konto/meine-daten/").status_code == 405  # POST only, with CSRF
+    download = client.post("/konto/meine-daten/")
+    assert download["Content-Disposition"] == 'attachment; filename="meine-daten.json"'
+    data = json.loads(download.content)
+    assert data["konto"]["e_mail"] == "paula@kommune.example"
+    assert data["umfrageantworten"][0]["von_ihnen_abgegeben"] is True
+    assert data["umfrageantworten"][0]["antworten"][0]["auswahl"] == ["Ja"]
+    assert len(data["anmeldungen"]) == 2
+    assert "Wanda Warteliste" not in download.content.decode()
+
+
+def test_deleting_the_account_keeps_answers_without_name_and_frees_places(
+    client, mailoutbox, participant_with_history
+):
+    user, response, waiting = participant_with_history
+    client.force_login(user)
+    wrong = client.post("/konto/loeschen/", {"password": "falsch"})
+    assert wrong.status_code == 400
+    assert User.objects.filter(pk=user.pk).exists()
+
+    done = client.post("/konto/loeschen/", {"password": "test-passwort-123"})
+    assert done.status_code == 302
+    assert not User.objects.filter(pk=user.pk).exists()
+    response = Response.objects.get(pk=response.pk)
+    assert response.submitted_by is None
+    assert response.state == Response.State.SUBMITTED
+    assert not Registration.objects.filter(email__iexact="paula@kommune.example").exists()
+    assert not Registration.objects.filter(name="Paula Teilnehmerin").exists()
+    waiting.refresh_from_db()
+    assert waiting.state == Registration.State.CONFIRMED  # moved up into the freed place
+    assert client.get("/konto/profil/").status_code == 302  # logged out
+
+
+def test_retention_run_anonymises_old_registrations_and_unverified_accounts(db):
+    from allauth.account.models import EmailAddress
+
+    old = offer_factories.event_date(days=-100)
+    recent = offer_factories.event_date(days=-10)
+    old_registration = offer_factories.registration(old, name="Alt Anmeldung")
+    recent_registration = offer_factories.registration(recent, name="Neu Anmeldung")
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=40)):
+        never_verified = User.objects.create_user("niemals", "niemals@example.org", "x")
+        EmailAddress.objects.create(user=never_verified, email=never_verified.email)
+        verified_long_ago = factories.user("alt@example.org")
+    fresh_unverified = User.objects.create_user("frisch", "frisch@example.org", "x")
+
+    out = StringIO()
+    call_command("purge_personal_data", stdout=out)
+    assert "Anmeldungen anonymisiert: 1" in out.getvalue()
+    assert "unbestätigte Konten gelöscht: 1" in out.getvalue()
+    old_registration.refresh_from_db()
+    recent_registration.refresh_from_db()
+    assert old_registration.name == "anonymisiert"
+    assert "Alt" not in old_registration.email
+    assert recent_registration.name == "Neu Anmeldung"
+    assert not User.objects.filter(pk=never_verified.pk).exists()
+    assert User.objects.filter(pk__in=[verified_long_ago.pk, fresh_unverified.pk]).count() == 2
+
+    again = StringIO()
+    call_command("purge_personal_data", stdout=again)
+    assert "Anmeldungen anonymisiert: 0" in again.getvalue()
+
+
+def test_privacy_page_shows_the_configured_periods(client, seeded, settings):
+    settings.REGISTRATION_RETENTION_DAYS = 45
+    settings.UNVERIFIED_ACCOUNT_DAYS = 14
+    html = client.get("/datenschutz/").content.decode()
+    assert "45 Tage nach dem Termin anonymisiert" in html
+    assert "nach 14 Tagen gelöscht" in html
+
+
+def test_account_pages_are_valid_html(client, participant_with_history):
+    from tests.checkers import assert_valid_html
+
+    user, _response, _waiting = participant_with_history
+    client.force_login(user)
+    assert_valid_html(
+        {
+            "profile": client.get("/konto/profil/").content.decode(),
+            "delete": client.get("/konto/loeschen/").content.decode(),
+            "delete-error": client.post("/konto/loeschen/", {"password": "x"}).content.decode(),
+            "privacy": client.get("/datenschutz/").content.decode(),
+        }
+    )

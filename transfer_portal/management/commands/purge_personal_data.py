@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from transfer_portal.privacy import purge
+
+
+class Command(BaseCommand):
+    help = (
+        "Daily retention run: anonymise registrations REGISTRATION_RETENTION_DAYS after their "
+        "date and delete accounts never verified within UNVERIFIED_ACCOUNT_DAYS."
+    )
+
+    def handle(self, *args, **options):
+        anonymised, deleted = purge()
+        self.stdout.write(
+            f"Anmeldungen anonymisiert: {anonymised} (älter als "
+            f"{settings.REGISTRATION_RETENTION_DAYS} Tage nach dem Termin); "
+            f"unbestätigte Konten gelöscht: {deleted} (älter als "
+            f"{settings.UNVERIFIED_ACCOUNT_DAYS} Tage)"
+        )

@@ -1,0 +1,186 @@
+"""Personal data (DSGVO): what the portal keeps, a person's own copy, deletion, retention.
+
+DATA_INVENTORY drives the privacy page, and the same settings drive the retention command,
+so the page cannot promise other periods than the portal applies.
+"""
+
+import contextlib
+import datetime
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from offers.models import EventDate, Registration
+from offers.services import CancellationClosed, cancel_registration
+from surveys.models import Participant, Response
+
+ANONYMISED_NAME = "anonymisiert"
+
+
+def data_inventory():
+    """What the portal stores, why, and for how long: rows of the privacy page."""
+    return [
+        (
+            _("User account: e-mail address, name, password (encrypted), last login"),
+            _("Logging in, taking part in surveys, confirmations by e-mail"),
+            _(
+                "Until you delete the account. Accounts whose e-mail address was never "
+                "confirmed are deleted after %(days)s days."
+            )
+            % {"days": settings.UNVERIFIED_ACCOUNT_DAYS},
+        ),
+        (
+            _("Link between your account and your municipality"),
+            _("Answering surveys on behalf of your municipality"),
+            _("Until you delete the account."),
+        ),
+        (
+            _("Survey answers of your municipality"),
+            _("Evaluating the survey; answers belong to the municipality, not to a person"),
+            _("Kept when you delete your account, but no longer linked to your name."),
+        ),
+        (
+            _("Registrations for dates: name, e-mail address, municipality"),
+            _("Organising the date, confirmation, waiting list, cancellation"),
+            _("Name and e-mail address are anonymised %(days)s days after the date.")
+            % {"days": settings.REGISTRATION_RETENTION_DAYS},
+        ),
+        (
+            _("Questions to model projects: name, municipality, e-mail address, message"),
+            _("Passing your question on to the model project"),
+            _("Not stored: the portal only sends the e-mail."),
+        ),
+        (
+            _("Server log files: address of the page, time, technical details"),
+            _("Operating the portal securely"),
+            _("As set by the server operator; the portal itself stores no access logs."),
+        ),
+    ]
+
+
+def _registrations_of(user):
+    emails = list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    emails.append(user.email)
+    condition = Q(user=user)
+    for email in {e for e in emails if e}:
+        condition |= Q(email__iexact=email)
+    return Registration.objects.filter(condition).select_related("event_date__offer")
+
+
+def export_user_data(user):
+    """Everything the portal keeps about one person, as a JSON-serialisable dict."""
+    participant = Participant.objects.filter(user=user).select_related("municipality").first()
+    responses = (
+        Response.objects.filter(Q(submitted_by=user) | Q(updated_by=user))
+        .select_related("survey", "municipality")
+        .prefetch_related("answers__question", "answers__choices")
+        .distinct()
+    )
+    return {
+        "konto": {
+            "e_mail": user.email,
+            "vorname": user.first_name,
+            "nachname": user.last_name,
+            "registriert_am": user.date_joined.isoformat(),
+            "letzte_anmeldung": user.last_login.isoformat() if user.last_login else None,
+            "e_mail_adressen": [
+                {"adresse": address.email, "bestaetigt": address.verified}
+                for address in EmailAddress.objects.filter(user=user)
+            ],
+        },
+        "kommune": {
+            "kommune": participant.municipality.name
+            if participant and participant.municipality
+            else None,
+            "genannte_kommune": participant.requested_municipality if participant else None,
+        },
+        "umfrageantworten": [
+            {
+                "umfrage": response.survey.title,
+                "kommune": response.municipality.name,
+                "stand": response.get_state_display(),
+                "abgegeben_am": response.submitted_at.isoformat()
+                if response.submitted_at
+                else None,
+                "von_ihnen_abgegeben": response.submitted_by_id == user.pk,
+                "antworten": [
+                    {
+                        "frage": answer.question.text,
+                        "auswahl": [choice.label for choice in answer.choices.all()],
+                        "sonstiges": answer.other_text,
+                        "text": answer.text,
+                        "zahl": answer.number,
+                    }
+                    for answer in response.answers.all()
+                ],
+            }
+            for response in responses
+        ],
+        "anmeldungen": [
+            {
+                "angebot": registration.event_date.offer.title,
+                "termin": registration.event_date.title,
+                "beginn": registration.event_date.starts_at.isoformat(),
+                "name": registration.name,
+                "e_mail": registration.email,
+                "stand": registration.get_state_display(),
+                "angemeldet_am": registration.created_at.isoformat(),
+            }
+            for registration in _registrations_of(user)
+        ],
+    }
+
+
+def _anonymise(registrations):
+    for registration in registrations:
+        registration.name = ANONYMISED_NAME
+        registration.email = f"anonym-{registration.pk}@example.invalid"
+        registration.user = None
+        registration.save(update_fields=["name", "email", "user"])
+
+
+def delete_account(user):
+    """Delete the account. Survey responses stay with the municipality, without the name;
+    upcoming registrations are cancelled (freeing the place), past ones anonymised."""
+    registrations = list(_registrations_of(user))
+    for registration in registrations:
+        if registration.state != Registration.State.CANCELLED:
+            # A date that is over cannot be cancelled: nothing to free, anonymise below.
+            with contextlib.suppress(CancellationClosed):
+                cancel_registration(registration.cancel_token)
+    with transaction.atomic():
+        _anonymise(Registration.objects.filter(pk__in=[r.pk for r in registrations]))
+        # Response.submitted_by / updated_by are SET_NULL: the answers stay, the name goes.
+        user.delete()
+
+
+def purge(now=None):
+    """The daily retention run; returns (anonymised registrations, deleted accounts)."""
+    now = now or timezone.now()
+    registration_cutoff = now - datetime.timedelta(days=settings.REGISTRATION_RETENTION_DAYS)
+    ended = EventDate.objects.filter(
+        Q(ends_at__lt=registration_cutoff)
+        | Q(ends_at__isnull=True, starts_at__lt=registration_cutoff)
+    )
+    stale = Registration.objects.filter(event_date__in=ended).exclude(name=ANONYMISED_NAME)
+    with transaction.atomic():
+        anonymised = list(stale.select_for_update())
+        _anonymise(anonymised)
+
+    account_cutoff = now - datetime.timedelta(days=settings.UNVERIFIED_ACCOUNT_DAYS)
+    verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+    unverified = (
+        get_user_model()
+        .objects.filter(date_joined__lt=account_cutoff, is_staff=False, is_superuser=False)
+        .exclude(Exists(verified))
+    )
+    deleted = 0
+    for user in unverified:
+        delete_account(user)
+        deleted += 1
+    return len(anonymised), deleted

@@ -94,3 +94,48 @@ class TestTwoFactorForStaff:
     def test_totp_is_available_to_every_account(self, member_client):
         response = member_client.get("/konto/2fa/")
         assert response.status_code == 200
+
+
+class TestRateLimits:
+    @pytest.fixture(autouse=True)
+    def production_limits(self, settings):
+        from django.conf import settings as real
+
+        settings.ACCOUNT_RATE_LIMITS = {
+            "login": "30/m/ip",
+            "login_failed": "10/m/ip,5/300s/key",
+            "signup": "20/m/ip",
+            "reset_password": "20/m/ip,5/m/key",
+        }
+        assert real.ACCOUNT_RATE_LIMITS  # the project setting itself is not empty
+
+    def test_failed_logins_are_limited_per_account(self, client, db):
+        from tests import factories
+
+        factories.user("ziel@example.org")
+        pages = [
+            client.post(
+                "/konto/login/", {"login": "ziel@example.org", "password": "falsch"}
+            ).content.decode()
+            for _ in range(6)
+        ]
+        blocked = "Zu viele gescheiterte Anmeldeversuche"
+        assert not any(blocked in page for page in pages[:5])
+        assert blocked in pages[5]
+
+    def test_password_reset_is_limited(self, client, db):
+        statuses = [
+            client.post("/konto/password/reset/", {"email": "jemand@example.org"}).status_code
+            for _ in range(7)
+        ]
+        assert 429 in statuses
+
+    def test_signup_is_limited_per_address(self, client, db):
+        statuses = [
+            client.post(
+                "/konto/signup/",
+                {"email": f"neu{n}@example.org", "password1": "x", "password2": "y"},
+            ).status_code
+            for n in range(22)
+        ]
+        assert statuses[-1] == 429

@@ -1,0 +1,422 @@
+"""Fill a PostgreSQL database with the large, clearly labelled sample portal of issue 6.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/transfer_portal_bench \
+        uv run python -m benchmarks.generate
+
+For benchmarks only, never part of the normal set-up: `benchmarks/run.sh` calls it on a
+database of its own. Every title and name starts with "[Beispieldaten]", every sample
+municipality is marked `is_sample`, so nobody can take the rows for real content. The
+initial content (`load_initial_content`) must be loaded first: its topics are reused.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import sys
+import time
+
+LABEL = "[Beispieldaten]"
+COUNTS = {
+    "municipalities": 420,
+    "projects": 50,
+    "measures": 5000,
+    "insights": 20000,
+    "offers": 200,
+    "dates": 2000,
+    "registrations": 20000,
+    "surveys": 20,
+    "questions_per_survey": 15,
+}
+BATCH = 2000
+WORDS = [
+    "Digitalisierung",
+    "Kommune",
+    "Bürgerbeteiligung",
+    "Verwaltung",
+    "Daten",
+    "Plattform",
+    "Sensorik",
+    "Mobilität",
+    "Quartier",
+    "Energie",
+    "Klimaschutz",
+    "Bildung",
+    "Ehrenamt",
+    "Förderung",
+    "Netzwerk",
+    "Pilotphase",
+    "Umsetzung",
+    "Erfahrung",
+    "Zusammenarbeit",
+    "Strategie",
+    "Akzeptanz",
+    "Schnittstelle",
+    "Betrieb",
+    "Verstetigung",
+    "Wissen",
+    "Transfer",
+    "Landkreis",
+    "Rathaus",
+    "Online-Dienst",
+    "Infrastruktur",
+    "Breitband",
+    "Dorf",
+    "Region",
+    "Werkstatt",
+]
+
+
+def _text(rng, words):
+    return f"{LABEL} " + " ".join(rng.choice(WORDS) for _ in range(words)) + "."
+
+
+def _setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "transfer_portal.settings")
+    import django
+
+    django.setup()
+
+
+def generate(seed=6, out=sys.stdout):
+    """Create the sample portal in one transaction; returns the number of rows per model."""
+    from django.db import transaction
+
+    from projects.models import Municipality
+
+    if Municipality.objects.filter(name__startswith=LABEL).exists():
+        raise SystemExit("The database already holds benchmark sample data; use a fresh one.")
+    rng = random.Random(seed)
+    now = datetime.datetime.now(tz=datetime.UTC).replace(microsecond=0)
+    created = {}
+    with transaction.atomic():
+        for step in (_municipalities, _projects, _measures, _insights, _offers, _surveys):
+            started = time.monotonic()
+            rows = step(rng, now)
+            created.update(rows)
+            out.write(f"  {step.__name__[1:]:<15} {rows} ({time.monotonic() - started:.1f} s)\n")
+    return created
+
+
+def _municipalities(rng, now):
+    from projects.models import Municipality
+
+    Kind = Municipality.Kind
+    Municipality.objects.bulk_create(
+        Municipality(
+            name=f"{LABEL} Gemeinde {i:03d}",
+            slug=f"beispieldaten-gemeinde-{i:03d}",
+            kind=Kind.CITY if i % 5 == 0 else Kind.MUNICIPALITY,
+            is_sample=True,
+        )
+        for i in range(1, COUNTS["municipalities"] + 1)
+    )
+    return {"municipalities": COUNTS["municipalities"]}
+
+
+def _sample_municipality_ids():
+    from projects.models import Municipality
+
+    return list(Municipality.objects.filter(is_sample=True).values_list("pk", flat=True))
+
+
+def _topic_ids():
+    from projects.models import Topic
+
+    topic_ids = list(Topic.objects.values_list("pk", flat=True))
+    if not topic_ids:
+        raise SystemExit("No topics: run `manage.py load_initial_content` first.")
+    return topic_ids
+
+
+def _projects(rng, now):
+    from projects.models import ModelProject
+
+    municipality_ids, topic_ids = _sample_municipality_ids(), _topic_ids()
+    projects = ModelProject.objects.bulk_create(
+        ModelProject(
+            title=f"{LABEL} Modellprojekt {i:02d}",
+            slug=f"beispieldaten-modellprojekt-{i:02d}",
+            funding_round=rng.choice([2019, 2020, 2021]),
+            motto=_text(rng, 4),
+            summary=_text(rng, 30),
+            description="\n\n".join(_text(rng, 60) for _ in range(3)),
+            fields_of_action="\n".join(_text(rng, 2) for _ in range(4)),
+            contact_name=f"{LABEL} Ansprechperson {i:02d}",
+            contact_email=f"projekt{i:02d}@beispieldaten.example",
+            published=i % 25 != 0,  # two drafts
+        )
+        for i in range(1, COUNTS["projects"] + 1)
+    )
+    Municipalities = ModelProject.municipalities.through
+    Topics = ModelProject.topics.through
+    Municipalities.objects.bulk_create(
+        Municipalities(modelproject_id=p.pk, municipality_id=m)
+        for p in projects
+        for m in rng.sample(municipality_ids, 8)
+    )
+    Topics.objects.bulk_create(
+        Topics(modelproject_id=p.pk, topic_id=t) for p in projects for t in rng.sample(topic_ids, 3)
+    )
+    return {"projects": len(projects)}
+
+
+def _measures(rng, now):
+    from projects.models import Measure, ModelProject
+
+    project_ids = list(
+        ModelProject.objects.filter(title__startswith=LABEL).values_list("pk", flat=True)
+    )
+    topic_ids = _topic_ids()
+    per_project = COUNTS["measures"] // len(project_ids)
+    statuses = [choice for choice, _label in Measure.Status.choices] + [""]
+    measures = Measure.objects.bulk_create(
+        (
+            Measure(
+                project_id=project_id,
+                title=f"{LABEL} Maßnahme {p:02d}-{i:03d}",
+                slug=f"beispieldaten-massnahme-{p:02d}-{i:03d}",
+                summary=_text(rng, 25),
+                description=_text(rng, 120),
+                status=rng.choice(statuses),
+                transfer_preconditions=_text(rng, 20),
+                transfer_effort=_text(rng, 15),
+                transfer_notes=_text(rng, 15),
+                published=i % 10 != 0,
+            )
+            for p, project_id in enumerate(project_ids, 1)
+            for i in range(1, per_project + 1)
+        ),
+        batch_size=BATCH,
+    )
+    Topics = Measure.topics.through
+    Topics.objects.bulk_create(
+        (
+            Topics(measure_id=m.pk, topic_id=t)
+            for m in measures
+            for t in rng.sample(topic_ids, rng.randint(1, 2))
+        ),
+        batch_size=BATCH * 5,
+    )
+    return {"measures": len(measures)}
+
+
+def _insights(rng, now):
+    from projects.models import Insight, Measure
+
+    measures_by_project = {}
+    for pk, project_id in Measure.objects.filter(title__startswith=LABEL).values_list(
+        "pk", "project_id"
+    ):
+        measures_by_project.setdefault(project_id, []).append(pk)
+    topic_ids = _topic_ids()
+    kinds = [choice for choice, _label in Insight.Kind.choices]
+    per_project = COUNTS["insights"] // len(measures_by_project)
+    Insight.objects.bulk_create(
+        (
+            Insight(
+                project_id=project_id,
+                measure_id=rng.choice(measure_ids) if i % 2 else None,
+                topic_id=rng.choice(topic_ids),
+                kind=rng.choice(kinds),
+                text=_text(rng, 35),
+                published=i % 10 != 0,
+            )
+            for project_id, measure_ids in measures_by_project.items()
+            for i in range(per_project)
+        ),
+        batch_size=BATCH,
+    )
+    return {"insights": per_project * len(measures_by_project)}
+
+
+def _offers(rng, now):
+    from offers.models import Contact, EventDate, Offer, Registration
+
+    contacts = Contact.objects.bulk_create(
+        Contact(
+            name=f"{LABEL} Ansprechperson {i}",
+            role=_text(rng, 3),
+            email=f"kontakt{i}@beispieldaten.example",
+            helps_with=_text(rng, 20),
+            position=100 + i,
+            published=True,
+        )
+        for i in range(1, 6)
+    )
+    kinds = [choice for choice, _label in Offer.Kind.choices]
+    formats = [choice for choice, _label in Offer.Format.choices]
+    offers = Offer.objects.bulk_create(
+        Offer(
+            title=f"{LABEL} Angebot {i:03d}",
+            slug=f"beispieldaten-angebot-{i:03d}",
+            kind=rng.choice(kinds),
+            format=rng.choice(formats),
+            summary=_text(rng, 25),
+            description="\n\n".join(_text(rng, 50) for _ in range(2)),
+            contact_id=rng.choice(contacts).pk,
+            published=i % 20 != 0,
+        )
+        for i in range(1, COUNTS["offers"] + 1)
+    )
+    Topics = Offer.topics.through
+    topic_ids = _topic_ids()
+    Topics.objects.bulk_create(
+        Topics(offer_id=o.pk, topic_id=t) for o in offers for t in rng.sample(topic_ids, 2)
+    )
+    per_offer = COUNTS["dates"] // len(offers)
+    dates = []
+    for offer in offers:
+        for i in range(per_offer):
+            # Spread over the past half year and the coming year, on working-day mornings.
+            day = now.date() + datetime.timedelta(days=rng.randint(-180, 365))
+            starts = datetime.datetime.combine(day, datetime.time(8 + i % 6), tzinfo=datetime.UTC)
+            dates.append(
+                EventDate(
+                    offer=offer,
+                    title=f"{LABEL} Termin {i + 1}",
+                    starts_at=starts,
+                    ends_at=starts + datetime.timedelta(hours=2),
+                    location=_text(rng, 4),
+                    capacity=rng.choice([None, 20, 30, 40]),
+                    is_sample=True,
+                )
+            )
+    dates = EventDate.objects.bulk_create(dates, batch_size=BATCH)
+    per_date = COUNTS["registrations"] // len(dates)
+    State = Registration.State
+    Registration.objects.bulk_create(
+        (
+            Registration(
+                event_date_id=date.pk,
+                name=f"{LABEL} Person {n}",
+                email=f"person{n}@beispieldaten.example",
+                state=State.CONFIRMED if n % 10 else State.CANCELLED,
+            )
+            for d, date in enumerate(dates)
+            for n in range(d * per_date, (d + 1) * per_date)
+        ),
+        batch_size=BATCH,
+    )
+    return {
+        "offers": len(offers),
+        "dates": len(dates),
+        "registrations": per_date * len(dates),
+    }
+
+
+def _surveys(rng, now):
+    from surveys.models import Answer, Choice, Question, Response, Survey
+
+    Kind = Question.Kind
+    kinds = [Kind.SINGLE, Kind.MULTIPLE, Kind.SCALE, Kind.NUMBER, Kind.TEXT]
+    topic_ids = _topic_ids()
+    day = datetime.timedelta(days=1)
+    surveys = Survey.objects.bulk_create(
+        Survey(
+            title=f"{LABEL} Umfrage {i:02d}",
+            slug=f"beispieldaten-umfrage-{i:02d}",
+            intro=_text(rng, 30),
+            # Most are closed with public results; the last four are open, results shown.
+            opens_at=now - (400 - 20 * i) * day if i <= 16 else now - 10 * day,
+            closes_at=now - (370 - 20 * i) * day if i <= 16 else now + 20 * day,
+            results_visibility=Survey.ResultsVisibility.AFTER_CLOSING
+            if i <= 16
+            else Survey.ResultsVisibility.WHILE_OPEN,
+            published=True,
+        )
+        for i in range(1, COUNTS["surveys"] + 1)
+    )
+    questions = Question.objects.bulk_create(
+        Question(
+            survey=survey,
+            position=q,
+            text=f"{LABEL} Frage {q}: " + " ".join(rng.choice(WORDS) for _ in range(8)) + "?",
+            kind=kinds[(q - 1) % len(kinds)],
+            required=q % 3 == 0,
+            min_value=0 if kinds[(q - 1) % len(kinds)] == Kind.NUMBER else None,
+            max_value=1000 if kinds[(q - 1) % len(kinds)] == Kind.NUMBER else None,
+            scale_min_label="gar nicht",
+            scale_max_label="sehr",
+        )
+        for survey in surveys
+        for q in range(1, COUNTS["questions_per_survey"] + 1)
+    )
+    choices = Choice.objects.bulk_create(
+        Choice(
+            question=question,
+            position=c,
+            label=f"{LABEL} Option {c}",
+            topic_id=rng.choice(topic_ids) if question.kind == Kind.MULTIPLE else None,
+        )
+        for question in questions
+        if question.kind in (Kind.SINGLE, Kind.MULTIPLE)
+        for c in range(1, 5)
+    )
+    choices_by_question = {}
+    for choice in choices:
+        choices_by_question.setdefault(choice.question_id, []).append(choice.pk)
+
+    municipality_ids = _sample_municipality_ids()
+    responses = Response.objects.bulk_create(
+        (
+            Response(
+                survey=survey,
+                municipality_id=municipality_id,
+                state=Response.State.SUBMITTED,
+                submitted_at=survey.opens_at + day,
+            )
+            for survey in surveys
+            for municipality_id in municipality_ids
+        ),
+        batch_size=BATCH,
+    )
+    questions_by_survey = {}
+    for question in questions:
+        questions_by_survey.setdefault(question.survey_id, []).append(question)
+    answers, picked = [], []
+    for response in responses:
+        for question in questions_by_survey[response.survey_id]:
+            answer = Answer(response_id=response.pk, question_id=question.pk)
+            if question.kind == Kind.SCALE:
+                answer.number = rng.randint(1, 5)
+            elif question.kind == Kind.NUMBER:
+                answer.number = rng.randint(0, 1000)
+            elif question.kind == Kind.TEXT:
+                answer.text = _text(rng, 12)
+            else:
+                options = choices_by_question[question.pk]
+                count = 1 if question.kind == Kind.SINGLE else rng.randint(1, 3)
+                picked.append(rng.sample(options, count))
+            answers.append(answer)
+    answers = Answer.objects.bulk_create(answers, batch_size=BATCH * 2)
+    Through = Answer.choices.through
+    choice_answers = [a for a in answers if a.question_id in choices_by_question]
+    Through.objects.bulk_create(
+        (
+            Through(answer_id=answer.pk, choice_id=choice_id)
+            for answer, choice_ids in zip(choice_answers, picked, strict=True)
+            for choice_id in choice_ids
+        ),
+        batch_size=BATCH * 5,
+    )
+    return {"surveys": len(surveys), "responses": len(responses), "answers": len(answers)}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=6, help="random seed (default 6)")
+    args = parser.parse_args(argv)
+    _setup_django()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("The benchmark data set is meant for PostgreSQL: set DATABASE_URL.")
+    print(f"Generating the benchmark sample portal in {connection.settings_dict['NAME']} …")
+    started = time.monotonic()
+    generate(seed=args.seed)
+    print(f"Done in {time.monotonic() - started:.0f} s.")
+
+
+if __name__ == "__main__":
+    main()

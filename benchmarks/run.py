@@ -1,0 +1,719 @@
+"""The load run of issue 6: wrk against gunicorn on PostgreSQL, written to RESULTS.md.
+
+Started by benchmarks/run.sh, which prepares the database and the environment (production
+settings, Redis, benchmark mode). Two entry points:
+
+    python -m benchmarks.run --count-queries FILE   # query counts only (on the seed data)
+    python -m benchmarks.run --seed-queries FILE    # the whole run, seed counts from FILE
+"""
+
+import argparse
+import datetime
+import gzip
+import json
+import os
+import platform
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import brotli
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+RESULTS = BENCH_DIR / "RESULTS.md"
+LUA = BENCH_DIR / "report.lua"
+USER_EMAIL = "benchmark@beispieldaten.example"
+FLOOR_A = ("Floor (a): tiny response", "/benchmark/floor/tiny/")
+FLOOR_B = ("Floor (b): layout, 50 items", "/benchmark/floor/layout/")
+# Durations in seconds: pages at 16 connections, floors at 16, everything at 1 connection.
+PAGE_SECONDS = int(os.environ.get("BENCH_PAGE_SECONDS", "4"))
+FLOOR_SECONDS = int(os.environ.get("BENCH_FLOOR_SECONDS", "3"))
+SINGLE_SECONDS = int(os.environ.get("BENCH_SINGLE_SECONDS", "2"))
+TARGETS = {"anon_ratio_a": 0.5, "anon_p99_ms": 50, "render_ratio_b": 1.0, "queries": 10}
+TARGET_RSS_MB = 100
+TARGET_HOME_KB = 100
+
+
+def _setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
+    import django
+
+    django.setup()
+
+
+# --- What to measure --------------------------------------------------------------------
+
+
+def pick_pages():
+    """The URLs of the issue, each pointing at the biggest object of its kind."""
+    from django.db.models import Count, Q
+    from django.urls import NoReverseMatch, reverse
+
+    from offers.models import Offer
+    from projects.models import Measure, ModelProject, Topic
+    from surveys.models import Survey
+
+    project = (
+        ModelProject.objects.published()
+        .annotate(n=Count("measures", filter=Q(measures__published=True)))
+        .order_by("-n", "pk")
+        .first()
+    )
+    topic = (
+        Topic.objects.annotate(n=Count("measures", filter=Q(measures__published=True)))
+        .order_by("-n", "pk")
+        .first()
+    )
+    status = (
+        Measure.objects.published()
+        .exclude(status="")
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("status", flat=True)
+        .first()
+    ) or Measure.Status.IN_PROGRESS
+    survey = (
+        Survey.objects.results_public().with_response_counts().order_by("-submitted_count").first()
+    )
+    offer = Offer.objects.published().annotate(n=Count("dates")).order_by("-n", "pk").first()
+    pages = [
+        ("Startseite", "/"),
+        ("Modellprojekte", reverse("projects:project_list")),
+        ("Modellprojekt", project.get_absolute_url() if project else None),
+        (
+            "Maßnahmen, 2 Filter",
+            reverse("projects:measure_list")
+            + "?"
+            + urlencode({"thema": topic.slug if topic else "", "status": status}),
+        ),
+        ("Themenseite", topic.get_absolute_url() if topic else None),
+        (
+            "Umfrageergebnisse",
+            reverse("surveys:survey_results", args=[survey.slug]) if survey else None,
+        ),
+        ("Angebot", offer.get_absolute_url() if offer else None),
+        ("/termine/", reverse("offers:event_list")),
+        ("/termine.ics", reverse("offers:event_feed")),
+    ]
+    search = None
+    for name in ("search", "projects:search", "portal:search"):
+        try:
+            search = reverse(name) + "?" + urlencode({"q": "Digitalisierung"})
+            break
+        except NoReverseMatch:
+            continue
+    pages.append(("Suche", search))
+    return pages
+
+
+def benchmark_user():
+    from django.contrib.auth import get_user_model
+
+    from transfer_portal.local_demo import create_verified_user
+
+    user = get_user_model().objects.filter(email=USER_EMAIL).first()
+    return user or create_verified_user(USER_EMAIL, secrets.token_urlsafe(16))
+
+
+def session_cookie(user):
+    """A real login session in the shared session store (Redis), as a Cookie header."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def count_queries(pages, user):
+    """Queries of an uncached render (page cache off), as anonymous and logged-in visitor."""
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        anonymous, member = Client(), Client()
+        member.force_login(user)
+        for name, url in pages:
+            if url is None:
+                continue
+            counts[name] = {}
+            for who, client in (("anonym", anonymous), ("angemeldet", member)):
+                client.get(url)  # warm-up: per-process caches (content types, templates)
+                started = time.perf_counter()
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(url)
+                elapsed = time.perf_counter() - started
+                if response.status_code != 200:
+                    raise SystemExit(f"{url} answered {response.status_code} ({who})")
+                counts[name][who] = len(captured)
+                if who == "anonym":
+                    counts[name]["render_ms"] = round(elapsed * 1000)
+                    counts[name]["html_kb"] = round(len(response.content) / 1024)
+    return counts
+
+
+def data_set_counts():
+    from offers.models import EventDate, Offer, Registration
+    from projects.models import Insight, Measure, ModelProject, Municipality
+    from surveys.models import Answer, Question, Response, Survey
+
+    models = [
+        ("Kommunen", Municipality),
+        ("Modellprojekte", ModelProject),
+        ("Maßnahmen", Measure),
+        ("Erkenntnisse", Insight),
+        ("Angebote", Offer),
+        ("Termine", EventDate),
+        ("Anmeldungen", Registration),
+        ("Umfragen", Survey),
+        ("Fragen", Question),
+        ("Antworten von Kommunen", Response),
+        ("Einzelantworten", Answer),
+    ]
+    return [(label, model.objects.count()) for label, model in models]
+
+
+# --- The server and the load ------------------------------------------------------------
+
+
+class Server:
+    """gunicorn with the deployment config, 2 workers, on a loopback port."""
+
+    def __init__(self, port, page_cache=True, log=None):
+        self.base = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2"}
+        if not page_cache:
+            env["DJANGO_PAGE_CACHE_SECONDS"] = "0"
+        self.log = open(log or os.devnull, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(  # noqa: S603 - fixed argument list
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py")],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if http_get(self.base + "/healthz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {self.process.returncode}; see {log}")
+            time.sleep(0.3)
+        self.stop()
+        raise SystemExit("gunicorn did not answer /healthz within 30 s")
+
+    def workers(self):
+        master = self.process.pid
+        children = Path(f"/proc/{master}/task/{master}/children").read_text()
+        return [int(pid) for pid in children.split()]
+
+    def worker_rss_mb(self):
+        return [_rss_mb(pid) for pid in self.workers()]
+
+    def wait_idle(self, timeout=180):
+        """Wait until the workers have finished the requests wrk left behind.
+
+        wrk stops after its duration, but requests it queued keep the workers busy; the
+        next measurement must not pay for them. Idle means: no CPU time used for 0.5 s.
+        """
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            used = sum(_cpu_ticks(pid) for pid in self.workers())
+            if used == last:
+                return
+            last = used
+            time.sleep(0.5)
+        raise SystemExit(f"gunicorn was still busy after {timeout} s")
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def _cpu_ticks(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _rss_mb(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def http_get(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback only
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def wrk(url, connections, seconds, cookie=None):
+    command = [
+        "wrk",
+        f"-t{min(connections, 2)}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(  # noqa: S603 - fixed argument list
+        [*command, url], capture_output=True, text=True, check=True
+    ).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    result = json.loads(line.removeprefix("RESULT "))
+    seconds_run = result["duration_us"] / 1e6
+    result["rps"] = result["requests"] / seconds_run if seconds_run else 0.0
+    result["errors"] = sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
+    return result
+
+
+def run_mode(server, pages, cookie):
+    """Every page at 16 and 1 connection, alternating with the floors; floors as medians."""
+    floors = {FLOOR_A: [], FLOOR_B: []}
+    rows = []
+    for _name, url in [*pages, FLOOR_A, FLOOR_B]:
+        for _ in range(2):  # warm-up: fill the page cache, load templates in the workers
+            http_get(server.base + url, {"Cookie": cookie} if cookie else None)
+
+    def measure(url, connections, seconds):
+        server.wait_idle()
+        return wrk(server.base + url, connections, seconds, cookie)
+
+    for index, (name, url) in enumerate(pages):
+        many = measure(url, 16, PAGE_SECONDS)
+        floor = FLOOR_A if index % 2 == 0 else FLOOR_B
+        floors[floor].append(measure(floor[1], 16, FLOOR_SECONDS))
+        single = measure(url, 1, SINGLE_SECONDS)
+        rows.append({"name": name, "url": url, "many": many, "single": single})
+        print(
+            f"    {name:<22} {many['rps']:8.0f} req/s  p50 {many['p50_us'] / 1000:6.1f} ms  "
+            f"p99 {many['p99_us'] / 1000:7.1f} ms  1 conn p50 {single['p50_us'] / 1000:6.1f} ms",
+            flush=True,
+        )
+    floor_rows = {}
+    for floor, runs in floors.items():
+        single = measure(floor[1], 1, SINGLE_SECONDS)
+        floor_rows[floor] = {
+            "name": floor[0],
+            "url": floor[1],
+            "runs": len(runs),
+            "many": {
+                key: statistics.median(run[key] for run in runs)
+                for key in ("rps", "p50_us", "p99_us", "errors")
+            },
+            "single": single,
+        }
+        print(f"    {floor[0]:<22} {floor_rows[floor]['many']['rps']:8.0f} req/s", flush=True)
+    for row in rows:
+        for key, floor in (("ratio_a", FLOOR_A), ("ratio_b", FLOOR_B)):
+            floor_rps = floor_rows[floor]["many"]["rps"]
+            row[key] = row["many"]["rps"] / floor_rps if floor_rps else 0.0
+    return {"pages": rows, "floors": [floor_rows[FLOOR_A], floor_rows[FLOOR_B]]}
+
+
+# --- Home page transfer size ------------------------------------------------------------
+
+
+class _Assets(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.assets = []  # (url, render_blocking)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("href"):
+            rel = (attrs.get("rel") or "").lower()
+            if rel in {"stylesheet", "icon", "preload", "modulepreload"}:
+                self.assets.append((attrs["href"], rel == "stylesheet"))
+        elif tag == "script" and attrs.get("src"):
+            blocking = "defer" not in attrs and "async" not in attrs
+            self.assets.append((attrs["src"], blocking))
+        elif tag == "img" and attrs.get("src"):
+            self.assets.append((attrs["src"], False))
+
+
+def _decode(headers, body):
+    encoding = headers.get("Content-Encoding", "")
+    if encoding == "br":
+        return brotli.decompress(body)
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    return body
+
+
+def home_transfer(base):
+    """Bytes on the wire for the home page and everything it loads, compressed."""
+    accept = {"Accept-Encoding": "br, gzip"}
+    status, headers, html = http_get(base + "/", accept)
+    html_gzip = len(gzip.compress(_decode(headers, html), compresslevel=6))
+    items = [
+        {
+            "url": "/",
+            "encoding": headers.get("Content-Encoding", "keine"),
+            "bytes": len(html),
+            "gzip_by_proxy": html_gzip if not headers.get("Content-Encoding") else None,
+        }
+    ]
+    parser = _Assets()
+    parser.feed(_decode(headers, html).decode())
+    foreign, seen = [], set()
+    queue = list(parser.assets)
+    while queue:
+        url, blocking = queue.pop(0)
+        parts = urlsplit(url)
+        if parts.netloc and parts.netloc != urlsplit(base).netloc:
+            foreign.append((url, blocking))
+            continue
+        if url.startswith("data:") or parts.path in seen:
+            continue
+        seen.add(parts.path)
+        status, headers, body = http_get(base + parts.path, accept)
+        items.append(
+            {
+                "url": parts.path,
+                "encoding": headers.get("Content-Encoding", "keine"),
+                "bytes": len(body),
+                "status": status,
+            }
+        )
+        if parts.path.endswith(".css"):
+            css = _decode(headers, body).decode()
+            for ref in re.findall(r"url\(\s*['\"]?([^'\")]+)", css):
+                if not ref.startswith(("data:", "#")):
+                    queue.append((urljoin(parts.path, ref), False))
+    total = sum(item["gzip_by_proxy"] or item["bytes"] for item in items)
+    return {"items": items, "total": total, "foreign": foreign}
+
+
+# --- Machine and report -----------------------------------------------------------------
+
+
+def load_average():
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+def machine_info():
+    import django
+    from django.core.cache import cache
+    from django.db import connection
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        line.split()[1]
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    try:
+        redis_version = cache._cache.get_client().info()["redis_version"]
+    except Exception:  # noqa: BLE001 - only informative
+        redis_version = "?"
+    wrk_version = subprocess.run(  # noqa: S603
+        ["wrk", "--version"],  # noqa: S607 - from PATH, like the load runs capture_output=True, text=True, check=False
+    ).stdout.split()[1]
+    return [
+        ("CPU", f"{cpu}, {os.cpu_count()} Kerne"),
+        ("Arbeitsspeicher", f"{int(memory) / 1024 / 1024:.0f} GiB"),
+        ("System", f"{platform.system()} {platform.release()}"),
+        ("Python / Django", f"{platform.python_version()} / {django.get_version()}"),
+        ("PostgreSQL / Redis", f"{postgres} / {redis_version} (beide über Loopback)"),
+        ("gunicorn", "deploy/gunicorn.conf.py: 2 Worker (gthread, 4 Threads)"),
+        ("wrk", wrk_version),
+    ]
+
+
+def _ms(result, key="p50_us"):
+    """A latency in ms; a run in which no request finished has none."""
+    if result.get("requests", 1) == 0:
+        return "– (keine Antwort im Messzeitraum)"
+    return f"{result[key] / 1000:.1f}"
+
+
+def _verdict(ok):
+    return "erfüllt" if ok else "**verfehlt**"
+
+
+def write_report(context):
+    modes, queries, seed = context["modes"], context["queries"], context["seed_queries"]
+    anon, logged_in, uncached = (modes[key] for key in ("anon", "member", "uncached"))
+    lines = [
+        "# Benchmark-Ergebnisse",
+        "",
+        f"Erzeugt von `benchmarks/run.sh` am {context['date']:%d.%m.%Y %H:%M} "
+        f"(Laufzeit {context['duration'] / 60:.1f} min). Kein Test mit Bestehen/Nichtbestehen: "
+        "die Zahlen dieses einen Laufs, so wie sie gemessen wurden.",
+        "",
+        "## Ziele (Issue 6)",
+        "",
+        "| Ziel | Ergebnis | |",
+        "|---|---|---|",
+    ]
+    present = anon["pages"]
+    worst_ratio_a = min(present, key=lambda row: row["ratio_a"])
+    worst_p99 = max(
+        present,
+        key=lambda row: row["many"]["p99_us"] if row["many"]["requests"] else float("inf"),
+    )
+    p99_ok = worst_p99["many"]["requests"] and worst_p99["many"]["p99_us"] <= 50000
+    lines += [
+        "| Anonym (Seiten-Cache): jede Seite ≥ 0,5 × Floor (a) | "
+        f"schwächste: {worst_ratio_a['name']} {worst_ratio_a['ratio_a']:.2f} × | "
+        f"{_verdict(worst_ratio_a['ratio_a'] >= 0.5)} |",
+        "| Anonym (Seiten-Cache): p99 ≤ 50 ms bei 16 Verbindungen | "
+        f"höchstes: {worst_p99['name']} {_ms(worst_p99['many'], 'p99_us')} ms | "
+        f"{_verdict(p99_ok)} |",
+    ]
+    for label, mode in (("Angemeldet", logged_in), ("Ungecacht gerendert", uncached)):
+        worst = min(mode["pages"], key=lambda row: row["ratio_b"])
+        misses = [row["name"] for row in mode["pages"] if row["ratio_b"] < 1.0]
+        lines.append(
+            f"| {label}: jede Seite ≥ 1,0 × Floor (b) | schwächste: {worst['name']} "
+            f"{worst['ratio_b']:.2f} ×; darunter: {', '.join(misses) or '–'} | "
+            f"{_verdict(not misses)} |"
+        )
+    most = max(
+        ((name, who, by[who]) for name, by in queries.items() for who in ("anonym", "angemeldet")),
+        key=lambda item: item[2],
+    )
+    differing = [
+        name
+        for name, by in queries.items()
+        if seed
+        and name in seed
+        and any(seed[name][who] != by[who] for who in ("anonym", "angemeldet"))
+    ]
+    lines.append(
+        f"| Jede Seite ≤ 10 Abfragen ungecacht | höchstens {most[2]} ({most[0]}, {most[1]}) | "
+        f"{_verdict(most[2] <= 10)} |"
+    )
+    if seed:
+        lines.append(
+            "| Gleiche Abfragenzahl wie auf den kleinen Grunddaten | "
+            f"abweichend: {', '.join(differing) or '–'} | {_verdict(not differing)} |"
+        )
+    rss = context["rss"]
+    lines.append(
+        f"| Worker-RSS ≤ 100 MB nach dem Lauf | höchstens {max(rss):.0f} MB | "
+        f"{_verdict(max(rss) <= TARGET_RSS_MB)} |"
+    )
+    home = context["home"]
+    lines.append(
+        f"| Startseite mit allen Dateien ≤ 100 KB komprimiert | {home['total'] / 1024:.1f} KB | "
+        f"{_verdict(home['total'] <= TARGET_HOME_KB * 1024)} |"
+    )
+    blocking = [url for url, is_blocking in home["foreign"] if is_blocking]
+    lines.append(
+        f"| Keine render-blockierende Anfrage an einen fremden Host | "
+        f"{', '.join(blocking) or 'keine'} | {_verdict(not blocking)} |"
+    )
+    missing = [name for name, url in context["pages"] if url is None]
+    if missing:
+        lines += [
+            "",
+            f"Nicht gemessen, weil das Portal die Seite (noch) nicht hat: {', '.join(missing)}.",
+        ]
+    lines += [
+        "",
+        "## Rechner",
+        "",
+        "wrk, gunicorn, PostgreSQL und Redis teilen sich dieselben Kerne; alles, was sonst "
+        "auf dem Rechner läuft, verschiebt die Zahlen (siehe Last).",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
+    lines += [f"| {key} | {value} |" for key, value in context["machine"]]
+    lines += [
+        "",
+        "## Datenbestand",
+        "",
+        "Grundinhalte (`load_initial_content`) plus die Beispieldaten von "
+        "`benchmarks/generate.py`:",
+        "",
+        "| | Zeilen |",
+        "|---|---:|",
+    ]
+    lines += [f"| {label} | {count:,} |".replace(",", ".") for label, count in context["data"]]
+    descriptions = {
+        "anon": "Anonym, mit Seiten-Cache (Redis) – so sehen Besucherinnen und Besucher "
+        "ohne Konto das Portal.",
+        "member": "Angemeldet (Sitzung in Redis) – ohne Seiten-Cache, jede Seite wird gerendert.",
+        "uncached": "Anonym mit `DJANGO_PAGE_CACHE_SECONDS=0` – das ungecachte Rendern.",
+    }
+    for key, mode in modes.items():
+        lines += [
+            "",
+            f"## {descriptions[key]}",
+            "",
+            f"wrk: {PAGE_SECONDS} s je Seite mit 16 Verbindungen, {SINGLE_SECONDS} s mit einer; "
+            f"die Floors liefen abwechselnd zwischen den Seiten ({FLOOR_SECONDS} s, Median).",
+            "",
+            "| Seite | req/s (16) | p50 ms | p99 ms | p50 ms (1) | × Floor (a) | × Floor (b) "
+            "| Fehler |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in mode["pages"]:
+            many, single = row["many"], row["single"]
+            lines.append(
+                f"| {row['name']} (`{row['url']}`) | {many['rps']:.0f} | {_ms(many)} | "
+                f"{_ms(many, 'p99_us')} | {_ms(single)} | "
+                f"{row['ratio_a']:.2f} | {row['ratio_b']:.2f} | "
+                f"{many['errors'] + row['single']['errors']} |"
+            )
+        for floor in mode["floors"]:
+            many = floor["many"]
+            lines.append(
+                f"| {floor['name']} | {many['rps']:.0f} | {_ms(many)} | "
+                f"{_ms(many, 'p99_us')} | {_ms(floor['single'])} | | | "
+                f"{many['errors']:.0f} |"
+            )
+    lines += [
+        "",
+        "## Datenbankabfragen je Seite (ungecacht)",
+        "",
+        "Gezählt im Prozess mit Djangos Test-Client und `CaptureQueriesContext`, "
+        "Seiten-Cache aus, nach einem Aufwärm-Aufruf.",
+        "",
+        "| Seite | anonym | angemeldet | Grunddaten anonym | Grunddaten angemeldet "
+        "| eine Darstellung ms | HTML KB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, by in queries.items():
+        base = (seed or {}).get(name, {})
+        lines.append(
+            f"| {name} | {by['anonym']} | {by['angemeldet']} | {base.get('anonym', '–')} | "
+            f"{base.get('angemeldet', '–')} | {by['render_ms']} | {by['html_kb']} |"
+        )
+    lines += [
+        "",
+        "## Speicher",
+        "",
+        "RSS der beiden gunicorn-Worker (aus `/proc`) nach jedem der drei Durchgänge: "
+        + ", ".join(f"{value:.0f} MB" for value in rss)
+        + ".",
+        "",
+        "## Startseite: Übertragungsgröße",
+        "",
+        "| Datei | Kodierung | Bytes |",
+        "|---|---|---:|",
+    ]
+    for item in home["items"]:
+        size = f"{item['bytes']:,}".replace(",", ".")
+        if item.get("gzip_by_proxy"):
+            size += f" (gzip durch den Reverse Proxy: {item['gzip_by_proxy']:,})".replace(",", ".")
+        lines.append(f"| `{item['url']}` | {item['encoding']} | {size} |")
+    lines += [
+        f"| **Summe** (HTML wie vom Reverse Proxy komprimiert) | | **{home['total']:,}** |".replace(
+            ",", "."
+        ),
+        "",
+        "gunicorn komprimiert HTML selbst nicht (kein `GZipMiddleware`, wegen BREACH bei "
+        "Seiten mit CSRF-Token); das übernimmt der Reverse Proxy (siehe README, Betrieb). "
+        "Statische Dateien liefert WhiteNoise vorkomprimiert (Brotli).",
+        "",
+    ]
+    RESULTS.write_text("\n".join(lines))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count-queries", metavar="FILE", help="only count queries into FILE")
+    parser.add_argument("--seed-queries", metavar="FILE", help="query counts on the seed data")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--log", default="/tmp/transfer_portal_bench_gunicorn.log")  # noqa: S108
+    args = parser.parse_args(argv)
+    _setup_django()
+    started = time.monotonic()
+    load_before = load_average()
+    pages = pick_pages()
+    user = benchmark_user()
+    queries = count_queries(pages, user)
+    if args.count_queries:
+        Path(args.count_queries).write_text(json.dumps(queries))
+        print(json.dumps(queries, indent=1, ensure_ascii=False))
+        return
+    seed = json.loads(Path(args.seed_queries).read_text()) if args.seed_queries else None
+    present = [(name, url) for name, url in pages if url]
+    from django.core.cache import cache
+
+    modes, rss = {}, []
+    cache.clear()
+    # The page cache is on or off per process: the uncached run needs a server of its own.
+    server = Server(args.port, page_cache=True, log=args.log)
+    try:
+        print("  anonym, Seiten-Cache:", flush=True)
+        modes["anon"] = run_mode(server, present, None)
+        print("  angemeldet:", flush=True)
+        modes["member"] = run_mode(server, present, session_cookie(user))
+        server.wait_idle()
+        home = home_transfer(server.base)
+        rss.extend(server.worker_rss_mb())
+    finally:
+        server.stop()
+    cache.clear()
+    server = Server(args.port, page_cache=False, log=args.log)
+    try:
+        print("  anonym, ungecacht:", flush=True)
+        modes["uncached"] = run_mode(server, present, None)
+        rss.extend(server.worker_rss_mb())
+    finally:
+        server.stop()
+    context = {
+        "date": datetime.datetime.now(),  # noqa: DTZ005 - local time for the reader
+        "duration": time.monotonic() - started,
+        "pages": pages,
+        "modes": modes,
+        "queries": queries,
+        "seed_queries": seed,
+        "rss": rss,
+        "home": home,
+        "machine": [
+            *machine_info(),
+            ("Last (loadavg, 1 min)", f"{load_before} vor dem Lauf, {load_average()} danach"),
+        ],
+        "data": data_set_counts(),
+    }
+    write_report(context)
+    print(f"Written to {RESULTS.relative_to(ROOT)} ({context['duration'] / 60:.1f} min).")
+
+
+if __name__ == "__main__":
+    main()

@@ -57,7 +57,7 @@ def test_municipal_employee_finds_a_workshop_by_topic_registers_and_cancels(
     page.get_by_label("E-Mail").fill("erika@example.org")
     page.get_by_label("Kommune").select_option(label="Cottbus")
     page.get_by_label("Ich bin einverstanden").check()
-    page.get_by_role("button", name="Anmelden", exact=True).click()
+    page.locator("main").get_by_role("button", name="Anmelden", exact=True).click()
     page.wait_for_url(f"**/termine/{workshop_date.pk}/")
     assert page.get_by_text("Vielen Dank, Sie sind angemeldet.").is_visible()
     assert_accessible(page)
@@ -76,8 +76,9 @@ def test_municipal_employee_finds_a_workshop_by_topic_registers_and_cancels(
 
 
 def test_form_errors_are_announced_accessibly(page, portal, workshop_date):
-    page.goto(portal + workshop_date.get_absolute_url())
-    page.get_by_role("button", name="Anmelden", exact=True).click()
+    response = page.goto(portal + workshop_date.get_absolute_url())
+    assert response.ok, response.status
+    page.locator("main").get_by_role("button", name="Anmelden", exact=True).click()
     assert page.get_by_text("Dieses Feld ist zwingend erforderlich.").first.is_visible()
     assert_accessible(page)
 
@@ -103,5 +104,6 @@ def test_every_offers_page_passes_axe(page, portal, workshop_date, width):
         "/kontakt/",
         waiting.get_cancel_url(),
     ]:
-        page.goto(portal + path)
+        response = page.goto(portal + path)
+        assert response.ok, (path, response.status)
         assert_accessible(page)

@@ -235,3 +235,13 @@ def test_sample_dates_are_labelled_on_every_page_that_shows_them(client):
     ]:
         assert label in client.get(url).content.decode(), url
     assert "[Beispieltermin]" in client.get(f"/termine/{date.pk}.ics").content.decode()
+
+
+def test_emails_are_german_even_when_the_visitor_browses_in_english(client, mailoutbox):
+    date = factories.event_date()
+    response = client.post(f"/en/termine/{date.pk}/", _form(), follow=True)
+    assert "Thank you, you are registered." in response.content.decode()
+    [message] = mailoutbox
+    assert message.subject.startswith("Ihre Anmeldung ist bestätigt")
+    assert "Mit freundlichen Grüßen" in message.body
+    assert "/en/" not in message.body

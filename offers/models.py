@@ -11,17 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Municipality, Topic
+from projects.models import Municipality, PublishedQuerySet, Topic
 from transfer_portal.editors import is_editor
-
-
-class PublishedQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published=True)
-
-    def visible_to(self, user):
-        """Editors see drafts too; everybody else only what is published."""
-        return self if is_editor(user) else self.published()
 
 
 class Contact(models.Model):
@@ -361,6 +352,13 @@ class Registration(models.Model):
         related_name="offer_registrations",
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="de",
+        help_text=_("E-mails about this registration are written in this language."),
+    )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_token = models.CharField(

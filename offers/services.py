@@ -64,6 +64,7 @@ def register(event_date_id, *, name, email, municipality=None, user=None):
                     municipality=municipality,
                     user=user,
                     state=State.CONFIRMED if has_place else State.WAITING,
+                    language=_interface_language(),
                 )
         except IntegrityError as error:
             # Only reachable if the row lock is bypassed; the constraint still holds.
@@ -142,10 +143,18 @@ EMAIL_SUBJECTS = {
 }
 
 
+def _interface_language():
+    """The language the person registered in (German or English), for later e-mails too."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    codes = {code for code, _name in settings.LANGUAGES}
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
 def _send(registration, reason):
-    """Send the e-mail for a registration; a mail failure must not undo the registration."""
+    """Send the e-mail for a registration in the language the person registered in;
+    a mail failure must not undo the registration."""
     event_date = registration.event_date
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(registration.language or settings.LANGUAGE_CODE):
         context = {
             "registration": registration,
             "event_date": event_date,
@@ -188,13 +197,13 @@ def next_dates_prefetch(now=None):
 def offers_for_topic(topic, user=None):
     """Published offers on a topic with contact and `next_dates` (upcoming, with counts).
 
-    Three queries: offers with contacts, their topics, their upcoming dates.
+    Two queries: offers with contacts, their upcoming dates.
     """
     offers = Offer.objects.published() if user is None else Offer.objects.visible_to(user)
     return list(
         offers.filter(topics=topic)
         .select_related("contact")
-        .prefetch_related("topics", next_dates_prefetch())
+        .prefetch_related(next_dates_prefetch())
         .order_by("title")
     )
 

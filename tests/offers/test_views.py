@@ -237,11 +237,26 @@ def test_sample_dates_are_labelled_on_every_page_that_shows_them(client):
     assert "[Beispieltermin]" in client.get(f"/termine/{date.pk}.ics").content.decode()
 
 
-def test_emails_are_german_even_when_the_visitor_browses_in_english(client, mailoutbox):
-    date = factories.event_date()
-    response = client.post(f"/en/termine/{date.pk}/", _form(), follow=True)
-    assert "Thank you, you are registered." in response.content.decode()
-    [message] = mailoutbox
-    assert message.subject.startswith("Ihre Anmeldung ist bestätigt")
-    assert "Mit freundlichen Grüßen" in message.body
-    assert "/en/" not in message.body
+def test_emails_follow_the_language_the_person_registered_in(client, mailoutbox):
+    from offers.models import Registration
+    from offers.services import cancel_registration
+
+    date = factories.event_date(capacity=1)
+    german = client.post(f"/termine/{date.pk}/", _form(), follow=True)
+    assert german.status_code == 200
+    response = client.post(
+        f"/en/termine/{date.pk}/", _form(email="english@example.org"), follow=True
+    )
+    assert "waiting list" in response.content.decode()
+    german_mail, english_mail = mailoutbox
+    assert german_mail.subject.startswith("Ihre Anmeldung ist bestätigt")
+    assert "/en/" not in german_mail.body
+    assert not english_mail.subject.startswith("Ihr")
+    assert f"/en/termine/{date.pk}/" in english_mail.body
+    assert Registration.objects.get(email="english@example.org").language == "en"
+
+    # The freed place goes to the English speaker, in English, whoever cancels.
+    cancel_registration(Registration.objects.get(language="de").cancel_token)
+    promoted = mailoutbox[-1]
+    assert promoted.to == ["english@example.org"]
+    assert "A place has become free for you" in promoted.subject

@@ -28,9 +28,9 @@ BUDGETS = {
     # topics with two counts in one query
     "/themen/": 1,
     # topic, projects, measures, insights (4); DABB offers with contacts and their next
-    # dates (2, +1 while offers_for_topic still prefetches topics); survey interest (4)
+    # dates (2, the second only when there are offers); survey interest (4)
     "/themen/mobilitaet/": 9,
-    "/themen/partizipation/": 11,
+    "/themen/partizipation/": 10,
 }
 
 

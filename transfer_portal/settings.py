@@ -282,5 +282,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# Benchmark mode (benchmarks/run.sh) adds the two floor views under /benchmark/.
+BENCHMARK_MODE = env_bool("DJANGO_BENCHMARK_MODE", False)
+
 # Local editor and participant accounts created by `manage.py serve` on a fresh database.
 LOCAL_DEMO_ACCOUNTS = DEBUG

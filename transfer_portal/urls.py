@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
@@ -39,5 +40,8 @@ urlpatterns = i18n_patterns(
         name="django.contrib.sitemaps.views.sitemap",
     ),
 ]
+
+if settings.BENCHMARK_MODE:
+    urlpatterns.append(path("benchmark/", include("benchmarks.urls")))
 
 handler500 = "transfer_portal.views.server_error"

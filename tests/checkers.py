@@ -7,6 +7,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
+
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -19,13 +21,23 @@ def axe_violations(page):
         import pytest
 
         pytest.skip("axe-core is installed by `npm ci` (see README: full test run)")
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        # Evaluated through the DevTools protocol, so the page's CSP does not block it.
-        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        AXE_TAGS,
-    )
+    # A click may still be navigating: wait for the document, and retry once if the page
+    # was replaced while axe ran.
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+                # Evaluated through the DevTools protocol, so the page's CSP does not block it.
+                page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+            result = page.evaluate(
+                "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                AXE_TAGS,
+            )
+            break
+        except PlaywrightError:
+            if attempt == 2:
+                raise
+            page.wait_for_timeout(300)
     return [
         {
             "id": violation["id"],

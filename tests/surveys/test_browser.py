@@ -39,6 +39,7 @@ def test_participant_saves_a_draft_comes_back_and_submits(page, portal, mailoutb
     page.goto(portal + "/umfragen/")
     assert_accessible(page)
     page.get_by_role("link", name=FOLLOW_UP).click()
+    page.get_by_role("link", name="Umfrage beantworten").wait_for()
     assert_accessible(page)
     page.get_by_role("link", name="Umfrage beantworten").click()
     page.wait_for_url("**/teilnehmen/")

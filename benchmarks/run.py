@@ -30,6 +30,7 @@ import brotli
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 RESULTS = BENCH_DIR / "RESULTS.md"
+RAW = BENCH_DIR / "data" / "results.json"  # the measurements of the last run (not committed)
 LUA = BENCH_DIR / "report.lua"
 USER_EMAIL = "benchmark@beispieldaten.example"
 FLOOR_A = ("Floor (a): tiny response", "/benchmark/floor/tiny/")
@@ -229,13 +230,13 @@ class Server:
         """Wait until the workers have finished the requests wrk left behind.
 
         wrk stops after its duration, but requests it queued keep the workers busy; the
-        next measurement must not pay for them. Idle means: no CPU time used for 0.5 s.
+        next measurement must not pay for them. Idle: no CPU used for 0.5 s, no query running.
         """
         deadline = time.monotonic() + timeout
         last = None
         while time.monotonic() < deadline:
             used = sum(_cpu_ticks(pid) for pid in self.workers())
-            if used == last:
+            if used == last and not _active_queries():
                 return
             last = used
             time.sleep(0.5)
@@ -249,6 +250,18 @@ class Server:
             self.process.kill()
             self.process.wait()
         self.log.close()
+
+
+def _active_queries():
+    """Queries of the workers still running in PostgreSQL (a worker waiting uses no CPU)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND state = 'active' AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
 
 
 def _cpu_ticks(pid):
@@ -266,7 +279,7 @@ def _rss_mb(pid):
 def http_get(url, headers=None):
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback only
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
@@ -410,7 +423,7 @@ def home_transfer(base):
             for ref in re.findall(r"url\(\s*['\"]?([^'\")]+)", css):
                 if not ref.startswith(("data:", "#")):
                     queue.append((urljoin(parts.path, ref), False))
-    total = sum(item["gzip_by_proxy"] or item["bytes"] for item in items)
+    total = sum(item.get("gzip_by_proxy") or item["bytes"] for item in items)
     return {"items": items, "total": total, "foreign": foreign}
 
 
@@ -423,7 +436,6 @@ def load_average():
 
 def machine_info():
     import django
-    from django.core.cache import cache
     from django.db import connection
 
     cpu = next(
@@ -443,11 +455,16 @@ def machine_info():
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
     try:
-        redis_version = cache._cache.get_client().info()["redis_version"]
+        from django_redis import get_redis_connection
+
+        redis_version = get_redis_connection("default").info()["redis_version"]
     except Exception:  # noqa: BLE001 - only informative
         redis_version = "?"
     wrk_version = subprocess.run(  # noqa: S603
-        ["wrk", "--version"],  # noqa: S607 - from PATH, like the load runs capture_output=True, text=True, check=False
+        ["wrk", "--version"],  # noqa: S607 - from PATH, like the load runs
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.split()[1]
     return [
         ("CPU", f"{cpu}, {os.cpu_count()} Kerne"),
@@ -711,6 +728,8 @@ def main(argv=None):
         ],
         "data": data_set_counts(),
     }
+    RAW.parent.mkdir(exist_ok=True)
+    RAW.write_text(json.dumps(context, default=str, ensure_ascii=False, indent=1))
     write_report(context)
     print(f"Written to {RESULTS.relative_to(ROOT)} ({context['duration'] / 60:.1f} min).")
 

@@ -2,7 +2,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Window
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,8 @@ from surveys.results import topic_interest
 from transfer_portal.editors import is_editor
 
 MEASURES_PER_PAGE = 20
+TOPIC_MEASURES = 30
+TOPIC_INSIGHTS = 12
 
 
 def _filtered(form, queryset, lookups):
@@ -171,13 +173,20 @@ def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     # Project cards here leave out the municipalities: the page stays within ten queries.
     projects = ModelProject.objects.visible_to(request.user).filter(topics=topic)
-    measures = (
-        _visible_measures(request.user).filter(topics=topic).order_by("project__title", "title")
+    # A topic can have thousands of entries: the page shows the first ones, with the total
+    # from a window function (no extra query) and a link to the full, filtered list.
+    measures = list(
+        _visible_measures(request.user)
+        .filter(topics=topic)
+        .annotate(total=Window(Count("pk")))
+        .order_by("project__title", "title")[:TOPIC_MEASURES]
     )
-    insights = (
+    insights = list(
         Insight.objects.visible_to(request.user)
         .filter(topic=topic)
-        .select_related("project", "measure")
+        .select_related("project", "measure", "topic")
+        .annotate(total=Window(Count("pk")))
+        .order_by("-created_at", "-pk")[:TOPIC_INSIGHTS]
     )
     measures_by_project = [
         (project, list(items)) for project, items in groupby(measures, key=lambda m: m.project)
@@ -192,7 +201,10 @@ def topic_detail(request, slug):
             "topic": topic,
             "projects": projects,
             "measures_by_project": measures_by_project,
+            "measure_total": measures[0].total if measures else 0,
+            "shown_measures": len(measures),
             "insights": insights,
+            "insight_total": insights[0].total if insights else 0,
             "offers": offers,
             "contacts": contacts,
             "survey_interest": topic_interest(topic),

@@ -42,12 +42,22 @@ def _count(client, url):
 
 
 def _grow_tenfold():
-    topics = [factories.topic() for _ in range(120)]
+    """Ten times the projects, measures and topics – linked to the pages under test too."""
+    from projects.models import Municipality, Topic
+
+    seeded_topics = list(Topic.objects.filter(slug__in=["mobilitaet", "partizipation"]))
+    topics = [factories.topic() for _ in range(120)] + seeded_topics
+    cottbus = Municipality.objects.get(name="Cottbus")
     for n in range(40):
-        project = factories.project(topics=topics[n % 12 : n % 12 + 3])
+        project = factories.project(
+            topics=[*topics[n % 12 : n % 12 + 3], *seeded_topics], municipalities=[cottbus]
+        )
         for m in range(12):
-            measure = factories.measure(project, topics=topics[m % 5 : m % 5 + 2])
-            factories.insight(project, topics[m], measure=measure)
+            measure = factories.measure(
+                project, topics=[*topics[m % 5 : m % 5 + 2], *seeded_topics]
+            )
+            factories.insight(project, seeded_topics[m % 2], measure=measure)
+            factories.insight(project, topics[m])
 
 
 @pytest.mark.parametrize("url", BUDGETS)

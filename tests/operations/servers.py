@@ -34,10 +34,34 @@ def database_url(settings_dict, port=None):
     return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
 
 
+_static_collected = threading.Lock()
+_static_state = {"done": False}
+
+
+def collect_static():
+    """Production serves hashed static files from a manifest: collect them once a session."""
+    with _static_collected:
+        if _static_state["done"]:
+            return
+        subprocess.run(  # noqa: S603 - fixed argument list
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": "collectstatic-only-not-a-secret",
+                "DJANGO_ALLOWED_HOSTS": "localhost",
+            },
+            check=True,
+        )
+        _static_state["done"] = True
+
+
 class Gunicorn:
     """The portal in production mode under gunicorn, as deploy/gunicorn.conf.py runs it."""
 
     def __init__(self, *, database_url, redis_url, secret_key, log_path, workers=2, env=None):
+        collect_static()
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path

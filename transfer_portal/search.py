@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Q, Value, When, Window
+from django.db.models import Case, Count, IntegerField, Q, Subquery, Value, When, Window
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from surveys.models import Survey
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 RESULTS_PER_TYPE = 10
+CANDIDATES = 500
 SNIPPET_LENGTH = 220
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -42,6 +43,11 @@ class Group:
     type: SearchType
     total: int
     hits: list = field(default_factory=list)
+
+    @property
+    def capped(self):
+        """True when there are more matches than the search ranks (CANDIDATES)."""
+        return self.total >= CANDIDATES
 
 
 @dataclass
@@ -126,19 +132,32 @@ def words_of(query: str) -> list[str]:
     return [word for word in WORD.findall(query[:MAX_QUERY_LENGTH]) if len(word) <= 50][:MAX_WORDS]
 
 
-def _postgres_filter(queryset, search_type, words):
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+def search_vector(search_type):
+    """The weighted German text vector of a type; the GIN indexes use the same expression."""
+    from django.contrib.postgres.search import SearchVector
 
     vector = None
     for path, weight in search_type.fields:
         part = SearchVector(path, weight=weight, config="german")
         vector = part if vector is None else vector + part
+    return vector
+
+
+def _postgres_filter(queryset, search_type, words):
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+
+    vector = search_vector(search_type)
     # Words are \w+ only, so they cannot carry tsquery operators. The last one is a prefix.
     raw = " & ".join([*words[:-1], f"{words[-1]}:*"])
     query = SearchQuery(raw, search_type="raw", config="german")
+    # Matching uses the GIN index; ranking recomputes the vector per row, so it is bounded
+    # to the first CANDIDATES matches: a word found in thousands of entries stays fast.
+    candidates = (
+        queryset.annotate(search=vector).filter(search=query).order_by().values("pk")[:CANDIDATES]
+    )
     return (
-        queryset.annotate(search=vector, rank=SearchRank(vector, query))
-        .filter(search=query)
+        queryset.filter(pk__in=Subquery(candidates))
+        .annotate(rank=SearchRank(vector, query))
         .order_by("-rank", "pk")
     )
 

@@ -45,7 +45,8 @@ TARGET_HOME_KB = 100
 
 
 def _setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "transfer_portal.settings")
+    os.environ.setdefault("DJANGO_BENCHMARK_MODE", "1")
     import django
 
     django.setup()

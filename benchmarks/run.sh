@@ -16,7 +16,8 @@ cd "$(dirname "$0")/.."
 BENCH_DATABASE=${BENCH_DATABASE:-transfer_portal_bench}
 PG="postgres://postgres@127.0.0.1:5432"
 export DATABASE_URL="$PG/$BENCH_DATABASE"
-export DJANGO_SETTINGS_MODULE=benchmarks.settings
+export DJANGO_SETTINGS_MODULE=transfer_portal.settings
+export DJANGO_BENCHMARK_MODE=1   # adds the floor views under /benchmark/
 export DJANGO_DEBUG=0
 export DJANGO_SECRET_KEY="bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost,testserver

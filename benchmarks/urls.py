@@ -1,4 +1,4 @@
-"""The floor views, under /benchmark/ (benchmark mode only, see benchmarks/settings.py)."""
+"""The floor views under /benchmark/, only with DJANGO_BENCHMARK_MODE=1 (see root urls)."""
 
 from django.urls import path
 

@@ -37,15 +37,13 @@ def workshop_date(portal):
 def test_municipal_employee_finds_a_workshop_by_topic_registers_and_cancels(
     page, portal, workshop_date
 ):
-    # The topic page does not list offers yet, so the visitor filters the offers by topic.
-    page.goto(portal + "/angebote/")
+    # From the topics overview to the topic page, which lists DABB's offers on it.
+    page.goto(portal + "/themen/")
+    page.get_by_role("link", name="Strategieentwicklung", exact=True).click()
+    page.wait_for_url("**/themen/strategieentwicklung/")
     assert_accessible(page)
-    page.get_by_label("Thema").select_option(label="Strategieentwicklung")
-    page.get_by_role("button", name="Filtern").click()
-    page.wait_for_url("**/angebote/?thema=strategieentwicklung*")
-    assert_accessible(page)
-
-    page.get_by_role("link", name="Schreibwerkstatt Digitalstrategien").click()
+    offers = page.locator("section", has=page.get_by_role("heading", name="Passende Angebote"))
+    offers.get_by_role("link", name="Schreibwerkstatt Digitalstrategien").click()
     page.wait_for_url("**/angebote/schreibwerkstatt-digitalstrategien/")
     assert page.get_by_role("heading", name="Vergangene Termine (Archiv)").is_visible()
     assert_accessible(page)

@@ -53,3 +53,22 @@ def test_navigation_works_on_a_small_screen(page, portal):
     navigation.get_by_role("link", name="Maßnahmen", exact=True).click()
     page.wait_for_url("**/massnahmen/")
     assert_accessible(page)
+
+
+def test_admin_works_under_the_strict_content_security_policy(page, portal):
+    """The admin's own scripts (slug prefill, autocomplete, inlines) run without inline code."""
+    from tests import factories
+
+    factories.editor("redakteurin@example.org")
+    page.goto(portal + "/admin/")
+    page.get_by_label("E-Mail-Adresse").fill("redakteurin@example.org")
+    page.get_by_label("Passwort").fill("test-passwort-123")
+    page.get_by_role("button", name="Anmeldung").click()
+    page.wait_for_url("**/admin/")
+    page.goto(portal + "/admin/projects/measure/add/")
+    page.locator("#id_title").press_sequentially("Neue Maßnahme im Browser")
+    assert page.locator("#id_slug").input_value() == "neue-massnahme-im-browser"
+    page.goto(portal + "/admin/projects/modelproject/")
+    page.get_by_role("link", name="Guben").click()
+    page.wait_for_load_state("load")
+    assert page.locator(".select2-container").count() > 0  # autocomplete widgets started

@@ -10,14 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from offers import services
 from offers.models import Contact, EventDate, Offer, Registration
+from transfer_portal.spreadsheets import defuse_formula
 
 State = Registration.State
 
 
 def _cell(value):
-    """Keep spreadsheet programs from running a name like "=HYPERLINK(…)" as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return defuse_formula("" if value is None else str(value))
 
 
 def _local(moment):

@@ -10,22 +10,16 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from surveys.models import Answer, Question, Response
+from transfer_portal.spreadsheets import defuse_formula
 
 KINDS = {
     "csv": ("csv", "text/csv; charset=utf-8"),
     "csv-excel": ("csv", "text/csv; charset=utf-8"),
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
+
+
 # Spreadsheet programs run cells starting with these characters as formulas.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def _answer_value(answer):
     question = answer.question
     if question.is_choice:
@@ -64,14 +58,14 @@ def rows(survey):
         values = {answer.question_id: _answer_value(answer) for answer in response.answers.all()}
         local = timezone.localtime
         yield [
-            _safe(response.municipality.name),
+            defuse_formula(response.municipality.name),
             response.municipality.ags or "",
             response.get_state_display(),
             local(response.submitted_at).strftime("%d.%m.%Y %H:%M")
             if response.submitted_at
             else "",
             local(response.updated_at).strftime("%d.%m.%Y %H:%M"),
-            *[_safe(values.get(question.pk, "")) for question in questions],
+            *[defuse_formula(values.get(question.pk, "")) for question in questions],
         ]
 
 

@@ -41,26 +41,3 @@ def closed_survey(db):
 @pytest.fixture
 def planned_survey(db):
     return survey_factories.full_survey("geplant")
-
-
-# A form with errors answers 400 on purpose; Chromium logs that document load as a console
-# error. Only this message is let through; everything else (CSP violations too) still fails.
-EXPECTED_STATUS_MESSAGE = "the server responded with a status of 400 (Bad Request)"
-
-
-@pytest.fixture
-def page(context):
-    """Like the shared `page` fixture, but a deliberate 400 of a form page is no error."""
-    errors = []
-    browser_page = context.new_page()
-    browser_page.on(
-        "console",
-        lambda message: (
-            errors.append(message.text)
-            if message.type == "error" and EXPECTED_STATUS_MESSAGE not in message.text
-            else None
-        ),
-    )
-    browser_page.on("pageerror", lambda error: errors.append(str(error)))
-    yield browser_page
-    assert errors == [], f"Browser console errors: {errors}"

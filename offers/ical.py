@@ -6,11 +6,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PRODID = "-//DigitalAgentur Brandenburg//Transferportal//DE"
+# The offer's summary in each event's description is cut here; the link leads to all of it.
+SUMMARY_CHARS = 200
 
 
 def absolute_url(path):
@@ -47,7 +50,8 @@ def _event(event_date, now):
             event.add("dtend", timezone.localtime(event_date.ends_at, BERLIN))
     if event_date.location:
         event.add("location", event_date.location)
-    description = [event_date.offer.summary, _("Details and registration: %(url)s") % {"url": url}]
+    summary = Truncator(event_date.offer.summary).chars(SUMMARY_CHARS)
+    description = [summary, _("Details and registration: %(url)s") % {"url": url}]
     event.add("description", "\n\n".join(part for part in description if part))
     event.add("url", url)
     event.add("status", "CANCELLED" if event_date.cancelled else "CONFIRMED")

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -12,8 +14,13 @@ from offers import ical, services
 from offers.forms import OfferFilterForm, RegistrationForm
 from offers.models import Contact, EventDate, Offer, Registration
 from offers.services import next_dates_prefetch
+from transfer_portal import page_cache
 
 DATES_PER_PAGE = 20
+# The subscribable feed holds the dates of the next three months (not every date ever
+# planned): a calendar that subscribes stays small and fast, and learns of later ones in time.
+FEED_DAYS = 92
+FEED_WINDOW = datetime.timedelta(days=FEED_DAYS)
 
 
 def _visible_dates(user):
@@ -53,35 +60,32 @@ def offer_list(request):
 
 def offer_detail(request, slug):
     offer = get_object_or_404(
-        Offer.objects.visible_to(request.user)
-        .select_related("contact")
-        .prefetch_related(
-            "topics",
-            Prefetch("dates", queryset=EventDate.objects.with_counts(), to_attr="all_dates"),
-        ),
-        slug=slug,
+        Offer.objects.visible_to(request.user).select_related("contact"), slug=slug
     )
-    now = timezone.now()
-    upcoming = [date for date in offer.all_dates if not date.is_past(now)]
-    past = [date for date in reversed(offer.all_dates) if date.is_past(now)]
     return render(
         request,
         "offers/offer_detail.html",
-        {"offer": offer, "upcoming_dates": upcoming, "past_dates": past},
+        {"offer": offer, "dates": page_cache.lazy(_offer_dates, offer)},
     )
+
+
+def _offer_dates(offer):
+    dates = list(offer.dates.with_counts())
+    now = timezone.now()
+    return {
+        "upcoming": [date for date in dates if not date.is_past(now)],
+        "past": [date for date in reversed(dates) if date.is_past(now)],
+    }
+
+
+def _date_listing(dates, number):
+    page = Paginator(dates, DATES_PER_PAGE).get_page(number)
+    return {"page": page, "page_range": page.paginator.get_elided_page_range(page.number)}
 
 
 def _date_page(request, dates, template_context):
-    page = Paginator(dates, DATES_PER_PAGE).get_page(request.GET.get("seite"))
-    return render(
-        request,
-        "offers/event_list.html",
-        {
-            **template_context,
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number),
-        },
-    )
+    listing = page_cache.lazy(_date_listing, dates, request.GET.get("seite"))
+    return render(request, "offers/event_list.html", {**template_context, "listing": listing})
 
 
 def event_list(request):
@@ -169,16 +173,21 @@ def event_ics(request, pk):
 
 @require_GET
 def event_feed(request):
-    """All upcoming dates of published offers; cancelled ones stay in with STATUS:CANCELLED."""
-    dates = (
-        EventDate.objects.filter(offer__published=True)
-        .upcoming()
-        .select_related("offer")
-        .order_by("starts_at", "pk")
-    )
-    return _calendar_response(
-        ical.calendar_for(dates, name=_("Dates of the DigitalAgentur Brandenburg"))
-    )
+    """The upcoming dates of published offers for FEED_DAYS; cancelled ones stay in with
+    STATUS:CANCELLED. Calendars refresh it every 12 hours, so later dates appear in time."""
+
+    def render_feed():
+        now = timezone.now()
+        dates = (
+            EventDate.objects.filter(offer__published=True, starts_at__lt=now + FEED_WINDOW)
+            .upcoming(now)
+            .select_related("offer")
+            .order_by("starts_at", "pk")
+        )
+        name = _("Dates of the DigitalAgentur Brandenburg")
+        return ical.calendar_for(dates, name=name)
+
+    return _calendar_response(page_cache.cached_fragment(request, "event-feed", render_feed))
 
 
 def contact_list(request):

@@ -21,6 +21,7 @@ from surveys.forms import (
 )
 from surveys.models import Answer, Participant, Response, Survey
 from surveys.results import survey_results as compute_results
+from transfer_portal import page_cache
 from transfer_portal.editors import is_editor
 
 ACTION_DRAFT = "zwischenspeichern"
@@ -173,14 +174,16 @@ def _send_confirmation(request, survey, response, first):
 def survey_results(request, slug):
     survey = _get_survey_for_user(request, slug)
     if not survey.results_visible_to(request.user):
-        return render(request, "surveys/survey_results.html", {"survey": survey}, status=403)
+        return render(
+            request, "surveys/survey_results.html", {"survey": survey, "hidden": True}, status=403
+        )
     editor = is_editor(request.user)
     return render(
         request,
         "surveys/survey_results.html",
         {
             "survey": survey,
-            "results": compute_results(survey, include_texts=editor),
+            "results": page_cache.lazy(compute_results, survey, include_texts=editor),
             "show_texts": editor,
         },
     )

@@ -44,8 +44,9 @@ def _fast_and_isolated(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.ACCOUNT_RATE_LIMITS = False
     # Pages are rendered fresh in tests; tests/transfer_portal/test_page_cache.py turns the
-    # anonymous page cache on where it is the subject.
+    # anonymous page cache and the fragment cache on where they are the subject.
     settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 0
     from django.core.cache import cache
 
     cache.clear()

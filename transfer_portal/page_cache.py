@@ -6,8 +6,15 @@ number that is part of the key, so an edit in the admin shows on the very next r
 With several app processes the cache must be shared (REDIS_URL); entries also expire
 after PAGE_CACHE_SECONDS, because some pages change with time alone (upcoming dates, the
 state of a survey).
+
+Logged-in visitors cannot share whole pages (their name, menu and CSRF token are on them),
+so the expensive part of a page, its main content, is cached as a fragment instead
+(`{% cached_content %}` in transfer_portal/templatetags/portal.py): under the same version,
+keyed by address, language and whether drafts are visible, for FRAGMENT_CACHE_SECONDS.
+Views hand the template lazy querysets, so a fragment from the cache costs no queries.
 """
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -15,7 +22,10 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import get_max_age, patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
+
+from transfer_portal.editors import is_editor
 
 VERSION_KEY = "page-cache-version"
 CONTENT_APPS = {"transfer_portal", "projects", "surveys", "offers"}
@@ -29,6 +39,38 @@ def current_version():
         cache.add(VERSION_KEY, 1, timeout=None)
         version = cache.get(VERSION_KEY, 1)
     return version
+
+
+def lazy(function, *args, **kwargs):
+    """A value computed only when a template uses it, i.e. not when the fragment is cached."""
+    return SimpleLazyObject(functools.partial(function, *args, **kwargs))
+
+
+def request_version(request):
+    """The content version, read once per request."""
+    version = getattr(request, "_content_version", None)
+    if version is None:
+        version = request._content_version = current_version()
+    return version
+
+
+def fragment_key(request, name, drafts_visible):
+    address = f"{name}:{get_language()}:{int(drafts_visible)}:{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"fragment:{request_version(request)}:{digest}"
+
+
+def cached_fragment(request, name, render):
+    """A view's output (text) from the fragment cache; `render()` makes it on a miss."""
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    if seconds <= 0:
+        return render()
+    key = fragment_key(request, name, is_editor(request.user))
+    content = cache.get(key)
+    if content is None:
+        content = render()
+        cache.set(key, content, seconds)
+    return content
 
 
 def invalidate(**kwargs):
@@ -84,7 +126,7 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
-        key = _key(request, current_version())
+        key = _key(request, request_version(request))
         cached = cache.get(key)
         if cached is not None:
             content, headers = cached

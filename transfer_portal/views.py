@@ -18,7 +18,7 @@ from offers.services import upcoming_dates
 from projects.models import Measure, ModelProject, Topic
 from surveys.models import Participant
 from surveys.results import home_highlights
-from transfer_portal import opendata, privacy
+from transfer_portal import opendata, page_cache, privacy
 from transfer_portal import search as portal_search
 from transfer_portal.forms import DeleteAccountForm, ProfileForm
 from transfer_portal.models import LegalPage
@@ -39,8 +39,8 @@ def home(request):
         {
             "projects": projects,
             "topics": Topic.objects.all(),
-            "survey_highlights": home_highlights(),
-            "upcoming_dates": upcoming_dates(limit=3),
+            "survey_highlights": page_cache.lazy(home_highlights),
+            "upcoming_dates": page_cache.lazy(upcoming_dates, limit=3),
             "newest_measures": newest_measures,
         },
     )
@@ -48,18 +48,21 @@ def home(request):
 
 def search(request):
     query = request.GET.get("q", "")[: portal_search.MAX_QUERY_LENGTH].replace("\x00", "")
-    groups = portal_search.search(query, request.user)
     return render(
         request,
         "search.html",
         {
             "query": query,
-            "groups": groups,
-            "total": sum(group.total for group in groups),
+            "results": page_cache.lazy(_search_results, query, request.user),
             "searched": bool(portal_search.words_of(query)),
             "topics_url": reverse("projects:topic_list"),
         },
     )
+
+
+def _search_results(query, user):
+    groups = portal_search.search(query, user)
+    return {"groups": groups, "total": sum(group.total for group in groups)}
 
 
 def legal_page(request, kind):

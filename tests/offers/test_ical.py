@@ -63,9 +63,10 @@ def test_a_date_without_time_of_day_is_an_all_day_event(client):
     assert event.decoded("dtend") == datetime.date(2022, 4, 6)
 
 
-def test_feed_has_all_upcoming_dates_of_published_offers_only(client):
+def test_feed_has_the_upcoming_dates_of_three_months_of_published_offers_only(client):
     soon = factories.event_date(days=2, title="Bald")
-    later = factories.event_date(days=40, title="Später")
+    later = factories.event_date(days=90, title="Später")
+    factories.event_date(days=94, title="Erst in über drei Monaten")
     cancelled = factories.event_date(days=5, cancelled=True, title="Abgesagt")
     factories.event_date(days=-2, title="Vorbei")
     factories.event_date(factories.offer(published=False), days=3, title="Entwurf")

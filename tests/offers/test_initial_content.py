@@ -41,7 +41,7 @@ def test_the_workshop_dates_are_past_date_only_and_in_the_archive(seeded, client
     ]
     assert all(d.ends_at is None and not d.is_sample for d in dates)
     assert not EventDate.objects.upcoming().exists()
-    archive = client.get("/termine/archiv/").context["page"].object_list
+    archive = client.get("/termine/archiv/").context["listing"]["page"].object_list
     assert [d.title for d in archive] == ["Vertiefung", "Grundlagen"]
 
 

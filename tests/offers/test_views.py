@@ -57,8 +57,8 @@ def test_offer_page_separates_upcoming_and_past_dates_and_shows_free_places(clie
     factories.registration(upcoming)
     past = factories.event_date(offer, days=-30, title="War schon")
     response = client.get(offer.get_absolute_url())
-    assert response.context["upcoming_dates"] == [upcoming]
-    assert response.context["past_dates"] == [past]
+    assert response.context["dates"]["upcoming"] == [upcoming]
+    assert response.context["dates"]["past"] == [past]
     html = response.content.decode()
     assert "9 von 10 Plätzen frei" in html
     assert "Vergangene Termine (Archiv)" in html
@@ -70,8 +70,8 @@ def test_offer_page_separates_upcoming_and_past_dates_and_shows_free_places(clie
 def test_event_list_shows_upcoming_dates_and_the_archive_the_past_ones(client):
     upcoming = factories.event_date(days=3, title="Zukunft")
     past = factories.event_date(days=-3, title="Vergangenheit")
-    listed = client.get("/termine/").context["page"].object_list
-    archived = client.get("/termine/archiv/").context["page"].object_list
+    listed = client.get("/termine/").context["listing"]["page"].object_list
+    archived = client.get("/termine/archiv/").context["listing"]["page"].object_list
     assert list(listed) == [upcoming]
     assert list(archived) == [past]
     archive_html = client.get("/termine/archiv/").content.decode()
@@ -82,7 +82,7 @@ def test_a_date_only_entry_is_upcoming_for_its_whole_day_and_shows_no_invented_t
     today = timezone.localdate()
     midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     date = factories.event_date(starts_at=midnight, all_day=True, title="Ganztags")
-    assert list(client.get("/termine/").context["page"].object_list) == [date]
+    assert list(client.get("/termine/").context["listing"]["page"].object_list) == [date]
     html = client.get(date.get_absolute_url()).content.decode()
     assert "ohne Uhrzeitangabe" in html
     assert "00:00" not in html

@@ -18,7 +18,7 @@ def _titles(client, query):
     assert response.status_code == 200
     return {
         group.type.key: [hit.title for hit in group.hits]
-        for group in response.context["groups"]
+        for group in response.context["results"]["groups"]
         if group.total
     }
 
@@ -42,7 +42,7 @@ def test_results_are_grouped_with_counts_and_words_are_marked(client, seeded):
     response = client.get("/suche/", {"q": "Mobilität"})
     html = response.content.decode()
     assert "<mark>Mobilität</mark>" in html
-    projects = next(g for g in response.context["groups"] if g.type.key == "projects")
+    projects = next(g for g in response.context["results"]["groups"] if g.type.key == "projects")
     assert projects.total == len(projects.hits) >= 3
 
 

@@ -6,6 +6,8 @@ from django.urls import translate_url
 from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
 
+from transfer_portal import page_cache
+
 register = template.Library()
 
 
@@ -31,3 +33,31 @@ def jsonld(value):
         _json_script_escapes
     )
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(data))  # noqa: S308
+
+
+class CachedContentNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None or request.method not in ("GET", "HEAD"):
+            return self.nodelist.render(context)
+        content = page_cache.cached_fragment(
+            request, self.name, lambda: self.nodelist.render(context)
+        )
+        return mark_safe(content)  # noqa: S308 - rendered by this very template
+
+
+@register.tag
+def cached_content(parser, token):
+    """`{% cached_content "name" %}…{% endcached_content %}`: the page's main content from
+    the fragment cache (see transfer_portal/page_cache.py). Never wrap a form with a CSRF
+    token or anything that depends on the visitor beyond "may see drafts"."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one argument, the fragment name")
+    nodelist = parser.parse(("endcached_content",))
+    parser.delete_first_token()
+    return CachedContentNode(nodelist, bits[1].strip("\"'"))

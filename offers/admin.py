@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offers import services
 from offers.models import Contact, EventDate, Offer, Registration
+from transfer_portal import page_cache
 from transfer_portal.spreadsheets import defuse_formula
 
 State = Registration.State
@@ -131,11 +132,13 @@ class OfferAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish selected offers"))
     def publish(self, request, queryset):
         updated = queryset.update(published=True)
+        page_cache.invalidate()  # update() sends no signal
         self.message_user(request, _("%(count)d offers published.") % {"count": updated})
 
     @admin.action(description=_("Withdraw selected offers (draft)"))
     def unpublish(self, request, queryset):
         updated = queryset.update(published=False)
+        page_cache.invalidate()  # update() sends no signal
         self.message_user(request, _("%(count)d offers set to draft.") % {"count": updated})
 
 

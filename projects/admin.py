@@ -11,6 +11,7 @@ from projects.models import (
     ProjectSource,
     Topic,
 )
+from transfer_portal import page_cache
 
 
 @admin.register(Topic)
@@ -57,11 +58,13 @@ class PublishedFilterMixin:
     @admin.action(description=_("Publish selected entries"))
     def publish(self, request, queryset):
         updated = queryset.update(published=True)
+        page_cache.invalidate()  # update() sends no signal
         self.message_user(request, _("%(count)d entries published.") % {"count": updated})
 
     @admin.action(description=_("Withdraw selected entries (draft)"))
     def unpublish(self, request, queryset):
         updated = queryset.update(published=False)
+        page_cache.invalidate()  # update() sends no signal
         self.message_user(request, _("%(count)d entries set to draft.") % {"count": updated})
 
 

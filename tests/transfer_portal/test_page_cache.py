@@ -100,3 +100,31 @@ def test_a_new_measure_shows_on_its_topic_page_at_once(client, db):
     client.get(topic.get_absolute_url())
     measure = factories.measure(project, topics=[topic], title="Ganz neue Maßnahme")
     assert measure.title in client.get(topic.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changelist", "action", "page"),
+    [
+        ("/admin/projects/modelproject/", "unpublish", "/modellprojekte/"),
+        ("/admin/offers/offer/", "unpublish", "/angebote/"),
+    ],
+)
+def test_a_bulk_action_in_the_admin_is_visible_on_the_very_next_request(
+    client, editor, seeded, changelist, action, page
+):
+    from django.test import Client
+
+    from offers.models import Offer
+
+    model = ModelProject if "projects" in changelist else Offer
+    target = model.objects.published().order_by("pk").first()
+    assert target.get_absolute_url() in client.get(page).content.decode()
+    assert client.get(page)["X-Page-Cache"] == "hit"
+
+    editor_browser = Client()
+    editor_browser.force_login(editor)
+    response = editor_browser.post(
+        changelist, {"action": action, "_selected_action": [target.pk], "index": 0}
+    )
+    assert response.status_code == 302
+    assert f'href="{target.get_absolute_url()}"' not in client.get(page).content.decode()

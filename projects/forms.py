@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Measure, ModelProject, Municipality, Topic
+from projects.models import Insight, Measure, ModelProject, Municipality, Topic
 
 
 class SlugChoiceField(forms.ModelChoiceField):
@@ -22,13 +22,31 @@ class ProjectFilterForm(forms.Form):
     )
 
 
-class MeasureFilterForm(forms.Form):
+class ProjectContentFilterForm(forms.Form):
+    """Filters for content of the model projects; editors may also pick a draft project."""
+
     thema = SlugChoiceField(Topic.objects.all(), label=_("Topic"))
     projekt = SlugChoiceField(ModelProject.objects.published(), label=_("Model project"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A draft project's page links to its filtered lists; editors must not get a 400.
+        self.fields["projekt"].queryset = ModelProject.objects.visible_to(user)
+
+
+class MeasureFilterForm(ProjectContentFilterForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("All"))] + list(Measure.Status.choices),
+    )
+
+
+class InsightFilterForm(ProjectContentFilterForm):
+    art = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All"))] + list(Insight.Kind.choices),
     )
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("massnahmen/", views.measure_list, name="measure_list"),
     path("massnahmen/<slug:slug>/", views.measure_detail, name="measure_detail"),
     path("massnahmen/<slug:slug>/frage/", views.ask_measure, name="ask_measure"),
+    path("erkenntnisse/", views.insight_list, name="insight_list"),
     path("themen/", views.topic_list, name="topic_list"),
     path("themen/<slug:slug>/", views.topic_detail, name="topic_detail"),
 ]

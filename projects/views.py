@@ -7,15 +7,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from offers.services import offers_for_topic
-from projects.forms import MeasureFilterForm, ProjectFilterForm, QuestionToProjectForm
+from projects.forms import (
+    InsightFilterForm,
+    MeasureFilterForm,
+    ProjectFilterForm,
+    QuestionToProjectForm,
+)
 from projects.models import Insight, Measure, ModelProject, Topic
 from projects.questions import rate_limited, send_question
 from surveys.results import topic_interest
 from transfer_portal.editors import is_editor
 
 MEASURES_PER_PAGE = 20
+INSIGHTS_PER_PAGE = 20
 TOPIC_MEASURES = 30
 TOPIC_INSIGHTS = 12
+PROJECT_MEASURES = 30
+PROJECT_INSIGHTS = 10
 
 
 def _filtered(form, queryset, lookups):
@@ -54,28 +62,30 @@ def _visible_measures(user):
 def project_detail(request, slug):
     project = get_object_or_404(
         ModelProject.objects.visible_to(request.user).prefetch_related(
-            "municipalities__district",
-            "topics",
-            "sources",
-            Prefetch(
-                "measures",
-                queryset=Measure.objects.visible_to(request.user).prefetch_related("topics"),
-                to_attr="visible_measures",
-            ),
-            Prefetch(
-                "insights",
-                queryset=Insight.objects.visible_to(request.user).select_related(
-                    "topic", "measure"
-                ),
-                to_attr="visible_insights",
-            ),
+            "municipalities__district", "topics", "sources"
         ),
         slug=slug,
+    )
+    # A project can have hundreds of entries: the page shows the first ones, with the total
+    # from a window function (no extra query) and a link to the full, filtered list.
+    measures = list(
+        Measure.objects.visible_to(request.user)
+        .filter(project=project)
+        .prefetch_related("topics")
+        .annotate(total=Window(Count("pk")))
+        .order_by("title", "pk")[:PROJECT_MEASURES]
+    )
+    insights = list(
+        Insight.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("topic")
+        .annotate(total=Window(Count("pk")))
+        .order_by("-created_at", "-pk")[:PROJECT_INSIGHTS]
     )
     # Measures grouped by topic; one with several topics shows under each of them.
     groups = {}
     without_topic = []
-    for measure in project.visible_measures:
+    for measure in measures:
         topics = list(measure.topics.all())
         if not topics:
             without_topic.append(measure)
@@ -96,13 +106,17 @@ def project_detail(request, slug):
             "project": project,
             "measure_groups": measure_groups,
             "measures_without_topic": without_topic,
+            "measure_total": measures[0].total if measures else 0,
+            "shown_measures": len(measures),
+            "insights": insights,
+            "insight_total": insights[0].total if insights else 0,
             "related_projects": related,
         },
     )
 
 
 def measure_list(request):
-    form = MeasureFilterForm(request.GET or None)
+    form = MeasureFilterForm(request.GET or None, user=request.user)
     measures = _visible_measures(request.user).prefetch_related("topics")
     status = 200
     if form.is_bound:
@@ -117,6 +131,40 @@ def measure_list(request):
     return render(
         request,
         "projects/measure_list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "filter_query": query.urlencode(),
+        },
+        status=status,
+    )
+
+
+def insight_list(request):
+    form = InsightFilterForm(request.GET or None, user=request.user)
+    insights = Insight.objects.visible_to(request.user)
+    status = 200
+    if form.is_bound:
+        insights, status = _filtered(
+            form, insights, {"thema": "topic", "projekt": "project", "art": "kind"}
+        )
+    newest_first = ("-created_at", "-pk")
+    page = Paginator(insights.order_by(*newest_first).values("pk"), INSIGHTS_PER_PAGE).get_page(
+        request.GET.get("seite")
+    )
+    # Sorting tens of thousands of joined rows with their texts is slow (3x on PostgreSQL):
+    # the database sorts only the keys and loads the page's rows in the same query.
+    page.object_list = list(
+        Insight.objects.filter(pk__in=page.object_list)
+        .select_related("project", "measure", "topic")
+        .order_by(*newest_first)
+    )
+    query = request.GET.copy()
+    query.pop("seite", None)
+    return render(
+        request,
+        "projects/insight_list.html",
         {
             "form": form,
             "page": page,

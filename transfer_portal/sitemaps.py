@@ -20,6 +20,7 @@ class StaticPagesSitemap(PortalSitemap):
         "home",
         "projects:project_list",
         "projects:measure_list",
+        "projects:insight_list",
         "projects:topic_list",
         "surveys:survey_list",
         "offers:offer_list",

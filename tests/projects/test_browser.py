@@ -45,6 +45,28 @@ def test_visitor_filters_measures_by_topic(page, portal):
     assert_accessible(page)
 
 
+def test_visitor_goes_from_a_topic_to_all_its_lessons_learned_and_filters_them(page, portal):
+    from projects.models import Insight, ModelProject, Topic
+    from tests import factories
+
+    cottbus = ModelProject.objects.get(slug="cottbus")
+    mobility = Topic.objects.get(slug="mobilitaet")
+    for n in range(14):
+        kind = Insight.Kind.PITFALL if n < 3 else Insight.Kind.TIP
+        factories.insight(cottbus, mobility, kind=kind, text=f"Erkenntnis {n}")
+    page.goto(portal + "/themen/mobilitaet/")
+    page.get_by_role("link", name="Alle 14 Erkenntnisse zu diesem Thema").click()
+    page.wait_for_url("**/erkenntnisse/?thema=mobilitaet")
+    assert page.get_by_role("heading", name="14 Erkenntnisse").is_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Art").select_option(label="Stolperstein")
+    page.get_by_role("button", name="Filtern").click()
+    page.wait_for_url("**/erkenntnisse/?thema=mobilitaet*art=stolperstein*")
+    assert page.get_by_role("heading", name="3 Erkenntnisse").is_visible()
+    assert_accessible(page)
+
+
 def test_navigation_works_on_a_small_screen(page, portal):
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(portal + "/")

@@ -3,6 +3,7 @@
 import pytest
 from django.template.loader import render_to_string
 
+from tests import factories
 from tests.checkers import assert_valid_html
 from tests.projects.test_views import PUBLIC_PAGES
 
@@ -14,6 +15,7 @@ SHARED_PAGES = [
     "/konto/signup/",
     "/konto/password/reset/",
     "/massnahmen/?thema=gibt-es-nicht",
+    "/erkenntnisse/?art=gibt-es-nicht",
 ]
 
 
@@ -28,4 +30,30 @@ def test_pages_for_editors_with_drafts_are_valid_html(editor_client, seeded):
 
     ModelProject.objects.filter(slug="potsdam").update(published=False)
     urls = ["/", "/modellprojekte/potsdam/", "/massnahmen/", "/konto/email/"]
+    assert_valid_html({url: editor_client.get(url).content.decode() for url in urls})
+
+
+def test_long_lists_with_their_links_to_all_entries_are_valid_html(editor_client, seeded):
+    """Capped project and topic pages, and the paginated list they link to, with drafts."""
+    from projects.models import Insight, Measure, ModelProject, Topic
+
+    cottbus = ModelProject.objects.get(slug="cottbus")
+    mobility = Topic.objects.get(slug="mobilitaet")
+    measure = Measure.objects.filter(project=cottbus).first()
+    for n in range(31):
+        factories.measure(cottbus, topics=[mobility], published=n % 2 == 0)
+    for n in range(25):
+        factories.insight(
+            cottbus,
+            mobility,
+            measure=measure if n % 2 else None,
+            kind=Insight.Kind.choices[n % 3][0],
+            published=n % 4 != 0,
+        )
+    urls = [
+        "/modellprojekte/cottbus/",
+        "/themen/mobilitaet/",
+        "/erkenntnisse/",
+        "/erkenntnisse/?thema=mobilitaet&projekt=cottbus&seite=2",
+    ]
     assert_valid_html({url: editor_client.get(url).content.decode() for url in urls})

@@ -66,3 +66,38 @@ def test_page_stays_within_its_query_budget_with_ten_times_more_data(client, see
     assert _count(client, url) == BUDGETS[url]
     _grow_tenfold()
     assert _count(client, url) == BUDGETS[url]
+
+
+# Pages whose lists can grow into the thousands, with a budget for a small portal that
+# must hold once one project has more entries than its page shows.
+LONG_LIST_BUDGETS = {
+    # as above; measures and insights are each one capped query with a window total
+    "/modellprojekte/cottbus/": 8,
+    # form choices (topics, projects), count, page of insights with project, measure, topic
+    "/erkenntnisse/": 4,
+    "/erkenntnisse/?seite=2": 4,
+    # plus the lookups that validate the two filter values
+    "/erkenntnisse/?thema=mobilitaet&projekt=cottbus&art=tipp": 6,
+}
+
+
+def _add_to_cottbus(measures, insights):
+    from projects.models import Measure, ModelProject, Topic
+
+    cottbus = ModelProject.objects.get(slug="cottbus")
+    topics = list(Topic.objects.filter(slug__in=["mobilitaet", "energie-klima"]))
+    for _ in range(measures):
+        factories.measure(cottbus, topics=topics)
+    measure = Measure.objects.filter(project=cottbus).first()
+    for n in range(insights):
+        factories.insight(cottbus, topics[n % 2], measure=measure if n % 3 else None)
+
+
+@pytest.mark.parametrize("url", LONG_LIST_BUDGETS)
+def test_long_lists_stay_within_their_query_budget_however_long_they_get(client, seeded, url):
+    """Capped and paginated lists cost the same few queries for 3 or 300 entries."""
+    _add_to_cottbus(measures=0, insights=3)
+    assert _count(client, url) == LONG_LIST_BUDGETS[url]
+    _grow_tenfold()
+    _add_to_cottbus(measures=40, insights=60)
+    assert _count(client, url) == LONG_LIST_BUDGETS[url]

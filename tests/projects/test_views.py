@@ -18,6 +18,8 @@ PUBLIC_PAGES = [
     "/massnahmen/",
     "/massnahmen/?thema=mobilitaet&projekt=cottbus",
     "/massnahmen/cottbus-energiemonitoring/",
+    "/erkenntnisse/",
+    "/erkenntnisse/?thema=mobilitaet&projekt=cottbus&art=tipp",
     "/themen/",
     "/themen/partizipation/",
     "/themen/mobilitaet/",
@@ -149,6 +151,100 @@ def test_topic_page_lists_projects_measures_and_insights_on_the_topic(client, db
     assert measure.title in html
     assert insight.text in html
     assert off_topic.title not in html
+
+
+def test_topic_page_links_to_all_its_lessons_learned_when_it_shows_only_the_newest(client, db):
+    topic = factories.topic(slug="verkehr")
+    project = factories.project()
+    for _ in range(12):
+        factories.insight(project, topic)
+    link = '<a href="/erkenntnisse/?thema=verkehr">'
+    assert link not in client.get(topic.get_absolute_url()).content.decode()
+
+    factories.insight(project, topic)
+    html = client.get(topic.get_absolute_url()).content.decode()
+    assert "Die 12 neuesten von 13 Erkenntnissen zu diesem Thema." in html
+    assert f"{link}Alle 13 Erkenntnisse zu diesem Thema</a>" in html
+
+
+class TestLargeProject:
+    """A project page shows the first 30 measures and the 10 newest lessons learned."""
+
+    @pytest.fixture
+    def project(self, db):
+        return factories.project(slug="gross")
+
+    def _add_measures(self, project, count, topic):
+        for n in range(count):
+            factories.measure(project, topics=[topic], title=f"Maßnahme {n:02}")
+
+    def test_at_most_thirty_measures_grouped_by_topic_and_a_link_to_all(self, client, project):
+        topic, other = factories.topic(), factories.topic()
+        self._add_measures(project, 35, topic)
+        factories.measure(project, topics=[other], title="Maßnahme 99")
+        factories.measure(project, title="Ohne Thema")
+        response = client.get(project.get_absolute_url())
+        shown = [m.title for _, items in response.context["measure_groups"] for m in items]
+        # The first 30 by title, grouped by topic; later titles are left out.
+        assert shown == [f"Maßnahme {n:02}" for n in range(30)]
+        assert response.context["measures_without_topic"] == []
+        html = response.content.decode()
+        assert "Hier sehen Sie 30 von 37 Maßnahmen, alphabetisch geordnet." in html
+        assert (
+            '<a href="/massnahmen/?projekt=gross">Alle 37 Maßnahmen dieses Modellprojekts</a>'
+            in html
+        )
+
+    def test_no_link_to_all_measures_when_all_are_shown(self, client, project):
+        self._add_measures(project, 30, factories.topic())
+        html = client.get(project.get_absolute_url()).content.decode()
+        assert html.count('class="list-group-item"') == 30
+        assert "/massnahmen/?projekt=gross" not in html
+
+    def test_draft_measures_count_only_for_editors(self, client, editor, project):
+        topic = factories.topic()
+        self._add_measures(project, 30, topic)
+        factories.measure(project, topics=[topic], published=False, title="Maßnahme 00a")
+        url = project.get_absolute_url()
+        assert "/massnahmen/?projekt=gross" not in client.get(url).content.decode()
+        client.force_login(editor)
+        html = client.get(url).content.decode()
+        assert "Alle 31 Maßnahmen dieses Modellprojekts" in html
+
+    def test_ten_newest_lessons_learned_and_a_link_to_all(self, client, project):
+        for n in range(13):
+            factories.insight(project, text=f"Erkenntnis {n:02}")
+        response = client.get(project.get_absolute_url())
+        assert [i.text for i in response.context["insights"]] == [
+            f"Erkenntnis {n:02}" for n in range(12, 2, -1)
+        ]
+        html = response.content.decode()
+        assert 'id="erkenntnisse"' in html
+        assert "Erkenntnis 02" not in html
+        assert "Die 10 neuesten von 13 Erkenntnissen." in html
+        assert (
+            '<a href="/erkenntnisse/?projekt=gross">Alle 13 Erkenntnisse dieses Modellprojekts</a>'
+            in html
+        )
+
+    def test_no_link_to_all_lessons_learned_when_all_are_shown(self, client, project):
+        for _ in range(10):
+            factories.insight(project)
+        response = client.get(project.get_absolute_url())
+        assert len(response.context["insights"]) == 10
+        assert "/erkenntnisse/?projekt=gross" not in response.content.decode()
+
+    def test_draft_project_links_editors_to_lists_they_can_open(self, editor_client, db):
+        draft = factories.project(published=False, slug="entwurf")
+        topic = factories.topic()
+        self._add_measures(draft, 31, topic)
+        for _ in range(11):
+            factories.insight(draft, topic)
+        html = editor_client.get(draft.get_absolute_url()).content.decode()
+        assert "/massnahmen/?projekt=entwurf" in html
+        assert "/erkenntnisse/?projekt=entwurf" in html
+        assert editor_client.get("/massnahmen/", {"projekt": "entwurf"}).status_code == 200
+        assert editor_client.get("/erkenntnisse/", {"projekt": "entwurf"}).status_code == 200
 
 
 class TestDrafts:

@@ -2,7 +2,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Window
+from django.db.models import Count, Prefetch, Q, Window, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from projects.forms import (
 from projects.models import Insight, Measure, ModelProject, Topic
 from projects.questions import rate_limited, send_question
 from surveys.results import topic_interest
+from transfer_portal import page_cache
 from transfer_portal.editors import is_editor
 
 MEASURES_PER_PAGE = 20
@@ -60,23 +61,28 @@ def _visible_measures(user):
 
 
 def project_detail(request, slug):
-    project = get_object_or_404(
-        ModelProject.objects.visible_to(request.user).prefetch_related(
-            "municipalities__district", "topics", "sources"
-        ),
-        slug=slug,
+    project = get_object_or_404(ModelProject.objects.visible_to(request.user), slug=slug)
+    return render(
+        request,
+        "projects/project_detail.html",
+        {"project": project, "content": page_cache.lazy(_project_content, project, request.user)},
     )
+
+
+def _project_content(project, user):
+    """The main content of a project page: only computed when it is not in the cache."""
+    prefetch_related_objects([project], "municipalities__district", "topics", "sources")
     # A project can have hundreds of entries: the page shows the first ones, with the total
     # from a window function (no extra query) and a link to the full, filtered list.
     measures = list(
-        Measure.objects.visible_to(request.user)
+        Measure.objects.visible_to(user)
         .filter(project=project)
         .prefetch_related("topics")
         .annotate(total=Window(Count("pk")))
         .order_by("title", "pk")[:PROJECT_MEASURES]
     )
     insights = list(
-        Insight.objects.visible_to(request.user)
+        Insight.objects.visible_to(user)
         .filter(project=project)
         .select_related("topic")
         .annotate(total=Window(Count("pk")))
@@ -93,26 +99,29 @@ def project_detail(request, slug):
             groups.setdefault(topic, []).append(measure)
     measure_groups = sorted(groups.items(), key=lambda item: (item[0].position, item[0].name))
     related = (
-        ModelProject.objects.visible_to(request.user)
+        ModelProject.objects.visible_to(user)
         .filter(topics__in=[topic.pk for topic in project.topics.all()])
         .exclude(pk=project.pk)
         .annotate(shared_topics=Count("topics"))
         .order_by("-shared_topics", "title")[:3]
     )
-    return render(
-        request,
-        "projects/project_detail.html",
-        {
-            "project": project,
-            "measure_groups": measure_groups,
-            "measures_without_topic": without_topic,
-            "measure_total": measures[0].total if measures else 0,
-            "shown_measures": len(measures),
-            "insights": insights,
-            "insight_total": insights[0].total if insights else 0,
-            "related_projects": related,
-        },
-    )
+    return {
+        "measure_groups": measure_groups,
+        "measures_without_topic": without_topic,
+        "measure_total": measures[0].total if measures else 0,
+        "shown_measures": len(measures),
+        "insights": insights,
+        "insight_total": insights[0].total if insights else 0,
+        "related_projects": related,
+    }
+
+
+def _listing(queryset, number, per_page, load=None):
+    """One page of a list, with the elided page range; `load` fetches the page's rows."""
+    page = Paginator(queryset, per_page).get_page(number)
+    if load is not None:
+        page.object_list = load(page.object_list)
+    return {"page": page, "page_range": page.paginator.get_elided_page_range(page.number)}
 
 
 def measure_list(request):
@@ -123,20 +132,15 @@ def measure_list(request):
         measures, status = _filtered(
             form, measures, {"thema": "topics", "projekt": "project", "status": "status"}
         )
-    page = Paginator(measures.order_by("title", "pk"), MEASURES_PER_PAGE).get_page(
-        request.GET.get("seite")
+    listing = page_cache.lazy(
+        _listing, measures.order_by("title", "pk"), request.GET.get("seite"), MEASURES_PER_PAGE
     )
     query = request.GET.copy()
     query.pop("seite", None)
     return render(
         request,
         "projects/measure_list.html",
-        {
-            "form": form,
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number),
-            "filter_query": query.urlencode(),
-        },
+        {"form": form, "listing": listing, "filter_query": query.urlencode()},
         status=status,
     )
 
@@ -150,27 +154,30 @@ def insight_list(request):
             form, insights, {"thema": "topic", "projekt": "project", "art": "kind"}
         )
     newest_first = ("-created_at", "-pk")
-    page = Paginator(insights.order_by(*newest_first).values("pk"), INSIGHTS_PER_PAGE).get_page(
-        request.GET.get("seite")
-    )
-    # Sorting tens of thousands of joined rows with their texts is slow (3x on PostgreSQL):
-    # the database sorts only the keys and loads the page's rows in the same query.
-    page.object_list = list(
-        Insight.objects.filter(pk__in=page.object_list)
-        .select_related("project", "measure", "topic")
-        .order_by(*newest_first)
+
+    def load(keys):
+        # Sorting tens of thousands of joined rows with their texts is slow (3x on
+        # PostgreSQL): the database sorts only the keys and loads the page's rows in the
+        # same query.
+        return list(
+            Insight.objects.filter(pk__in=keys)
+            .select_related("project", "measure", "topic")
+            .order_by(*newest_first)
+        )
+
+    listing = page_cache.lazy(
+        _listing,
+        insights.order_by(*newest_first).values("pk"),
+        request.GET.get("seite"),
+        INSIGHTS_PER_PAGE,
+        load,
     )
     query = request.GET.copy()
     query.pop("seite", None)
     return render(
         request,
         "projects/insight_list.html",
-        {
-            "form": form,
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number),
-            "filter_query": query.urlencode(),
-        },
+        {"form": form, "listing": listing, "filter_query": query.urlencode()},
         status=status,
     )
 
@@ -219,18 +226,27 @@ def _published_filter(user, relation, *parents):
 
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
+    return render(
+        request,
+        "projects/topic_detail.html",
+        {"topic": topic, "content": page_cache.lazy(_topic_content, topic, request.user)},
+    )
+
+
+def _topic_content(topic, user):
+    """The main content of a topic page: only computed when it is not in the cache."""
     # Project cards here leave out the municipalities: the page stays within ten queries.
-    projects = ModelProject.objects.visible_to(request.user).filter(topics=topic)
+    projects = ModelProject.objects.visible_to(user).filter(topics=topic)
     # A topic can have thousands of entries: the page shows the first ones, with the total
     # from a window function (no extra query) and a link to the full, filtered list.
     measures = list(
-        _visible_measures(request.user)
+        _visible_measures(user)
         .filter(topics=topic)
         .annotate(total=Window(Count("pk")))
         .order_by("project__title", "title")[:TOPIC_MEASURES]
     )
     insights = list(
-        Insight.objects.visible_to(request.user)
+        Insight.objects.visible_to(user)
         .filter(topic=topic)
         .select_related("project", "measure", "topic")
         .annotate(total=Window(Count("pk")))
@@ -239,25 +255,20 @@ def topic_detail(request, slug):
     measures_by_project = [
         (project, list(items)) for project, items in groupby(measures, key=lambda m: m.project)
     ]
-    offers = offers_for_topic(topic, request.user)
+    offers = offers_for_topic(topic, user)
     # Whom to contact: the contact persons of DABB's offers on this topic.
     contacts = list({offer.contact.pk: offer.contact for offer in offers if offer.contact}.values())
-    return render(
-        request,
-        "projects/topic_detail.html",
-        {
-            "topic": topic,
-            "projects": projects,
-            "measures_by_project": measures_by_project,
-            "measure_total": measures[0].total if measures else 0,
-            "shown_measures": len(measures),
-            "insights": insights,
-            "insight_total": insights[0].total if insights else 0,
-            "offers": offers,
-            "contacts": contacts,
-            "survey_interest": topic_interest(topic),
-        },
-    )
+    return {
+        "projects": projects,
+        "measures_by_project": measures_by_project,
+        "measure_total": measures[0].total if measures else 0,
+        "shown_measures": len(measures),
+        "insights": insights,
+        "insight_total": insights[0].total if insights else 0,
+        "offers": offers,
+        "contacts": contacts,
+        "survey_interest": topic_interest(topic),
+    }
 
 
 def ask_project(request, slug):

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _texts(response):
-    return {insight.text for insight in response.context["page"].object_list}
+    return {insight.text for insight in response.context["listing"]["page"].object_list}
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def insights(db):
 def test_list_shows_kind_topic_origin_and_text_newest_first(client, insights):
     response = client.get("/erkenntnisse/")
     assert response.status_code == 200
-    assert [i.text for i in response.context["page"].object_list] == [
+    assert [i.text for i in response.context["listing"]["page"].object_list] == [
         "beta-energie",
         "beta-verkehr",
         "alpha-energie",
@@ -113,8 +113,8 @@ def test_pages_of_twenty_keep_the_filters_in_their_links(client, db):
     factories.insight(project, text="Anderes Thema")
 
     response = client.get("/erkenntnisse/", {"thema": "verkehr"})
-    assert response.context["page"].paginator.count == 25
-    assert len(response.context["page"].object_list) == 20
+    assert response.context["listing"]["page"].paginator.count == 25
+    assert len(response.context["listing"]["page"].object_list) == 20
     assert "Erkenntnis 24" in _texts(response)
     assert "thema=verkehr&amp;seite=2" in response.content.decode()
 
@@ -126,7 +126,7 @@ def test_pages_of_twenty_keep_the_filters_in_their_links(client, db):
 def test_page_number_out_of_range_or_not_a_number_still_shows_a_page(client, insights, number):
     response = client.get("/erkenntnisse/", {"seite": number})
     assert response.status_code == 200
-    assert len(response.context["page"].object_list) == 4
+    assert len(response.context["listing"]["page"].object_list) == 4
 
 
 class TestDrafts:

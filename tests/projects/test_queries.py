@@ -29,8 +29,8 @@ BUDGETS = {
     "/themen/": 1,
     # topic, projects, measures, insights (4); DABB offers with contacts and their next
     # dates (2, the second only when there are offers); survey interest (4)
-    "/themen/mobilitaet/": 9,
-    "/themen/partizipation/": 10,
+    "/themen/mobilitaet/": 8,
+    "/themen/partizipation/": 9,
 }
 
 

@@ -52,9 +52,8 @@ def test_project_page_shows_facts_sources_and_measures_grouped_by_topic(client, 
     assert "2019" in html
     assert "Agenda „Digitale Stadt Cottbus“" in html
     assert "geprüft am 28.11.2026" in html
-    groups = {
-        topic.slug: [m.title for m in items] for topic, items in response.context["measure_groups"]
-    }
+    measure_groups = response.context["content"]["measure_groups"]
+    groups = {topic.slug: [m.title for m in items] for topic, items in measure_groups}
     assert "Verkehrszählung" in groups["mobilitaet"]
     assert "Verkehrszählung" in groups["daten-infrastruktur"]
 
@@ -77,7 +76,7 @@ def test_related_projects_share_topics_and_exclude_the_project_itself(client, db
     close = factories.project(topics=[mobility, energy])
     far = factories.project(topics=[mobility])
     factories.project(topics=[other])
-    related = list(client.get(project.get_absolute_url()).context["related_projects"])
+    related = list(client.get(project.get_absolute_url()).context["content"]["related_projects"])
     assert related == [close, far]
     assert related[0].shared_topics == 2
 
@@ -93,8 +92,8 @@ def test_measure_filters_combine_and_stay_in_the_pagination_links(client, db):
     response = client.get(
         "/massnahmen/", {"thema": "verkehr", "projekt": "alpha", "status": "geplant"}
     )
-    assert response.context["page"].paginator.count == 25
-    assert len(response.context["page"].object_list) == 20
+    assert response.context["listing"]["page"].paginator.count == 25
+    assert len(response.context["listing"]["page"].object_list) == 20
     assert (
         "thema=verkehr&amp;projekt=alpha&amp;status=geplant&amp;seite=2"
         in response.content.decode()
@@ -102,7 +101,7 @@ def test_measure_filters_combine_and_stay_in_the_pagination_links(client, db):
     second = client.get(
         "/massnahmen/", {"thema": "verkehr", "projekt": "alpha", "status": "geplant", "seite": 2}
     )
-    assert len(second.context["page"].object_list) == 5
+    assert len(second.context["listing"]["page"].object_list) == 5
 
 
 @pytest.mark.parametrize(
@@ -184,10 +183,11 @@ class TestLargeProject:
         factories.measure(project, topics=[other], title="Maßnahme 99")
         factories.measure(project, title="Ohne Thema")
         response = client.get(project.get_absolute_url())
-        shown = [m.title for _, items in response.context["measure_groups"] for m in items]
+        measure_groups = response.context["content"]["measure_groups"]
+        shown = [m.title for _, items in measure_groups for m in items]
         # The first 30 by title, grouped by topic; later titles are left out.
         assert shown == [f"Maßnahme {n:02}" for n in range(30)]
-        assert response.context["measures_without_topic"] == []
+        assert response.context["content"]["measures_without_topic"] == []
         html = response.content.decode()
         assert "Hier sehen Sie 30 von 37 Maßnahmen, alphabetisch geordnet." in html
         assert (
@@ -215,7 +215,7 @@ class TestLargeProject:
         for n in range(13):
             factories.insight(project, text=f"Erkenntnis {n:02}")
         response = client.get(project.get_absolute_url())
-        assert [i.text for i in response.context["insights"]] == [
+        assert [i.text for i in response.context["content"]["insights"]] == [
             f"Erkenntnis {n:02}" for n in range(12, 2, -1)
         ]
         html = response.content.decode()
@@ -231,7 +231,7 @@ class TestLargeProject:
         for _ in range(10):
             factories.insight(project)
         response = client.get(project.get_absolute_url())
-        assert len(response.context["insights"]) == 10
+        assert len(response.context["content"]["insights"]) == 10
         assert "/erkenntnisse/?projekt=gross" not in response.content.decode()
 
     def test_draft_project_links_editors_to_lists_they_can_open(self, editor_client, db):

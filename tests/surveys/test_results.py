@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Municipality
-from surveys.models import Answer, Response, Survey
+from surveys.models import Answer, Response, Survey, SurveyTopTopic
 from surveys.results import home_highlights, survey_results, top_topics, topic_interest
 from tests import factories
 from tests.surveys import factories as survey_factories
@@ -137,8 +137,8 @@ def test_top_topics_fall_back_to_the_published_findings(seeded):
 
 def test_topic_interest_names_the_2022_top_topic(seeded, django_assert_num_queries):
     topic = factories.Topic.objects.get(slug="partizipation")
-    # Public surveys, counted rankings, editorial rankings, municipalities: four queries.
-    with django_assert_num_queries(4):
+    # Public surveys with their editorial rankings, counted rankings, municipalities.
+    with django_assert_num_queries(3):
         interest = topic_interest(topic)
     assert [(m.survey.slug, m.position) for m in interest.top_in] == [("kommunalumfrage-2022", 1)]
     assert interest.municipality_count == 0
@@ -225,3 +225,14 @@ def test_results_page_query_budget_does_not_grow_with_responses(
     client.force_login(editor)
     with django_assert_num_queries(EDITOR_QUERIES):
         client.get(url)
+
+
+def test_topic_interest_follows_the_editorial_positions_not_the_order_of_entry(db):
+    first, second, third = (factories.topic() for _ in range(3))
+    survey = survey_factories.survey("geschlossen")
+    # Entered in reverse: the positions decide, not the database's order of rows.
+    for position, topic in ((3, first), (2, second), (1, third)):
+        SurveyTopTopic.objects.create(survey=survey, topic=topic, position=position)
+    assert [m.position for m in topic_interest(third).top_in] == [1]
+    assert [m.position for m in topic_interest(first).top_in] == [3]
+    assert [m.count for m in topic_interest(second).top_in] == [None]

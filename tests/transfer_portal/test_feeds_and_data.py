@@ -61,6 +61,7 @@ def test_sitemap_lists_every_published_page_and_no_unpublished_one(client, seede
         "/modellprojekte/cottbus/",
         "/massnahmen/cottbus-energiemonitoring/",
         "/themen/mobilitaet/",
+        "/erkenntnisse/",
         "/impressum/",
         "/daten/",
         "/angebote/",

@@ -36,7 +36,21 @@ def offer_with_dates():
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/suche/?q=Guben", "/termine/", "/termine/?seite=2", "offer", "/termine.ics", "survey"],
+    [
+        "/",
+        "/suche/?q=Guben",
+        "/modellprojekte/",
+        "/modellprojekte/?thema=mobilitaet",
+        "/modellprojekte/cottbus/",
+        "/massnahmen/?thema=mobilitaet&seite=1",
+        "/erkenntnisse/",
+        "/themen/mobilitaet/",
+        "/termine/",
+        "/termine/?seite=2",
+        "offer",
+        "/termine.ics",
+        "survey",
+    ],
 )
 def test_a_repeated_logged_in_request_runs_no_content_query(member_client, seeded, url):
     if url == "offer":
@@ -121,3 +135,24 @@ def test_editors_get_the_free_texts_of_survey_results_others_never(editor, membe
     member_html = main_of(member_client.get(url))
     assert "exportieren" in editor_html
     assert "exportieren" not in member_html
+
+
+def test_a_draft_measure_an_editor_saw_stays_off_the_project_page_of_others(editor, member, seeded):
+    from projects.models import ModelProject
+    from tests import factories as project_factories
+
+    project = ModelProject.objects.get(slug="cottbus")
+    project_factories.measure(project, title="Unveröffentlichte Maßnahme", published=False)
+    editor_client, member_client = Client(), Client()
+    editor_client.force_login(editor)
+    member_client.force_login(member)
+    for url in (project.get_absolute_url(), "/massnahmen/", "/themen/"):
+        editor_client.get(url)
+    assert "Unveröffentlichte Maßnahme" in main_of(editor_client.get(project.get_absolute_url()))
+    assert "Unveröffentlichte Maßnahme" not in main_of(
+        member_client.get(project.get_absolute_url())
+    )
+    assert (
+        "Unveröffentlichte Maßnahme"
+        not in Client().get(project.get_absolute_url()).content.decode()
+    )

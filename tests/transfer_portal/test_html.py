@@ -14,6 +14,7 @@ PAGES = [
     "/en/",
     "/en/modellprojekte/cottbus/",
     "/en/massnahmen/",
+    "/en/erkenntnisse/",
     "/en/suche/?q=LoRaWAN",
     "/en/daten/",
 ]

@@ -10,7 +10,17 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Q, Subquery, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Expression,
+    IntegerField,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +35,14 @@ RESULTS_PER_TYPE = 10
 CANDIDATES = 500
 SNIPPET_LENGTH = 220
 WORD = re.compile(r"\w+", re.UNICODE)
+# Tables with a stored, indexed search vector on PostgreSQL (migration 0003).
+STORED_VECTOR_COLUMN = "search_vector"
+STORED_VECTOR_TABLES = {
+    "projects_modelproject",
+    "projects_measure",
+    "projects_insight",
+    "offers_offer",
+}
 
 
 @dataclass(frozen=True)
@@ -143,15 +161,32 @@ def search_vector(search_type):
     return vector
 
 
+class StoredVector(Expression):
+    """The stored search vector of the queried table (PostgreSQL, migration 0003).
+
+    The column is not a model field, so it is named here, qualified with the alias the
+    table has in the query being compiled (its own name, or U0 in a subquery)."""
+
+    def __init__(self):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name(compiler.query.get_initial_alias())
+        return f"{alias}.{connection.ops.quote_name(STORED_VECTOR_COLUMN)}", []
+
+
 def _postgres_filter(queryset, search_type, words):
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
-    vector = search_vector(search_type)
+    stored = queryset.model._meta.db_table in STORED_VECTOR_TABLES
+    vector = StoredVector() if stored else search_vector(search_type)
     # Words are \w+ only, so they cannot carry tsquery operators. The last one is a prefix.
     raw = " & ".join([*words[:-1], f"{words[-1]}:*"])
     query = SearchQuery(raw, search_type="raw", config="german")
-    # Matching uses the GIN index; ranking recomputes the vector per row, so it is bounded
-    # to the first CANDIDATES matches: a word found in thousands of entries stays fast.
+    # Matching uses the GIN index; ranking is bounded to the first CANDIDATES matches, so a
+    # word found in thousands of entries stays fast.
     candidates = (
         queryset.annotate(search=vector).filter(search=query).order_by().values("pk")[:CANDIDATES]
     )

@@ -119,3 +119,35 @@ def test_search_has_a_fixed_query_budget(client, seeded):
     with CaptureQueriesContext(connection) as second:
         client.get("/suche/", {"q": "Mobilität"})
     assert len(first) == len(second) == 6
+
+
+@on_postgres
+def test_every_searched_table_has_its_stored_vector_and_index_on_postgres(db):
+    import importlib
+
+    from transfer_portal import search
+
+    indexed = importlib.import_module("transfer_portal.migrations.0002_search_indexes").INDEXED
+    assert {table for table, _label, _key in indexed} == search.STORED_VECTOR_TABLES
+    with connection.cursor() as cursor:
+        for table in search.STORED_VECTOR_TABLES:
+            cursor.execute(
+                "SELECT is_generated FROM information_schema.columns "
+                "WHERE table_name = %s AND column_name = %s",
+                [table, search.STORED_VECTOR_COLUMN],
+            )
+            assert cursor.fetchone() == ("ALWAYS",), table
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [f"{table}_search"]
+            )
+            assert "gin (search_vector)" in cursor.fetchone()[0], table
+
+
+@on_postgres
+def test_an_edited_entry_is_found_by_its_new_words_at_once_on_postgres(client, db):
+    measure = factories.measure(title="Parkraumsensorik")
+    assert _titles(client, "Parkraumsensorik")["measures"] == ["Parkraumsensorik"]
+    measure.title = "Ladesäulenkataster"
+    measure.save()
+    assert "measures" not in _titles(client, "Parkraumsensorik")
+    assert _titles(client, "Ladesäulenkataster")["measures"] == ["Ladesäulenkataster"]

@@ -4,8 +4,8 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -138,14 +138,23 @@ class EventDateQuerySet(models.QuerySet):
         return self.exclude(_upcoming_condition(now or timezone.now()))
 
     def with_counts(self):
+        """Confirmed and waiting registrations per date, as subqueries: with ORDER BY and
+        LIMIT, PostgreSQL counts only for the dates it returns, not for all upcoming ones."""
         return self.annotate(
-            confirmed_count=Count(
-                "registrations", filter=Q(registrations__state=Registration.State.CONFIRMED)
-            ),
-            waiting_count=Count(
-                "registrations", filter=Q(registrations__state=Registration.State.WAITING)
-            ),
+            confirmed_count=_registration_count(Registration.State.CONFIRMED),
+            waiting_count=_registration_count(Registration.State.WAITING),
         )
+
+
+def _registration_count(state):
+    counts = (
+        Registration.objects.filter(event_date=OuterRef("pk"), state=state)
+        .order_by()
+        .values("event_date")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), 0)
 
 
 def _upcoming_condition(now):

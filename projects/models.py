@@ -316,6 +316,7 @@ class Insight(models.Model):
 
     class Meta:
         ordering = ["kind", "pk"]
+        indexes = [models.Index(fields=["published", "-created_at"])]
         verbose_name = _("lesson learned")
         verbose_name_plural = _("lessons learned")
 

@@ -9,6 +9,7 @@ from django.db.models import (
     Avg,
     CharField,
     Count,
+    Exists,
     Max,
     Min,
     OuterRef,
@@ -275,10 +276,11 @@ def home_highlights(*, now=None):
     """
     now = now or timezone.now()
     open_surveys = list(Survey.objects.published().open(now).order_by("closes_at")[:3])
+    submitted = Response.objects.filter(survey=OuterRef("pk"), state=SUBMITTED)
+    ranked = SurveyTopTopic.objects.filter(survey=OuterRef("pk"))
     top_survey = (
         Survey.objects.results_public(now)
-        .filter(Q(responses__state=SUBMITTED) | Q(top_topic_links__isnull=False))
-        .distinct()
+        .filter(Exists(submitted) | Exists(ranked))
         .order_by("-closes_at")
         .first()
     )

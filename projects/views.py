@@ -19,6 +19,7 @@ from surveys.results import topic_interest
 from transfer_portal import page_cache
 from transfer_portal.editors import is_editor
 
+PROJECTS_PER_PAGE = 20
 MEASURES_PER_PAGE = 20
 INSIGHTS_PER_PAGE = 20
 TOPIC_MEASURES = 30
@@ -48,10 +49,20 @@ def project_list(request):
         projects, status = _filtered(
             form, projects, {"thema": "topics", "kommune": "municipalities"}
         )
+    listing = page_cache.lazy(
+        _listing, projects.distinct(), request.GET.get("seite"), PROJECTS_PER_PAGE
+    )
+    query = request.GET.copy()
+    query.pop("seite", None)
     return render(
         request,
         "projects/project_list.html",
-        {"form": form, "projects": projects.distinct(), "filtered": form.is_bound},
+        {
+            "form": form,
+            "listing": listing,
+            "filtered": bool(query),
+            "filter_query": query.urlencode(),
+        },
         status=status,
     )
 

@@ -14,8 +14,9 @@ BUDGETS = {
     # projects + their municipalities, newest measures, topics, next dates (1),
     # survey highlights (open surveys, latest public results and its TOP topics: 4)
     "/": 9,
-    # form choices (topics, municipalities), projects, their municipalities and topics
-    "/modellprojekte/": 5,
+    # form choices (topics, municipalities), count, page of projects, their
+    # municipalities and topics
+    "/modellprojekte/": 6,
     # project, municipalities(+district), topics, sources, measures + their topics,
     # insights, related projects
     "/modellprojekte/cottbus/": 8,
@@ -28,7 +29,7 @@ BUDGETS = {
     # topics with two counts in one query
     "/themen/": 1,
     # topic, projects, measures, insights (4); DABB offers with contacts and their next
-    # dates (2, the second only when there are offers); survey interest (4)
+    # dates (2, the second only when there are offers); survey interest (3)
     "/themen/mobilitaet/": 8,
     "/themen/partizipation/": 9,
 }

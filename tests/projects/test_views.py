@@ -132,10 +132,27 @@ def test_page_number_out_of_range_shows_the_last_page(client, seeded):
 
 
 def test_project_filter_by_topic_and_municipality(client, seeded):
-    by_topic = client.get("/modellprojekte/", {"thema": "sicherheit"}).context["projects"]
-    assert {p.slug for p in by_topic} == {"guben"}
-    by_place = client.get("/modellprojekte/", {"kommune": "wiesenburgmark"}).context["projects"]
-    assert {p.slug for p in by_place} == {"bad-belzig-wiesenburg-mark"}
+    def shown(**filters):
+        page = client.get("/modellprojekte/", filters).context["listing"]["page"]
+        return {project.slug for project in page.object_list}
+
+    assert shown(thema="sicherheit") == {"guben"}
+    assert shown(kommune="wiesenburgmark") == {"bad-belzig-wiesenburg-mark"}
+
+
+def test_project_list_is_paged_and_keeps_the_filter(client, db):
+    topic = factories.topic(slug="daten")
+    for n in range(23):
+        factories.project(title=f"Projekt {n:02}", topics=[topic])
+    first = client.get("/modellprojekte/", {"thema": "daten"})
+    assert len(first.context["listing"]["page"].object_list) == 20
+    assert "?thema=daten&amp;seite=2" in first.content.decode()
+    second = client.get("/modellprojekte/", {"thema": "daten", "seite": "2"})
+    assert [p.title for p in second.context["listing"]["page"].object_list] == [
+        "Projekt 20",
+        "Projekt 21",
+        "Projekt 22",
+    ]
 
 
 def test_topic_page_lists_projects_measures_and_insights_on_the_topic(client, db):

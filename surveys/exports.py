@@ -7,7 +7,6 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from surveys.models import Answer, Question, Response
 from transfer_portal.spreadsheets import defuse_formula
@@ -75,6 +74,9 @@ def render(survey, kind):
     suffix = "-excel" if kind == "csv-excel" else ""
     filename = f"{survey.slug}-antworten{suffix}.{extension}"
     if kind == "xlsx":
+        # Imported here: openpyxl is large, and only editors export (worker memory).
+        from openpyxl import Workbook
+
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(_("Responses")[:31])
         for row in rows(survey):

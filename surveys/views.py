@@ -172,7 +172,8 @@ def _send_confirmation(request, survey, response, first):
 
 
 def survey_results(request, slug):
-    survey = _get_survey_for_user(request, slug)
+    # The participant count comes with the results, which the fragment cache may spare.
+    survey = get_object_or_404(Survey.objects.visible_to(request.user), slug=slug)
     if not survey.results_visible_to(request.user):
         return render(
             request, "surveys/survey_results.html", {"survey": survey, "hidden": True}, status=403
@@ -183,10 +184,16 @@ def survey_results(request, slug):
         "surveys/survey_results.html",
         {
             "survey": survey,
-            "results": page_cache.lazy(compute_results, survey, include_texts=editor),
+            "results": page_cache.lazy(_results, survey, include_texts=editor),
             "show_texts": editor,
         },
     )
+
+
+def _results(survey, *, include_texts):
+    results = compute_results(survey, include_texts=include_texts)
+    survey.submitted_count = results.participants  # for surveys/includes/participants.html
+    return results
 
 
 def survey_export(request, slug, kind):

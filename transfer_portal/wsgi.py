@@ -8,3 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "transfer_portal.settings")
 os.environ.setdefault("DJANGO_DEBUG", "0")
 
 application = get_wsgi_application()
+
+from transfer_portal.warmup import warm_up  # noqa: E402 - needs the configured app
+
+warm_up()

@@ -75,16 +75,16 @@ def pick_pages():
         .order_by("-n", "pk")
         .first()
     )
-    # The filter pair with the most hits, so that the list is full on every data set.
+    # Topic and model project, the pair with the most hits: the list is full on every data
+    # set (the seed measures have no status, so a status filter would empty it there).
     pair = (
         Measure.objects.published()
-        .exclude(status="")
-        .filter(topics__isnull=False)
-        .values("topics__slug", "status")
+        .filter(topics__isnull=False, project__published=True)
+        .values("topics__slug", "project__slug")
         .annotate(n=Count("pk"))
-        .order_by("-n", "topics__slug", "status")
+        .order_by("-n", "topics__slug", "project__slug")
         .first()
-    ) or {"topics__slug": topic.slug if topic else "", "status": Measure.Status.IN_PROGRESS}
+    ) or {"topics__slug": "", "project__slug": ""}
     survey = (
         Survey.objects.results_public().with_response_counts().order_by("-submitted_count").first()
     )
@@ -97,7 +97,7 @@ def pick_pages():
             "Maßnahmen, 2 Filter",
             reverse("projects:measure_list")
             + "?"
-            + urlencode({"thema": pair["topics__slug"], "status": pair["status"]}),
+            + urlencode({"thema": pair["topics__slug"], "projekt": pair["project__slug"]}),
         ),
         ("Themenseite", topic.get_absolute_url() if topic else None),
         (

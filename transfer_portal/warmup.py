@@ -5,15 +5,23 @@ whatever is loaded here is ready in every worker – also in one that replaces a
 worker while the others are under load – instead of making its first requests slow.
 """
 
+from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import caches
 from django.template import TemplateSyntaxError, engines
 from django.urls import get_resolver
 from django.utils import translation
 
 
 def warm_up():
+    # Cache backends are created on first use: creating them here imports their client
+    # libraries (redis-py alone takes most of a second) without opening a connection,
+    # which a forked worker must not share.
+    for alias in settings.CACHES:
+        caches[alias]  # noqa: B018
+    import_module(settings.SESSION_ENGINE)
     resolver = get_resolver()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):

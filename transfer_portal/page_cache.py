@@ -16,6 +16,7 @@ Views hand the template lazy querysets, so a fragment from the cache costs no qu
 
 import functools
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -66,11 +67,37 @@ def cached_fragment(request, name, render):
     if seconds <= 0:
         return render()
     key = fragment_key(request, name, is_editor(request.user))
-    content = cache.get(key)
+    content = read(key)
     if content is None:
         content = render()
-        cache.set(key, content, seconds)
+        store(key, content, seconds)
     return content
+
+
+# Entries outlive their freshness by this factor: when one turns stale, the first request
+# renders it anew while the others are still served the stale copy, instead of all of
+# them rendering at once (a stampede every PAGE_CACHE_SECONDS on a busy page). An edit
+# changes the version and thereby the key, so it is never served stale.
+KEEP_FACTOR = 2
+REFRESH_LOCK_SECONDS = 10
+
+
+def read(key):
+    """The cached value, or None if the caller should render (and then store) it."""
+    entry = cache.get(key)
+    if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], float)):
+        return None  # nothing cached (or an entry of an older release)
+    value, fresh_until = entry
+    if time.time() < fresh_until:
+        return value
+    if cache.add(f"{key}:refresh", 1, REFRESH_LOCK_SECONDS):
+        return None  # this request refreshes the entry
+    return value  # another request is refreshing it: the stale copy meanwhile
+
+
+def store(key, value, seconds):
+    cache.set(key, (value, time.time() + seconds), seconds * KEEP_FACTOR)
+    cache.delete(f"{key}:refresh")
 
 
 def invalidate(**kwargs):
@@ -127,7 +154,7 @@ class AnonymousPageCacheMiddleware:
         if not _cacheable_request(request):
             return self.get_response(request)
         key = _key(request, request_version(request))
-        cached = cache.get(key)
+        cached = read(key)
         if cached is not None:
             content, headers = cached
             response = HttpResponse(content, headers=headers)
@@ -136,7 +163,7 @@ class AnonymousPageCacheMiddleware:
             response = self.get_response(request)
             if _cacheable_response(request, response):
                 headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-                cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+                store(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
                 response["X-Page-Cache"] = "miss"
         patch_vary_headers(response, ["Cookie"])
         return response

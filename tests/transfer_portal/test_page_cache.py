@@ -1,5 +1,7 @@
 """The anonymous page cache: fast repeated pages, and edits visible on the next request."""
 
+import time
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -128,3 +130,38 @@ def test_a_bulk_action_in_the_admin_is_visible_on_the_very_next_request(
     )
     assert response.status_code == 302
     assert f'href="{target.get_absolute_url()}"' not in client.get(page).content.decode()
+
+
+def test_a_stale_page_is_rendered_by_one_request_while_the_others_get_the_stale_copy(
+    client, seeded
+):
+    import time_machine
+    from django.core.cache import cache
+
+    from transfer_portal import page_cache
+
+    assert client.get("/modellprojekte/")["X-Page-Cache"] == "miss"
+    key = next(k for k in cache._cache if "page:" in k)  # noqa: SLF001 - the test's LocMem
+    with time_machine.travel(time.time() + 61, tick=False):
+        # Someone else is refreshing the entry: this visitor gets the stale copy at once.
+        cache.add(key.split(":", 2)[-1] + ":refresh", 1, 10)
+        assert client.get("/modellprojekte/")["X-Page-Cache"] == "hit"
+        cache.delete(key.split(":", 2)[-1] + ":refresh")
+        # Nobody is: this request renders it anew, and the next one has it fresh again.
+        assert client.get("/modellprojekte/")["X-Page-Cache"] == "miss"
+        assert client.get("/modellprojekte/")["X-Page-Cache"] == "hit"
+    assert page_cache.KEEP_FACTOR * 60 > 61
+
+
+def test_an_entry_of_an_older_release_counts_as_a_miss(client, seeded):
+    from django.core.cache import cache
+
+    from transfer_portal import page_cache
+
+    client.get("/modellprojekte/")
+    key = next(k for k in cache._cache if "page:" in k)  # noqa: SLF001 - the test's LocMem
+    raw_key = key.split(":", 2)[-1]
+    cache.set(raw_key, (b"<p>alt</p>", {"Content-Type": "text/html"}), 60)
+    response = client.get("/modellprojekte/")
+    assert response["X-Page-Cache"] == "miss"
+    assert page_cache.read(raw_key) is not None

@@ -3,9 +3,10 @@
 Anonymous visitors all see the same pages, so a rendered page is kept in the cache under
 its full address and language. Every save or delete in the content apps bumps a version
 number that is part of the key, so an edit in the admin shows on the very next request.
-With several app processes the cache must be shared (REDIS_URL); entries also expire
-after PAGE_CACHE_SECONDS, because some pages change with time alone (upcoming dates, the
-state of a survey).
+With several app processes the cache must be shared (REDIS_URL); entries are also
+renewed after PAGE_CACHE_SECONDS, because some pages change with time alone (upcoming
+dates, the state of a survey) – by one request, while the others get the stale copy
+(see read()).
 
 Logged-in visitors cannot share whole pages (their name, menu and CSRF token are on them),
 so the expensive part of a page, its main content, is cached as a fragment instead

@@ -1,7 +1,6 @@
 import datetime
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from offers.forms import OfferFilterForm, RegistrationForm
 from offers.models import Contact, EventDate, Offer, Registration
 from offers.services import next_dates_prefetch
 from transfer_portal import page_cache
+from transfer_portal.listing import paged
 
 DATES_PER_PAGE = 20
 # The subscribable feed holds the dates of the next three months (not every date ever
@@ -78,14 +78,9 @@ def _offer_dates(offer):
     }
 
 
-def _date_listing(dates, number):
-    page = Paginator(dates, DATES_PER_PAGE).get_page(number)
-    return {"page": page, "page_range": page.paginator.get_elided_page_range(page.number)}
-
-
 def _date_page(request, dates, template_context):
-    listing = page_cache.lazy(_date_listing, dates, request.GET.get("seite"))
-    return render(request, "offers/event_list.html", {**template_context, "listing": listing})
+    context = {**template_context, **paged(request, dates, DATES_PER_PAGE)}
+    return render(request, "offers/event_list.html", context)
 
 
 def event_list(request):

@@ -1,7 +1,6 @@
 from itertools import groupby
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Window, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from projects.questions import rate_limited, send_question
 from surveys.results import topic_interest
 from transfer_portal import page_cache
 from transfer_portal.editors import is_editor
+from transfer_portal.listing import paged
 
 PROJECTS_PER_PAGE = 20
 MEASURES_PER_PAGE = 20
@@ -49,20 +49,10 @@ def project_list(request):
         projects, status = _filtered(
             form, projects, {"thema": "topics", "kommune": "municipalities"}
         )
-    listing = page_cache.lazy(
-        _listing, projects.distinct(), request.GET.get("seite"), PROJECTS_PER_PAGE
-    )
-    query = request.GET.copy()
-    query.pop("seite", None)
     return render(
         request,
         "projects/project_list.html",
-        {
-            "form": form,
-            "listing": listing,
-            "filtered": bool(query),
-            "filter_query": query.urlencode(),
-        },
+        {"form": form, **paged(request, projects.distinct(), PROJECTS_PER_PAGE)},
         status=status,
     )
 
@@ -85,19 +75,19 @@ def _project_content(project, user):
     prefetch_related_objects([project], "municipalities__district", "topics", "sources")
     # A project can have hundreds of entries: the page shows the first ones, with the total
     # from a window function (no extra query) and a link to the full, filtered list.
-    measures = list(
+    measures, measure_total = _first(
         Measure.objects.visible_to(user)
         .filter(project=project)
         .prefetch_related("topics")
-        .annotate(total=Window(Count("pk")))
-        .order_by("title", "pk")[:PROJECT_MEASURES]
+        .order_by("title", "pk"),
+        PROJECT_MEASURES,
     )
-    insights = list(
+    insights, insight_total = _first(
         Insight.objects.visible_to(user)
         .filter(project=project)
         .select_related("topic")
-        .annotate(total=Window(Count("pk")))
-        .order_by("-created_at", "-pk")[:PROJECT_INSIGHTS]
+        .order_by("-created_at", "-pk"),
+        PROJECT_INSIGHTS,
     )
     # Measures grouped by topic; one with several topics shows under each of them.
     groups = {}
@@ -119,20 +109,19 @@ def _project_content(project, user):
     return {
         "measure_groups": measure_groups,
         "measures_without_topic": without_topic,
-        "measure_total": measures[0].total if measures else 0,
+        "measure_total": measure_total,
         "shown_measures": len(measures),
         "insights": insights,
-        "insight_total": insights[0].total if insights else 0,
+        "insight_total": insight_total,
         "related_projects": related,
     }
 
 
-def _listing(queryset, number, per_page, load=None):
-    """One page of a list, with the elided page range; `load` fetches the page's rows."""
-    page = Paginator(queryset, per_page).get_page(number)
-    if load is not None:
-        page.object_list = load(page.object_list)
-    return {"page": page, "page_range": page.paginator.get_elided_page_range(page.number)}
+def _first(queryset, count):
+    """The first `count` rows, and how many there are in all: counted by a window function
+    in the same query, for a page that shows the first ones and links to the full list."""
+    rows = list(queryset.annotate(total=Window(Count("pk")))[:count])
+    return rows, rows[0].total if rows else 0
 
 
 def measure_list(request):
@@ -143,15 +132,10 @@ def measure_list(request):
         measures, status = _filtered(
             form, measures, {"thema": "topics", "projekt": "project", "status": "status"}
         )
-    listing = page_cache.lazy(
-        _listing, measures.order_by("title", "pk"), request.GET.get("seite"), MEASURES_PER_PAGE
-    )
-    query = request.GET.copy()
-    query.pop("seite", None)
     return render(
         request,
         "projects/measure_list.html",
-        {"form": form, "listing": listing, "filter_query": query.urlencode()},
+        {"form": form, **paged(request, measures.order_by("title", "pk"), MEASURES_PER_PAGE)},
         status=status,
     )
 
@@ -176,19 +160,11 @@ def insight_list(request):
             .order_by(*newest_first)
         )
 
-    listing = page_cache.lazy(
-        _listing,
-        insights.order_by(*newest_first).values("pk"),
-        request.GET.get("seite"),
-        INSIGHTS_PER_PAGE,
-        load,
-    )
-    query = request.GET.copy()
-    query.pop("seite", None)
+    keys = insights.order_by(*newest_first).values("pk")
     return render(
         request,
         "projects/insight_list.html",
-        {"form": form, "listing": listing, "filter_query": query.urlencode()},
+        {"form": form, **paged(request, keys, INSIGHTS_PER_PAGE, load)},
         status=status,
     )
 
@@ -250,18 +226,16 @@ def _topic_content(topic, user):
     projects = ModelProject.objects.visible_to(user).filter(topics=topic)
     # A topic can have thousands of entries: the page shows the first ones, with the total
     # from a window function (no extra query) and a link to the full, filtered list.
-    measures = list(
-        _visible_measures(user)
-        .filter(topics=topic)
-        .annotate(total=Window(Count("pk")))
-        .order_by("project__title", "title")[:TOPIC_MEASURES]
+    measures, measure_total = _first(
+        _visible_measures(user).filter(topics=topic).order_by("project__title", "title"),
+        TOPIC_MEASURES,
     )
-    insights = list(
+    insights, insight_total = _first(
         Insight.objects.visible_to(user)
         .filter(topic=topic)
         .select_related("project", "measure", "topic")
-        .annotate(total=Window(Count("pk")))
-        .order_by("-created_at", "-pk")[:TOPIC_INSIGHTS]
+        .order_by("-created_at", "-pk"),
+        TOPIC_INSIGHTS,
     )
     measures_by_project = [
         (project, list(items)) for project, items in groupby(measures, key=lambda m: m.project)
@@ -272,10 +246,10 @@ def _topic_content(topic, user):
     return {
         "projects": projects,
         "measures_by_project": measures_by_project,
-        "measure_total": measures[0].total if measures else 0,
+        "measure_total": measure_total,
         "shown_measures": len(measures),
         "insights": insights,
-        "insight_total": insights[0].total if insights else 0,
+        "insight_total": insight_total,
         "offers": offers,
         "contacts": contacts,
         "survey_interest": topic_interest(topic),

@@ -65,7 +65,7 @@ def fragment_key(request, name, drafts_visible):
 def cached_fragment(request, name, render):
     """A view's output (text) from the fragment cache; `render()` makes it on a miss."""
     seconds = settings.FRAGMENT_CACHE_SECONDS
-    if seconds <= 0:
+    if seconds <= 0 or request.method not in ("GET", "HEAD"):
         return render()
     key = fragment_key(request, name, is_editor(request.user))
     content = read(key)

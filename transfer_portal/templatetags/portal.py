@@ -42,7 +42,7 @@ class CachedContentNode(template.Node):
 
     def render(self, context):
         request = context.get("request")
-        if request is None or request.method not in ("GET", "HEAD"):
+        if request is None:
             return self.nodelist.render(context)
         content = page_cache.cached_fragment(
             request, self.name, lambda: self.nodelist.render(context)

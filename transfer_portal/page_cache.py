@@ -13,10 +13,15 @@ so the expensive part of a page, its main content, is cached as a fragment inste
 (`{% cached_content %}` in transfer_portal/templatetags/portal.py): under the same version,
 keyed by address, language and whether drafts are visible, for FRAGMENT_CACHE_SECONDS.
 Views hand the template lazy querysets, so a fragment from the cache costs no queries.
+
+When the cache server is unreachable, pages are rendered uncached instead of failing: the
+cache only makes the portal faster, the content comes from the database. (Sessions and
+allauth's rate limits live in the same Redis; they do not fail open.)
 """
 
 import functools
 import hashlib
+import logging
 import time
 
 from django.conf import settings
@@ -26,8 +31,15 @@ from django.http import HttpResponse
 from django.utils.cache import get_max_age, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
 
 from transfer_portal.editors import is_editor
+
+logger = logging.getLogger(__name__)
+
+# What the cache client raises when Redis is down, cut off or too slow.
+CACHE_ERRORS = (ConnectionInterrupted, RedisError)
 
 VERSION_KEY = "page-cache-version"
 CONTENT_APPS = {"transfer_portal", "projects", "surveys", "offers"}
@@ -49,17 +61,24 @@ def lazy(function, *args, **kwargs):
 
 
 def request_version(request):
-    """The content version, read once per request."""
-    version = getattr(request, "_content_version", None)
-    if version is None:
-        version = request._content_version = current_version()
-    return version
+    """The content version, read once per request; None if the cache is unreachable."""
+    if not hasattr(request, "_content_version"):
+        try:
+            request._content_version = current_version()
+        except CACHE_ERRORS:
+            logger.warning("Cache unreachable: %s is rendered uncached.", request.path)
+            request._content_version = None
+    return request._content_version
 
 
 def fragment_key(request, name, drafts_visible):
+    """The fragment's cache key, or None if the cache is unreachable."""
+    version = request_version(request)
+    if version is None:
+        return None
     address = f"{name}:{get_language()}:{int(drafts_visible)}:{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"fragment:{request_version(request)}:{digest}"
+    return f"fragment:{version}:{digest}"
 
 
 def cached_fragment(request, name, render):
@@ -85,20 +104,35 @@ REFRESH_LOCK_SECONDS = 10
 
 def read(key):
     """The cached value, or None if the caller should render (and then store) it."""
-    entry = cache.get(key)
+    if key is None:
+        return None
+    try:
+        entry = cache.get(key)
+    except CACHE_ERRORS:
+        logger.warning("Cache unreachable: reading %s failed.", key)
+        return None
     if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], float)):
         return None  # nothing cached (or an entry of an older release)
     value, fresh_until = entry
     if time.time() < fresh_until:
         return value
-    if cache.add(f"{key}:refresh", 1, REFRESH_LOCK_SECONDS):
+    try:
+        refresh_here = cache.add(f"{key}:refresh", 1, REFRESH_LOCK_SECONDS)
+    except CACHE_ERRORS:
+        refresh_here = False
+    if refresh_here:
         return None  # this request refreshes the entry
     return value  # another request is refreshing it: the stale copy meanwhile
 
 
 def store(key, value, seconds):
-    cache.set(key, (value, time.time() + seconds), seconds * KEEP_FACTOR)
-    cache.delete(f"{key}:refresh")
+    if key is None:
+        return
+    try:
+        cache.set(key, (value, time.time() + seconds), seconds * KEEP_FACTOR)
+        cache.delete(f"{key}:refresh")
+    except CACHE_ERRORS:
+        logger.warning("Cache unreachable: %s was not stored.", key)
 
 
 def invalidate(**kwargs):
@@ -107,9 +141,14 @@ def invalidate(**kwargs):
     if sender is not None and sender._meta.app_label not in CONTENT_APPS:
         return
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 2, timeout=None)
+    except CACHE_ERRORS:
+        # The change is saved; what Redis still holds (if it kept anything) ages out
+        # within 2 × PAGE_CACHE_SECONDS.
+        logger.error("Cache unreachable: cached pages could not be invalidated.")
 
 
 def connect_signals():
@@ -154,7 +193,8 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
-        key = _key(request, request_version(request))
+        version = request_version(request)
+        key = None if version is None else _key(request, version)  # None: cache unreachable
         cached = read(key)
         if cached is not None:
             content, headers = cached
@@ -162,7 +202,7 @@ class AnonymousPageCacheMiddleware:
             response["X-Page-Cache"] = "hit"
         else:
             response = self.get_response(request)
-            if _cacheable_response(request, response):
+            if key is not None and _cacheable_response(request, response):
                 headers = {name: response[name] for name in KEPT_HEADERS if name in response}
                 store(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
                 response["X-Page-Cache"] = "miss"

@@ -148,9 +148,14 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("DJANGO_CACHE_PREFIX", "transfer_portal"),
+            # An unreachable or hanging Redis must not hold a request for long: the page
+            # cache then renders uncached (transfer_portal/page_cache.py).
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Sessions are read from Redis and written through to PostgreSQL: a Redis restart or
+    # outage (Redis keeps nothing on disk) logs nobody out.
+    SESSION_ENGINE = "transfer_portal.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Anonymous visitors get pages from the cache (transfer_portal/page_cache.py); 0 turns it off.

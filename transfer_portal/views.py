@@ -103,9 +103,10 @@ def healthz(request):
 
 
 def server_error(request):
-    """500 handler: a database outage gets the friendly 503 page, which needs no database."""
+    """500 handler: an outage of the database or of Redis (sessions, rate limits) gets the
+    friendly 503 page, which needs neither."""
     error = sys.exc_info()[1]
-    if isinstance(error, DatabaseError):
+    if isinstance(error, (DatabaseError, *page_cache.CACHE_ERRORS)):
         response = HttpResponseServerError(loader.render_to_string("503.html"))
         response.status_code = 503
         response["Retry-After"] = "60"

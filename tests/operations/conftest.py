@@ -69,7 +69,7 @@ def shared_cache(settings):
             "KEY_PREFIX": "ops",
         }
     }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    settings.SESSION_ENGINE = "transfer_portal.sessions"  # as in production
     cache.clear()  # page cache, sessions and rate limits of the previous test
     yield
     cache.clear()
@@ -80,10 +80,15 @@ def start_gunicorn(django_db_setup, tmp_path_factory):
     """Start gunicorn processes on the test database; all are stopped after the module."""
     started = []
 
-    def start(*, db_port=None, workers=2):
+    def start(*, db_port=None, redis_port=None, workers=2):
+        """db_port / redis_port: reach PostgreSQL / Redis through another port (a proxy)."""
+        redis_url = REDIS_URL
+        if redis_port:
+            parts = urlsplit(REDIS_URL)
+            redis_url = parts._replace(netloc=f"{parts.hostname}:{redis_port}").geturl()
         server = Gunicorn(
             database_url=database_url(connection.settings_dict, port=db_port),
-            redis_url=REDIS_URL,
+            redis_url=redis_url,
             secret_key=django_settings.SECRET_KEY,
             log_path=tmp_path_factory.mktemp("gunicorn") / "gunicorn.log",
             workers=workers,

@@ -165,3 +165,54 @@ def test_an_entry_of_an_older_release_counts_as_a_miss(client, seeded):
     response = client.get("/modellprojekte/")
     assert response["X-Page-Cache"] == "miss"
     assert page_cache.read(raw_key) is not None
+
+
+@pytest.fixture
+def redis_down(settings, seeded):
+    """The cache is a Redis server that does not answer (nothing listens on the port)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free again when the block ends: connections are refused
+    settings.FRAGMENT_CACHE_SECONDS = 60
+    settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
+
+
+def test_with_redis_down_anonymous_pages_are_rendered_uncached(client, redis_down, caplog):
+    response = client.get("/modellprojekte/")
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    assert "Guben" in response.text
+    assert response["Vary"] == "Cookie, Accept-Language"
+    assert "Cache unreachable" in caplog.text
+
+
+def test_with_redis_down_logged_in_visitors_get_pages_without_fragment_cache(
+    member, client, redis_down
+):
+    client.force_login(member)  # the test session lives in the database (default engine)
+    response = client.get("/modellprojekte/")
+    assert response.status_code == 200
+    assert "Abmelden" in response.text
+    assert "Guben" in response.text
+
+
+def test_with_redis_down_a_content_change_is_still_saved(redis_down):
+    project = ModelProject.objects.get(slug="guben")
+    project.motto = "Gespeichert trotz Cache-Ausfall"
+    project.save()
+    assert ModelProject.objects.get(slug="guben").motto == "Gespeichert trotz Cache-Ausfall"
+
+
+def test_with_redis_down_healthz_answers_503_naming_the_cache(client, redis_down):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "cache": "unavailable"}

@@ -2,10 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Insight, Measure, ModelProject, Municipality, Topic
+from transfer_portal.widgets import FastSelect
 
 
 class SlugChoiceField(forms.ModelChoiceField):
     """A select whose values are slugs, so that filter URLs stay readable."""
+
+    widget = FastSelect
 
     def __init__(self, queryset, **kwargs):
         kwargs.setdefault("required", False)

@@ -52,7 +52,9 @@ def project_list(request):
     return render(
         request,
         "projects/project_list.html",
-        {"form": form, **paged(request, projects.distinct(), PROJECTS_PER_PAGE)},
+        # No distinct(): each filter is one topic / one municipality, and a project is
+        # linked to either at most once, so the joins cannot repeat a project.
+        {"form": form, **paged(request, projects.order_by("title", "pk"), PROJECTS_PER_PAGE)},
         status=status,
     )
 

@@ -1,6 +1,7 @@
 """Paged lists whose page is computed only when a template renders it."""
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 
 from transfer_portal import page_cache
 
@@ -25,7 +26,33 @@ def paged(request, queryset, per_page, load=None):
 
 
 def _page(queryset, number, per_page, load):
-    page = Paginator(queryset, per_page).get_page(number)
+    paginator = Paginator(queryset, per_page)
+    if load is None and not queryset.query.distinct:
+        page = _counted_page(paginator, number)
+    else:
+        page = paginator.get_page(number)
     if load is not None:
         page.object_list = load(page.object_list)
-    return {"page": page, "page_range": page.paginator.get_elided_page_range(page.number)}
+    return {"page": page, "page_range": paginator.get_elided_page_range(page.number)}
+
+
+def _counted_page(paginator, number):
+    """Paginator.get_page() in one query instead of two: the rows carry the total.
+
+    (COUNT(*) OVER () counts the whole filtered list, before LIMIT/OFFSET.) An empty list
+    costs the same query as a full one. Only a number beyond the last page needs the
+    count first, as get_page() does: it answers with the last page.
+    """
+    try:
+        number = max(int(number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    offset = (number - 1) * paginator.per_page
+    queryset = paginator.object_list.annotate(listing_total=Window(Count("pk")))
+    rows = list(queryset[offset : offset + paginator.per_page])
+    if not rows and number > 1:
+        return paginator.get_page(number)
+    paginator.count = rows[0].listing_total if rows else 0  # cached_property: set it
+    page = paginator.page(number)
+    page.object_list = rows
+    return page

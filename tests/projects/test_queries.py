@@ -14,16 +14,16 @@ BUDGETS = {
     # projects + their municipalities, newest measures, topics, next dates (1),
     # survey highlights (open surveys, latest public results and its TOP topics: 4)
     "/": 9,
-    # form choices (topics, municipalities), count, page of projects, their
+    # form choices (topics, municipalities), page of projects with their total, their
     # municipalities and topics
-    "/modellprojekte/": 6,
+    "/modellprojekte/": 5,
     # project, municipalities(+district), topics, sources, measures + their topics,
     # insights, related projects
     "/modellprojekte/cottbus/": 8,
-    # form choices (topics, projects), count, page of measures, their topics
-    "/massnahmen/": 5,
+    # form choices (topics, projects), page of measures with their total, their topics
+    "/massnahmen/": 4,
     # plus the lookups that validate the two filter values
-    "/massnahmen/?thema=mobilitaet&projekt=cottbus": 7,
+    "/massnahmen/?thema=mobilitaet&projekt=cottbus": 6,
     # measure with project, topics, sources, insights
     "/massnahmen/cottbus-energiemonitoring/": 4,
     # topics with two counts in one query

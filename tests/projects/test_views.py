@@ -331,3 +331,20 @@ def test_seed_content_has_a_source_for_every_project_and_measure(seeded):
         assert project.sources.exists(), project
     for measure in Measure.objects.all():
         assert measure.sources.exists(), measure
+
+
+def test_project_list_filters_never_repeat_a_project(client, db):
+    topics = [factories.topic(), factories.topic()]
+    places = [factories.municipality(), factories.municipality()]
+    project = factories.project(topics=topics, municipalities=places)
+    factories.project(topics=topics)
+    for filters in (
+        {},
+        {"thema": topics[0].slug},
+        {"kommune": places[1].slug},
+        {"thema": topics[1].slug, "kommune": places[0].slug},
+    ):
+        page = client.get("/modellprojekte/", filters).context["listing"]["page"]
+        slugs = [shown.slug for shown in page.object_list]
+        assert slugs.count(project.slug) == 1, filters
+        assert page.paginator.count == len(slugs), filters

@@ -1,0 +1,82 @@
+"""Paged lists: the page and its total come in one query, and odd page numbers still work."""
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from projects.models import Measure
+from tests import factories
+from transfer_portal.listing import paged
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def measures():
+    project = factories.project()
+    for n in range(45):
+        factories.measure(project, title=f"Maßnahme {n:02}")
+    return Measure.objects.order_by("title", "pk")
+
+
+def page_of(queryset, **query):
+    request = RequestFactory().get("/liste/", query)
+    return paged(request, queryset, 20)["listing"]["page"]
+
+
+@pytest.mark.parametrize(
+    ("number", "expected_number", "first_title"),
+    [
+        (None, 1, "Maßnahme 00"),
+        ("2", 2, "Maßnahme 20"),
+        ("3", 3, "Maßnahme 40"),
+        ("4", 3, "Maßnahme 40"),  # beyond the last page: the last page
+        ("9999", 3, "Maßnahme 40"),
+        ("0", 1, "Maßnahme 00"),
+        ("-2", 1, "Maßnahme 00"),
+        ("abc", 1, "Maßnahme 00"),
+        ("2.5", 1, "Maßnahme 00"),
+    ],
+)
+def test_page_numbers(measures, number, expected_number, first_title):
+    query = {} if number is None else {"seite": number}
+    page = page_of(measures, **query)
+    assert page.number == expected_number
+    assert page.paginator.count == 45
+    assert page.paginator.num_pages == 3
+    assert page.object_list[0].title == first_title
+    assert len(page.object_list) == (5 if expected_number == 3 else 20)
+
+
+@pytest.mark.parametrize("number", ["1", "2", "3"])
+def test_a_page_and_its_total_cost_one_query(measures, number):
+    with CaptureQueriesContext(connection) as queries:
+        page = page_of(measures, seite=number)
+        assert page.paginator.count == 45 and page.has_previous() == (number != "1")
+    assert len(queries) == 1
+
+
+def test_an_empty_list_costs_one_query_too():
+    with CaptureQueriesContext(connection) as queries:
+        page = page_of(Measure.objects.order_by("pk"))
+        assert page.paginator.count == 0 and list(page.object_list) == []
+        assert not page.has_other_pages()
+    assert len(queries) == 1
+
+
+def test_a_filtered_list_counts_only_its_rows(measures):
+    page = page_of(measures.filter(title__endswith="7"))
+    assert page.paginator.count == 4  # 07, 17, 27, 37
+    assert [m.title for m in page.object_list][:2] == ["Maßnahme 07", "Maßnahme 17"]
+
+
+def test_distinct_lists_are_counted_after_distinct(measures):
+    topic_a, topic_b = factories.topic(), factories.topic()
+    for measure in measures[:3]:
+        measure.topics.add(topic_a, topic_b)
+    doubled = measures.filter(topics__in=[topic_a, topic_b])
+    assert doubled.count() == 6  # one row per topic
+    page = page_of(doubled.distinct())
+    assert page.paginator.count == 3
+    assert len(page.object_list) == 3

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from offers import ical
 from offers.models import EventDate, Offer, Registration, already_registered_message
+from transfer_portal.listing import first_rows
 
 logger = logging.getLogger(__name__)
 State = Registration.State
@@ -187,25 +188,29 @@ def _send(registration, reason):
 
 
 def next_dates_prefetch(now=None):
-    return Prefetch(
-        "dates",
-        queryset=EventDate.objects.upcoming(now).filter(cancelled=False).with_counts(),
-        to_attr="next_dates",
-    )
+    """`offer.next_dates`: the offer's next date that is not cancelled, with counts (a list
+    of at most one; an offer card shows only that one, however many dates follow)."""
+    dates = EventDate.objects.upcoming(now).filter(cancelled=False).with_counts()
+    return Prefetch("dates", queryset=dates.order_by("starts_at", "pk")[:1], to_attr="next_dates")
 
 
-def offers_for_topic(topic, user=None):
-    """Published offers on a topic with contact and `next_dates` (upcoming, with counts).
+def offers_for_topic(topic, user=None, limit=None):
+    """Published offers on a topic with contact and `next_dates`, and how many there are.
 
-    Two queries: offers with contacts, their upcoming dates.
+    Two queries: offers with contacts (and the total), their next dates. `limit` caps the
+    list, for a page that links to all offers on the topic.
     """
     offers = Offer.objects.published() if user is None else Offer.objects.visible_to(user)
-    return list(
+    offers = (
         offers.filter(topics=topic)
         .select_related("contact")
         .prefetch_related(next_dates_prefetch())
         .order_by("title")
     )
+    if limit is None:
+        offers = list(offers)
+        return offers, len(offers)
+    return first_rows(offers, limit)
 
 
 def upcoming_dates(limit=5, user=None):

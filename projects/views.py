@@ -1,7 +1,7 @@
 from itertools import groupby
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q, Window, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -17,13 +17,14 @@ from projects.questions import rate_limited, send_question
 from surveys.results import topic_interest
 from transfer_portal import page_cache
 from transfer_portal.editors import is_editor
-from transfer_portal.listing import paged
+from transfer_portal.listing import first_rows, paged
 
 PROJECTS_PER_PAGE = 20
 MEASURES_PER_PAGE = 20
 INSIGHTS_PER_PAGE = 20
 TOPIC_MEASURES = 30
 TOPIC_INSIGHTS = 12
+TOPIC_OFFERS = 6
 PROJECT_MEASURES = 30
 PROJECT_INSIGHTS = 10
 
@@ -77,14 +78,14 @@ def _project_content(project, user):
     prefetch_related_objects([project], "municipalities__district", "topics", "sources")
     # A project can have hundreds of entries: the page shows the first ones, with the total
     # from a window function (no extra query) and a link to the full, filtered list.
-    measures, measure_total = _first(
+    measures, measure_total = first_rows(
         Measure.objects.visible_to(user)
         .filter(project=project)
         .prefetch_related("topics")
         .order_by("title", "pk"),
         PROJECT_MEASURES,
     )
-    insights, insight_total = _first(
+    insights, insight_total = first_rows(
         Insight.objects.visible_to(user)
         .filter(project=project)
         .select_related("topic")
@@ -117,13 +118,6 @@ def _project_content(project, user):
         "insight_total": insight_total,
         "related_projects": related,
     }
-
-
-def _first(queryset, count):
-    """The first `count` rows, and how many there are in all: counted by a window function
-    in the same query, for a page that shows the first ones and links to the full list."""
-    rows = list(queryset.annotate(total=Window(Count("pk")))[:count])
-    return rows, rows[0].total if rows else 0
 
 
 def measure_list(request):
@@ -228,11 +222,11 @@ def _topic_content(topic, user):
     projects = ModelProject.objects.visible_to(user).filter(topics=topic)
     # A topic can have thousands of entries: the page shows the first ones, with the total
     # from a window function (no extra query) and a link to the full, filtered list.
-    measures, measure_total = _first(
+    measures, measure_total = first_rows(
         _visible_measures(user).filter(topics=topic).order_by("project__title", "title"),
         TOPIC_MEASURES,
     )
-    insights, insight_total = _first(
+    insights, insight_total = first_rows(
         Insight.objects.visible_to(user)
         .filter(topic=topic)
         .select_related("project", "measure", "topic")
@@ -242,7 +236,7 @@ def _topic_content(topic, user):
     measures_by_project = [
         (project, list(items)) for project, items in groupby(measures, key=lambda m: m.project)
     ]
-    offers = offers_for_topic(topic, user)
+    offers, offer_total = offers_for_topic(topic, user, limit=TOPIC_OFFERS)
     # Whom to contact: the contact persons of DABB's offers on this topic.
     contacts = list({offer.contact.pk: offer.contact for offer in offers if offer.contact}.values())
     return {
@@ -253,6 +247,7 @@ def _topic_content(topic, user):
         "insights": insights,
         "insight_total": insight_total,
         "offers": offers,
+        "offer_total": offer_total,
         "contacts": contacts,
         "survey_interest": topic_interest(topic),
     }

@@ -25,6 +25,13 @@ def paged(request, queryset, per_page, load=None):
     }
 
 
+def first_rows(queryset, count):
+    """The first `count` rows, and how many there are in all: counted by a window function
+    in the same query, for a page that shows the first ones and links to the full list."""
+    rows = list(queryset.annotate(listing_total=Window(Count("pk")))[:count])
+    return rows, rows[0].listing_total if rows else 0
+
+
 def _page(queryset, number, per_page, load):
     paginator = Paginator(queryset, per_page)
     if load is None and not queryset.query.distinct:

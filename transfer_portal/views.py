@@ -21,13 +21,22 @@ from surveys.results import home_highlights
 from transfer_portal import opendata, page_cache, privacy
 from transfer_portal import search as portal_search
 from transfer_portal.forms import DeleteAccountForm, ProfileForm
+from transfer_portal.listing import first_rows
 from transfer_portal.models import LegalPage
 
 NEWEST_MEASURES = 4
+# Brandenburg has four model projects; should there ever be many more, the home page shows
+# the first ones and links to the list.
+HOME_PROJECTS = 8
+
+
+def _home_projects(user):
+    projects = ModelProject.objects.visible_to(user).prefetch_related("municipalities")
+    shown, total = first_rows(projects.order_by("title", "pk"), HOME_PROJECTS)
+    return {"shown": shown, "total": total}
 
 
 def home(request):
-    projects = ModelProject.objects.visible_to(request.user).prefetch_related("municipalities")
     newest_measures = (
         Measure.objects.visible_to(request.user)
         .select_related("project")
@@ -37,7 +46,7 @@ def home(request):
         request,
         "home.html",
         {
-            "projects": projects,
+            "projects": page_cache.lazy(_home_projects, request.user),
             "topics": Topic.objects.all(),
             "survey_highlights": page_cache.lazy(home_highlights),
             "upcoming_dates": page_cache.lazy(upcoming_dates, limit=3),

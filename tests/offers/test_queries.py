@@ -89,11 +89,15 @@ def test_partials_for_topic_and_home_page_queries(data, django_assert_num_querie
     """offers_for_topic: offers with contacts, next dates; upcoming_dates: one query."""
     topic, offers = data
     with django_assert_num_queries(2):
-        found = services.offers_for_topic(topic)
+        found, total = services.offers_for_topic(topic)
         for offer in found:
             [date.free_places for date in offer.next_dates]
             offer.contact.name  # noqa: B018 - touching the relation must not query
-    assert len(found) == len(offers)
+    assert len(found) == total == len(offers)
+    with django_assert_num_queries(2):
+        first, total = services.offers_for_topic(topic, limit=2)
+        [date.free_places for offer in first for date in offer.next_dates]
+    assert len(first) == 2 and total == len(offers)
     with django_assert_num_queries(1):
         dates = services.upcoming_dates(limit=5)
         [(date.offer.title, date.free_places) for date in dates]

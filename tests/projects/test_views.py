@@ -183,6 +183,38 @@ def test_topic_page_links_to_all_its_lessons_learned_when_it_shows_only_the_newe
     assert f"{link}Alle 13 Erkenntnisse zu diesem Thema</a>" in html
 
 
+def test_topic_page_shows_six_offers_with_their_next_date_and_links_to_all(client, db):
+    from tests.offers import factories as offer_factories
+
+    topic = factories.topic(slug="verkehr", name="Verkehr")
+    offers = [offer_factories.offer(topics=[topic], title=f"Angebot {n}") for n in range(6)]
+    later = offer_factories.event_date(offers[0], days=30, title="Späterer Termin")
+    sooner = offer_factories.event_date(offers[0], days=5, title="Nächster Termin")
+    link = '<a href="/angebote/?thema=verkehr">'
+    html = client.get(topic.get_absolute_url()).content.decode()
+    assert link not in html
+    assert sooner.title in html and later.title not in html  # only the next date
+
+    offer_factories.offer(topics=[topic], title="Angebot 6")
+    response = client.get(topic.get_absolute_url())
+    html = response.content.decode()
+    assert len(response.context["content"]["offers"]) == 6
+    assert "Angebot 6" not in html
+    assert f"{link}Alle 7 Angebote zum Thema „Verkehr“</a>" in html
+    assert client.get("/angebote/", {"thema": "verkehr"}).context["offers"].count() == 7
+
+
+def test_home_shows_at_most_eight_model_projects_and_links_to_all(client, db):
+    for n in range(8):
+        factories.project(title=f"Projekt {n}")
+    html = client.get("/").content.decode()
+    assert "Projekt 7" in html and "Alle 8 Modellprojekte" not in html
+    factories.project(title="Projekt 8")
+    html = client.get("/").content.decode()
+    assert "Projekt 8" not in html
+    assert '<a href="/modellprojekte/">Alle 9 Modellprojekte</a>' in html
+
+
 class TestLargeProject:
     """A project page shows the first 30 measures and the 10 newest lessons learned."""
 

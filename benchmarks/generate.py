@@ -400,6 +400,9 @@ def _surveys(rng, now):
         ),
         batch_size=BATCH * 5,
     )
+    from surveys import topics
+
+    topics.rebuild_all()  # the options were written in bulk, without signals
     return {"surveys": len(surveys), "responses": len(responses), "answers": len(answers)}
 
 

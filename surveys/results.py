@@ -22,7 +22,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from projects.models import Topic
-from surveys.models import Answer, Question, Response, Survey, SurveyTopTopic
+from surveys.models import Answer, Question, Response, ResponseTopic, Survey, SurveyTopTopic
 
 TOP_TOPIC_COUNT = 3
 SUBMITTED = Response.State.SUBMITTED
@@ -148,15 +148,11 @@ def top_topics(survey, participants=None, *, limit=TOP_TOPIC_COUNT):
     """
     if participants is None or participants:
         ranked = (
-            Topic.objects.filter(survey_choices__question__survey=survey)
-            .annotate(
-                n=Count(
-                    "survey_choices__answers__response",
-                    filter=Q(survey_choices__answers__response__state=SUBMITTED),
-                    distinct=True,
-                )
+            Topic.objects.filter(
+                response_links__response__survey=survey,
+                response_links__response__state=SUBMITTED,
             )
-            .filter(n__gt=0)
+            .annotate(n=Count("response_links"))
             .order_by("-n", "position", "name")[:limit]
         )
         ranking = [TopicRank(topic, number, topic.n) for number, topic in enumerate(ranked, 1)]
@@ -218,18 +214,12 @@ def topic_interest(topic, *, now=None):
     ids = [survey.pk for survey in surveys]
     counted = {}
     for row in (
-        Answer.choices.through.objects.filter(
-            answer__response__survey__in=ids,
-            answer__response__state=SUBMITTED,
-            choice__topic__isnull=False,
-        )
-        .values("answer__response__survey_id", "choice__topic_id")
-        .annotate(n=Count("answer__response", distinct=True))
-        .order_by("-n", "choice__topic__position", "choice__topic__name")
+        ResponseTopic.objects.filter(response__survey__in=ids, response__state=SUBMITTED)
+        .values("response__survey_id", "topic_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "topic__position", "topic__name")
     ):
-        counted.setdefault(row["answer__response__survey_id"], []).append(
-            (row["choice__topic_id"], row["n"])
-        )
+        counted.setdefault(row["response__survey_id"], []).append((row["topic_id"], row["n"]))
     editorial = {
         survey.pk: [
             (topic_id, None)
@@ -250,8 +240,10 @@ def topic_interest(topic, *, now=None):
             if topic_id == topic.pk:
                 mentions.append(TopMention(survey, position, count))
     municipality_count = (
-        Response.objects.filter(survey__in=ids, state=SUBMITTED, answers__choices__topic=topic)
-        .values("municipality_id")
+        ResponseTopic.objects.filter(
+            topic=topic, response__survey__in=ids, response__state=SUBMITTED
+        )
+        .values("response__municipality_id")
         .distinct()
         .count()
     )

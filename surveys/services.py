@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from projects.models import Municipality
+from surveys import topics
 from surveys.models import Answer, Choice, Participant, Response, Survey
 
 
@@ -66,6 +67,7 @@ def _save(survey, municipality, user, answers, submit):
         for row, item in zip(rows, answers, strict=True)
         for choice_id in item.choice_ids
     )
+    topics.rebuild([response.pk])  # bulk_create sends no signal
     return response, first_submission
 
 

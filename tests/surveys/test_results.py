@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Municipality
+from surveys import topics as response_topics
 from surveys.models import Answer, Response, Survey, SurveyTopTopic
 from surveys.results import home_highlights, survey_results, top_topics, topic_interest
 from tests import factories
@@ -202,6 +203,7 @@ def _bulk_responses(survey, questions, count):
         for a in answers
         if a.question_id in choices
     )
+    response_topics.rebuild_all()  # written in bulk, around the signals
 
 
 # Anonymous visitor: survey with response counts, questions, options, participants,

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from surveys import topics
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute which topics each survey response chose (surveys.ResponseTopic), from "
+        "the answers. Only needed after writing answers around the ORM (raw SQL, a restore "
+        "of part of the tables); the portal keeps the rows up to date itself."
+    )
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            count = topics.rebuild_all()
+        if options["verbosity"]:
+            self.stdout.write(f"Themen von {count} Antworten neu berechnet.")

@@ -1,0 +1,97 @@
+"""Keeps ResponseTopic (which topics each response chose) in step with the answers.
+
+The rows are derived: `rebuild()` recomputes them for some responses from their answers'
+options. It runs where answers or options change:
+
+- saving a response (surveys.services), which writes the options in bulk, without signals;
+- any other change of an answer's options (admin, shell, test factories): m2m_changed;
+- an option linked to another topic, or deleted: post_save / post_delete of Choice;
+- a question deleted (its answers go with it): post_delete of Question.
+
+Deleting a response or a topic deletes its rows by CASCADE. `manage.py
+rebuild_response_topics` recomputes all rows, for data written around the ORM.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+from surveys.models import Answer, Choice, Question, ResponseTopic
+
+
+def rebuild(response_ids):
+    """Recompute the rows of these responses (three queries, however many there are)."""
+    response_ids = list(response_ids)
+    if not response_ids:
+        return
+    ResponseTopic.objects.filter(response_id__in=response_ids).delete()
+    pairs = (
+        Answer.choices.through.objects.filter(
+            answer__response_id__in=response_ids, choice__topic__isnull=False
+        )
+        .values_list("answer__response_id", "choice__topic_id")
+        .distinct()
+    )
+    ResponseTopic.objects.bulk_create(
+        # ignore_conflicts: a concurrent rebuild of the same response may insert first.
+        (ResponseTopic(response_id=response, topic_id=topic) for response, topic in pairs),
+        ignore_conflicts=True,
+    )
+
+
+def rebuild_all(batch=2000):
+    from surveys.models import Response
+
+    ids = list(Response.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        rebuild(ids[start : start + batch])
+    return len(ids)
+
+
+def _responses_choosing(choice_id):
+    return Answer.objects.filter(choices=choice_id).values_list("response_id", flat=True)
+
+
+def _answer_options_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not reverse:  # answer.choices.add(…), .remove(…), .clear(), .set(…)
+        if action in ("post_add", "post_remove", "post_clear"):
+            rebuild([instance.response_id])
+    elif action == "pre_clear":  # choice.answers.clear(): note whose answers lose it
+        instance.affected_responses = set(_responses_choosing(instance.pk))
+    elif action == "post_clear":
+        rebuild(getattr(instance, "affected_responses", ()))
+    elif action in ("post_add", "post_remove"):  # choice.answers.add(…), .remove(…)
+        rebuild(set(Answer.objects.filter(pk__in=pk_set).values_list("response_id", flat=True)))
+
+
+def _choice_saved(sender, instance, created, raw=False, **kwargs):
+    if raw or created:
+        return  # loading fixtures, or a new option that nobody has chosen yet
+    # Choice.from_db() notes the stored topic; an instance made otherwise counts as changed.
+    if instance.topic_id != getattr(instance, "stored_topic_id", ...):
+        rebuild(set(_responses_choosing(instance.pk)))
+    instance.stored_topic_id = instance.topic_id
+
+
+def _choice_deleting(sender, instance, **kwargs):
+    if instance.topic_id is not None:
+        instance.affected_responses = set(_responses_choosing(instance.pk))
+
+
+def _choice_deleted(sender, instance, **kwargs):
+    rebuild(getattr(instance, "affected_responses", ()))
+
+
+def _question_deleting(sender, instance, **kwargs):
+    instance.affected_responses = set(instance.answers.values_list("response_id", flat=True))
+
+
+def _question_deleted(sender, instance, **kwargs):
+    rebuild(getattr(instance, "affected_responses", ()))
+
+
+def connect_signals():
+    m2m_changed.connect(_answer_options_changed, sender=Answer.choices.through)
+    post_save.connect(_choice_saved, sender=Choice)
+    pre_delete.connect(_choice_deleting, sender=Choice)
+    post_delete.connect(_choice_deleted, sender=Choice)
+    pre_delete.connect(_question_deleting, sender=Question)
+    post_delete.connect(_question_deleted, sender=Question)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offers.models import Offer, Registration, already_registered_message
 from projects.models import Municipality, Topic
+from transfer_portal.widgets import FastSelect
 
 
 class OfferFilterForm(forms.Form):
@@ -33,6 +34,7 @@ class RegistrationForm(forms.ModelForm):
         required=False,
         empty_label=_("(not stated)"),
         help_text=_("Optional: helps us to tailor the date to the municipalities taking part."),
+        widget=FastSelect,  # one option per municipality in Brandenburg (over 400)
     )
     privacy_consent = forms.BooleanField(
         label=_(

@@ -8,6 +8,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,46 @@ class Contact(models.Model):
         return self.name
 
 
+# The columns of an offer's next date that OfferQuerySet.with_next_date() brings along.
+NEXT_DATE_COLUMNS = (
+    "id",
+    "title",
+    "starts_at",
+    "ends_at",
+    "all_day",
+    "location",
+    "capacity",
+    "registration_deadline",
+    "registration_enabled",
+    "cancelled",
+    "is_sample",
+    "updated_at",
+    "confirmed_count",
+    "waiting_count",
+)
+NEXT_DATE_PREFIX = "next_date_"
+
+
+class OfferQuerySet(PublishedQuerySet):
+    def with_next_date(self, now=None):
+        """Each offer with its next date that is not cancelled (and its registration counts),
+        in the same query – one small correlated subquery per column, answered from the
+        index – so that a list of offer cards costs one query, with or without dates."""
+        dates = (
+            EventDate.objects.filter(offer=OuterRef("pk"))
+            .upcoming(now)
+            .filter(cancelled=False)
+            .with_counts()
+            .order_by("starts_at", "pk")
+        )
+        return self.annotate(
+            **{
+                NEXT_DATE_PREFIX + column: Subquery(dates.values(column)[:1])
+                for column in NEXT_DATE_COLUMNS
+            }
+        )
+
+
 class Offer(models.Model):
     class Kind(models.TextChoices):
         ONLINE_COURSE = "onlinekurs", _("online course")
@@ -112,7 +153,7 @@ class Offer(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = PublishedQuerySet.as_manager()
+    objects = OfferQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -124,6 +165,23 @@ class Offer(models.Model):
 
     def get_absolute_url(self):
         return reverse("offers:offer_detail", args=[self.slug])
+
+    @cached_property
+    def next_dates(self):
+        """[the next date that is not cancelled, with counts] or []: from the columns of
+        with_next_date() without a query, else with one."""
+        if not hasattr(self, NEXT_DATE_PREFIX + "id"):
+            upcoming = self.dates.upcoming().filter(cancelled=False).with_counts()
+            return list(upcoming.order_by("starts_at", "pk")[:1])
+        if getattr(self, NEXT_DATE_PREFIX + "id") is None:
+            return []
+        values = {column: getattr(self, NEXT_DATE_PREFIX + column) for column in NEXT_DATE_COLUMNS}
+        counts = {name: values.pop(name) for name in ("confirmed_count", "waiting_count")}
+        date = EventDate(offer=self, **values)
+        date._state.adding, date._state.db = False, self._state.db  # as if loaded
+        for name, count in counts.items():
+            setattr(date, name, count)
+        return [date]
 
 
 class EventDateQuerySet(models.QuerySet):

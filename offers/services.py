@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -187,26 +186,15 @@ def _send(registration, reason):
 # Offers for other pages (topic page, home page): a fixed number of queries each.
 
 
-def next_dates_prefetch(now=None):
-    """`offer.next_dates`: the offer's next date that is not cancelled, with counts (a list
-    of at most one; an offer card shows only that one, however many dates follow)."""
-    dates = EventDate.objects.upcoming(now).filter(cancelled=False).with_counts()
-    return Prefetch("dates", queryset=dates.order_by("starts_at", "pk")[:1], to_attr="next_dates")
-
-
 def offers_for_topic(topic, user=None, limit=None):
     """Published offers on a topic with contact and `next_dates`, and how many there are.
 
-    Two queries: offers with contacts (and the total), their next dates. `limit` caps the
-    list, for a page that links to all offers on the topic.
+    One query (offers with contact, next date and the total), also when there are none.
+    `limit` caps the list, for a page that links to all offers on the topic.
     """
     offers = Offer.objects.published() if user is None else Offer.objects.visible_to(user)
-    offers = (
-        offers.filter(topics=topic)
-        .select_related("contact")
-        .prefetch_related(next_dates_prefetch())
-        .order_by("title")
-    )
+    offers = offers.filter(topics=topic).select_related("contact").with_next_date()
+    offers = offers.order_by("title")
     if limit is None:
         offers = list(offers)
         return offers, len(offers)

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from offers import ical, services
 from offers.forms import OfferFilterForm, RegistrationForm
 from offers.models import Contact, EventDate, Offer, Registration
-from offers.services import next_dates_prefetch
 from transfer_portal import page_cache
 from transfer_portal.listing import paged
 
@@ -37,7 +36,8 @@ def offer_list(request):
     offers = (
         Offer.objects.visible_to(request.user)
         .select_related("contact")
-        .prefetch_related("topics", next_dates_prefetch())
+        .prefetch_related("topics")
+        .with_next_date()
     )
     status = 200
     topic = None

@@ -30,11 +30,11 @@ def data(request):
 
 
 def test_offer_list_queries(client, data, django_assert_num_queries):
-    """Offers with contacts, their topics, their next dates with counts, the topic filter."""
-    with django_assert_num_queries(4):
+    """Offers with contact and next date with counts, their topics, the topic filter."""
+    with django_assert_num_queries(3):
         client.get("/angebote/")
     topic, _offers = data
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client.get("/angebote/", {"thema": topic.slug})
 
 
@@ -86,15 +86,15 @@ def test_cancel_page_queries(client, data, django_assert_num_queries):
 
 
 def test_partials_for_topic_and_home_page_queries(data, django_assert_num_queries):
-    """offers_for_topic: offers with contacts, next dates; upcoming_dates: one query."""
+    """offers_for_topic: offers with contact and next date; upcoming_dates: one query each."""
     topic, offers = data
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         found, total = services.offers_for_topic(topic)
         for offer in found:
             [date.free_places for date in offer.next_dates]
             offer.contact.name  # noqa: B018 - touching the relation must not query
     assert len(found) == total == len(offers)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         first, total = services.offers_for_topic(topic, limit=2)
         [date.free_places for offer in first for date in offer.next_dates]
     assert len(first) == 2 and total == len(offers)

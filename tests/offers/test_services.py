@@ -9,7 +9,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from offers import services
-from offers.models import Registration
+from offers.models import EventDate, Offer, Registration
 from tests.offers import factories
 
 State = Registration.State
@@ -241,3 +241,48 @@ def test_nobody_moves_up_on_a_cancelled_date():
     date.cancelled = True
     date.save()
     assert services.cancel_registration(confirmed.cancel_token).promoted == []
+
+
+class TestNextDateColumns:
+    """Offer.objects.with_next_date(): the card's next date comes with the offer itself."""
+
+    def _loaded(self, offer):
+        return Offer.objects.with_next_date().get(pk=offer.pk).next_dates
+
+    def test_the_next_date_is_the_same_as_loading_it(self, db):
+        offer = factories.offer()
+        factories.event_date(offer, days=-3)  # over
+        factories.event_date(offer, days=2, cancelled=True)  # cancelled: skipped
+        later = factories.event_date(offer, days=20)
+        nearest = factories.event_date(
+            offer, days=5, capacity=3, location="Potsdam", registration_enabled=False
+        )
+        factories.registration(nearest)
+        factories.registration(nearest, state="warteliste")
+        [shown] = self._loaded(offer)
+        expected = EventDate.objects.with_counts().get(pk=nearest.pk)
+        for field in EventDate._meta.concrete_fields:
+            assert getattr(shown, field.attname) == getattr(expected, field.attname), field
+        assert (shown.confirmed_count, shown.waiting_count) == (1, 1)
+        assert shown.free_places == expected.free_places == 2
+        assert shown.registration_status() == expected.registration_status() == "elsewhere"
+        assert shown.get_absolute_url() == nearest.get_absolute_url()
+        assert timezone.is_aware(shown.starts_at)
+        assert shown.pk != later.pk
+
+    def test_an_all_day_date_and_an_offer_without_dates(self, db):
+        offer = factories.offer()
+        day = factories.event_date(offer, days=3, all_day=True)
+        [shown] = self._loaded(offer)
+        assert shown.all_day is True and shown.ends_at is None
+        assert shown.effective_end == day.effective_end
+        assert self._loaded(factories.offer()) == []
+
+    def test_without_the_columns_the_next_date_is_loaded_on_demand(
+        self, db, django_assert_num_queries
+    ):
+        offer = factories.offer()
+        date = factories.event_date(offer, days=4)
+        offer = Offer.objects.get(pk=offer.pk)
+        with django_assert_num_queries(1):
+            assert [d.pk for d in offer.next_dates] == [date.pk]

@@ -29,9 +29,9 @@ BUDGETS = {
     # topics with two counts in one query
     "/themen/": 1,
     # topic, projects, measures, insights (4); DABB offers with contacts and their next
-    # dates (2, the second only when there are offers); survey interest (3)
+    # dates (1, with or without offers); survey interest (3)
     "/themen/mobilitaet/": 8,
-    "/themen/partizipation/": 9,
+    "/themen/partizipation/": 8,
 }
 
 

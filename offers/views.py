@@ -84,12 +84,16 @@ def _date_page(request, dates, template_context):
 
 
 def event_list(request):
-    dates = _visible_dates(request.user).upcoming().order_by("starts_at", "pk")
+    def dates():  # built only when the list is rendered, not when it comes from the cache
+        return _visible_dates(request.user).upcoming().order_by("starts_at", "pk")
+
     return _date_page(request, dates, {"archive": False})
 
 
 def event_archive(request):
-    dates = _visible_dates(request.user).past().order_by("-starts_at", "-pk")
+    def dates():
+        return _visible_dates(request.user).past().order_by("-starts_at", "-pk")
+
     return _date_page(request, dates, {"archive": True})
 
 

@@ -12,7 +12,8 @@ def paged(request, queryset, per_page, load=None):
     """The context of a paged list for includes/pagination.html.
 
     `listing` holds the page and its elided page range, lazily: a list from the fragment
-    cache costs no count query. `filter_query` is the query string without the page
+    cache costs no query. `queryset` may be a function that builds the queryset, so that
+    such a list does not even build it. `filter_query` is the query string without the page
     number, which the page links keep. `load(keys)` may fetch the page's rows, when the
     queryset only sorts keys.
     """
@@ -33,6 +34,8 @@ def first_rows(queryset, count):
 
 
 def _page(queryset, number, per_page, load):
+    if callable(queryset):
+        queryset = queryset()
     paginator = Paginator(queryset, per_page)
     if load is None and not queryset.query.distinct:
         page = _counted_page(paginator, number)

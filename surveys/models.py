@@ -432,6 +432,9 @@ class ResponseTopic(models.Model):
     that join took most of a topic page's time.
     """
 
+    # Rebuilt whenever answers or options change, which invalidate cached pages themselves.
+    page_cache_derived = True
+
     response = models.ForeignKey(
         Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="topics"
     )

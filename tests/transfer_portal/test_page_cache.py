@@ -216,3 +216,37 @@ def test_with_redis_down_healthz_answers_503_naming_the_cache(client, redis_down
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"database": "ok", "cache": "unavailable"}
+
+
+def test_every_content_model_invalidates_except_derived_rows():
+    from django.contrib.auth.models import User
+
+    from offers.models import Offer, Registration
+    from projects.models import Measure
+    from surveys.models import Answer, Response, ResponseTopic
+    from transfer_portal.models import LegalPage
+    from transfer_portal.page_cache import content_models
+
+    connected = set(content_models())
+    for model in (Measure, Measure.topics.through, Offer, Registration, Response, LegalPage):
+        assert model in connected, model
+    assert Answer.choices.through in connected
+    assert ResponseTopic not in connected and User not in connected
+
+
+def test_rebuilding_derived_rows_bumps_the_version_once_per_change(db, seeded):
+    from surveys import topics
+    from surveys.models import Response
+    from tests.surveys import factories as survey_factories
+    from transfer_portal.page_cache import current_version
+
+    survey, questions = survey_factories.full_survey()
+    a, b, _newsletter = questions["multiple"].choices.order_by("position")
+    response = survey_factories.response(survey, answers={questions["multiple"]: [a, b]})
+    before = current_version()
+    with CaptureQueriesContext(connection) as queries:
+        topics.rebuild([response.pk])
+    deletes = [q["sql"] for q in queries if q["sql"].startswith("DELETE")]
+    assert len(deletes) == 1  # one statement, no row-by-row deletion for signals
+    assert current_version() == before  # the answers' own change invalidated already
+    assert Response.objects.get().topics.count() == 2

@@ -78,7 +78,10 @@ def test_editor_creates_and_publishes_a_measure_that_appears_on_project_and_topi
     ],
 )
 def test_editor_can_open_every_admin_screen(editor_client, seeded, url):
-    assert editor_client.get(url).status_code == 200
+    response = editor_client.get(url)
+    assert response.status_code == 200
+    # The portal's icon, so that the browser does not ask for /favicon.ico (a 404).
+    assert '<link rel="icon" href="/static/img/favicon.svg"' in response.content.decode()
 
 
 def test_project_change_form_has_inlines_and_autocomplete(editor_client, seeded):

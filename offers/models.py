@@ -66,24 +66,15 @@ class Contact(models.Model):
         return self.name
 
 
-# The columns of an offer's next date that OfferQuerySet.with_next_date() brings along.
-NEXT_DATE_COLUMNS = (
-    "id",
-    "title",
-    "starts_at",
-    "ends_at",
-    "all_day",
-    "location",
-    "capacity",
-    "registration_deadline",
-    "registration_enabled",
-    "cancelled",
-    "is_sample",
-    "updated_at",
-    "confirmed_count",
-    "waiting_count",
-)
 NEXT_DATE_PREFIX = "next_date_"
+COUNT_COLUMNS = ("confirmed_count", "waiting_count")  # EventDateQuerySet.with_counts()
+
+
+def _next_date_columns():
+    """The columns of an offer's next date that OfferQuerySet.with_next_date() brings along:
+    every column of the date but its offer, and the registration counts."""
+    fields = [field.attname for field in EventDate._meta.concrete_fields if field.name != "offer"]
+    return [*fields, *COUNT_COLUMNS]
 
 
 class OfferQuerySet(PublishedQuerySet):
@@ -91,17 +82,11 @@ class OfferQuerySet(PublishedQuerySet):
         """Each offer with its next date that is not cancelled (and its registration counts),
         in the same query – one small correlated subquery per column, answered from the
         index – so that a list of offer cards costs one query, with or without dates."""
-        dates = (
-            EventDate.objects.filter(offer=OuterRef("pk"))
-            .upcoming(now)
-            .filter(cancelled=False)
-            .with_counts()
-            .order_by("starts_at", "pk")
-        )
+        dates = EventDate.objects.filter(offer=OuterRef("pk")).coming(now)
         return self.annotate(
             **{
                 NEXT_DATE_PREFIX + column: Subquery(dates.values(column)[:1])
-                for column in NEXT_DATE_COLUMNS
+                for column in _next_date_columns()
             }
         )
 
@@ -171,12 +156,11 @@ class Offer(models.Model):
         """[the next date that is not cancelled, with counts] or []: from the columns of
         with_next_date() without a query, else with one."""
         if not hasattr(self, NEXT_DATE_PREFIX + "id"):
-            upcoming = self.dates.upcoming().filter(cancelled=False).with_counts()
-            return list(upcoming.order_by("starts_at", "pk")[:1])
+            return list(self.dates.coming()[:1])
         if getattr(self, NEXT_DATE_PREFIX + "id") is None:
             return []
-        values = {column: getattr(self, NEXT_DATE_PREFIX + column) for column in NEXT_DATE_COLUMNS}
-        counts = {name: values.pop(name) for name in ("confirmed_count", "waiting_count")}
+        values = {name: getattr(self, NEXT_DATE_PREFIX + name) for name in _next_date_columns()}
+        counts = {name: values.pop(name) for name in COUNT_COLUMNS}
         date = EventDate(offer=self, **values)
         date._state.adding, date._state.db = False, self._state.db  # as if loaded
         for name, count in counts.items():
@@ -194,6 +178,10 @@ class EventDateQuerySet(models.QuerySet):
 
     def past(self, now=None):
         return self.exclude(_upcoming_condition(now or timezone.now()))
+
+    def coming(self, now=None):
+        """The dates still to come that are not cancelled, with counts, soonest first."""
+        return self.upcoming(now).filter(cancelled=False).with_counts().order_by("starts_at", "pk")
 
     def with_counts(self):
         """Confirmed and waiting registrations per date, as subqueries: with ORDER BY and

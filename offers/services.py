@@ -190,15 +190,11 @@ def offers_for_topic(topic, user=None, limit=None):
     """Published offers on a topic with contact and `next_dates`, and how many there are.
 
     One query (offers with contact, next date and the total), also when there are none.
-    `limit` caps the list, for a page that links to all offers on the topic.
+    `limit` (None: all) caps the list, for a page that links to all offers on the topic.
     """
     offers = Offer.objects.published() if user is None else Offer.objects.visible_to(user)
     offers = offers.filter(topics=topic).select_related("contact").with_next_date()
-    offers = offers.order_by("title")
-    if limit is None:
-        offers = list(offers)
-        return offers, len(offers)
-    return first_rows(offers, limit)
+    return first_rows(offers.order_by("title"), limit)
 
 
 def upcoming_dates(limit=5, user=None):
@@ -206,10 +202,4 @@ def upcoming_dates(limit=5, user=None):
     dates = EventDate.objects.all() if user is None else EventDate.objects.visible_to(user)
     if user is None:
         dates = dates.filter(offer__published=True)
-    return list(
-        dates.upcoming()
-        .filter(cancelled=False)
-        .select_related("offer")
-        .with_counts()
-        .order_by("starts_at", "pk")[:limit]
-    )
+    return list(dates.coming().select_related("offer")[:limit])

@@ -156,12 +156,12 @@ def insight_list(request):
         lookups = {"thema": "topic", "projekt": "project", "art": "kind"}
         return _filtered(form, queryset, lookups).order_by(*newest_first).values("pk")
 
-    def load(keys):
+    def load(page_keys):
         # Sorting tens of thousands of joined rows with their texts is slow (3x on
         # PostgreSQL): the database sorts only the keys and loads the page's rows in the
         # same query.
         return list(
-            Insight.objects.filter(pk__in=keys)
+            Insight.objects.filter(pk__in=page_keys)
             .select_related("project", "measure", "topic")
             .order_by(*newest_first)
         )

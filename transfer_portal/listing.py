@@ -27,10 +27,19 @@ def paged(request, queryset, per_page, load=None):
 
 
 def first_rows(queryset, count):
-    """The first `count` rows, and how many there are in all: counted by a window function
-    in the same query, for a page that shows the first ones and links to the full list."""
-    rows = list(queryset.annotate(listing_total=Window(Count("pk")))[:count])
-    return rows, rows[0].listing_total if rows else 0
+    """The first `count` rows (None: all), and how many there are in all: counted by a
+    window function in the same query, for a page that shows the first ones and links to
+    the full list."""
+    rows = list(_with_total(queryset)[:count])
+    return rows, _total(rows)
+
+
+def _with_total(queryset):
+    return queryset.annotate(listing_total=Window(Count("pk")))  # before LIMIT/OFFSET
+
+
+def _total(rows):
+    return rows[0].listing_total if rows else 0
 
 
 def _page(queryset, number, per_page, load):
@@ -58,11 +67,10 @@ def _counted_page(paginator, number):
     except (TypeError, ValueError):
         number = 1
     offset = (number - 1) * paginator.per_page
-    queryset = paginator.object_list.annotate(listing_total=Window(Count("pk")))
-    rows = list(queryset[offset : offset + paginator.per_page])
+    rows = list(_with_total(paginator.object_list)[offset : offset + paginator.per_page])
     if not rows and number > 1:
         return paginator.get_page(number)
-    paginator.count = rows[0].listing_total if rows else 0  # cached_property: set it
+    paginator.count = _total(rows)  # a cached_property: set, it is not counted again
     page = paginator.page(number)
     page.object_list = rows
     return page

@@ -15,8 +15,9 @@ keyed by address, language and whether drafts are visible, for FRAGMENT_CACHE_SE
 Views hand the template lazy querysets, so a fragment from the cache costs no queries.
 
 When the cache server is unreachable, pages are rendered uncached instead of failing: the
-cache only makes the portal faster, the content comes from the database. (Sessions and
-allauth's rate limits live in the same Redis; they do not fail open.)
+cache only makes the portal faster, the content comes from the database. (Sessions then
+come from PostgreSQL, transfer_portal/sessions.py; allauth's rate limits need Redis and
+answer with the 503 page.)
 """
 
 import functools

@@ -11,7 +11,7 @@ back.
 
 import logging
 
-from django.contrib.sessions.backends import cached_db
+from django.contrib.sessions.backends import cached_db, db
 
 from transfer_portal.page_cache import CACHE_ERRORS
 
@@ -46,4 +46,4 @@ class SessionStore(cached_db.SessionStore):
                 return True
         except CACHE_ERRORS:
             pass  # every session is in the database too
-        return super(cached_db.SessionStore, self).exists(session_key)
+        return db.SessionStore.exists(self, session_key)

@@ -5,8 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
+from offers import ical
+from offers.models import EventDate, Offer
 from tests.offers import factories
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -86,3 +90,105 @@ def test_an_empty_feed_is_still_a_valid_calendar(client):
     calendar, events = _events(client.get("/termine.ics"))
     assert events == []
     assert calendar.walk("VTIMEZONE") == []
+
+
+# --- The writer itself: what the icalendar library read back must be what went in --------
+
+TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300
+)  # any character, the control characters, ;,\ and line breaks included
+
+
+def _unsaved_date(pk=1, **fields):
+    offer = Offer(pk=pk, slug=f"angebot-{pk}", title=fields.pop("offer_title", "Angebot"))
+    offer.summary = fields.pop("summary", "")
+    fields.setdefault("starts_at", datetime.datetime(2031, 7, 1, 10, 0, tzinfo=BERLIN))
+    fields.setdefault("updated_at", datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC))
+    return EventDate(pk=pk, offer=offer, title=fields.pop("title", "Termin"), **fields)
+
+
+def _read(event_dates, name=None):
+    content = ical.calendar_for(event_dates, name=name)
+    for line in content.split(b"\r\n"):
+        assert len(line) <= 75, line  # folded after 75 octets (RFC 5545, 3.1) ...
+        line.decode()  # ... and never inside a UTF-8 sequence
+    assert content.endswith(b"END:VCALENDAR\r\n")
+    assert b"\n" not in content.replace(b"\r\n", b"")
+    return Calendar.from_ical(content)
+
+
+def _without_control_characters(text):
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(c for c in text if c in "\t\n" or not (ord(c) < 32 or ord(c) == 127))
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=TEXT, location=TEXT, offer_title=TEXT)
+def test_any_text_comes_back_as_it_was_written(title, location, offer_title):
+    date = _unsaved_date(title=title, location=location, offer_title=offer_title)
+    calendar = _read([date])
+    [event] = calendar.walk("VEVENT")
+    clean = _without_control_characters
+    assert str(event["summary"]) == f"{clean(offer_title)} – {clean(title)}"
+    if location:
+        assert str(event["location"]) == clean(location)
+
+
+def test_long_descriptions_of_multibyte_characters_are_folded_and_read_back(settings):
+    settings.SITE_URL = "https://transfer.example.org"
+    summary = "Überörtliche Zusammenarbeit; Bürgerbeteiligung, „Daten“ \\ 🚲 " * 5
+    date = _unsaved_date(pk=7, summary=summary)
+    [event] = _read([date]).walk("VEVENT")
+    assert str(event["description"]) == (
+        f"{summary[: ical.SUMMARY_CHARS - 1]}…\n\n"
+        "Details und Anmeldung: https://transfer.example.org/termine/7/"
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    moments=st.lists(
+        st.datetimes(
+            min_value=datetime.datetime(2000, 1, 1), max_value=datetime.datetime(2060, 12, 31)
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_the_written_time_zone_gives_the_same_utc_offsets_as_the_tz_database(moments):
+    """Read with the VTIMEZONE of the file alone (not the library's own Europe/Berlin), every
+    event starts at the same instant, whatever the year and the side of a clock change."""
+    dates = [
+        _unsaved_date(pk=n, starts_at=moment.replace(second=0, microsecond=0, tzinfo=BERLIN))
+        for n, moment in enumerate(moments, 1)
+    ]
+    calendar = _read(dates)
+    [vtimezone] = calendar.walk("VTIMEZONE")
+    written_zone = vtimezone.to_tz(lookup_tzid=False)
+    for date, event in zip(dates, calendar.walk("VEVENT"), strict=True):
+        local = event.decoded("dtstart").replace(tzinfo=None)
+        assert local == timezone.localtime(date.starts_at, BERLIN).replace(tzinfo=None)
+        # Times that do not exist (the hour skipped in March) or exist twice (October) are
+        # ambiguous in any VTIMEZONE; every other local time maps to one offset.
+        check = local + datetime.timedelta(hours=3)
+        assert written_zone.utcoffset(check) == check.replace(tzinfo=BERLIN).utcoffset()
+    years = {timezone.localtime(date.starts_at, BERLIN).year for date in dates}
+    for year in range(min(years), max(years) + 1):
+        for month, day in ((1, 1), (3, 31), (7, 1), (10, 31), (12, 31)):
+            noon = datetime.datetime(year, month, day, 12)
+            assert written_zone.utcoffset(noon) == noon.replace(tzinfo=BERLIN).utcoffset()
+
+
+def test_clock_changes_begin_at_the_local_time_before_the_change():
+    date = _unsaved_date(starts_at=datetime.datetime(2031, 7, 1, 10, 0, tzinfo=BERLIN))
+    [vtimezone] = _read([date]).walk("VTIMEZONE")
+    onsets = {
+        (part.name, part.decoded("dtstart").replace(tzinfo=None))
+        for part in vtimezone.walk()
+        if part.name in ("STANDARD", "DAYLIGHT")
+    }
+    assert onsets == {
+        ("STANDARD", datetime.datetime(2031, 1, 1, 0, 0)),
+        ("DAYLIGHT", datetime.datetime(2031, 3, 30, 2, 0)),  # 2:00 CET becomes 3:00 CEST
+        ("STANDARD", datetime.datetime(2031, 10, 26, 3, 0)),  # 3:00 CEST becomes 2:00 CET
+    }

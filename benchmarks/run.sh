@@ -35,6 +35,10 @@ redis-cli -u "$REDIS_URL" ping >/dev/null || { echo "Redis does not answer at $R
 seed_queries=$(mktemp)
 trap 'rm -f "$seed_queries"' EXIT
 
+echo "== Bytecode compiled ahead, as in production (README, Produktion)"
+uv sync --locked --compile-bytecode --quiet
+uv run python -m compileall -q transfer_portal projects surveys offers benchmarks
+
 echo "== Fresh database $BENCH_DATABASE"
 psql -q -v ON_ERROR_STOP=1 "$PG/postgres" -c "DROP DATABASE IF EXISTS $BENCH_DATABASE WITH (FORCE)" \
   -c "CREATE DATABASE $BENCH_DATABASE"

@@ -29,9 +29,19 @@ PROJECT_MEASURES = 30
 PROJECT_INSIGHTS = 10
 
 
-def _filter_status(form):
-    """400 when a filter value is unknown (the list is then empty, the form says why)."""
-    return 400 if form.is_bound and not form.is_valid() else 200
+def render_filtered(request, template_name, form, context):
+    """A filtered list; 400 when a filter value is unknown (the list is then empty, the
+    form says why).
+
+    The form is validated (one query per filter) only when the list is rendered: a list
+    from the fragment cache was stored for a valid filter only (`{% cached_content … form %}`),
+    so it is answered with 200 without asking the database.
+    """
+    response = render(request, template_name, {"form": form, **context})
+    validated = hasattr(form, "cleaned_data")
+    if form.is_bound and validated and form.errors:
+        response.status_code = 400
+    return response
 
 
 def _filtered(form, queryset, lookups):
@@ -63,11 +73,8 @@ def project_list(request):
         # linked to either at most once, so the joins cannot repeat a project.
         return queryset.order_by("title", "pk")
 
-    return render(
-        request,
-        "projects/project_list.html",
-        {"form": form, **paged(request, projects, PROJECTS_PER_PAGE)},
-        status=_filter_status(form),
+    return render_filtered(
+        request, "projects/project_list.html", form, paged(request, projects, PROJECTS_PER_PAGE)
     )
 
 
@@ -139,11 +146,8 @@ def measure_list(request):
         lookups = {"thema": "topics", "projekt": "project", "status": "status"}
         return _filtered(form, queryset, lookups).order_by("title", "pk")
 
-    return render(
-        request,
-        "projects/measure_list.html",
-        {"form": form, **paged(request, measures, MEASURES_PER_PAGE)},
-        status=_filter_status(form),
+    return render_filtered(
+        request, "projects/measure_list.html", form, paged(request, measures, MEASURES_PER_PAGE)
     )
 
 
@@ -166,11 +170,11 @@ def insight_list(request):
             .order_by(*newest_first)
         )
 
-    return render(
+    return render_filtered(
         request,
         "projects/insight_list.html",
-        {"form": form, **paged(request, keys, INSIGHTS_PER_PAGE, load)},
-        status=_filter_status(form),
+        form,
+        paged(request, keys, INSIGHTS_PER_PAGE, load),
     )
 
 

@@ -82,8 +82,9 @@ def fragment_key(request, name, drafts_visible):
     return f"fragment:{version}:{digest}"
 
 
-def cached_fragment(request, name, render):
-    """A view's output (text) from the fragment cache; `render()` makes it on a miss."""
+def cached_fragment(request, name, render, keep=None):
+    """A view's output (text) from the fragment cache; `render()` makes it on a miss, and
+    it is stored unless `keep()`, asked after rendering, says no."""
     seconds = settings.FRAGMENT_CACHE_SECONDS
     if seconds <= 0 or request.method not in ("GET", "HEAD"):
         return render()
@@ -91,7 +92,8 @@ def cached_fragment(request, name, render):
     content = read(key)
     if content is None:
         content = render()
-        store(key, content, seconds)
+        if keep is None or keep():
+            store(key, content, seconds)
     return content
 
 

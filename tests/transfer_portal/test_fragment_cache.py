@@ -156,3 +156,37 @@ def test_a_draft_measure_an_editor_saw_stays_off_the_project_page_of_others(edit
         "Unveröffentlichte Maßnahme"
         not in Client().get(project.get_absolute_url()).content.decode()
     )
+
+
+FILTERED_LISTS = [
+    "/modellprojekte/?thema=mobilitaet&kommune=cottbus",
+    "/massnahmen/?thema=mobilitaet&projekt=cottbus",
+    "/erkenntnisse/?thema=mobilitaet&projekt=cottbus",
+]
+
+
+@pytest.mark.parametrize("url", FILTERED_LISTS)
+def test_a_filtered_list_from_the_cache_is_not_validated_again(member_client, seeded, url):
+    first = member_client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        second = member_client.get(url)
+    assert second.status_code == first.status_code == 200
+    # Not even the filter values are looked up: the list was only kept because they were valid.
+    assert [q["sql"] for q in queries if CONTENT_TABLES.search(q["sql"])] == []
+    assert main_of(second) == main_of(first)
+
+
+@pytest.mark.parametrize("url", FILTERED_LISTS)
+def test_a_bad_filter_value_is_never_kept_and_stays_a_400(member_client, seeded, url):
+    bad = url.replace("cottbus", "atlantis")
+    for _ in range(3):
+        response = member_client.get(bad)
+        assert response.status_code == 400
+        assert "Bitte eine gültige Auswahl treffen" in main_of(response)
+    with CaptureQueriesContext(connection) as queries:
+        member_client.get(bad)
+    assert any(CONTENT_TABLES.search(q["sql"]) for q in queries)  # rendered anew each time
+    # A good address next to it is cached as usual, and the bad one still answers 400.
+    assert member_client.get(url).status_code == 200
+    assert member_client.get(url).status_code == 200
+    assert member_client.get(bad).status_code == 400

@@ -36,28 +36,41 @@ def jsonld(value):
 
 
 class CachedContentNode(template.Node):
-    def __init__(self, nodelist, name):
+    def __init__(self, nodelist, name, form=None):
         self.nodelist = nodelist
         self.name = name
+        self.form = form
 
     def render(self, context):
         request = context.get("request")
         if request is None:
             return self.nodelist.render(context)
+        keep = None
+        if self.form is not None:
+            form = self.form.resolve(context)
+            # Validated while rendering, so asking costs nothing.
+            keep = lambda: not form.is_bound or form.is_valid()  # noqa: E731
         content = page_cache.cached_fragment(
-            request, self.name, lambda: self.nodelist.render(context)
+            request, self.name, lambda: self.nodelist.render(context), keep
         )
         return mark_safe(content)  # noqa: S308 - rendered by this very template
 
 
 @register.tag
 def cached_content(parser, token):
-    """`{% cached_content "name" %}…{% endcached_content %}`: the page's main content from
-    the fragment cache (see transfer_portal/page_cache.py). Never wrap a form with a CSRF
-    token or anything that depends on the visitor beyond "may see drafts"."""
+    """`{% cached_content "name" [form] %}…{% endcached_content %}`: the page's main content
+    from the fragment cache (see transfer_portal/page_cache.py). Never wrap a form with a
+    CSRF token or anything that depends on the visitor beyond "may see drafts".
+
+    With a (filter) form, content is only kept when the form is unbound or valid: a bad
+    filter value is rendered anew each time (with its error and a 400, see
+    projects.views.render_filtered) and cannot fill the cache with junk addresses."""
     bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError(f"{bits[0]} takes one argument, the fragment name")
+    if len(bits) not in (2, 3):
+        raise template.TemplateSyntaxError(
+            f"{bits[0]} takes the fragment name and optionally a filter form"
+        )
     nodelist = parser.parse(("endcached_content",))
     parser.delete_first_token()
-    return CachedContentNode(nodelist, bits[1].strip("\"'"))
+    form = parser.compile_filter(bits[2]) if len(bits) == 3 else None
+    return CachedContentNode(nodelist, bits[1].strip("\"'"), form)

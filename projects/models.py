@@ -316,7 +316,13 @@ class Insight(models.Model):
 
     class Meta:
         ordering = ["kind", "pk"]
-        indexes = [models.Index(fields=["published", "-created_at"])]
+        indexes = [
+            models.Index(fields=["published", "-created_at"]),
+            # The newest of one project or topic (their pages show the first ten or so):
+            # read in order from these instead of filtering the newest of all.
+            models.Index(fields=["project", "-created_at", "-id"]),
+            models.Index(fields=["topic", "-created_at", "-id"]),
+        ]
         verbose_name = _("lesson learned")
         verbose_name_plural = _("lessons learned")
 

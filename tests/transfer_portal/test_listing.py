@@ -2,12 +2,13 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from projects.models import Measure
 from tests import factories
-from transfer_portal.listing import paged
+from transfer_portal.listing import first_rows, paged
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +81,33 @@ def test_distinct_lists_are_counted_after_distinct(measures):
     page = page_of(doubled.distinct())
     assert page.paginator.count == 3
     assert len(page.object_list) == 3
+
+
+def test_rows_with_an_aggregate_are_counted_as_rows(measures):
+    topic = factories.topic()
+    for measure in measures[:5]:
+        measure.topics.add(topic, factories.topic())
+    grouped = measures.annotate(topic_count=Count("topics"))
+    page = page_of(grouped)
+    assert page.paginator.count == 45
+    assert [m.topic_count for m in page.object_list[:6]] == [2, 2, 2, 2, 2, 0]
+    rows, total = first_rows(grouped.filter(topics=topic), 3)
+    assert total == 5 and len(rows) == 3
+
+
+def test_first_rows_of_a_joined_filter_count_all_of_them(measures):
+    topic = factories.topic()
+    for measure in measures[10:17]:
+        measure.topics.add(topic)
+    with CaptureQueriesContext(connection) as queries:
+        rows, total = first_rows(measures.filter(topics=topic), 4)
+    assert len(queries) == 1
+    assert total == 7
+    assert [m.title for m in rows] == [f"Maßnahme {n}" for n in range(10, 14)]
+    assert first_rows(measures.filter(topics=topic), None)[1] == 7
+    assert first_rows(measures.filter(title="keine"), 4) == ([], 0)
+
+
+def test_a_distinct_queryset_is_refused_instead_of_miscounted(measures):
+    with pytest.raises(ValueError):
+        first_rows(measures.distinct(), 3)

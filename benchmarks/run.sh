@@ -41,7 +41,8 @@ uv run python -m compileall -q transfer_portal projects surveys offers benchmark
 
 echo "== Fresh database $BENCH_DATABASE"
 psql -q -v ON_ERROR_STOP=1 "$PG/postgres" -c "DROP DATABASE IF EXISTS $BENCH_DATABASE WITH (FORCE)" \
-  -c "CREATE DATABASE $BENCH_DATABASE"
+  -c "CREATE DATABASE $BENCH_DATABASE" \
+  -c "ALTER DATABASE $BENCH_DATABASE SET random_page_cost = 1.1"  # as README recommends
 redis-cli -u "$REDIS_URL" flushdb >/dev/null
 uv run python manage.py migrate --verbosity 0
 uv run python manage.py load_initial_content

@@ -330,8 +330,16 @@ def wrk(url, connections, seconds, cookie=None):
     return result
 
 
-def run_mode(server, pages, cookie):
-    """Every page at 16 and 1 connection, alternating with the floors; floors as medians."""
+def run_mode(server, pages, cookie, paired):
+    """Every page at 16 and 1 connection, alternating with the floors.
+
+    The floor the mode is judged by (`paired`) runs right before and right after each page,
+    and the page's ratio to it is taken against the mean of those two runs: a busy moment
+    of the shared machine then hits both sides of the comparison, instead of whichever page
+    happened to run in it. The other floor runs after every second page and is compared as
+    the median of its runs. Floor rows report medians.
+    """
+    other = FLOOR_B if paired == FLOOR_A else FLOOR_A
     floors = {FLOOR_A: [], FLOOR_B: []}
     rows = []
     for _name, url in [*pages, FLOOR_A, FLOOR_B]:
@@ -346,15 +354,29 @@ def run_mode(server, pages, cookie):
         http_get(server.base + url, {"Cookie": cookie} if cookie else None)
         return wrk(server.base + url, connections, seconds, cookie)
 
+    before = measure(paired[1], 16, FLOOR_SECONDS)
+    floors[paired].append(before)
     for index, (name, url) in enumerate(pages):
         many = measure(url, 16, PAGE_SECONDS)
-        floor = FLOOR_A if index % 2 == 0 else FLOOR_B
-        floors[floor].append(measure(floor[1], 16, FLOOR_SECONDS))
+        after = measure(paired[1], 16, FLOOR_SECONDS)
+        floors[paired].append(after)
+        if index % 2 == 1:
+            floors[other].append(measure(other[1], 16, FLOOR_SECONDS))
         single = measure(url, 1, SINGLE_SECONDS)
-        rows.append({"name": name, "url": url, "many": many, "single": single})
+        rows.append(
+            {
+                "name": name,
+                "url": url,
+                "many": many,
+                "single": single,
+                "paired_rps": (before["rps"] + after["rps"]) / 2,
+            }
+        )
+        before = after
         print(
             f"    {name:<22} {many['rps']:8.0f} req/s  p50 {many['p50_us'] / 1000:6.1f} ms  "
-            f"p99 {many['p99_us'] / 1000:7.1f} ms  1 conn p50 {single['p50_us'] / 1000:6.1f} ms",
+            f"p99 {many['p99_us'] / 1000:7.1f} ms  1 conn p50 {single['p50_us'] / 1000:6.1f} ms"
+            f"  ({paired[0][:9]} around it: {rows[-1]['paired_rps']:.0f} req/s)",
             flush=True,
         )
     floor_rows = {}
@@ -373,9 +395,14 @@ def run_mode(server, pages, cookie):
         print(f"    {floor[0]:<22} {floor_rows[floor]['many']['rps']:8.0f} req/s", flush=True)
     for row in rows:
         for key, floor in (("ratio_a", FLOOR_A), ("ratio_b", FLOOR_B)):
-            floor_rps = floor_rows[floor]["many"]["rps"]
+            floor_rps = row["paired_rps"] if floor == paired else floor_rows[floor]["many"]["rps"]
             row[key] = row["many"]["rps"] / floor_rps if floor_rps else 0.0
-    return {"pages": rows, "floors": [floor_rows[FLOOR_A], floor_rows[FLOOR_B]]}
+    return {
+        "pages": rows,
+        "floors": [floor_rows[FLOOR_A], floor_rows[FLOOR_B]],
+        "paired": paired[0].split(":")[0],  # "Floor (b)"
+        "other": other[0].split(":")[0],
+    }
 
 
 # --- Home page transfer size ------------------------------------------------------------
@@ -633,8 +660,12 @@ def write_report(context):
             "",
             f"## {descriptions[key]}",
             "",
-            f"wrk: {PAGE_SECONDS} s je Seite mit 16 Verbindungen, {SINGLE_SECONDS} s mit einer; "
-            f"die Floors liefen abwechselnd zwischen den Seiten ({FLOOR_SECONDS} s, Median).",
+            f"wrk: {PAGE_SECONDS} s je Seite mit 16 Verbindungen, {SINGLE_SECONDS} s mit einer. "
+            f"{mode['paired']} lief direkt vor und nach jeder Seite "
+            f"({FLOOR_SECONDS} s); ihr Verhältnis dazu ist das zum Mittel dieser beiden Läufe, "
+            "so trifft eine Lastspitze des geteilten Rechners beide Seiten des Vergleichs. "
+            f"{mode['other']} lief nach jeder zweiten Seite, verglichen wird mit dem "
+            "Median; die Floor-Zeilen zeigen Mediane.",
             "",
             "| Seite | req/s (16) | p50 ms | p99 ms | p50 ms (1) | × Floor (a) | × Floor (b) "
             "| Fehler |",
@@ -735,9 +766,9 @@ def main(argv=None):
     server = Server(args.port, caches=True, log=args.log)
     try:
         print("  anonym, Seiten-Cache:", flush=True)
-        modes["anon"] = run_mode(server, present, None)
+        modes["anon"] = run_mode(server, present, None, FLOOR_A)
         print("  angemeldet:", flush=True)
-        modes["member"] = run_mode(server, present, session_cookie(user))
+        modes["member"] = run_mode(server, present, session_cookie(user), FLOOR_B)
         server.wait_idle()
         home = home_transfer(server.base)
         rss.extend(server.worker_rss_mb())
@@ -748,7 +779,7 @@ def main(argv=None):
     server = Server(args.port, caches=False, log=args.log)
     try:
         print("  anonym, ungecacht:", flush=True)
-        modes["uncached"] = run_mode(server, present, None)
+        modes["uncached"] = run_mode(server, present, None, FLOOR_B)
         rss.extend(server.worker_rss_mb())
         pss.extend(server.worker_pss_mb())
     finally:

@@ -1,6 +1,7 @@
 """The shared cast of users, the seeded portal, and browser fixtures."""
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,32 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """On SQLite the live server's threads share the test database's one in-memory
+    connection (Django's connections_override), and two requests at once on it can fail –
+    a page and the favicon or jsi18n it loads in parallel, say, where a session read that
+    comes back empty logs the visitor out. There requests are answered one at a time."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        server = live_server.thread.httpd
+        application = server.get_app()
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:  # read inside the lock: a streamed response may query while it is read
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()  # Django's request_finished
+
+        server.set_app(one_at_a_time)
+    return live_server
 
 
 @pytest.fixture(autouse=True)

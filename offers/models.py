@@ -1,11 +1,11 @@
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, JSONObject, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -66,29 +66,35 @@ class Contact(models.Model):
         return self.name
 
 
-NEXT_DATE_PREFIX = "next_date_"
+NEXT_DATE = "next_date"  # the annotation of OfferQuerySet.with_next_date()
 COUNT_COLUMNS = ("confirmed_count", "waiting_count")  # EventDateQuerySet.with_counts()
 
 
-def _next_date_columns():
-    """The columns of an offer's next date that OfferQuerySet.with_next_date() brings along:
-    every column of the date but its offer, and the registration counts."""
-    fields = [field.attname for field in EventDate._meta.concrete_fields if field.name != "offer"]
-    return [*fields, *COUNT_COLUMNS]
+def _next_date_fields():
+    """The fields of an offer's next date that with_next_date() brings along: all but its
+    offer."""
+    return [field for field in EventDate._meta.concrete_fields if field.name != "offer"]
+
+
+def _from_json(field, value):
+    """A field's value as JSON gave it back (times as text) in its Python type."""
+    value = field.to_python(value)
+    if isinstance(value, datetime) and settings.USE_TZ and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)  # SQLite stores UTC without offset
+    return value
 
 
 class OfferQuerySet(PublishedQuerySet):
     def with_next_date(self, now=None):
         """Each offer with its next date that is not cancelled (and its registration counts),
-        in the same query – one small correlated subquery per column, answered from the
-        index – so that a list of offer cards costs one query, with or without dates."""
+        in the same query: one small correlated subquery, answered from the index, that
+        returns the date's columns as one JSON object – so that a list of offer cards
+        costs one query, with or without dates. (A subquery per column took Django longer
+        to build than the database to answer: 13 of 18 ms for six offer cards.)"""
         dates = EventDate.objects.filter(offer=OuterRef("pk")).coming(now)
-        return self.annotate(
-            **{
-                NEXT_DATE_PREFIX + column: Subquery(dates.values(column)[:1])
-                for column in _next_date_columns()
-            }
-        )
+        columns = {field.attname: F(field.attname) for field in _next_date_fields()}
+        columns.update({name: F(name) for name in COUNT_COLUMNS})
+        return self.annotate(**{NEXT_DATE: Subquery(dates.values(json=JSONObject(**columns))[:1])})
 
 
 class Offer(models.Model):
@@ -153,18 +159,23 @@ class Offer(models.Model):
 
     @cached_property
     def next_dates(self):
-        """[the next date that is not cancelled, with counts] or []: from the columns of
-        with_next_date() without a query, else with one."""
-        if not hasattr(self, NEXT_DATE_PREFIX + "id"):
+        """[the next date that is not cancelled, with counts] or []: from with_next_date()
+        without a query, else with one."""
+        if not hasattr(self, NEXT_DATE):
             return list(self.dates.coming()[:1])
-        if getattr(self, NEXT_DATE_PREFIX + "id") is None:
+        data = getattr(self, NEXT_DATE)
+        if data is None:
             return []
-        values = {name: getattr(self, NEXT_DATE_PREFIX + name) for name in _next_date_columns()}
-        counts = {name: values.pop(name) for name in COUNT_COLUMNS}
-        date = EventDate(offer=self, **values)
+        date = EventDate(
+            offer=self,
+            **{
+                field.attname: _from_json(field, data[field.attname])
+                for field in _next_date_fields()
+            },
+        )
         date._state.adding, date._state.db = False, self._state.db  # as if loaded
-        for name, count in counts.items():
-            setattr(date, name, count)
+        for name in COUNT_COLUMNS:
+            setattr(date, name, data[name])
         return [date]
 
 

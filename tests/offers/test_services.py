@@ -255,7 +255,14 @@ class TestNextDateColumns:
         factories.event_date(offer, days=2, cancelled=True)  # cancelled: skipped
         later = factories.event_date(offer, days=20)
         nearest = factories.event_date(
-            offer, days=5, capacity=3, location="Potsdam", registration_enabled=False
+            offer,
+            days=5,
+            capacity=3,
+            location="Potsdam",
+            registration_enabled=False,
+            title='Termin „eins“ "zwei" \\ drei',  # comes back through JSON
+            registration_deadline=timezone.now().replace(microsecond=123456)
+            + datetime.timedelta(days=4),
         )
         factories.registration(nearest)
         factories.registration(nearest, state="warteliste")

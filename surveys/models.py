@@ -394,6 +394,14 @@ class Response(models.Model):
     def is_submitted(self):
         return self.state == self.State.SUBMITTED
 
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        response = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        # What is stored, so that a change can be told apart (surveys/topics.py).
+        response.stored_state = response.__dict__.get("state", ...)
+        response.stored_survey_id = response.__dict__.get("survey_id", ...)
+        return response
+
 
 class Answer(models.Model):
     response = models.ForeignKey(
@@ -424,12 +432,13 @@ class Answer(models.Model):
 
 
 class ResponseTopic(models.Model):
-    """A topic a response chose at least one linked option of.
+    """A topic a submitted response chose at least one linked option of.
 
     Derived from the answers and never edited by hand (surveys/topics.py keeps it up to
     date): interest per topic is counted from these few rows instead of joining every
     answer with its options – on a portal with 20 surveys answered by all municipalities
-    that join took most of a topic page's time.
+    that join took most of a topic page's time. The response's survey is stored along, and
+    drafts have no rows, so that counting per survey needs no join with the responses.
     """
 
     # Rebuilt whenever answers or options change, which invalidate cached pages themselves.
@@ -437,6 +446,9 @@ class ResponseTopic(models.Model):
 
     response = models.ForeignKey(
         Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="topics"
+    )
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="+"
     )
     topic = models.ForeignKey(
         Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="response_links"
@@ -448,7 +460,10 @@ class ResponseTopic(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["response", "topic"], name="response_topic_once"),
         ]
-        indexes = [models.Index(fields=["topic", "response"])]
+        indexes = [
+            models.Index(fields=["topic", "response"]),
+            models.Index(fields=["survey", "topic"]),  # counted per survey and topic
+        ]
 
     def __str__(self):
         return f"{self.response} – {self.topic}"

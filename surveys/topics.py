@@ -1,20 +1,23 @@
-"""Keeps ResponseTopic (which topics each response chose) in step with the answers.
+"""Keeps ResponseTopic (which topics each submitted response chose) in step with the answers.
 
 The rows are derived: `rebuild()` recomputes them for some responses from their answers'
-options. It runs where answers or options change:
+options and their state. It runs where those change:
 
 - saving a response (surveys.services), which writes the options in bulk, without signals;
 - any other change of an answer's options (admin, shell, test factories): m2m_changed;
+- a response submitted or set back to draft other than by saving it there (the admin):
+  post_save of Response;
 - an option linked to another topic, or deleted: post_save / post_delete of Choice;
 - a question deleted (its answers go with it): post_delete of Question.
 
-Deleting a response or a topic deletes its rows by CASCADE. `manage.py
-rebuild_response_topics` recomputes all rows, for data written around the ORM.
+Deleting a response, survey or topic deletes its rows by CASCADE. `manage.py
+rebuild_response_topics` recomputes all rows, for data written around the ORM
+(`QuerySet.update()` of options' topics or responses' states).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from surveys.models import Answer, Choice, Question, ResponseTopic
+from surveys.models import Answer, Choice, Question, Response, ResponseTopic
 
 
 def rebuild(response_ids):
@@ -23,23 +26,26 @@ def rebuild(response_ids):
     if not response_ids:
         return
     ResponseTopic.objects.filter(response_id__in=response_ids).delete()
-    pairs = (
+    rows = (
         Answer.choices.through.objects.filter(
-            answer__response_id__in=response_ids, choice__topic__isnull=False
+            answer__response_id__in=response_ids,
+            answer__response__state=Response.State.SUBMITTED,
+            choice__topic__isnull=False,
         )
-        .values_list("answer__response_id", "choice__topic_id")
+        .values_list("answer__response_id", "answer__response__survey_id", "choice__topic_id")
         .distinct()
     )
     ResponseTopic.objects.bulk_create(
         # ignore_conflicts: a concurrent rebuild of the same response may insert first.
-        (ResponseTopic(response_id=response, topic_id=topic) for response, topic in pairs),
+        (
+            ResponseTopic(response_id=response, survey_id=survey, topic_id=topic)
+            for response, survey, topic in rows
+        ),
         ignore_conflicts=True,
     )
 
 
 def rebuild_all(batch=2000):
-    from surveys.models import Response
-
     ids = list(Response.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch):
         rebuild(ids[start : start + batch])
@@ -71,6 +77,16 @@ def _choice_saved(sender, instance, created, raw=False, **kwargs):
     instance.stored_topic_id = instance.topic_id
 
 
+def _response_saved(sender, instance, created, raw=False, **kwargs):
+    # Response.from_db() notes what is stored; an instance made otherwise counts as changed.
+    stored = (getattr(instance, "stored_state", ...), getattr(instance, "stored_survey_id", ...))
+    changed = (instance.state, instance.survey_id) != stored
+    instance.stored_state, instance.stored_survey_id = instance.state, instance.survey_id
+    # A new response has no answers yet; fixtures are loaded without (then run the command).
+    if changed and not (created or raw):
+        rebuild([instance.pk])
+
+
 def _choice_deleting(sender, instance, **kwargs):
     if instance.topic_id is not None:
         instance.affected_responses = set(_responses_choosing(instance.pk))
@@ -90,6 +106,7 @@ def _question_deleted(sender, instance, **kwargs):
 
 def connect_signals():
     m2m_changed.connect(_answer_options_changed, sender=Answer.choices.through)
+    post_save.connect(_response_saved, sender=Response)
     post_save.connect(_choice_saved, sender=Choice)
     pre_delete.connect(_choice_deleting, sender=Choice)
     post_delete.connect(_choice_deleted, sender=Choice)

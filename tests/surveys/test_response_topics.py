@@ -1,5 +1,6 @@
-"""ResponseTopic is derived data: after any change of answers, options or topics it holds
-exactly the (response, topic) pairs that the answers imply."""
+"""ResponseTopic is derived data: after any change of answers, options, topics or a
+response's state it holds exactly the (response, topic) pairs that the answers of submitted
+responses imply, each with its response's survey."""
 
 import pytest
 from django.core.management import call_command
@@ -19,16 +20,24 @@ pytestmark = pytest.mark.django_db
 
 def implied():
     return set(
-        Answer.choices.through.objects.filter(choice__topic__isnull=False)
+        Answer.choices.through.objects.filter(
+            choice__topic__isnull=False, answer__response__state=Response.State.SUBMITTED
+        )
         .values_list("answer__response_id", "choice__topic_id")
         .distinct()
     )
 
 
 def stored():
-    rows = list(ResponseTopic.objects.values_list("response_id", "topic_id"))
-    assert len(rows) == len(set(rows))
-    return set(rows)
+    rows = list(
+        ResponseTopic.objects.values_list(
+            "response_id", "topic_id", "survey_id", "response__survey_id"
+        )
+    )
+    assert all(survey == responses_survey for *_pair, survey, responses_survey in rows)
+    pairs = [(response, topic) for response, topic, *_surveys in rows]
+    assert len(pairs) == len(set(pairs))
+    return set(pairs)
 
 
 def assert_in_step():
@@ -61,6 +70,44 @@ def test_saving_and_changing_a_response_keeps_its_topics(setup):
     submit(survey, questions, place, [newsletter.pk])
     assert stored() == set()
     assert_in_step()
+
+
+def test_only_submitted_responses_count(setup):
+    survey, questions, (a, _b, _newsletter), topic_a, _topic_b = setup
+    place = factories.municipality()
+    user = survey_factories.participant(place)
+    answers = [AnswerData(questions["multiple"], choice_ids=[a.pk])]
+    services.save_response(
+        survey=survey, municipality=place, user=user, answers=answers, submit=False
+    )
+    assert stored() == set()  # a draft
+    assert top_topics(survey) == [] and topic_interest(topic_a).municipality_count == 0
+    services.save_response(
+        survey=survey, municipality=place, user=user, answers=answers, submit=True
+    )
+    response = Response.objects.get()
+    assert stored() == {(response.pk, topic_a.pk)}
+    assert topic_interest(topic_a).municipality_count == 1
+    # The admin sets it back to draft and submits it again.
+    response = Response.objects.get()
+    response.state = Response.State.DRAFT
+    response.save()
+    assert stored() == set()
+    response = Response.objects.get()
+    response.state = Response.State.SUBMITTED
+    response.save()
+    assert_in_step()
+    assert stored() == {(response.pk, topic_a.pk)}
+
+
+def test_a_response_moved_to_another_survey_takes_its_rows_along(setup):
+    survey, questions, (a, _b, _newsletter), _topic_a, _topic_b = setup
+    response = survey_factories.response(survey, answers={questions["multiple"]: [a]})
+    other, _questions = survey_factories.full_survey()
+    response = Response.objects.get(pk=response.pk)
+    response.survey = other
+    response.save()
+    assert set(ResponseTopic.objects.values_list("survey_id", flat=True)) == {other.pk}
 
 
 def test_changing_options_of_an_answer_directly(setup):
@@ -136,6 +183,9 @@ def test_rebuilding_everything_restores_rows_written_around_the_orm(setup):
     survey, questions, (a, b, _newsletter), _topic_a, _topic_b = setup
     survey_factories.response(survey, answers={questions["multiple"]: [a]})
     survey_factories.response(survey, answers={questions["multiple"]: [a, b]})
+    survey_factories.response(
+        survey, answers={questions["multiple"]: [b]}, state=Response.State.DRAFT
+    )
     expected = stored()
     ResponseTopic.objects.all().delete()
     call_command("rebuild_response_topics", verbosity=0)

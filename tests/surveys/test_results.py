@@ -1,11 +1,14 @@
 """Result numbers, visibility, free texts, TOP topics and the query budget of the page."""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from projects.models import Municipality
 from surveys import topics as response_topics
-from surveys.models import Answer, Response, Survey, SurveyTopTopic
+from surveys.models import Answer, Question, Response, Survey, SurveyTopTopic
 from surveys.results import home_highlights, survey_results, top_topics, topic_interest
 from tests import factories
 from tests.surveys import factories as survey_factories
@@ -238,3 +241,32 @@ def test_topic_interest_follows_the_editorial_positions_not_the_order_of_entry(d
     assert [m.position for m in topic_interest(third).top_in] == [1]
     assert [m.position for m in topic_interest(first).top_in] == [3]
     assert [m.count for m in topic_interest(second).top_in] == [None]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    picks=st.lists(st.sets(st.integers(0, 4), max_size=3), min_size=1, max_size=6),
+    positions=st.lists(st.integers(0, 2), min_size=5, max_size=5),  # equal ones: by name
+)
+def test_the_topic_page_and_the_results_rank_topics_alike_ties_included(picks, positions):
+    """topic_interest() counts in SQL of its own; its places must be top_topics()'s,
+    including the topics' order where counts are equal."""
+    with transaction.atomic():  # one example at a time: rolled back at the end
+        topics = [factories.topic(position=position) for position in positions]
+        survey = survey_factories.survey("geschlossen")
+        question = survey_factories.question(
+            survey,
+            Question.Kind.MULTIPLE,
+            [(f"Option {n}", topic) for n, topic in enumerate(topics)],
+            max_choices=5,
+        )
+        options = list(question.choices.order_by("position"))
+        for picked in picks:
+            survey_factories.response(survey, answers={question: [options[i] for i in picked]})
+        ranking = {rank.topic.pk: (rank.position, rank.count) for rank in top_topics(survey)}
+        for topic in topics:
+            mentions = [
+                (m.position, m.count) for m in topic_interest(topic).top_in if m.survey == survey
+            ]
+            assert mentions == ([ranking[topic.pk]] if topic.pk in ranking else [])
+        transaction.set_rollback(True)

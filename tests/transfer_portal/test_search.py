@@ -130,7 +130,7 @@ def test_every_searched_table_has_its_stored_vector_and_index_on_postgres(db):
     indexed = importlib.import_module("transfer_portal.migrations.0002_search_indexes").INDEXED
     assert {table for table, _label, _key in indexed} == search.STORED_VECTOR_TABLES
     with connection.cursor() as cursor:
-        for table in search.STORED_VECTOR_TABLES:
+        for table in [*search.STORED_VECTOR_TABLES, search.DATE_TABLE]:
             cursor.execute(
                 "SELECT is_generated FROM information_schema.columns "
                 "WHERE table_name = %s AND column_name = %s",
@@ -151,3 +151,22 @@ def test_an_edited_entry_is_found_by_its_new_words_at_once_on_postgres(client, d
     measure.save()
     assert "measures" not in _titles(client, "Parkraumsensorik")
     assert _titles(client, "Ladesäulenkataster")["measures"] == ["Ladesäulenkataster"]
+
+
+@on_postgres
+def test_dates_are_found_by_their_own_words_and_their_offers_title_on_postgres(client, db):
+    from tests.offers import factories as offer_factories
+
+    offer = offer_factories.offer(
+        title="Schreibwerkstatt Förderanträge", summary="Mit Haushaltsplanung"
+    )
+    date = offer_factories.event_date(offer, title="Auftakttreffen", location="Cottbus")
+    shown = f"{offer.title} – {date.title}"
+    for query in ["Auftakttreffen", "Förderanträge", "Cottbus", "Förderantrag Auftakt"]:
+        assert _titles(client, query).get("dates") == [shown], query
+    # The offer's summary belongs to the offer, not to its dates.
+    assert "dates" not in _titles(client, "Haushaltsplanung")
+    offer.title = "Vergabewerkstatt"
+    offer.save()
+    assert _titles(client, "Vergabewerkstatt")["dates"] == [f"Vergabewerkstatt – {date.title}"]
+    assert "dates" not in _titles(client, "Förderanträge")

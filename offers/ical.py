@@ -60,8 +60,14 @@ def _utc(moment):
     return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _local(moment):
-    return timezone.localtime(moment, BERLIN).strftime("%Y%m%dT%H%M%S")
+def _time(name, moment):
+    """A DTSTART/DTEND in Berlin wall-clock time – or in UTC for the hour that occurs twice
+    when the clocks go back, which a local time with TZID cannot tell apart (clients would
+    take the first)."""
+    local = timezone.localtime(moment, BERLIN)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return f"{name}:{_utc(moment)}"
+    return f"{name};TZID={TZID}:{local:%Y%m%dT%H%M%S}"
 
 
 def _offset(delta):
@@ -114,9 +120,9 @@ def _event(event_date, dtstamp, texts):
         lines.append(f"DTSTART;VALUE=DATE:{day:%Y%m%d}")
         lines.append(f"DTEND;VALUE=DATE:{day + datetime.timedelta(days=1):%Y%m%d}")
     else:
-        lines.append(f"DTSTART;TZID={TZID}:{_local(event_date.starts_at)}")
+        lines.append(_time("DTSTART", event_date.starts_at))
         if event_date.ends_at:
-            lines.append(f"DTEND;TZID={TZID}:{_local(event_date.ends_at)}")
+            lines.append(_time("DTEND", event_date.ends_at))
     if event_date.location:
         lines.append(f"LOCATION:{_text(event_date.location)}")
     lines.append(f"DESCRIPTION:{_text(texts.description(event_date, url))}")

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
@@ -155,6 +155,7 @@ def test_long_descriptions_of_multibyte_characters_are_folded_and_read_back(sett
         max_size=4,
     )
 )
+@example(moments=[datetime.datetime(2031, 10, 26, 2, 30), datetime.datetime(2031, 3, 30, 3, 0)])
 def test_the_written_time_zone_gives_the_same_utc_offsets_as_the_tz_database(moments):
     """Read with the VTIMEZONE of the file alone (not the library's own Europe/Berlin), every
     event starts at the same instant, whatever the year and the side of a clock change."""
@@ -166,12 +167,17 @@ def test_the_written_time_zone_gives_the_same_utc_offsets_as_the_tz_database(mom
     [vtimezone] = calendar.walk("VTIMEZONE")
     written_zone = vtimezone.to_tz(lookup_tzid=False)
     for date, event in zip(dates, calendar.walk("VEVENT"), strict=True):
-        local = event.decoded("dtstart").replace(tzinfo=None)
-        assert local == timezone.localtime(date.starts_at, BERLIN).replace(tzinfo=None)
-        # Times that do not exist (the hour skipped in March) or exist twice (October) are
-        # ambiguous in any VTIMEZONE; every other local time maps to one offset.
-        check = local + datetime.timedelta(hours=3)
-        assert written_zone.utcoffset(check) == check.replace(tzinfo=BERLIN).utcoffset()
+        # The same instant, however written (compared in UTC: Python never calls a time
+        # in the repeated hour equal to one in another zone).
+        assert event.decoded("dtstart").astimezone(datetime.UTC) == date.starts_at.astimezone(
+            datetime.UTC
+        )
+        start = event["dtstart"]
+        if "TZID" in start.params:  # not the hour that occurs twice (written in UTC)
+            berlin = timezone.localtime(date.starts_at, BERLIN)
+            local = start.dt.replace(tzinfo=None)
+            assert local == berlin.replace(tzinfo=None)
+            assert written_zone.utcoffset(local) == berlin.utcoffset()
     years = {timezone.localtime(date.starts_at, BERLIN).year for date in dates}
     for year in range(min(years), max(years) + 1):
         for month, day in ((1, 1), (3, 31), (7, 1), (10, 31), (12, 31)):
@@ -192,3 +198,17 @@ def test_clock_changes_begin_at_the_local_time_before_the_change():
         ("DAYLIGHT", datetime.datetime(2031, 3, 30, 2, 0)),  # 2:00 CET becomes 3:00 CEST
         ("STANDARD", datetime.datetime(2031, 10, 26, 3, 0)),  # 3:00 CEST becomes 2:00 CET
     }
+
+
+def test_the_hour_that_occurs_twice_is_written_in_utc():
+    """26 October 2031: 02:30 happens twice in Berlin (CEST, then CET)."""
+    first = datetime.datetime(2031, 10, 26, 0, 30, tzinfo=datetime.UTC)  # 02:30 CEST
+    second = datetime.datetime(2031, 10, 26, 1, 30, tzinfo=datetime.UTC)  # 02:30 CET
+    date = _unsaved_date(starts_at=first, ends_at=second)
+    content = ical.calendar_for([date]).decode()
+    assert "DTSTART:20311026T003000Z" in content and "DTEND:20311026T013000Z" in content
+    [event] = _read([date]).walk("VEVENT")
+    assert event.decoded("dtstart") == first and event.decoded("dtend") == second
+    # An hour later the wall clock is unambiguous again.
+    later = _unsaved_date(starts_at=second + datetime.timedelta(hours=1))
+    assert "DTSTART;TZID=Europe/Berlin:20311026T033000" in ical.calendar_for([later]).decode()

@@ -394,14 +394,6 @@ class Response(models.Model):
     def is_submitted(self):
         return self.state == self.State.SUBMITTED
 
-    @classmethod
-    def from_db(cls, db, field_names, values, *, fetch_mode=None):
-        response = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
-        # What is stored, so that a change can be told apart (surveys/topics.py).
-        response.stored_state = response.__dict__.get("state", ...)
-        response.stored_survey_id = response.__dict__.get("survey_id", ...)
-        return response
-
 
 class Answer(models.Model):
     response = models.ForeignKey(

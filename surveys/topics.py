@@ -77,14 +77,16 @@ def _choice_saved(sender, instance, created, raw=False, **kwargs):
     instance.stored_topic_id = instance.topic_id
 
 
-def _response_saved(sender, instance, created, raw=False, **kwargs):
-    # Response.from_db() notes what is stored; an instance made otherwise counts as changed.
-    stored = (getattr(instance, "stored_state", ...), getattr(instance, "stored_survey_id", ...))
-    changed = (instance.state, instance.survey_id) != stored
-    instance.stored_state, instance.stored_survey_id = instance.state, instance.survey_id
+def _response_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
     # A new response has no answers yet; fixtures are loaded without (then run the command).
-    if changed and not (created or raw):
-        rebuild([instance.pk])
+    if created or raw:
+        return
+    if update_fields is not None and not {"state", "survey"} & set(update_fields):
+        return
+    # Whether state or survey changed cannot be told from the instance (another copy may
+    # have been saved in between): three queries on a save that is rare outside
+    # surveys.services, which rebuilds after writing the answers anyway.
+    rebuild([instance.pk])
 
 
 def _choice_deleting(sender, instance, **kwargs):

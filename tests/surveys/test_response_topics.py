@@ -100,6 +100,23 @@ def test_only_submitted_responses_count(setup):
     assert stored() == {(response.pk, topic_a.pk)}
 
 
+def test_saving_a_stale_copy_of_a_response_keeps_the_rows_right(setup):
+    survey, questions, (a, _b, _newsletter), topic_a, _topic_b = setup
+    response = survey_factories.response(survey, answers={questions["multiple"]: [a]})
+    first, second = Response.objects.get(pk=response.pk), Response.objects.get(pk=response.pk)
+    first.state = Response.State.DRAFT
+    first.save()
+    assert stored() == set()
+    second.save()  # submitted again, from a copy loaded before
+    assert stored() == {(response.pk, topic_a.pk)}
+    first.refresh_from_db()
+    first.state = Response.State.DRAFT
+    first.save()
+    assert stored() == set()
+    first.save(update_fields=["updated_at"])  # nothing that decides about the rows
+    assert_in_step()
+
+
 def test_a_response_moved_to_another_survey_takes_its_rows_along(setup):
     survey, questions, (a, _b, _newsletter), _topic_a, _topic_b = setup
     response = survey_factories.response(survey, answers={questions["multiple"]: [a]})

@@ -79,7 +79,9 @@ def fragment_key(request, name, drafts_visible):
         return None
     address = f"{name}:{get_language()}:{int(drafts_visible)}:{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"fragment:{version}:{digest}"
+    # "2": since filtered lists are only kept for valid filters (cached_content with a
+    # form), a cached list implies 200; entries of the release before may be for bad ones.
+    return f"fragment2:{version}:{digest}"
 
 
 def cached_fragment(request, name, render, keep=None):

@@ -170,3 +170,24 @@ def test_dates_are_found_by_their_own_words_and_their_offers_title_on_postgres(c
     offer.save()
     assert _titles(client, "Vergabewerkstatt")["dates"] == [f"Vergabewerkstatt – {date.title}"]
     assert "dates" not in _titles(client, "Förderanträge")
+
+
+@on_postgres
+def test_the_stored_date_vector_is_what_the_search_computes_for_its_fields(db):
+    """Migration 0004 writes the expression out; it must still match DATE_OWN_FIELDS."""
+    from offers.models import EventDate
+    from tests.offers import factories as offer_factories
+    from transfer_portal import search
+
+    date = offer_factories.event_date(title="Auftakt: Förderanträge", location="Cottbus, Rathaus")
+    dates = next(t for t in search.TYPES if t.key == "dates")
+    row = (
+        EventDate.objects.filter(pk=date.pk)
+        .annotate(
+            stored=search.StoredVector(),
+            computed=search.search_vector(dates, search.DATE_OWN_FIELDS),
+        )
+        .values("stored", "computed")
+        .get()
+    )
+    assert row["stored"] == row["computed"] != ""

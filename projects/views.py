@@ -38,8 +38,7 @@ def render_filtered(request, template_name, form, context):
     so it is answered with 200 without asking the database.
     """
     response = render(request, template_name, {"form": form, **context})
-    validated = hasattr(form, "cleaned_data")
-    if form.is_bound and validated and form.errors:
+    if hasattr(form, "cleaned_data") and form.errors:  # validated, i.e. rendered, and bad
         response.status_code = 400
     return response
 

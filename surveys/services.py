@@ -8,7 +8,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from projects.models import Municipality
-from surveys import topics
 from surveys.models import Answer, Choice, Participant, Response, Survey
 
 
@@ -48,7 +47,6 @@ def _save(survey, municipality, user, answers, submit):
         response.state = Response.State.SUBMITTED
         response.submitted_by = user
         response.submitted_at = now
-    response.save()
 
     response.answers.all().delete()
     rows = Answer.objects.bulk_create(
@@ -67,7 +65,9 @@ def _save(survey, municipality, user, answers, submit):
         for row, item in zip(rows, answers, strict=True)
         for choice_id in item.choice_ids
     )
-    topics.rebuild([response.pk])  # bulk_create sends no signal
+    # Saved after its answers: saving a response recomputes which topics it chose
+    # (surveys/topics.py; bulk_create sends no signal of its own).
+    response.save()
     return response, first_submission
 
 

@@ -3,10 +3,9 @@
 The rows are derived: `rebuild()` recomputes them for some responses from their answers'
 options and their state. It runs where those change:
 
-- saving a response (surveys.services), which writes the options in bulk, without signals;
+- saving a response (post_save of Response): surveys.services saves it after writing its
+  answers in bulk, without signals; the admin when it submits one or sets it back to draft;
 - any other change of an answer's options (admin, shell, test factories): m2m_changed;
-- a response submitted or set back to draft other than by saving it there (the admin):
-  post_save of Response;
 - an option linked to another topic, or deleted: post_save / post_delete of Choice;
 - a question deleted (its answers go with it): post_delete of Question.
 
@@ -84,8 +83,7 @@ def _response_saved(sender, instance, created, raw=False, update_fields=None, **
     if update_fields is not None and not {"state", "survey"} & set(update_fields):
         return
     # Whether state or survey changed cannot be told from the instance (another copy may
-    # have been saved in between): three queries on a save that is rare outside
-    # surveys.services, which rebuilds after writing the answers anyway.
+    # have been saved in between), and surveys.services relies on it: always three queries.
     rebuild([instance.pk])
 
 

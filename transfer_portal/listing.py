@@ -70,9 +70,8 @@ def _page(queryset, number, per_page, load):
 def _counted_page(paginator, number):
     """Paginator.get_page() in one query instead of two: the rows carry the total.
 
-    An empty list
-    costs the same query as a full one. Only a number beyond the last page needs the
-    count first, as get_page() does: it answers with the last page.
+    An empty list costs the same query as a full one. Only a number beyond the last page
+    needs the count first, as get_page() does: it answers with the last page.
     """
     try:
         number = max(int(number), 1)

@@ -4,6 +4,8 @@ The rows are derived (surveys/topics.py), so they are computed anew here from th
 (historical models: no signals), the way rebuild() does.
 """
 
+import importlib
+
 import django.db.models.deletion
 from django.db import migrations, models
 
@@ -39,18 +41,8 @@ def refill(apps, schema_editor):
 def refill_without_survey(apps, schema_editor):
     """Back to the rows of 0002: every response, drafts included."""
     _check_now(schema_editor)
-    Through = apps.get_model("surveys", "Answer").choices.through
-    ResponseTopic = apps.get_model("surveys", "ResponseTopic")
-    ResponseTopic.objects.all().delete()
-    pairs = (
-        Through.objects.filter(choice__topic__isnull=False)
-        .values_list("answer__response_id", "choice__topic_id")
-        .distinct()
-    )
-    ResponseTopic.objects.bulk_create(
-        (ResponseTopic(response_id=response, topic_id=topic) for response, topic in pairs),
-        batch_size=2000,
-    )
+    apps.get_model("surveys", "ResponseTopic").objects.all().delete()
+    importlib.import_module("surveys.migrations.0002_response_topics").fill(apps, schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -59,9 +59,8 @@ def offer_list(request):
 
 
 def offer_detail(request, slug):
-    offer = get_object_or_404(
-        Offer.objects.visible_to(request.user).select_related("contact"), slug=slug
-    )
+    offers = Offer.objects.visible_to(request.user).select_related("contact")
+    offer = page_cache.cached_object(request, "offer", offers, slug=slug)
     return render(
         request,
         "offers/offer_detail.html",

@@ -82,7 +82,9 @@ def _visible_measures(user):
 
 
 def project_detail(request, slug):
-    project = get_object_or_404(ModelProject.objects.visible_to(request.user), slug=slug)
+    project = page_cache.cached_object(
+        request, "project", ModelProject.objects.visible_to(request.user), slug=slug
+    )
     return render(
         request,
         "projects/project_detail.html",
@@ -220,7 +222,7 @@ def _published_filter(user, relation, *parents):
 
 
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = page_cache.cached_object(request, "topic", Topic.objects.all(), slug=slug)
     return render(
         request,
         "projects/topic_detail.html",

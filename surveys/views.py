@@ -173,7 +173,9 @@ def _send_confirmation(request, survey, response, first):
 
 def survey_results(request, slug):
     # The participant count comes with the results, which the fragment cache may spare.
-    survey = get_object_or_404(Survey.objects.visible_to(request.user), slug=slug)
+    survey = page_cache.cached_object(
+        request, "survey-results", Survey.objects.visible_to(request.user), slug=slug
+    )
     if not survey.results_visible_to(request.user):
         return render(
             request, "surveys/survey_results.html", {"survey": survey, "hidden": True}, status=403

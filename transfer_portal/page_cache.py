@@ -2,7 +2,8 @@
 
 Anonymous visitors all see the same pages, so a rendered page is kept in the cache under
 its full address and language. Every save or delete in the content apps bumps a version
-number that is part of the key, so an edit in the admin shows on the very next request.
+number; an entry is only used for the version it was made for, so an edit in the admin
+shows on the very next request. The version comes along with the entry in one round trip.
 With several app processes the cache must be shared (REDIS_URL); entries are also
 renewed after PAGE_CACHE_SECONDS, because some pages change with time alone (upcoming
 dates, the state of a survey) – by one request, while the others get the stale copy
@@ -12,7 +13,8 @@ Logged-in visitors cannot share whole pages (their name, menu and CSRF token are
 so the expensive part of a page, its main content, is cached as a fragment instead
 (`{% cached_content %}` in transfer_portal/templatetags/portal.py): under the same version,
 keyed by address, language and whether drafts are visible, for FRAGMENT_CACHE_SECONDS.
-Views hand the template lazy querysets, so a fragment from the cache costs no queries.
+Views hand the template lazy querysets, so a fragment from the cache costs no queries; a
+page about one object gets that object from the cache too (`cached_object`).
 
 When the cache server is unreachable, pages are rendered uncached instead of failing: the
 cache only makes the portal faster, the content comes from the database. (Sessions then
@@ -25,10 +27,12 @@ import hashlib
 import logging
 import time
 
+import django
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.cache import get_max_age, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
@@ -64,61 +68,114 @@ def lazy(function, *args, **kwargs):
 def request_version(request):
     """The content version, read once per request; None if the cache is unreachable."""
     if not hasattr(request, "_content_version"):
-        try:
-            request._content_version = current_version()
-        except CACHE_ERRORS:
-            logger.warning("Cache unreachable: %s is rendered uncached.", request.path)
-            request._content_version = None
+        _fetch(request, [])
     return request._content_version
 
 
-def fragment_key(request, name, drafts_visible):
-    """The fragment's cache key, or None if the cache is unreachable."""
-    version = request_version(request)
-    if version is None:
+def _fetch(request, keys):
+    """The entries under `keys` (None where there is none), or None if the cache is
+    unreachable. A request's first call brings the content version along in the same
+    round trip (MGET): entries carry the version they were made for instead of having it
+    in their key, so that a cached page costs one round trip to Redis, not two."""
+    first = not hasattr(request, "_content_version")
+    if not first and request._content_version is None:
         return None
-    address = f"{name}:{get_language()}:{int(drafts_visible)}:{request.get_full_path()}"
-    digest = hashlib.sha256(address.encode()).hexdigest()
-    # "2": since filtered lists are only kept for valid filters (cached_content with a
-    # form), a cached list implies 200; entries of the release before may be for bad ones.
-    return f"fragment2:{version}:{digest}"
+    try:
+        found = cache.get_many([VERSION_KEY, *keys] if first else keys)
+        if first:
+            version = found.get(VERSION_KEY)
+            request._content_version = current_version() if version is None else version
+    except CACHE_ERRORS:
+        logger.warning("Cache unreachable: %s is rendered uncached.", request.path)
+        if first:
+            request._content_version = None
+        return None
+    return [found.get(key) for key in keys]
+
+
+def _digest(*parts):
+    return hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
+
+
+def fragment_key(request, name):
+    """The key of the page's fragment: by name, language, drafts visible and address.
+    ("3": entries carry their version since this release; those of the releases before
+    have it in the key, and the first of them could hold lists for invalid filters.)"""
+    drafts_visible = int(is_editor(request.user))
+    return f"fragment3:{_digest(name, get_language(), drafts_visible, request.get_full_path())}"
+
+
+def _fragment_cache_applies(request):
+    return settings.FRAGMENT_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD")
 
 
 def cached_fragment(request, name, render, keep=None):
     """A view's output (text) from the fragment cache; `render()` makes it on a miss, and
     it is stored unless `keep()`, asked after rendering, says no."""
-    seconds = settings.FRAGMENT_CACHE_SECONDS
-    if seconds <= 0 or request.method not in ("GET", "HEAD"):
+    if not _fragment_cache_applies(request):
         return render()
-    key = fragment_key(request, name, is_editor(request.user))
-    content = read(key)
+    key = fragment_key(request, name)
+    prefetched = getattr(request, "_prefetched", {})
+    entries = [prefetched.pop(key)] if key in prefetched else _fetch(request, [key])
+    content = read(request, key, entries)
     if content is None:
         content = render()
         if keep is None or keep():
-            store(key, content, seconds)
+            store(request, key, content, settings.FRAGMENT_CACHE_SECONDS)
     return content
+
+
+def cached_object(request, name, queryset, **lookup):
+    """`get_object_or_404(queryset, **lookup)` through the cache, for the page whose
+    fragment is called `name`: the object (what the page shows outside its fragment: title,
+    breadcrumbs, permissions) and the fragment come in one round trip, so a logged-in
+    visitor's page needs no query for its content. Invalidated like fragments (any content
+    change), and only when the fragment cache is on; editors, who see drafts, have their
+    own entries. The queryset's related objects (select_related) are kept with it."""
+    if not _fragment_cache_applies(request):
+        return get_object_or_404(queryset, **lookup)
+    drafts_visible = int(is_editor(request.user))
+    # Django's version too: a model instance pickled by another one only warns when loaded.
+    identity = (django.get_version(), name, queryset.model._meta.label, sorted(lookup.items()))
+    key = f"object:{_digest(*identity, drafts_visible)}"
+    fragment = fragment_key(request, name)
+    entries = _fetch(request, [key, fragment])
+    if entries is not None:
+        request._prefetched = {fragment: entries[1]}
+        entry = entries[0]
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == request._content_version:
+            return entry[1]
+    found = get_object_or_404(queryset, **lookup)
+    if entries is not None:
+        try:
+            cache.set(key, (request._content_version, found), settings.FRAGMENT_CACHE_SECONDS)
+        except CACHE_ERRORS:
+            logger.warning("Cache unreachable: %s was not stored.", key)
+    return found
 
 
 # Entries outlive their freshness by this factor: when one turns stale, the first request
 # renders it anew while the others are still served the stale copy, instead of all of
 # them rendering at once (a stampede every PAGE_CACHE_SECONDS on a busy page). An edit
-# changes the version and thereby the key, so it is never served stale.
+# changes the version, and an entry of another version is never served.
 KEEP_FACTOR = 2
 REFRESH_LOCK_SECONDS = 10
 
 
-def read(key):
-    """The cached value, or None if the caller should render (and then store) it."""
-    if key is None:
+def read(request, key, entries):
+    """The cached value from `_fetch`'s answer for [key], or None if the caller should
+    render (and then store) it."""
+    if not entries:
         return None
-    try:
-        entry = cache.get(key)
-    except CACHE_ERRORS:
-        logger.warning("Cache unreachable: reading %s failed.", key)
-        return None
-    if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], float)):
-        return None  # nothing cached (or an entry of an older release)
-    value, fresh_until = entry
+    entry = entries[0]
+    if not (
+        isinstance(entry, tuple)
+        and len(entry) == 3
+        and entry[0] == request._content_version
+        and isinstance(entry[2], float)
+    ):
+        return None  # nothing cached, made for another version, or of an older release
+    _version, value, fresh_until = entry
     if time.time() < fresh_until:
         return value
     try:
@@ -130,11 +187,12 @@ def read(key):
     return value  # another request is refreshing it: the stale copy meanwhile
 
 
-def store(key, value, seconds):
-    if key is None:
+def store(request, key, value, seconds):
+    version = request_version(request)
+    if version is None:
         return
     try:
-        cache.set(key, (value, time.time() + seconds), seconds * KEEP_FACTOR)
+        cache.set(key, (version, value, time.time() + seconds), seconds * KEEP_FACTOR)
         cache.delete(f"{key}:refresh")
     except CACHE_ERRORS:
         logger.warning("Cache unreachable: %s was not stored.", key)
@@ -173,10 +231,9 @@ def connect_signals():
             signal.connect(invalidate, sender=model, dispatch_uid=f"page-cache-{signal!r}")
 
 
-def _key(request, version):
-    address = f"{get_language()}:{request.get_full_path()}"
-    digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page:{version}:{digest}"
+def _key(request):
+    # "2": entries carry their version since this release (before: in the key).
+    return f"page2:{_digest(get_language(), request.get_full_path())}"
 
 
 def _cacheable_request(request):
@@ -210,18 +267,17 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
-        version = request_version(request)
-        key = None if version is None else _key(request, version)  # None: cache unreachable
-        cached = read(key)
+        key = _key(request)
+        cached = read(request, key, _fetch(request, [key]))
         if cached is not None:
             content, headers = cached
             response = HttpResponse(content, headers=headers)
             response["X-Page-Cache"] = "hit"
         else:
             response = self.get_response(request)
-            if key is not None and _cacheable_response(request, response):
+            if request_version(request) is not None and _cacheable_response(request, response):
                 headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-                store(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+                store(request, key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
                 response["X-Page-Cache"] = "miss"
         patch_vary_headers(response, ["Cookie"])
         return response

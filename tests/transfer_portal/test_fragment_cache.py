@@ -63,8 +63,8 @@ def test_a_repeated_logged_in_request_runs_no_content_query(member_client, seede
         second = member_client.get(url)
     assert second.status_code == first.status_code == 200
     content_queries = [q["sql"] for q in queries if CONTENT_TABLES.search(q["sql"])]
-    # At most the page's own object (its title and breadcrumbs are outside the fragment).
-    assert len(content_queries) <= 1, content_queries
+    # Not even the page's own object (page_cache.cached_object).
+    assert content_queries == []
     if url.endswith(".ics"):
         assert second.content == first.content
     else:
@@ -190,3 +190,77 @@ def test_a_bad_filter_value_is_never_kept_and_stays_a_400(member_client, seeded,
     assert member_client.get(url).status_code == 200
     assert member_client.get(url).status_code == 200
     assert member_client.get(bad).status_code == 400
+
+
+def test_a_changed_title_outside_the_fragment_shows_on_the_next_request(member_client, db):
+    offer = offer_with_dates()
+    url = offer.get_absolute_url()
+    assert "<title>Schreibwerkstatt Fragmente" in member_client.get(url).text
+    offer.title = "Schreibwerkstatt Umbenannt"
+    offer.save()
+    html = member_client.get(url).text
+    assert "<title>Schreibwerkstatt Umbenannt" in html
+    assert "Fragmente" not in html
+
+
+def test_an_unpublished_offer_is_gone_on_the_next_request(member_client, editor, db):
+    offer = offer_with_dates()
+    url = offer.get_absolute_url()
+    assert member_client.get(url).status_code == 200
+    offer.published = False
+    offer.save()
+    assert member_client.get(url).status_code == 404
+    editor_client = Client()
+    editor_client.force_login(editor)
+    assert editor_client.get(url).status_code == 200  # editors see drafts …
+    assert member_client.get(url).status_code == 404  # … from entries of their own
+    assert Client().get(url).status_code == 404
+
+
+class CacheCalls:
+    """Records the cache methods a request calls (each one round trip to Redis); calls a
+    method makes itself (the test cache's get_many calls get) are not counted."""
+
+    METHODS = ("get", "get_many", "set", "add", "delete", "incr")
+
+    def __init__(self, monkeypatch):
+        from django.core.cache import caches
+
+        cache = caches["default"]
+        self.calls, self.depth = [], 0
+        for name in self.METHODS:
+            monkeypatch.setattr(cache, name, self._recording(name, getattr(cache, name)))
+
+    def _recording(self, name, original):
+        def call(*args, **kwargs):
+            if not self.depth:
+                self.calls.append(name)
+            self.depth += 1
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.depth -= 1
+
+        return call
+
+
+def test_a_cached_page_asks_the_cache_once_for_version_object_and_fragment(
+    member_client, monkeypatch, db
+):
+    url = offer_with_dates().get_absolute_url()
+    member_client.get(url)
+    recorder = CacheCalls(monkeypatch)
+    with CaptureQueriesContext(connection) as queries:
+        assert member_client.get(url).status_code == 200
+    assert recorder.calls == ["get_many"]
+    assert not any(CONTENT_TABLES.search(q["sql"]) for q in queries)
+
+
+def test_an_anonymous_page_from_the_cache_is_one_round_trip(client, settings, monkeypatch, db):
+    settings.PAGE_CACHE_SECONDS = 60
+    url = offer_with_dates().get_absolute_url()
+    client.get(url)
+    recorder = CacheCalls(monkeypatch)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert recorder.calls == ["get_many"]

@@ -141,7 +141,7 @@ def test_a_stale_page_is_rendered_by_one_request_while_the_others_get_the_stale_
     from transfer_portal import page_cache
 
     assert client.get("/modellprojekte/")["X-Page-Cache"] == "miss"
-    key = next(k for k in cache._cache if "page:" in k)  # noqa: SLF001 - the test's LocMem
+    key = next(k for k in cache._cache if "page2:" in k)  # noqa: SLF001 - the test's LocMem
     with time_machine.travel(time.time() + 61, tick=False):
         # Someone else is refreshing the entry: this visitor gets the stale copy at once.
         cache.add(key.split(":", 2)[-1] + ":refresh", 1, 10)
@@ -153,18 +153,25 @@ def test_a_stale_page_is_rendered_by_one_request_while_the_others_get_the_stale_
     assert page_cache.KEEP_FACTOR * 60 > 61
 
 
-def test_an_entry_of_an_older_release_counts_as_a_miss(client, seeded):
+@pytest.mark.parametrize("kind", ["older release", "other version"])
+def test_an_entry_not_made_for_this_version_counts_as_a_miss(client, seeded, kind):
     from django.core.cache import cache
 
-    from transfer_portal import page_cache
+    from transfer_portal.page_cache import current_version
 
     client.get("/modellprojekte/")
-    key = next(k for k in cache._cache if "page:" in k)  # noqa: SLF001 - the test's LocMem
+    key = next(k for k in cache._cache if "page2:" in k)  # noqa: SLF001 - the test's LocMem
     raw_key = key.split(":", 2)[-1]
-    cache.set(raw_key, (b"<p>alt</p>", {"Content-Type": "text/html"}), 60)
+    page = (b"<p>Veraltete Kopie</p>", {"Content-Type": "text/html"})
+    fresh_until = time.time() + 60
+    if kind == "older release":  # the version was part of the key, not of the entry
+        cache.set(raw_key, (page, fresh_until), 60)
+    else:  # stored by a request that began before the last edit
+        cache.set(raw_key, (current_version() - 1, page, fresh_until), 60)
     response = client.get("/modellprojekte/")
     assert response["X-Page-Cache"] == "miss"
-    assert page_cache.read(raw_key) is not None
+    assert b"Veraltete Kopie" not in response.content
+    assert client.get("/modellprojekte/")["X-Page-Cache"] == "hit"
 
 
 @pytest.fixture
@@ -203,6 +210,11 @@ def test_with_redis_down_logged_in_visitors_get_pages_without_fragment_cache(
     assert response.status_code == 200
     assert "Abmelden" in response.text
     assert "Guben" in response.text
+    # A page about one object reads it from the database (page_cache.cached_object).
+    response = client.get("/modellprojekte/guben/")
+    assert response.status_code == 200
+    assert "<h1>Guben" in response.text
+    assert client.get("/modellprojekte/gibt-es-nicht/").status_code == 404
 
 
 def test_with_redis_down_a_content_change_is_still_saved(redis_down):

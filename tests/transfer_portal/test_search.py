@@ -127,8 +127,8 @@ def test_every_searched_table_has_its_stored_vector_and_index_on_postgres(db):
 
     from transfer_portal import search
 
-    indexed = importlib.import_module("transfer_portal.migrations.0002_search_indexes").INDEXED
-    assert {table for table, _label, _key in indexed} == search.STORED_VECTOR_TABLES
+    frozen = importlib.import_module("transfer_portal.migrations.0002_search_indexes").FIELDS
+    assert set(frozen) == search.STORED_VECTOR_TABLES
     with connection.cursor() as cursor:
         for table in [*search.STORED_VECTOR_TABLES, search.DATE_TABLE]:
             cursor.execute(
@@ -191,3 +191,50 @@ def test_the_stored_date_vector_is_what_the_search_computes_for_its_fields(db):
         .get()
     )
     assert row["stored"] == row["computed"] != ""
+
+
+@on_postgres
+def test_the_stored_vectors_are_what_the_search_computes(db):
+    """Migrations 0002/0003 write the columns and weights out; the search's must match."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from tests.offers import factories as offer_factories
+    from transfer_portal import search
+
+    words = {
+        "title": "Förderanträge: Titel",
+        "motto": "Motto-Wort",
+        "summary": "Zusammenfassung über Ladesäulen",
+        "description": "Beschreibung <b>mit</b> Rathaus",
+        "fields_of_action": "Mobilität, Verwaltung",
+        "transfer_preconditions": "Voraussetzungen",
+        "transfer_effort": "Aufwand",
+        "transfer_notes": "Hinweise",
+    }
+    project = factories.project(**{k: words[k] for k in ("motto", "summary", "fields_of_action")})
+    factories.measure(
+        project, **{k: v for k, v in words.items() if k not in {"motto", "fields_of_action"}}
+    )
+    factories.insight(project, text="Erkenntnis über Bürgerbeteiligung")
+    offer_factories.offer(summary=words["summary"], description=words["description"])
+    for key in ("projects", "measures", "insights", "offers"):
+        search_type = next(t for t in search.TYPES if t.key == key)
+        rows = list(
+            search_type.queryset(AnonymousUser())
+            .model.objects.annotate(
+                stored=search.StoredVector(), computed=search.search_vector(search_type)
+            )
+            .values_list("stored", "computed")
+        )
+        assert rows, key
+        for stored, computed in rows:
+            assert stored == computed != "", key
+
+
+def test_an_offers_title_is_its_only_field_weighted_a():
+    """Dates are found by their offer's title through the A part of the offer's stored
+    vector (search._date_vector): another A-weighted offer field would widen that."""
+    from transfer_portal import search
+
+    offers = next(t for t in search.TYPES if t.key == "offers")
+    assert [path for path, weight in offers.fields if weight == "A"] == ["title"]

@@ -5,7 +5,10 @@ most entries it scans the table and parses every text again (to_tsvector per row
 to match and to rank) – half a second on 5,000 measures. A stored generated column keeps
 the parsed vector: matching and ranking read it instead of parsing. Django does not know
 the column (it is never written, and never selected unless the search asks for it); the
-search refers to it through transfer_portal.search.StoredVector.
+search refers to it through transfer_portal.search.StoredVector. The expressions are those
+written out in 0002 (FIELDS). To change what a table's vector holds, drop and add the column
+in a new migration; so does a change of the type or length of a column it reads (PostgreSQL
+refuses to alter a column that a generated column reads).
 """
 
 import importlib
@@ -22,11 +25,9 @@ def _indexed():
 def add_columns(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from django.apps import apps as real_apps
-
     previous = _indexed()
-    for table, label, key in previous.INDEXED:
-        expression = previous._index_sql(schema_editor, real_apps.get_model(label), key)
+    for table in previous.FIELDS:
+        expression = previous.expression(table)
         schema_editor.execute(f"DROP INDEX IF EXISTS {table}_search")
         schema_editor.execute(
             f"ALTER TABLE {table} ADD COLUMN {COLUMN} tsvector "
@@ -39,7 +40,7 @@ def drop_columns(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     previous = _indexed()
-    for table, _label, _key in previous.INDEXED:
+    for table in previous.FIELDS:
         schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS {COLUMN}")
     previous.create_indexes(apps, schema_editor)
 

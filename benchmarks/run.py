@@ -650,7 +650,8 @@ def write_report(context):
         "anon": "Anonym, mit Seiten-Cache (Redis) – so sehen Besucherinnen und Besucher "
         "ohne Konto das Portal.",
         "member": "Angemeldet (Sitzung in Redis) – ohne Seiten-Cache: jede Seite wird "
-        "gerendert, ihr Hauptinhalt kommt aus dem Fragment-Cache.",
+        "gerendert, ihr Hauptinhalt (und auf Detailseiten ihr Objekt) kommt aus dem "
+        "Fragment-Cache.",
         "uncached": "Anonym mit `DJANGO_PAGE_CACHE_SECONDS=0` und "
         "`DJANGO_FRAGMENT_CACHE_SECONDS=0` – das ungecachte Rendern, wie es nach jeder "
         "Änderung einmal je Seite vorkommt.",
@@ -692,7 +693,8 @@ def write_report(context):
         "",
         "Gezählt im Prozess mit Djangos Test-Client und `CaptureQueriesContext`, nach einem "
         "Aufwärm-Aufruf. Ungecacht: Seiten- und Fragment-Cache aus. Fragment: angemeldet, "
-        "der Hauptinhalt liegt schon im Cache (was angemeldete Besuchende meist bekommen).",
+        "der Hauptinhalt liegt schon im Cache (was angemeldete Besuchende meist bekommen); "
+        "die eine Abfrage ist die des angemeldeten Kontos.",
         "",
         "| Seite | anonym | angemeldet | Grunddaten anonym | Grunddaten angemeldet "
         "| ungecacht ms | HTML KB | Fragment: Abfragen | Fragment: ms |",

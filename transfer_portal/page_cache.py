@@ -25,11 +25,13 @@ answer with the 503 page.)
 import functools
 import hashlib
 import logging
+import pickle
 import time
 
 import django
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -52,11 +54,17 @@ UNCACHED_PREFIXES = ("/admin/", "/konto/", "/en/konto/", "/healthz", "/static/",
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 
 
+def _fresh_version():
+    """A first version that no entry still in the cache can carry: should Redis lose the
+    version (evicted, restarted), counting does not start again at a number it had."""
+    return time.time_ns()
+
+
 def current_version():
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+        version = cache.get(VERSION_KEY)
     return version
 
 
@@ -86,11 +94,16 @@ def _fetch(request, keys):
             version = found.get(VERSION_KEY)
             request._content_version = current_version() if version is None else version
     except CACHE_ERRORS:
-        logger.warning("Cache unreachable: %s is rendered uncached.", request.path)
-        if first:
-            request._content_version = None
+        _give_up(request)
         return None
     return [found.get(key) for key in keys]
+
+
+def _give_up(request):
+    """The cache failed: the rest of the request does without it (each further attempt
+    could wait for the socket timeout)."""
+    logger.warning("Cache unreachable: %s is rendered uncached.", request.path)
+    request._content_version = None
 
 
 def _digest(*parts):
@@ -142,16 +155,29 @@ def cached_object(request, name, queryset, **lookup):
     entries = _fetch(request, [key, fragment])
     if entries is not None:
         request._prefetched = {fragment: entries[1]}
-        entry = entries[0]
-        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == request._content_version:
-            return entry[1]
+        found = _loaded(entries[0], request._content_version)
+        if found is not None:
+            return found
     found = get_object_or_404(queryset, **lookup)
-    if entries is not None:
+    if request._content_version is not None:
+        # Pickled here, not by the cache client: an instance that cannot be loaded again
+        # (a model changed by a new release) is a miss instead of failing the whole MGET.
+        entry = (request._content_version, pickle.dumps(found, pickle.HIGHEST_PROTOCOL))
         try:
-            cache.set(key, (request._content_version, found), settings.FRAGMENT_CACHE_SECONDS)
+            cache.set(key, entry, settings.FRAGMENT_CACHE_SECONDS)
         except CACHE_ERRORS:
-            logger.warning("Cache unreachable: %s was not stored.", key)
+            _give_up(request)
     return found
+
+
+def _loaded(entry, version):
+    if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version):
+        return None
+    try:
+        return pickle.loads(entry[1])  # noqa: S301 - written by cached_object, above
+    except Exception:  # noqa: BLE001 - whatever the reason, the database has the object
+        logger.warning("A cached object could not be loaded; it is read from the database.")
+        return None
 
 
 # Entries outlive their freshness by this factor: when one turns stale, the first request
@@ -195,20 +221,38 @@ def store(request, key, value, seconds):
         cache.set(key, (version, value, time.time() + seconds), seconds * KEEP_FACTOR)
         cache.delete(f"{key}:refresh")
     except CACHE_ERRORS:
-        logger.warning("Cache unreachable: %s was not stored.", key)
+        _give_up(request)
 
 
-def invalidate(**kwargs):
-    """Bump the version: every cached page is stale from the next request on."""
+def _bump():
     try:
         try:
             cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, 2, timeout=None)
+        except ValueError:  # Redis lost the version: start again where no old entry is
+            cache.set(VERSION_KEY, _fresh_version(), timeout=None)
     except CACHE_ERRORS:
         # The change is saved; what Redis still holds (if it kept anything) ages out
         # within 2 × PAGE_CACHE_SECONDS.
         logger.error("Cache unreachable: cached pages could not be invalidated.")
+
+
+def invalidate(using=DEFAULT_DB_ALIAS, **kwargs):
+    """Bump the version: every cached page is stale from the next request on.
+
+    Inside a transaction (every admin save, the survey and registration services) the
+    version is bumped at once and again when the transaction commits: a request between
+    the two could read the new version but still the old rows, and would otherwise keep
+    them cached under the new version until the entries expire."""
+    _bump()
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        return
+    # Once per transaction: unless a bump is queued already at this level or further out
+    # (one queued in a savepoint is dropped if the savepoint is rolled back).
+    current = set(connection.savepoint_ids)
+    queued = connection.run_on_commit  # [(savepoint ids, callback, robust)]
+    if not any(callback is _bump and ids <= current for ids, callback, _robust in queued):
+        transaction.on_commit(_bump, using=using, robust=True)
 
 
 def content_models():

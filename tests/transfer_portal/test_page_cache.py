@@ -262,3 +262,68 @@ def test_rebuilding_derived_rows_bumps_the_version_once_per_change(db, seeded):
     assert len(deletes) == 1  # one statement, no row-by-row deletion for signals
     assert current_version() == before  # the answers' own change invalidated already
     assert Response.objects.get().topics.count() == 2
+
+
+def _queued_bumps():
+    from transfer_portal import page_cache
+
+    return [c for _ids, c, _robust in connection.run_on_commit if c is page_cache._bump]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_in_a_transaction_bumps_the_version_again_on_commit():
+    """A request between the change and its commit could read the new version but the old
+    rows, and cache them under the new version: the commit makes those entries stale."""
+    from django.db import transaction
+
+    from transfer_portal.page_cache import current_version
+
+    project = factories.project(title="Vorher")
+    topic = factories.topic()
+    with transaction.atomic():
+        before = current_version()
+        project.title = "Nachher"
+        project.save()
+        project.topics.add(topic)  # another signal, same transaction
+        in_transaction = current_version()
+        assert in_transaction > before  # at once, as without a transaction
+        assert len(_queued_bumps()) == 1  # and once more on commit
+    assert current_version() == in_transaction + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bump_queued_in_a_rolled_back_savepoint_is_queued_again_further_out():
+    from django.db import transaction
+
+    from transfer_portal.page_cache import current_version
+
+    project = factories.project()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                project.save()
+                assert len(_queued_bumps()) == 1
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        assert _queued_bumps() == []
+        project.save()  # the savepoint's bump is gone: this one queues its own
+        project.save()
+        assert len(_queued_bumps()) == 1
+        version = current_version()
+    assert current_version() == version + 1
+
+
+def test_a_lost_version_does_not_start_again_at_a_number_it_had(db):
+    from django.core.cache import cache
+
+    from transfer_portal import page_cache
+
+    first = page_cache.current_version()
+    page_cache.invalidate()
+    cache.delete(page_cache.VERSION_KEY)  # evicted, or Redis restarted without data
+    assert page_cache.current_version() > first + 1
+    bumped = page_cache.current_version()
+    cache.delete(page_cache.VERSION_KEY)
+    page_cache.invalidate()  # incr on a missing key
+    assert page_cache.current_version() > bumped

@@ -1,4 +1,6 @@
--- wrk script: print one machine-readable line with throughput, errors and latency percentiles.
+-- wrk script: print one machine-readable line with throughput, errors and latency percentiles,
+-- and one with the latency distribution (value in microseconds, count), so that several runs
+-- of one URL can be merged into exact percentiles (benchmarks/run.py, combined()).
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
@@ -8,4 +10,10 @@ done = function(summary, latency, requests)
     summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status,
     e.timeout, latency:percentile(50), latency:percentile(90), latency:percentile(99),
     latency.max))
+  local pairs = {}
+  for i = 1, #latency do
+    local value, count = latency(i)
+    pairs[#pairs + 1] = string.format("[%d,%d]", value, count)
+  end
+  io.write("LATENCIES [" .. table.concat(pairs, ",") .. "]\n")
 end

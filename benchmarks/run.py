@@ -35,9 +35,12 @@ LUA = BENCH_DIR / "report.lua"
 USER_EMAIL = "benchmark@beispieldaten.example"
 FLOOR_A = ("Floor (a): tiny response", "/benchmark/floor/tiny/")
 FLOOR_B = ("Floor (b): layout, 50 items", "/benchmark/floor/layout/")
-# Durations in seconds: pages at 16 connections, floors at 16, everything at 1 connection.
-PAGE_SECONDS = int(os.environ.get("BENCH_PAGE_SECONDS", "4"))
-FLOOR_SECONDS = int(os.environ.get("BENCH_FLOOR_SECONDS", "3"))
+# At 16 connections each page runs in ROUNDS slices of SLICE_SECONDS, alternating with
+# slices of its mode's floor (run_mode); the other floor runs OTHER_FLOOR_SECONDS after
+# every second page; everything runs SINGLE_SECONDS at 1 connection.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+SLICE_SECONDS = int(os.environ.get("BENCH_SLICE_SECONDS", "1"))
+OTHER_FLOOR_SECONDS = int(os.environ.get("BENCH_FLOOR_SECONDS", "3"))
 SINGLE_SECONDS = int(os.environ.get("BENCH_SINGLE_SECONDS", "2"))
 TARGETS = {"anon_ratio_a": 0.5, "anon_p99_ms": 50, "render_ratio_b": 1.0, "queries": 10}
 TARGET_RSS_MB = 100
@@ -322,81 +325,131 @@ def wrk(url, connections, seconds, cookie=None):
     output = subprocess.run(  # noqa: S603 - fixed argument list
         [*command, url], capture_output=True, text=True, check=True
     ).stdout
-    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    lines = output.splitlines()
+    line = next(line for line in lines if line.startswith("RESULT "))
     result = json.loads(line.removeprefix("RESULT "))
+    line = next(line for line in lines if line.startswith("LATENCIES "))
+    result["latencies"] = json.loads(line.removeprefix("LATENCIES "))
     seconds_run = result["duration_us"] / 1e6
     result["rps"] = result["requests"] / seconds_run if seconds_run else 0.0
     result["errors"] = sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
     return result
 
 
-def run_mode(server, pages, cookie, paired):
-    """Every page at 16 and 1 connection, alternating with the floors.
+def _percentile(latencies, share):
+    """The latency (µs) below which `share` of the requests stayed, from (value, count)."""
+    ordered = sorted(latencies)
+    total = sum(count for _value, count in ordered)
+    needed, seen = share * total, 0
+    for value, count in ordered:
+        seen += count
+        if seen >= needed:
+            return value
+    return 0
 
-    The floor the mode is judged by (`paired`) runs right before and right after each page,
-    and the page's ratio to it is taken against the mean of those two runs: a busy moment
-    of the shared machine then hits both sides of the comparison, instead of whichever page
-    happened to run in it. The other floor runs after every second page and is compared as
-    the median of its runs. Floor rows report medians.
+
+def combined(runs):
+    """Several wrk runs of one URL taken as one: requests and time added up, percentiles
+    from their merged latency distributions."""
+    latencies = [pair for run in runs for pair in run["latencies"]]
+    result = {
+        key: sum(run[key] for run in runs) for key in ("requests", "duration_us", "errors", "bytes")
+    }
+    seconds = result["duration_us"] / 1e6
+    result["rps"] = result["requests"] / seconds if seconds else 0.0
+    result["p50_us"] = _percentile(latencies, 0.5)
+    result["p99_us"] = _percentile(latencies, 0.99)
+    return result
+
+
+def run_mode(server, pages, cookie, paired):
+    """Every page at 16 and 1 connection, interleaved with the floors.
+
+    On this shared machine the same floor measured twice in a row can differ by a factor of
+    two or three, in bursts of a few seconds. So each page runs in ROUNDS short slices, each
+    between two slices of the floor the mode is judged by (`paired`): the page's ratio is
+    the median over the rounds of its slice against the mean of the floor slices on either
+    side. A busy moment hits both sides of one comparison, and a burst within one round
+    moves that round, not the verdict. The other floor runs after every second page and is
+    compared as the median of its runs. Floor rows report the paired floor's slices taken
+    together, the other floor's medians.
     """
     other = FLOOR_B if paired == FLOOR_A else FLOOR_A
     floors = {FLOOR_A: [], FLOOR_B: []}
     rows = []
+    headers = {"Cookie": cookie} if cookie else None
     for _name, url in [*pages, FLOOR_A, FLOOR_B]:
         for _ in range(2):  # warm-up: fill the page cache, load templates in the workers
-            http_get(server.base + url, {"Cookie": cookie} if cookie else None)
+            http_get(server.base + url, headers)
 
     def measure(url, connections, seconds):
+        # wrk stops after its time, but the requests it left queued would still run
+        # during the next measurement: that one starts when the workers are idle.
         server.wait_idle()
-        # Cached entries live PAGE_CACHE_SECONDS: warm the page again right before its run,
-        # so that its 16 connections do not all start on a miss at once. The cold render
-        # itself is what the uncached run measures.
-        http_get(server.base + url, {"Cookie": cookie} if cookie else None)
         return wrk(server.base + url, connections, seconds, cookie)
 
-    before = measure(paired[1], 16, FLOOR_SECONDS)
-    floors[paired].append(before)
     for index, (name, url) in enumerate(pages):
-        many = measure(url, 16, PAGE_SECONDS)
-        after = measure(paired[1], 16, FLOOR_SECONDS)
-        floors[paired].append(after)
+        # Cached entries live PAGE_CACHE_SECONDS: warm the page again right before its
+        # runs, so that its 16 connections do not all start on a miss at once. The cold
+        # render itself is what the uncached run measures.
+        http_get(server.base + url, headers)
+        floor_runs = [measure(paired[1], 16, SLICE_SECONDS)]
+        page_runs = []
+        for _ in range(ROUNDS):
+            page_runs.append(measure(url, 16, SLICE_SECONDS))
+            floor_runs.append(measure(paired[1], 16, SLICE_SECONDS))
+        floors[paired].extend(floor_runs)
         if index % 2 == 1:
-            floors[other].append(measure(other[1], 16, FLOOR_SECONDS))
+            floors[other].append(measure(other[1], 16, OTHER_FLOOR_SECONDS))
         single = measure(url, 1, SINGLE_SECONDS)
+        ratios = [
+            page["rps"] / ((before["rps"] + after["rps"]) / 2)
+            for page, before, after in zip(page_runs, floor_runs, floor_runs[1:], strict=False)
+        ]
         rows.append(
             {
                 "name": name,
                 "url": url,
-                "many": many,
+                "many": combined(page_runs),
                 "single": single,
-                "paired_rps": (before["rps"] + after["rps"]) / 2,
+                "paired_rps": combined(floor_runs)["rps"],
+                "paired_ratio": statistics.median(ratios),
+                "round_ratios": ratios,
             }
         )
-        before = after
+        many = rows[-1]["many"]
         print(
             f"    {name:<22} {many['rps']:8.0f} req/s  p50 {many['p50_us'] / 1000:6.1f} ms  "
             f"p99 {many['p99_us'] / 1000:7.1f} ms  1 conn p50 {single['p50_us'] / 1000:6.1f} ms"
-            f"  ({paired[0][:9]} around it: {rows[-1]['paired_rps']:.0f} req/s)",
+            f"  (x {paired[0][:9]}: {', '.join(f'{r:.2f}' for r in ratios)})",
             flush=True,
         )
     floor_rows = {}
     for floor, runs in floors.items():
         single = measure(floor[1], 1, SINGLE_SECONDS)
+        many = (
+            combined(runs)
+            if floor == paired
+            else {
+                key: statistics.median(run[key] for run in runs)
+                for key in ("rps", "p50_us", "p99_us", "errors")
+            }
+        )
         floor_rows[floor] = {
             "name": floor[0],
             "url": floor[1],
             "runs": len(runs),
-            "many": {
-                key: statistics.median(run[key] for run in runs)
-                for key in ("rps", "p50_us", "p99_us", "errors")
-            },
+            "many": many,
             "single": single,
         }
-        print(f"    {floor[0]:<22} {floor_rows[floor]['many']['rps']:8.0f} req/s", flush=True)
+        print(f"    {floor[0]:<22} {many['rps']:8.0f} req/s", flush=True)
     for row in rows:
         for key, floor in (("ratio_a", FLOOR_A), ("ratio_b", FLOOR_B)):
-            floor_rps = row["paired_rps"] if floor == paired else floor_rows[floor]["many"]["rps"]
-            row[key] = row["many"]["rps"] / floor_rps if floor_rps else 0.0
+            if floor == paired:
+                row[key] = row["paired_ratio"]
+            else:
+                floor_rps = floor_rows[floor]["many"]["rps"]
+                row[key] = row["many"]["rps"] / floor_rps if floor_rps else 0.0
     return {
         "pages": rows,
         "floors": [floor_rows[FLOOR_A], floor_rows[FLOOR_B]],
@@ -661,30 +714,35 @@ def write_report(context):
             "",
             f"## {descriptions[key]}",
             "",
-            f"wrk: {PAGE_SECONDS} s je Seite mit 16 Verbindungen, {SINGLE_SECONDS} s mit einer. "
-            f"{mode['paired']} lief direkt vor und nach jeder Seite "
-            f"({FLOOR_SECONDS} s); ihr Verhältnis dazu ist das zum Mittel dieser beiden Läufe, "
-            "so trifft eine Lastspitze des geteilten Rechners beide Seiten des Vergleichs. "
-            f"{mode['other']} lief nach jeder zweiten Seite, verglichen wird mit dem "
-            "Median; die Floor-Zeilen zeigen Mediane.",
+            f"wrk mit 16 Verbindungen: jede Seite in {ROUNDS} Abschnitten zu "
+            f"{SLICE_SECONDS} s, jeder zwischen zwei Abschnitten von {mode['paired']} "
+            "(auf diesem geteilten Rechner schwankt dieselbe Grundlinie zwei Läufe "
+            "hintereinander um das Zwei- bis Dreifache). Das Verhältnis zu ihr ist der Median "
+            "über die Abschnitte (Seite gegen das Mittel der beiden Grundlinien-Abschnitte "
+            "daneben), so trifft eine Lastspitze beide Seiten eines Vergleichs und verschiebt "
+            "einen Abschnitt, nicht das Ergebnis. req/s, p50 und p99 über alle Anfragen der "
+            "Abschnitte zusammen. Mit einer Verbindung: "
+            f"{SINGLE_SECONDS} s. {mode['other']} lief nach jeder zweiten Seite "
+            f"({OTHER_FLOOR_SECONDS} s), verglichen wird mit dem Median.",
             "",
             "| Seite | req/s (16) | p50 ms | p99 ms | p50 ms (1) | × Floor (a) | × Floor (b) "
-            "| Fehler |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            f"| × {mode['paired']} je Abschnitt | Fehler |",
+            "|---|---:|---:|---:|---:|---:|---:|---|---:|",
         ]
         for row in mode["pages"]:
             many, single = row["many"], row["single"]
+            rounds = " · ".join(f"{ratio:.2f}" for ratio in row["round_ratios"])
             lines.append(
                 f"| {row['name']} (`{row['url']}`) | {many['rps']:.0f} | {_ms(many)} | "
                 f"{_ms(many, 'p99_us')} | {_ms(single)} | "
-                f"{row['ratio_a']:.2f} | {row['ratio_b']:.2f} | "
+                f"{row['ratio_a']:.2f} | {row['ratio_b']:.2f} | {rounds} | "
                 f"{many['errors'] + row['single']['errors']} |"
             )
         for floor in mode["floors"]:
             many = floor["many"]
             lines.append(
                 f"| {floor['name']} | {many['rps']:.0f} | {_ms(many)} | "
-                f"{_ms(many, 'p99_us')} | {_ms(floor['single'])} | | | "
+                f"{_ms(many, 'p99_us')} | {_ms(floor['single'])} | | | | "
                 f"{many['errors']:.0f} |"
             )
     lines += [

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -27,6 +28,10 @@ SUMMARY_CHARS = 200
 LINE_OCTETS = 75
 # TEXT values may not contain control characters (3.3.11); line breaks are escaped as \n.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+# A number that occurs nowhere else in a date's address (see _Texts).
+URL_SAMPLE_PK = 918273645
 
 
 def absolute_url(path):
@@ -89,6 +94,12 @@ class _Texts:
         self.cancelled = _("Cancelled: %(summary)s")
         self.details = _("Details and registration: %(url)s")
         self._summaries = {}
+        # The dates' addresses differ only by their number: reversed once, not per date.
+        sample = reverse("offers:event_detail", args=[URL_SAMPLE_PK])
+        self._url_before, self._url_after = absolute_url(sample).rsplit(str(URL_SAMPLE_PK), 1)
+
+    def url(self, event_date):
+        return f"{self._url_before}{event_date.pk}{self._url_after}"
 
     def summary(self, event_date):
         summary = f"{event_date.offer.title} – {event_date.title}"
@@ -107,7 +118,7 @@ class _Texts:
 
 
 def _event(event_date, dtstamp, texts):
-    url = absolute_url(event_date.get_absolute_url())
+    url = texts.url(event_date)
     lines = [
         "BEGIN:VEVENT",
         f"UID:{_text(_uid(event_date))}",

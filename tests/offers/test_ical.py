@@ -212,3 +212,18 @@ def test_the_hour_that_occurs_twice_is_written_in_utc():
     # An hour later the wall clock is unambiguous again.
     later = _unsaved_date(starts_at=second + datetime.timedelta(hours=1))
     assert "DTSTART;TZID=Europe/Berlin:20311026T033000" in ical.calendar_for([later]).decode()
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_every_date_in_the_feed_links_to_its_own_page(client, settings, language):
+    from django.utils import translation
+
+    settings.SITE_URL = "https://transfer.example.org"
+    dates = [factories.event_date(days=days) for days in (3, 5, 8)]
+    url = "/termine.ics" if language == "de" else "/en/termine.ics"
+    _calendar, events = _events(client.get(url))
+    with translation.override(language):
+        expected = {f"https://transfer.example.org{date.get_absolute_url()}" for date in dates}
+    assert {str(event["url"]) for event in events} == expected
+    if language == "en":
+        assert all("/en/termine/" in link for link in expected)

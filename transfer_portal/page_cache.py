@@ -52,6 +52,9 @@ VERSION_KEY = "page-cache-version"
 CONTENT_APPS = {"transfer_portal", "projects", "surveys", "offers"}
 UNCACHED_PREFIXES = ("/admin/", "/konto/", "/en/konto/", "/healthz", "/static/", "/media/")
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+# Part of cached objects' keys: a model instance pickled by another Django only warns when
+# it is loaded.
+DJANGO_VERSION = django.get_version()
 
 
 def _fresh_version():
@@ -99,6 +102,12 @@ def _fetch(request, keys):
     return [found.get(key) for key in keys]
 
 
+def _fetch_one(request, key):
+    """The entry under `key` (see _fetch), None if there is none or the cache failed."""
+    entries = _fetch(request, [key])
+    return entries[0] if entries else None
+
+
 def _give_up(request):
     """The cache failed: the rest of the request does without it (each further attempt
     could wait for the socket timeout)."""
@@ -129,8 +138,8 @@ def cached_fragment(request, name, render, keep=None):
         return render()
     key = fragment_key(request, name)
     prefetched = getattr(request, "_prefetched", {})
-    entries = [prefetched.pop(key)] if key in prefetched else _fetch(request, [key])
-    content = read(request, key, entries)
+    entry = prefetched.pop(key) if key in prefetched else _fetch_one(request, key)
+    content = read(request, key, entry)
     if content is None:
         content = render()
         if keep is None or keep():
@@ -148,8 +157,7 @@ def cached_object(request, name, queryset, **lookup):
     if not _fragment_cache_applies(request):
         return get_object_or_404(queryset, **lookup)
     drafts_visible = int(is_editor(request.user))
-    # Django's version too: a model instance pickled by another one only warns when loaded.
-    identity = (django.get_version(), name, queryset.model._meta.label, sorted(lookup.items()))
+    identity = (DJANGO_VERSION, name, queryset.model._meta.label, sorted(lookup.items()))
     key = f"object:{_digest(*identity, drafts_visible)}"
     fragment = fragment_key(request, name)
     entries = _fetch(request, [key, fragment])
@@ -188,12 +196,9 @@ KEEP_FACTOR = 2
 REFRESH_LOCK_SECONDS = 10
 
 
-def read(request, key, entries):
-    """The cached value from `_fetch`'s answer for [key], or None if the caller should
-    render (and then store) it."""
-    if not entries:
-        return None
-    entry = entries[0]
+def read(request, key, entry):
+    """The value of a fetched entry, or None if the caller should render (and then store)
+    it."""
     if not (
         isinstance(entry, tuple)
         and len(entry) == 3
@@ -312,7 +317,7 @@ class AnonymousPageCacheMiddleware:
         if not _cacheable_request(request):
             return self.get_response(request)
         key = _key(request)
-        cached = read(request, key, _fetch(request, [key]))
+        cached = read(request, key, _fetch_one(request, key))
         if cached is not None:
             content, headers = cached
             response = HttpResponse(content, headers=headers)

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from offers.models import EventDate, Offer, Registration
 from tests.checkers import assert_accessible
@@ -45,7 +46,7 @@ def test_municipal_employee_finds_a_workshop_by_topic_registers_and_cancels(
     offers = page.locator("section", has=page.get_by_role("heading", name="Passende Angebote"))
     offers.get_by_role("link", name="Schreibwerkstatt Digitalstrategien").click()
     page.wait_for_url("**/angebote/schreibwerkstatt-digitalstrategien/")
-    assert page.get_by_role("heading", name="Vergangene Termine (Archiv)").is_visible()
+    expect(page.get_by_role("heading", name="Vergangene Termine (Archiv)")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Testtermin im Browser", exact=True).click()
@@ -57,7 +58,7 @@ def test_municipal_employee_finds_a_workshop_by_topic_registers_and_cancels(
     page.get_by_label("Ich bin einverstanden").check()
     page.locator("main").get_by_role("button", name="Anmelden", exact=True).click()
     page.wait_for_url(f"**/termine/{workshop_date.pk}/")
-    assert page.get_by_text("Vielen Dank, Sie sind angemeldet.").is_visible()
+    expect(page.get_by_text("Vielen Dank, Sie sind angemeldet.")).to_be_visible()
     assert_accessible(page)
 
     registration = Registration.objects.get()
@@ -68,7 +69,7 @@ def test_municipal_employee_finds_a_workshop_by_topic_registers_and_cancels(
     page.goto(cancel_url)
     assert_accessible(page)
     page.get_by_role("button", name="Ja, Anmeldung stornieren").click()
-    assert page.get_by_text("Ihre Anmeldung wurde storniert.").is_visible()
+    expect(page.get_by_text("Ihre Anmeldung wurde storniert.")).to_be_visible()
     registration.refresh_from_db()
     assert registration.state == Registration.State.CANCELLED
 
@@ -77,7 +78,7 @@ def test_form_errors_are_announced_accessibly(page, portal, workshop_date):
     response = page.goto(portal + workshop_date.get_absolute_url())
     assert response.ok, response.status
     page.locator("main").get_by_role("button", name="Anmelden", exact=True).click()
-    assert page.get_by_text("Dieses Feld ist zwingend erforderlich.").first.is_visible()
+    expect(page.get_by_text("Dieses Feld ist zwingend erforderlich.").first).to_be_visible()
     assert_accessible(page)
 
 

@@ -1,6 +1,7 @@
 """Main journeys through the knowledge base in a real browser, with axe-core on each page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.checkers import assert_accessible
 
@@ -57,13 +58,13 @@ def test_visitor_goes_from_a_topic_to_all_its_lessons_learned_and_filters_them(p
     page.goto(portal + "/themen/mobilitaet/")
     page.get_by_role("link", name="Alle 14 Erkenntnisse zu diesem Thema").click()
     page.wait_for_url("**/erkenntnisse/?thema=mobilitaet")
-    assert page.get_by_role("heading", name="14 Erkenntnisse").is_visible()
+    expect(page.get_by_role("heading", name="14 Erkenntnisse")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Art").select_option(label="Stolperstein")
     page.get_by_role("button", name="Filtern").click()
     page.wait_for_url("**/erkenntnisse/?thema=mobilitaet*art=stolperstein*")
-    assert page.get_by_role("heading", name="3 Erkenntnisse").is_visible()
+    expect(page.get_by_role("heading", name="3 Erkenntnisse")).to_be_visible()
     assert_accessible(page)
 
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from surveys.models import Response
 from tests.checkers import assert_accessible
@@ -76,7 +77,7 @@ def test_participant_saves_a_draft_comes_back_and_submits(page, portal, mailoutb
     page.get_by_label("Ihre Antwort").fill("Ländliche Nahversorgung")
     page.get_by_role("button", name="Absenden").click()
     page.get_by_text("Vielen Dank! Die Antworten für Musterstadt wurden abgegeben.").wait_for()
-    assert page.get_by_role("button", name="Änderungen absenden").is_visible()
+    expect(page.get_by_role("button", name="Änderungen absenden")).to_be_visible()
     assert_accessible(page)
 
     response = Response.objects.get()

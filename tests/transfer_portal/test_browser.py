@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.checkers import assert_accessible
 
@@ -47,7 +48,7 @@ def test_visitor_searches_opens_a_result_switches_language_and_asks_the_project(
     page.get_by_role("link", name="English").click()
     page.wait_for_url("**/en/massnahmen/cottbus-verkehrszahlung/")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", name="Transferability").is_visible()
+    expect(page.get_by_role("heading", name="Transferability")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Question to the model project").click()
@@ -59,7 +60,7 @@ def test_visitor_searches_opens_a_result_switches_language_and_asks_the_project(
     page.get_by_label("Your question").fill("Wie viele Zählstellen gibt es?")
     page.get_by_role("button", name="Send question").click()
     page.wait_for_url("**/en/massnahmen/cottbus-verkehrszahlung/")
-    assert page.get_by_text("Your question has been sent.").is_visible()
+    expect(page.get_by_text("Your question has been sent.")).to_be_visible()
     recipients = [mail.to for mail in mailoutbox]
     assert recipients == [["transferportal@localhost"], ["karla@musterfeld.example"]]
     assert "Wie viele Zählstellen gibt es?" in mailoutbox[0].body

@@ -6,6 +6,9 @@ from django.db.models import Count, Subquery, Value, Window
 from transfer_portal import page_cache
 
 PAGE_PARAMETER = "seite"
+# Far beyond any list of the portal; a larger number is not turned into an OFFSET, which
+# the database rejects beyond 64 bits (it goes the way of get_page(): the last page).
+MAX_PAGE_NUMBER = 100_000
 
 
 def paged(request, queryset, per_page, load=None):
@@ -77,6 +80,8 @@ def _counted_page(paginator, number):
         number = max(int(number), 1)
     except (TypeError, ValueError):
         number = 1
+    if number > MAX_PAGE_NUMBER:
+        return paginator.get_page(number)
     offset = (number - 1) * paginator.per_page
     rows = list(_with_total(paginator.object_list)[offset : offset + paginator.per_page])
     if not rows and number > 1:

@@ -34,6 +34,9 @@ def page_of(queryset, **query):
         ("3", 3, "Maßnahme 40"),
         ("4", 3, "Maßnahme 40"),  # beyond the last page: the last page
         ("9999", 3, "Maßnahme 40"),
+        # Offsets beyond 64 bits would make the database fail (a 500): the last page, too.
+        ("461168601842738792", 3, "Maßnahme 40"),
+        ("9" * 40, 3, "Maßnahme 40"),
         ("0", 1, "Maßnahme 00"),
         ("-2", 1, "Maßnahme 00"),
         ("abc", 1, "Maßnahme 00"),
@@ -111,3 +114,9 @@ def test_first_rows_of_a_joined_filter_count_all_of_them(measures):
 def test_a_distinct_queryset_is_refused_instead_of_miscounted(measures):
     with pytest.raises(ValueError):
         first_rows(measures.distinct(), 3)
+
+
+@pytest.mark.parametrize("path", ["/massnahmen/", "/modellprojekte/", "/termine/", "/erkenntnisse/"])
+def test_a_huge_page_number_in_the_address_answers_with_the_last_page(client, path):
+    response = client.get(path, {"seite": "461168601842738792"})
+    assert response.status_code == 200

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from offers import ical, services
 from offers.forms import OfferFilterForm, RegistrationForm
@@ -31,6 +31,7 @@ def _get_date_or_404(user, pk):
     return get_object_or_404(_visible_dates(user).select_related("offer__contact"), pk=pk)
 
 
+@require_safe
 def offer_list(request):
     form = OfferFilterForm(request.GET or None)
     offers = (
@@ -58,6 +59,7 @@ def offer_list(request):
     )
 
 
+@require_safe
 def offer_detail(request, slug):
     offers = Offer.objects.visible_to(request.user).select_related("contact")
     offer = page_cache.cached_object(request, "offer", offers, slug=slug)
@@ -82,6 +84,7 @@ def _date_page(request, dates, template_context):
     return render(request, "offers/event_list.html", context)
 
 
+@require_safe
 def event_list(request):
     def dates():  # built only when the list is rendered, not when it comes from the cache
         return _visible_dates(request.user).upcoming().order_by("starts_at", "pk")
@@ -89,6 +92,7 @@ def event_list(request):
     return _date_page(request, dates, {"archive": False})
 
 
+@require_safe
 def event_archive(request):
     def dates():
         return _visible_dates(request.user).past().order_by("-starts_at", "-pk")
@@ -96,7 +100,7 @@ def event_archive(request):
     return _date_page(request, dates, {"archive": True})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_detail(request, pk):
     event_date = _get_date_or_404(request.user, pk)
     status = 200
@@ -163,13 +167,13 @@ def _calendar_response(content, filename=None):
     return response
 
 
-@require_GET
+@require_safe
 def event_ics(request, pk):
     event_date = _get_date_or_404(request.user, pk)
     return _calendar_response(ical.calendar_for([event_date]), f"termin-{event_date.pk}.ics")
 
 
-@require_GET
+@require_safe
 def event_feed(request):
     """The upcoming dates of published offers for FEED_DAYS; cancelled ones stay in with
     STATUS:CANCELLED. Calendars refresh it every 12 hours, so later dates appear in time."""
@@ -188,6 +192,7 @@ def event_feed(request):
     return _calendar_response(page_cache.cached_fragment(request, "event-feed", render_feed))
 
 
+@require_safe
 def contact_list(request):
     contacts = Contact.objects.published().prefetch_related(
         Prefetch("offers", queryset=Offer.objects.published(), to_attr="published_offers")
@@ -196,7 +201,7 @@ def contact_list(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def cancel_registration(request, token):
     """GET asks for confirmation, POST cancels: a link preview must not cancel anything."""
     registration = get_object_or_404(

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from offers.services import offers_for_topic
 from projects.forms import (
@@ -60,6 +61,7 @@ def _filtered(form, queryset, lookups):
 # from the fragment cache does not even build it (that alone took a millisecond or two).
 
 
+@require_safe
 def project_list(request):
     form = ProjectFilterForm(request.GET or None)
 
@@ -81,6 +83,7 @@ def _visible_measures(user):
     return Measure.objects.visible_to(user).select_related("project")
 
 
+@require_safe
 def project_detail(request, slug):
     project = page_cache.cached_object(
         request, "project", ModelProject.objects.visible_to(request.user), slug=slug
@@ -139,6 +142,7 @@ def _project_content(project, user):
     }
 
 
+@require_safe
 def measure_list(request):
     form = MeasureFilterForm(request.GET or None, user=request.user)
 
@@ -152,6 +156,7 @@ def measure_list(request):
     )
 
 
+@require_safe
 def insight_list(request):
     form = InsightFilterForm(request.GET or None, user=request.user)
     newest_first = ("-created_at", "-pk")
@@ -179,6 +184,7 @@ def insight_list(request):
     )
 
 
+@require_safe
 def measure_detail(request, slug):
     measure = get_object_or_404(
         _visible_measures(request.user).prefetch_related(
@@ -195,6 +201,7 @@ def measure_detail(request, slug):
     return render(request, "projects/measure_detail.html", {"measure": measure})
 
 
+@require_safe
 def topic_list(request):
     topics = Topic.objects.annotate(
         project_count=Count(
@@ -221,6 +228,7 @@ def _published_filter(user, relation, *parents):
     return condition
 
 
+@require_safe
 def topic_detail(request, slug):
     topic = page_cache.cached_object(request, "topic", Topic.objects.all(), slug=slug)
     return render(
@@ -267,11 +275,13 @@ def _topic_content(topic, user):
     }
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def ask_project(request, slug):
     project = get_object_or_404(ModelProject.objects.visible_to(request.user), slug=slug)
     return _ask(request, project, None)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def ask_measure(request, slug):
     measure = get_object_or_404(_visible_measures(request.user), slug=slug)
     return _ask(request, measure.project, measure)

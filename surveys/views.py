@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from surveys import exports, services
 from surveys.forms import (
@@ -45,6 +45,7 @@ def _participant(user):
     )
 
 
+@require_safe
 def survey_list(request):
     now = timezone.now()
     surveys = Survey.objects.visible_to(request.user).with_response_counts()
@@ -59,6 +60,7 @@ def survey_list(request):
     )
 
 
+@require_safe
 def survey_detail(request, slug):
     survey = _get_survey_for_user(request, slug)
     participant = _participant(request.user)
@@ -80,7 +82,7 @@ def survey_detail(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def survey_participate(request, slug):
     survey = _get_survey_for_user(request, slug)
     participant = _participant(request.user)
@@ -171,6 +173,7 @@ def _send_confirmation(request, survey, response, first):
     )
 
 
+@require_safe
 def survey_results(request, slug):
     # The participant count comes with the results, which the fragment cache may spare.
     survey = page_cache.cached_object(
@@ -198,6 +201,7 @@ def _results(survey, *, include_texts):
     return results
 
 
+@require_safe
 def survey_export(request, slug, kind):
     survey = _get_survey_for_user(request, slug)
     if not is_editor(request.user):
@@ -215,7 +219,7 @@ def _safe_next(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def choose_municipality(request):
     participant = _participant(request.user)
     if participant is None and not request.user.emailaddress_set.filter(verified=True).exists():

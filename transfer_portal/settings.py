@@ -65,6 +65,7 @@ ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "transfer_portal.views.csrf_failure"  # German, in the portal's design
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "transfer_portal.middleware.PermissionsPolicyMiddleware",
+    "transfer_portal.middleware.MethodNotAllowedPageMiddleware",
     "transfer_portal.page_cache.AnonymousPageCacheMiddleware",
 ]
 

@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from transfer_portal import feeds, views
 from transfer_portal.models import LegalPage
@@ -15,8 +16,8 @@ urlpatterns = i18n_patterns(
     path("suche/", views.search, name="search"),
     path("daten/", views.open_data, name="open_data"),
     path("daten/<slug:slug>.<str:fmt>", views.open_data_download, name="open_data_download"),
-    path("feeds/neu.atom", feeds.NewContentFeed(), name="feed_new"),
-    path("feeds/themen/<slug:slug>.atom", feeds.TopicFeed(), name="feed_topic"),
+    path("feeds/neu.atom", require_safe(feeds.NewContentFeed()), name="feed_new"),
+    path("feeds/themen/<slug:slug>.atom", require_safe(feeds.TopicFeed()), name="feed_topic"),
     path("", include("projects.urls")),
     path("", include("surveys.urls")),
     path("", include("offers.urls")),
@@ -35,7 +36,7 @@ urlpatterns = i18n_patterns(
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
-        sitemap_views.sitemap,
+        require_safe(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),

@@ -10,9 +10,10 @@ from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResp
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from offers.services import upcoming_dates
 from projects.models import Measure, ModelProject, Topic
@@ -41,6 +42,7 @@ def _newest_measures(user):
     return list(measures.order_by("-created_at", "-pk")[:NEWEST_MEASURES])
 
 
+@require_safe
 def home(request):
     # Everything lazy: from the fragment cache, the page builds no query at all.
     return render(
@@ -56,6 +58,7 @@ def home(request):
     )
 
 
+@require_safe
 def search(request):
     query = request.GET.get("q", "")[: portal_search.MAX_QUERY_LENGTH].replace("\x00", "")
     return render(
@@ -75,6 +78,7 @@ def _search_results(query, user):
     return {"groups": groups, "total": sum(group.total for group in groups)}
 
 
+@require_safe
 def legal_page(request, kind):
     page = get_object_or_404(LegalPage, kind=kind)
     context = {"page": page}
@@ -103,6 +107,7 @@ def _cache_ok():
 
 
 @never_cache
+@require_safe
 def healthz(request):
     """Readiness for the load balancer: 200 only if the database (and Redis, if used) answer."""
     checks = {"database": "ok" if _database_ok() else "unavailable"}
@@ -124,6 +129,24 @@ def server_error(request):
     return HttpResponseServerError(loader.render_to_string("500.html"))
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: Django's own page is English and outside the portal's design.
+
+    The typical cause for a person is a stale form (logged in or out in another tab, a page
+    left open for hours): the page says so and links back to the form.
+    """
+    referer = request.headers.get("referer", "")
+    back_url = (
+        referer
+        if url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        else ""
+    )
+    return render(request, "403_csrf.html", {"back_url": back_url}, status=403)
+
+
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",
@@ -135,6 +158,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+@require_safe
 def open_data(request):
     return render(
         request,
@@ -147,6 +171,7 @@ def open_data(request):
     )
 
 
+@require_safe
 def open_data_download(request, slug, fmt):
     dataset = opendata.DATASETS_BY_SLUG.get(slug)
     if dataset is None or fmt not in ("csv", "json"):
@@ -162,6 +187,7 @@ def open_data_download(request, slug, fmt):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST":
@@ -193,6 +219,7 @@ def download_my_data(request):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_my_account(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST":

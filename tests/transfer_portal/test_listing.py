@@ -116,7 +116,9 @@ def test_a_distinct_queryset_is_refused_instead_of_miscounted(measures):
         first_rows(measures.distinct(), 3)
 
 
-@pytest.mark.parametrize("path", ["/massnahmen/", "/modellprojekte/", "/termine/", "/erkenntnisse/"])
+@pytest.mark.parametrize(
+    "path", ["/massnahmen/", "/modellprojekte/", "/termine/", "/erkenntnisse/"]
+)
 def test_a_huge_page_number_in_the_address_answers_with_the_last_page(client, path):
     response = client.get(path, {"seite": "461168601842738792"})
     assert response.status_code == 200

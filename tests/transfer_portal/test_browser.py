@@ -85,3 +85,19 @@ def test_account_pages_are_accessible(page, portal):
     ]:
         page.goto(portal + url)
         assert_accessible(page)
+
+
+def test_a_stale_form_gets_a_page_that_leads_back_to_it(page, portal):
+    """Sent after the session changed (here: the CSRF cookie is gone), the question form
+    gets the portal's German page, which links back to the form."""
+    form_url = portal + "/modellprojekte/cottbus/frage/"
+    page.goto(form_url)
+    page.context.clear_cookies()
+    page.get_by_label("Ihr Name").fill("Karla Kommunal")
+    page.get_by_role("button", name="Frage senden").click()
+    expect(
+        page.get_by_role("heading", name="Das Formular konnte nicht gesendet werden")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Zurück zum Formular").click()
+    page.wait_for_url(form_url)

@@ -36,3 +36,18 @@ def test_english_pages_say_english_and_link_back_to_german(client, seeded):
     assert '<a class="nav-link" href="/themen/" lang="de" hreflang="de">Deutsch</a>' in html
     german = client.get("/themen/").content.decode()
     assert 'href="/en/themen/" lang="en" hreflang="en">English</a>' in german
+
+
+def test_error_pages_are_valid_html(client, seeded):
+    from django.test import Client
+
+    documents = {
+        "405": client.post("/massnahmen/").content.decode(),
+        "405 en": client.post("/en/massnahmen/").content.decode(),
+        "403 csrf": Client(enforce_csrf_checks=True)
+        .post("/modellprojekte/cottbus/frage/", HTTP_REFERER="http://testserver/")
+        .content.decode(),
+        "400": client.get("/", HTTP_HOST="nicht-erlaubt.example").content.decode(),
+        "404": client.get("/gibt-es-nicht/").content.decode(),
+    }
+    assert_valid_html(documents)

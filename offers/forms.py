@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offers.models import Offer, Registration, already_registered_message
 from projects.models import Municipality, Topic
+from transfer_portal.validators import single_line
 from transfer_portal.widgets import FastSelect
 
 
@@ -56,6 +57,7 @@ class RegistrationForm(forms.ModelForm):
     def __init__(self, *args, event_date, **kwargs):
         self.event_date = event_date
         super().__init__(*args, **kwargs)
+        self.fields["name"].validators.append(single_line)  # it goes into the e-mails
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()

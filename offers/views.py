@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from offers import ical, services
 from offers.forms import OfferFilterForm, RegistrationForm
 from offers.models import Contact, EventDate, Offer, Registration
+from surveys.models import Participant
 from transfer_portal import page_cache
 from transfer_portal.listing import paged
 
@@ -106,10 +107,9 @@ def event_detail(request, pk):
     status = 200
     form = None
     if event_date.registration_status() == "open":
-        initial = {}
-        if request.user.is_authenticated:
-            initial = {"name": request.user.get_full_name(), "email": request.user.email}
-        form = RegistrationForm(request.POST or None, event_date=event_date, initial=initial)
+        form = RegistrationForm(
+            request.POST or None, event_date=event_date, initial=_registration_initial(request)
+        )
     if request.method == "POST":
         if form is None:
             messages.error(request, _("Registration for this date is closed."))
@@ -131,12 +131,27 @@ def event_detail(request, pk):
             else:
                 _tell_result(request, registration)
                 return redirect(event_date)
+        if form is not None:  # the form with its errors, what was entered kept
+            status = 400
     return render(
         request,
         "offers/event_detail.html",
         {"event_date": event_date, "offer": event_date.offer, "form": form},
         status=status,
     )
+
+
+def _registration_initial(request):
+    """A logged-in visitor's name, address and, for survey participants, municipality."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    participant = Participant.objects.filter(user=user, municipality__is_sample=False).first()
+    return {
+        "name": user.get_full_name(),
+        "email": user.email,
+        "municipality": participant.municipality_id if participant else None,
+    }
 
 
 def _tell_result(request, registration):

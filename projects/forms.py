@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Insight, Measure, ModelProject, Municipality, Topic
+from transfer_portal.validators import single_line
 from transfer_portal.widgets import FastSelect
 
 
@@ -56,8 +57,10 @@ class InsightFilterForm(ProjectContentFilterForm):
 class QuestionToProjectForm(forms.Form):
     """A question to a model project. Nothing of it is stored; it is only sent by e-mail."""
 
-    name = forms.CharField(label=_("Your name"), max_length=150)
-    municipality = forms.CharField(label=_("Your municipality or organisation"), max_length=150)
+    name = forms.CharField(label=_("Your name"), max_length=150, validators=[single_line])
+    municipality = forms.CharField(
+        label=_("Your municipality or organisation"), max_length=150, validators=[single_line]
+    )
     email = forms.EmailField(
         label=_("Your e-mail address"),
         help_text=_("The answer will be sent to this address; you also receive a copy."),
@@ -72,12 +75,3 @@ class QuestionToProjectForm(forms.Form):
         if self.cleaned_data["homepage"]:
             raise forms.ValidationError(_("Please leave this field empty."))
         return ""
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in ("name", "municipality"):
-            # Header injection: names go into the e-mail's text, never into its headers,
-            # but a line break in a name is never legitimate.
-            if "\n" in cleaned.get(name, "") or "\r" in cleaned.get(name, ""):
-                self.add_error(name, _("Please enter this on one line."))
-        return cleaned

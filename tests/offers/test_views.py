@@ -136,7 +136,7 @@ def test_registering_twice_shows_a_clear_message_on_the_email_field(client):
     date = factories.event_date()
     factories.registration(date, email="erika@example.org")
     response = client.post(date.get_absolute_url(), _form(email="ERIKA@example.org"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "bereits eine Anmeldung für diesen Termin" in response.context["form"].errors["email"][0]
     assert date.registrations.count() == 1
 
@@ -146,7 +146,7 @@ def test_registration_needs_name_valid_email_and_consent(client):
     response = client.post(
         date.get_absolute_url(), {"name": "", "email": "keine-adresse", "privacy_consent": ""}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert set(response.context["form"].errors) == {"name", "email", "privacy_consent"}
     assert "Datenschutzhinweis" in response.context["form"].errors["privacy_consent"][0]
     assert not date.registrations.exists()
@@ -260,3 +260,23 @@ def test_emails_follow_the_language_the_person_registered_in(client, mailoutbox)
     promoted = mailoutbox[-1]
     assert promoted.to == ["english@example.org"]
     assert "A place has become free for you" in promoted.subject
+
+
+def test_a_name_with_a_line_break_is_refused_and_the_input_kept(client, mailoutbox):
+    date = factories.event_date()
+    response = client.post(date.get_absolute_url(), _form(name="Max\r\nBcc: x@evil.example"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["name"] == ["Bitte geben Sie dies in einer Zeile ein."]
+    assert 'value="erika@example.org"' in response.content.decode()
+    assert not date.registrations.exists() and mailoutbox == []
+
+
+def test_a_participant_finds_their_municipality_preset(client):
+    from tests.surveys import factories as survey_factories
+
+    town = portal.municipality(name="Testdorf")
+    user = survey_factories.participant(town, "paula@testdorf.example")
+    client.force_login(user)
+    form = client.get(factories.event_date().get_absolute_url()).context["form"]
+    assert form["municipality"].value() == town.pk
+    assert form["email"].value() == "paula@testdorf.example"

@@ -149,9 +149,22 @@ class ResponseAdmin(admin.ModelAdmin):
     list_filter = [("survey", admin.RelatedOnlyFieldListFilter), "state"]
     search_fields = ["municipality__name", "survey__title"]
     list_select_related = ["municipality", "survey"]
-    autocomplete_fields = ["municipality"]
-    readonly_fields = ["submitted_by", "updated_by", "created_at", "updated_at", "submitted_at"]
+    # What a municipality submitted, as it submitted it: editors read (or delete) it. The
+    # survey form sets the submission's time and author; a state set here would lack them.
+    readonly_fields = [
+        "survey",
+        "municipality",
+        "state",
+        "submitted_by",
+        "updated_by",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+    ]
     inlines = [AnswerInline]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class AwaitingConfirmationFilter(admin.SimpleListFilter):

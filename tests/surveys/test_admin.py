@@ -77,3 +77,34 @@ def test_editors_can_correct_a_participants_municipality(editor_client, particip
 def test_non_editors_cannot_open_the_survey_admin(member_client):
     response = member_client.get(reverse("admin:surveys_survey_changelist"))
     assert response.status_code == 302
+
+
+def test_responses_cannot_be_added_in_the_admin(editor_client):
+    assert editor_client.get(reverse("admin:surveys_response_add")).status_code == 403
+    html = editor_client.get(reverse("admin:surveys_response_changelist")).content.decode()
+    assert reverse("admin:surveys_response_add") not in html
+
+
+def test_a_response_is_read_only_but_can_be_deleted(editor_client):
+    survey, _q = survey_factories.full_survey()
+    response = survey_factories.response(survey, state=Response.State.DRAFT)
+    url = reverse("admin:surveys_response_change", args=[response.pk])
+    html = editor_client.get(url).content.decode()
+    for field in ["survey", "municipality", "state"]:
+        assert f'name="{field}"' not in html
+    inline = {"answers-TOTAL_FORMS": "0", "answers-INITIAL_FORMS": "0"}
+    # A draft switched to "submitted" by hand would lack its submission time (a 500 before).
+    submitted = {
+        "survey": survey.pk,
+        "municipality": response.municipality.pk,
+        "state": "abgegeben",
+    }
+    assert editor_client.post(url, {**submitted, **inline}).status_code == 302
+    moved = {"survey": survey_factories.survey().pk, "municipality": factories.municipality().pk}
+    assert editor_client.post(url, {**moved, **inline}).status_code == 302
+    response.refresh_from_db()
+    assert (response.state, response.survey) == (Response.State.DRAFT, survey)
+    editor_client.post(
+        reverse("admin:surveys_response_delete", args=[response.pk]), {"post": "yes"}
+    )
+    assert not Response.objects.filter(pk=response.pk).exists()

@@ -54,6 +54,11 @@ class InsightFilterForm(ProjectContentFilterForm):
     )
 
 
+class _Trap(forms.TextInput):
+    def format_value(self, value):
+        return None
+
+
 class QuestionToProjectForm(forms.Form):
     """A question to a model project. Nothing of it is stored; it is only sent by e-mail."""
 
@@ -68,10 +73,23 @@ class QuestionToProjectForm(forms.Form):
     message = forms.CharField(
         label=_("Your question"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
     )
-    # Honeypot: hidden from people (display: none), filled in by bots.
-    homepage = forms.CharField(label=_("Please leave this field empty"), required=False)
+    # Honeypot: hidden from people (display: none), filled in by bots. Never rendered with
+    # a value, so that a person whose browser autofilled it can simply send again.
+    homepage = forms.CharField(
+        label=_("Please leave this field empty"),
+        required=False,
+        widget=_Trap(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
-    def clean_homepage(self):
-        if self.cleaned_data["homepage"]:
-            raise forms.ValidationError(_("Please leave this field empty."))
-        return ""
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("homepage"):
+            # Shown above the form: the field itself is invisible.
+            self.add_error(
+                None,
+                _(
+                    "Your question was not sent: a field that people do not see was filled in, "
+                    "usually by the browser's autofill. Please send the form again."
+                ),
+            )
+        return cleaned

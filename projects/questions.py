@@ -1,5 +1,6 @@
 """Sending a visitor's question to a model project's contact (or to DABB)."""
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage
@@ -9,17 +10,25 @@ from django.utils.translation import gettext as _
 RATE_LIMIT_WINDOW = 3600
 
 
+def _key(request):
+    """Per client address; behind a reverse proxy allauth's setting says which address in
+    X-Forwarded-For is the client's (DJANGO_TRUSTED_PROXY_COUNT), as for its own limits."""
+    return f"project-question:{get_adapter(request).get_client_ip(request)}"
+
+
 def rate_limited(request) -> bool:
     """True once an address has sent QUESTION_RATE_LIMIT questions within an hour."""
-    address = request.META.get("REMOTE_ADDR", "unknown")
-    key = f"project-question:{address}"
+    return cache.get(_key(request), 0) >= settings.QUESTION_RATE_LIMIT
+
+
+def count_question(request):
+    """Counts a question that was sent; a form sent back with errors does not count."""
+    key = _key(request)
     cache.add(key, 0, RATE_LIMIT_WINDOW)
     try:
-        count = cache.incr(key)
-    except ValueError:
+        cache.incr(key)
+    except ValueError:  # expired in between
         cache.set(key, 1, RATE_LIMIT_WINDOW)
-        count = 1
-    return count > settings.QUESTION_RATE_LIMIT
 
 
 def send_question(project, data, *, page_url, measure=None):

@@ -14,7 +14,7 @@ from projects.forms import (
     QuestionToProjectForm,
 )
 from projects.models import Insight, Measure, ModelProject, Topic
-from projects.questions import rate_limited, send_question
+from projects.questions import count_question, rate_limited, send_question
 from surveys.results import topic_interest
 from transfer_portal import page_cache
 from transfer_portal.editors import is_editor
@@ -305,6 +305,7 @@ def _ask(request, project, measure):
                 page_url=request.build_absolute_uri(about.get_absolute_url()),
                 measure=measure,
             )
+            count_question(request)
             messages.success(
                 request,
                 _("Your question has been sent. You will receive a copy by e-mail."),

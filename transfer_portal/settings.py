@@ -185,6 +185,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Transferportal] "
+# Behind a reverse proxy every request comes from the proxy's address: the number of
+# proxies tells allauth which X-Forwarded-For entry is the client's, for its rate limits
+# and the question form's (1 behind the nginx of README, Betrieb; 0 without a proxy).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/300s/key",

@@ -53,6 +53,15 @@ def test_honeypot_blocks_bots_and_sends_nothing(client, mailoutbox, db):
     )
     assert response.status_code == 400
     assert mailoutbox == []
+    # A person whose browser autofilled the hidden field sees why, above the form, and the
+    # field comes back empty, so that sending again works.
+    page = response.content.decode()
+    alert = page[page.index('<div class="alert alert-danger" role="alert">') :]
+    assert alert.startswith(
+        '<div class="alert alert-danger" role="alert">Ihre Frage wurde nicht gesendet'
+    )
+    assert "http://spam" not in page
+    assert QUESTION["message"] in page
 
 
 @pytest.mark.parametrize(
@@ -107,3 +116,32 @@ def test_question_form_is_valid_html_with_and_without_errors(client, seeded):
             "errors": client.post("/modellprojekte/guben/frage/", {"email": "x"}).content.decode(),
         }
     )
+
+
+def test_a_form_sent_back_with_errors_does_not_count_against_the_limit(
+    client, mailoutbox, settings, db
+):
+    settings.QUESTION_RATE_LIMIT = 2
+    project = factories.project(contact_email="kontakt@projekt.example")
+    url = f"/modellprojekte/{project.slug}/frage/"
+    for _ in range(4):
+        assert client.post(url, {**QUESTION, "email": "keine-adresse"}).status_code == 400
+    assert client.post(url, QUESTION).status_code == 302
+    assert client.post(url, QUESTION).status_code == 302
+    assert client.post(url, QUESTION).status_code == 429
+
+
+def test_behind_a_proxy_the_limit_is_per_client_not_per_proxy(client, mailoutbox, settings, db):
+    settings.QUESTION_RATE_LIMIT = 1
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    project = factories.project(contact_email="kontakt@projekt.example")
+    url = f"/modellprojekte/{project.slug}/frage/"
+    # Everyone comes from the proxy (REMOTE_ADDR 127.0.0.1); the proxy appends the client.
+    first = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    second = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    assert client.post(url, QUESTION, **first).status_code == 302
+    assert client.post(url, QUESTION, **second).status_code == 302
+    assert client.post(url, QUESTION, **first).status_code == 429
+    # A forged entry in front of the one the proxy appended changes nothing.
+    forged = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "10.9.9.9, 198.51.100.7"}
+    assert client.post(url, QUESTION, **forged).status_code == 429

@@ -1,0 +1,32 @@
+"""Layout in a real browser at the widths where it broke: nothing may push the page sideways."""
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def portal(live_server):
+    call_command("load_initial_content", verbosity=0)
+    return live_server.url
+
+
+def horizontal_overflow(page):
+    """How many pixels the page is wider than the window (0: no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.mark.parametrize("width", [1000, 1150])
+def test_german_main_menu_fits_between_992_and_1199_pixels(page, portal, width):
+    """The German menu with the search form is wider than Bootstrap's lg container; it
+    collapses into the menu button until xl, so "Suchen" stays on screen."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(portal + "/")
+    assert horizontal_overflow(page) == 0
+    page.get_by_role("button", name="Menü anzeigen").click()
+    search = page.get_by_role("search").first.get_by_role("button", name="Suchen")
+    search.wait_for(state="visible")
+    box = search.bounding_box()
+    assert box["x"] + box["width"] <= width
+    assert horizontal_overflow(page) == 0

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, JSONObject, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Municipality, PublishedQuerySet, Topic
@@ -394,7 +394,7 @@ class Registration(models.Model):
     class State(models.TextChoices):
         CONFIRMED = "bestaetigt", _("confirmed")
         WAITING = "warteliste", _("waiting list")
-        CANCELLED = "storniert", _("cancelled")
+        CANCELLED = "storniert", pgettext_lazy("registration state", "cancelled")
 
     event_date = models.ForeignKey(
         EventDate, verbose_name=_("date"), on_delete=models.CASCADE, related_name="registrations"

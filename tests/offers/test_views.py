@@ -197,6 +197,8 @@ def test_cancel_link_asks_first_and_cancels_only_on_post(client, mailoutbox):
     response = client.post(url, follow=True)
     assert "Ihre Anmeldung wurde storniert." in response.content.decode()
     assert "Diese Anmeldung ist storniert." in response.content.decode()
+    assert "<dd>storniert</dd>" in response.content.decode()  # a date is "abgesagt"
+    assert "abgesagt" not in response.content.decode()
     mine.refresh_from_db()
     waiting.refresh_from_db()
     assert (mine.state, waiting.state) == (State.CANCELLED, State.CONFIRMED)

@@ -105,6 +105,18 @@ def test_empty_long_and_hostile_queries_give_a_normal_page(client, seeded, query
     assert "<script>alert('x')</script>" not in html
 
 
+@pytest.mark.parametrize("query", ["%%%", "🙂", "x" * 51])
+def test_a_query_without_searchable_words_says_so(client, seeded, query):
+    html = client.get("/suche/", {"q": query}).content.decode()
+    assert "enthält kein Wort, nach dem sich suchen lässt" in html
+
+
+def test_an_empty_query_shows_only_the_introduction(client, seeded):
+    html = client.get("/suche/", {"q": "  "}).content.decode()
+    assert "nach dem sich suchen lässt" not in html
+    assert "Auch gebeugte Formen werden gefunden" in html
+
+
 def test_search_field_is_in_the_header_of_every_page(client, seeded):
     for url in ["/", "/modellprojekte/", "/themen/mobilitaet/"]:
         assert 'role="search"' in client.get(url).content.decode()

@@ -1,4 +1,5 @@
 import csv
+import functools
 
 from django.contrib import admin
 from django.db import transaction
@@ -62,6 +63,12 @@ def registrations_csv(registrations, filename):
             ]
         )
     return response
+
+
+def fill_free_places_on_commit(event_date_ids):
+    """People on the waiting list move up once the change is saved, and get their e-mail."""
+    for pk in sorted(set(event_date_ids)):
+        transaction.on_commit(functools.partial(services.fill_free_places, pk))
 
 
 class ExportPermissionMixin:
@@ -128,6 +135,14 @@ class OfferAdmin(admin.ModelAdmin):
     @admin.display(description=_("dates"), ordering="date_total")
     def date_count(self, obj):
         return obj.date_total
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is EventDate:
+            # More places for a date in the inline: as on the date's own page.
+            fill_free_places_on_commit(
+                date.pk for date, changed in formset.changed_objects if "capacity" in changed
+            )
 
     @admin.action(description=_("Publish selected offers"))
     def publish(self, request, queryset):
@@ -215,8 +230,7 @@ class EventDateAdmin(ExportPermissionMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "capacity" in form.changed_data:
-            # More places: people on the waiting list move up, once the change is saved.
-            transaction.on_commit(lambda: services.fill_free_places(obj.pk))
+            fill_free_places_on_commit([obj.pk])
 
 
 @admin.register(Registration)
@@ -232,6 +246,17 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # A deleted confirmed registration frees its place, as a cancellation does.
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        if obj.state == State.CONFIRMED:
+            fill_free_places_on_commit([obj.event_date_id])
+
+    def delete_queryset(self, request, queryset):
+        freed = list(queryset.filter(state=State.CONFIRMED).values_list("event_date", flat=True))
+        super().delete_queryset(request, queryset)
+        fill_free_places_on_commit(freed)
 
     @admin.action(description=_("Export selected registrations (CSV)"), permissions=["export"])
     def export(self, request, queryset):

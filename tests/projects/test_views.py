@@ -169,6 +169,16 @@ def test_topic_page_lists_projects_measures_and_insights_on_the_topic(client, db
     assert off_topic.title not in html
 
 
+def test_a_topic_with_measures_but_no_project_explains_the_difference(client, db):
+    topic = factories.topic()
+    measure = factories.measure(factories.project(), topics=[topic])
+    html = client.get(topic.get_absolute_url()).content.decode()
+    assert "Noch kein Modellprojekt führt dieses Thema als Schwerpunkt" in html
+    assert measure.title in html
+    empty = client.get(factories.topic().get_absolute_url()).content.decode()
+    assert "Diesem Thema ist noch kein Modellprojekt zugeordnet." in empty
+
+
 def test_topic_page_links_to_all_its_lessons_learned_when_it_shows_only_the_newest(client, db):
     topic = factories.topic(slug="verkehr")
     project = factories.project()

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import (
@@ -104,9 +105,18 @@ class MeasureSourceInline(admin.TabularInline):
     extra = 0
 
 
+class MeasureInsightFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Lessons learned of a measure belong to its project, also to the one it is being
+        # moved to on this page (Insight.clean would else object on the hidden measure field).
+        form.instance.project_id = self.instance.project_id
+
+
 class MeasureInsightInline(InsightInline):
     fields = ["kind", "topic", "text", "published"]
     autocomplete_fields = ["topic"]
+    formset = MeasureInsightFormSet
 
 
 @admin.register(Measure)
@@ -128,15 +138,14 @@ class MeasureAdmin(PublishedFilterMixin, admin.ModelAdmin):
     ]
 
     def save_formset(self, request, form, formset, change):
-        # Insights entered on a measure belong to the measure's project.
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, Insight):
-                instance.project = form.instance.project
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+        super().save_formset(request, form, formset, change)
+        if formset.model is Insight:
+            # A measure moved to another project takes its lessons learned along, also
+            # those that were not edited (the formset saves only changed forms).
+            measure = form.instance
+            for insight in measure.insights.exclude(project=measure.project_id):
+                insight.project_id = measure.project_id
+                insight.save(update_fields=["project"])
 
 
 @admin.register(Insight)

@@ -272,9 +272,18 @@ def snippet(text: str, words: list[str]) -> str:
     pattern = re.compile(r"\b(?:" + "|".join(stems) + r")\w*", re.IGNORECASE)
     match = pattern.search(text)
     start = max(0, (match.start() if match else 0) - SNIPPET_LENGTH // 3)
-    excerpt = text[start : start + SNIPPET_LENGTH]
+    end = start + SNIPPET_LENGTH
+    # Cut between words, not inside one ("… line-Umfrage"): the cuts move inwards to the
+    # nearest space, unless a single word is longer than the whole excerpt.
+    if start > 0:
+        space = text.find(" ", start - 1, match.start() if match else end)
+        start = space + 1 if space >= 0 else start
+    if end < len(text):
+        space = text.rfind(" ", start, end + 1)
+        end = space if space > start else end
+    excerpt = text[start:end]
     prefix = "… " if start > 0 else ""
-    suffix = " …" if start + SNIPPET_LENGTH < len(text) else ""
+    suffix = " …" if end < len(text) else ""
     marked = pattern.sub(lambda m: f"\x01{m.group(0)}\x02", excerpt)
     html = escape(marked).replace("\x01", "<mark>").replace("\x02", "</mark>")
     return mark_safe(prefix + html + suffix)  # noqa: S308 - escaped above

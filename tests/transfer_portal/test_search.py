@@ -250,3 +250,35 @@ def test_an_offers_title_is_its_only_field_weighted_a():
 
     offers = next(t for t in search.TYPES if t.key == "offers")
     assert [path for path, weight in offers.fields if weight == "A"] == ["title"]
+
+
+class TestSnippet:
+    TEXT = (
+        " ".join(f"Wort{n:03}" for n in range(200))
+        + " Beteiligungsportal "
+        + " ".join(f"Rest{n:03}" for n in range(200))
+    )
+
+    def test_cuts_between_words_and_marks_the_match(self):
+        from transfer_portal.search import snippet
+
+        html = str(snippet(self.TEXT, ["Beteiligung"]))
+        assert html.startswith("… Wort") and html.endswith(" …")
+        inner = html.removeprefix("… ").removesuffix(" …")
+        assert all(len(word) == 7 for word in inner.split() if "mark" not in word), inner
+        assert "<mark>Beteiligungsportal</mark>" in html
+
+    def test_a_text_of_very_long_words_is_still_cut(self):
+        from transfer_portal.search import SNIPPET_LENGTH, snippet
+
+        html = str(snippet("x" * 1000 + " Treffer " + "y" * 1000, ["Treffer"]))
+        assert "<mark>Treffer</mark>" in html
+        assert len(html) < SNIPPET_LENGTH + 40
+        assert len(str(snippet("x" * 1000, ["x"]))) < SNIPPET_LENGTH + 40
+
+    def test_a_short_text_is_shown_whole(self):
+        from transfer_portal.search import snippet
+
+        assert str(snippet("Die Beteiligung vor Ort.", ["Beteiligung"])) == (
+            "Die <mark>Beteiligung</mark> vor Ort."
+        )

@@ -1,4 +1,4 @@
-"""Portal-wide search over projects, measures, lessons learned, offers, dates and surveys.
+"""Portal-wide search over topics, projects, measures, lessons learned, offers, dates and surveys.
 
 PostgreSQL: full-text search with the German configuration (stemming, so inflected forms
 find each other), prefix matching for the last word, title weighted above summary above
@@ -28,7 +28,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from offers.models import EventDate, Offer
-from projects.models import Insight, Measure, ModelProject
+from projects.models import Insight, Measure, ModelProject, Topic
 from surveys.models import Survey
 
 MAX_QUERY_LENGTH = 200
@@ -88,6 +88,15 @@ def _dates(user):
 
 
 TYPES = [
+    # Topics first: a topic page gathers projects, measures, survey interest and offers.
+    SearchType(
+        "topics",
+        _("Topics"),
+        lambda user: Topic.objects.all(),
+        (("name", "A"), ("description", "B")),
+        lambda obj: obj.name,
+        lambda obj: obj.description,
+    ),
     SearchType(
         "projects",
         _("Model projects"),

@@ -117,6 +117,12 @@ def test_an_empty_query_shows_only_the_introduction(client, seeded):
     assert "Auch gebeugte Formen werden gefunden" in html
 
 
+def test_topics_are_found_by_name_and_description(client, seeded):
+    html = client.get("/suche/", {"q": "Partizipation"}).content.decode()
+    assert '<h2 id="treffer-topics" class="h4">Themen' in html
+    assert '<a href="/themen/partizipation/" class="fw-semibold">Partizipation</a>' in html
+
+
 def test_search_field_is_in_the_header_of_every_page(client, seeded):
     for url in ["/", "/modellprojekte/", "/themen/mobilitaet/"]:
         assert 'role="search"' in client.get(url).content.decode()
@@ -130,7 +136,7 @@ def test_search_has_a_fixed_query_budget(client, seeded):
         factories.measure(title=f"Mobilität {n}", summary="Mobilität")
     with CaptureQueriesContext(connection) as second:
         client.get("/suche/", {"q": "Mobilität"})
-    assert len(first) == len(second) == 6
+    assert len(first) == len(second) == 7
 
 
 @on_postgres

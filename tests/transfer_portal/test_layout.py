@@ -30,3 +30,18 @@ def test_german_main_menu_fits_between_992_and_1199_pixels(page, portal, width):
     box = search.bounding_box()
     assert box["x"] + box["width"] <= width
     assert horizontal_overflow(page) == 0
+
+
+def test_open_data_field_lists_fit_a_small_phone(page, portal):
+    """Long field names (amtliche_gemeindeschluessel) wrap inside their card."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(portal + "/daten/")
+    for summary in page.locator("summary").all():
+        summary.click()
+    assert horizontal_overflow(page) == 0
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('.card')].filter(card =>
+            card.querySelector('table').getBoundingClientRect().right
+            > card.getBoundingClientRect().right).length"""
+    )
+    assert overflowing == 0

@@ -3,7 +3,7 @@ import json
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import translate_url
-from django.utils.html import _json_script_escapes, format_html
+from django.utils.html import _json_script_escapes, conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from transfer_portal import page_cache
@@ -74,3 +74,15 @@ def cached_content(parser, token):
     parser.delete_first_token()
     form = parser.compile_filter(bits[2]) if len(bits) == 3 else None
     return CachedContentNode(nodelist, bits[1].strip("\"'"), form)
+
+
+@register.filter(needs_autoescape=True)
+def break_after(value, characters, autoescape=True):
+    """Allow a line break (<wbr>) after each of the characters, e.g. after the "_" of a
+    long field name or the "@" of an e-mail address, instead of overflowing or breaking
+    at a place that looks like part of the text."""
+    text = conditional_escape(value) if autoescape else str(value)
+    for character in characters:
+        escaped = conditional_escape(character)
+        text = text.replace(escaped, escaped + "<wbr>")
+    return mark_safe(text)  # noqa: S308 - escaped above

@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from offers import views
+
+
+class IdConverter:
+    """A primary key written one way only: /termine/03/ is not a second address of
+    /termine/3/ (its canonical link pointed to itself)."""
+
+    regex = "[1-9][0-9]{0,17}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 app_name = "offers"
 
@@ -9,8 +25,8 @@ urlpatterns = [
     path("angebote/<slug:slug>/", views.offer_detail, name="offer_detail"),
     path("termine/", views.event_list, name="event_list"),
     path("termine/archiv/", views.event_archive, name="event_archive"),
-    path("termine/<int:pk>/", views.event_detail, name="event_detail"),
-    path("termine/<int:pk>.ics", views.event_ics, name="event_ics"),
+    path("termine/<id:pk>/", views.event_detail, name="event_detail"),
+    path("termine/<id:pk>.ics", views.event_ics, name="event_ics"),
     path("termine.ics", views.event_feed, name="event_feed"),
     path("kontakt/", views.contact_list, name="contact_list"),
     path(

@@ -282,3 +282,11 @@ def test_a_participant_finds_their_municipality_preset(client):
     form = client.get(factories.event_date().get_absolute_url()).context["form"]
     assert form["municipality"].value() == town.pk
     assert form["email"].value() == "paula@testdorf.example"
+
+
+def test_a_date_has_one_address(client):
+    date = factories.event_date()
+    assert client.get(f"/termine/{date.pk}/").status_code == 200
+    assert client.get(f"/termine/0{date.pk}/").status_code == 404
+    assert client.get(f"/termine/0{date.pk}.ics").status_code == 404
+    assert client.get("/termine/99999999999999999999999/").status_code == 404

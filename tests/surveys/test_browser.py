@@ -108,3 +108,21 @@ def test_new_participant_chooses_the_municipality_on_a_small_screen(page, live_s
     page.get_by_role("button", name="Diese Kommune wählen").click()
     page.get_by_text("Sie beantworten Umfragen jetzt für Bad Belzig.").wait_for()
     assert_accessible(page)
+
+
+def test_question_titles_sit_inside_their_box_on_a_small_screen(page, portal):
+    """A legend drawn into the fieldset's border is crossed by that border once it wraps
+    over several lines at 360 px; the question title belongs inside the box."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    log_in(page, portal)
+    page.goto(portal + "/umfragen/folgeumfrage-smart-city-transfer/teilnehmen/")
+    outside = page.evaluate(
+        """() => [...document.querySelectorAll('fieldset')].filter(box => {
+            const legend = box.querySelector('legend').getBoundingClientRect();
+            const frame = box.getBoundingClientRect();
+            return legend.top < frame.top + parseFloat(getComputedStyle(box).borderTopWidth);
+        }).length"""
+    )
+    assert outside == 0
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0
+    assert_accessible(page)

@@ -72,3 +72,32 @@ def form_data(client, url, **changes):
     data = {name: values if len(values) != 1 else values[0] for name, values in parser.data.items()}
     data.update(changes)
     return data
+
+
+def test_django_61s_new_admin_texts_are_german(editor_client):
+    from tests.offers import factories
+
+    factories.registration()
+    html = editor_client.get("/admin/offers/eventdate/").content.decode()
+    assert ">Ausführen</button>" in html
+    assert '<option value="" selected>– Bitte auswählen –</option>' in html
+    assert "Nach Beginn filtern" in html
+    assert "Termine durchsuchen" in html
+    assert "Seitennavigation Termine" in html
+    for english in [">Run<", "Select an option", "Filter by", "Pagination"]:
+        assert english not in html
+
+
+def test_the_delete_confirmation_is_german(editor_client):
+    from tests.offers import factories
+
+    date = factories.registration().event_date
+    html = editor_client.get(f"/admin/offers/eventdate/{date.pk}/delete/").content.decode()
+    assert "Sind Sie sicher, dass Sie Termin „" in html
+
+
+def test_the_admins_javascript_texts_are_german(editor_client):
+    script = editor_client.get("/admin/jsi18n/").content.decode()
+    assert '"Today (%(date)s)": "Heute (%(date)s)"' in script
+    assert 'the Run button rather than the Save button.": "Sie haben' in script
+    assert '"Today": "Heute"' in script  # Django's own catalogue still underneath

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from offers import services
@@ -148,13 +148,21 @@ class OfferAdmin(admin.ModelAdmin):
     def publish(self, request, queryset):
         updated = queryset.update(published=True)
         page_cache.invalidate()  # update() sends no signal
-        self.message_user(request, _("%(count)d offers published.") % {"count": updated})
+        self.message_user(
+            request,
+            ngettext("%(count)d offer published.", "%(count)d offers published.", updated)
+            % {"count": updated},
+        )
 
     @admin.action(description=_("Withdraw selected offers (draft)"))
     def unpublish(self, request, queryset):
         updated = queryset.update(published=False)
         page_cache.invalidate()  # update() sends no signal
-        self.message_user(request, _("%(count)d offers set to draft.") % {"count": updated})
+        self.message_user(
+            request,
+            ngettext("%(count)d offer set to draft.", "%(count)d offers set to draft.", updated)
+            % {"count": updated},
+        )
 
 
 class RegistrationInline(admin.TabularInline):
@@ -274,4 +282,10 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
             except services.CancellationClosed:
                 continue
             done += 1
-        self.message_user(request, _("%(count)d registrations cancelled.") % {"count": done})
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d registration cancelled.", "%(count)d registrations cancelled.", done
+            )
+            % {"count": done},
+        )

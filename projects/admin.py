@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from projects.models import (
     Insight,
@@ -60,13 +61,21 @@ class PublishedFilterMixin:
     def publish(self, request, queryset):
         updated = queryset.update(published=True)
         page_cache.invalidate()  # update() sends no signal
-        self.message_user(request, _("%(count)d entries published.") % {"count": updated})
+        self.message_user(
+            request,
+            ngettext("%(count)d entry published.", "%(count)d entries published.", updated)
+            % {"count": updated},
+        )
 
     @admin.action(description=_("Withdraw selected entries (draft)"))
     def unpublish(self, request, queryset):
         updated = queryset.update(published=False)
         page_cache.invalidate()  # update() sends no signal
-        self.message_user(request, _("%(count)d entries set to draft.") % {"count": updated})
+        self.message_user(
+            request,
+            ngettext("%(count)d entry set to draft.", "%(count)d entries set to draft.", updated)
+            % {"count": updated},
+        )
 
 
 @admin.register(ModelProject)

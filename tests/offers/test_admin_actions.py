@@ -1,0 +1,45 @@
+"""Actions on offers and registrations: German messages with the right number."""
+
+import pytest
+
+from tests.offers import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _messages(response):
+    """The messages on the page the action leads back to."""
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.mark.parametrize(
+    ("action", "one", "two"),
+    [
+        ("publish", "1 Angebot veröffentlicht.", "2 Angebote veröffentlicht."),
+        ("unpublish", "1 Angebot auf Entwurf gesetzt.", "2 Angebote auf Entwurf gesetzt."),
+    ],
+)
+def test_offer_action_messages_use_singular_and_plural(editor_client, action, one, two):
+    first, second = factories.offer(), factories.offer()
+    url = "/admin/offers/offer/"
+    response = editor_client.post(
+        url, {"action": action, "_selected_action": [first.pk]}, follow=True
+    )
+    assert _messages(response) == [one]
+    response = editor_client.post(
+        url, {"action": action, "_selected_action": [first.pk, second.pk]}, follow=True
+    )
+    assert _messages(response) == [two]
+
+
+def test_cancelling_one_registration_says_so_in_the_singular(editor_client):
+    first, second, third = (factories.registration() for _ in range(3))
+    url = "/admin/offers/registration/"
+    response = editor_client.post(
+        url, {"action": "cancel", "_selected_action": [first.pk]}, follow=True
+    )
+    assert _messages(response) == ["1 Anmeldung storniert."]
+    response = editor_client.post(
+        url, {"action": "cancel", "_selected_action": [second.pk, third.pk]}, follow=True
+    )
+    assert _messages(response) == ["2 Anmeldungen storniert."]

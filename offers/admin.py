@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offers import services
 from offers.models import Contact, EventDate, Offer, Registration
-from transfer_portal import page_cache
+from transfer_portal.admin_actions import set_published
 from transfer_portal.spreadsheets import defuse_formula
 
 State = Registration.State
@@ -146,22 +146,20 @@ class OfferAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish selected offers"))
     def publish(self, request, queryset):
-        updated = queryset.update(published=True)
-        page_cache.invalidate()  # update() sends no signal
+        count = set_published(request, queryset, True)
         self.message_user(
             request,
-            ngettext("%(count)d offer published.", "%(count)d offers published.", updated)
-            % {"count": updated},
+            ngettext("%(count)d offer published.", "%(count)d offers published.", count)
+            % {"count": count},
         )
 
     @admin.action(description=_("Withdraw selected offers (draft)"))
     def unpublish(self, request, queryset):
-        updated = queryset.update(published=False)
-        page_cache.invalidate()  # update() sends no signal
+        count = set_published(request, queryset, False)
         self.message_user(
             request,
-            ngettext("%(count)d offer set to draft.", "%(count)d offers set to draft.", updated)
-            % {"count": updated},
+            ngettext("%(count)d offer set to draft.", "%(count)d offers set to draft.", count)
+            % {"count": count},
         )
 
 

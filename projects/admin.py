@@ -13,7 +13,7 @@ from projects.models import (
     ProjectSource,
     Topic,
 )
-from transfer_portal import page_cache
+from transfer_portal.admin_actions import set_published
 
 
 @admin.register(Topic)
@@ -59,22 +59,20 @@ class PublishedFilterMixin:
 
     @admin.action(description=_("Publish selected entries"))
     def publish(self, request, queryset):
-        updated = queryset.update(published=True)
-        page_cache.invalidate()  # update() sends no signal
+        count = set_published(request, queryset, True)
         self.message_user(
             request,
-            ngettext("%(count)d entry published.", "%(count)d entries published.", updated)
-            % {"count": updated},
+            ngettext("%(count)d entry published.", "%(count)d entries published.", count)
+            % {"count": count},
         )
 
     @admin.action(description=_("Withdraw selected entries (draft)"))
     def unpublish(self, request, queryset):
-        updated = queryset.update(published=False)
-        page_cache.invalidate()  # update() sends no signal
+        count = set_published(request, queryset, False)
         self.message_user(
             request,
-            ngettext("%(count)d entry set to draft.", "%(count)d entries set to draft.", updated)
-            % {"count": updated},
+            ngettext("%(count)d entry set to draft.", "%(count)d entries set to draft.", count)
+            % {"count": count},
         )
 
 

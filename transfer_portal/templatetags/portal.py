@@ -3,8 +3,10 @@ import json
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import translate_url
+from django.utils.formats import date_format, time_format
 from django.utils.html import _json_script_escapes, conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
 
 from transfer_portal import page_cache
 
@@ -86,3 +88,28 @@ def break_after(value, characters, autoescape=True):
         escaped = conditional_escape(character)
         text = text.replace(escaped, escaped + "<wbr>")
     return mark_safe(text)  # noqa: S308 - escaped above
+
+
+def _oclock():
+    # English has no word after a time of day ("10 a.m.", "noon"): the untranslated
+    # msgid comes back there and is left out.
+    word = pgettext("after a time of day", "o’clock")
+    return "" if word == "o’clock" else word
+
+
+@register.simple_tag
+def oclock():
+    """The word after a time of day in the current language: "Uhr" in German, nothing in
+    English. `{% oclock as clock %}{% if clock %}&nbsp;{{ clock }}{% endif %}`"""
+    return _oclock()
+
+
+@register.filter(expects_localtime=True)
+def date_and_time(value):
+    """A moment in the current language's date and time formats, the time kept together
+    with its "Uhr": "9. März 2027, 12:00 Uhr" / "March 9, 2027, noon"."""
+    if not value:
+        return ""
+    text = f"{date_format(value, 'DATE_FORMAT')}, {time_format(value, 'TIME_FORMAT')}"
+    word = _oclock()
+    return f"{text}\N{NO-BREAK SPACE}{word}" if word else text

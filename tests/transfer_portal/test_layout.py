@@ -45,3 +45,12 @@ def test_open_data_field_lists_fit_a_small_phone(page, portal):
             > card.getBoundingClientRect().right).length"""
     )
     assert overflowing == 0
+
+
+def test_current_page_number_is_in_the_portal_blue(page, portal):
+    page.goto(portal + "/massnahmen/")
+    current = page.locator(".pagination [aria-current=page]")
+    colours = current.evaluate(
+        "link => [getComputedStyle(link).backgroundColor, getComputedStyle(link).color]"
+    )
+    assert colours == ["rgb(11, 79, 138)", "rgb(255, 255, 255)"]

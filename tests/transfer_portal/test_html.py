@@ -51,3 +51,13 @@ def test_error_pages_are_valid_html(client, seeded):
         "404": client.get("/gibt-es-nicht/").content.decode(),
     }
     assert_valid_html(documents)
+
+
+def test_every_page_links_to_the_contact_page_in_its_footer(client, seeded):
+    for url, link in [
+        ("/", '<a href="/kontakt/">Kontakt</a>'),
+        ("/en/themen/", '<a href="/en/kontakt/">Contact</a>'),
+    ]:
+        html = client.get(url).content.decode()
+        footer = html[html.index("<footer") :]
+        assert link in footer, url

@@ -5,13 +5,17 @@ from django.contrib import admin
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from offers import services
 from offers.models import Contact, EventDate, Offer, Registration
 from transfer_portal.admin_actions import set_published
+from transfer_portal.admin_columns import short_datetime
 from transfer_portal.spreadsheets import defuse_formula
 
 State = Registration.State
@@ -96,19 +100,10 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 class EventDateInline(admin.TabularInline):
+    """What an editor needs at a glance; the date's own page (its link) has the rest."""
+
     model = EventDate
-    fields = [
-        "title",
-        "starts_at",
-        "ends_at",
-        "all_day",
-        "location",
-        "capacity",
-        "registration_deadline",
-        "registration_enabled",
-        "cancelled",
-        "is_sample",
-    ]
+    fields = ["title", "starts_at", "ends_at", "location", "capacity", "cancelled"]
     show_change_link = True
     extra = 0
 
@@ -170,6 +165,7 @@ class RegistrationInline(admin.TabularInline):
     fields = ["name", "email", "municipality", "state", "created_at", "cancelled_at"]
     readonly_fields = fields
     can_delete = False
+    show_change_link = True
     extra = 0
 
     def has_add_permission(self, request, obj=None):
@@ -179,24 +175,40 @@ class RegistrationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("municipality")
 
 
+class UpcomingFilter(admin.SimpleListFilter):
+    title = _("period")
+    parameter_name = "zeitraum"
+
+    def lookups(self, request, model_admin):
+        return [("kommend", _("upcoming")), ("vergangen", _("past"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "kommend":
+            return queryset.upcoming()
+        if self.value() == "vergangen":
+            return queryset.past()
+        return queryset
+
+
+def registrations_url(event_date, state=None):
+    """The registrations list, filtered to one date (and state)."""
+    query = {"event_date__id__exact": event_date.pk}
+    if state:
+        query["state__exact"] = state
+    return f"{reverse('admin:offers_registration_changelist')}?{urlencode(query)}"
+
+
 @admin.register(EventDate)
 class EventDateAdmin(ExportPermissionMixin, admin.ModelAdmin):
-    list_display = [
-        "title",
-        "offer",
-        "starts_at",
-        "capacity",
-        "confirmed",
-        "waiting",
-        "cancelled_registrations",
-        "cancelled",
-        "is_sample",
-    ]
-    list_filter = ["cancelled", "is_sample", "offer"]
+    # Sample data is a filter, not a column: at 1280 px every column has to fit.
+    list_display = ["title", "offer_title", "starts", "capacity", "registrations", "cancelled"]
+    list_filter = [UpcomingFilter, "cancelled", "is_sample", "offer"]
     search_fields = ["title", "offer__title", "location"]
     date_hierarchy = "starts_at"
+    ordering = ["-starts_at", "-pk"]
     autocomplete_fields = ["offer"]
     list_select_related = ["offer"]
+    readonly_fields = ["registration_summary"]
     inlines = [RegistrationInline]
     actions = ["export_registrations"]
 
@@ -212,17 +224,50 @@ class EventDateAdmin(ExportPermissionMixin, admin.ModelAdmin):
             )
         )
 
-    @admin.display(description=_("confirmed"), ordering="confirmed_count")
-    def confirmed(self, obj):
-        return obj.confirmed_count
+    @admin.display(description=_("offer"), ordering="offer__title")
+    def offer_title(self, obj):
+        return obj.offer.title
 
-    @admin.display(description=_("waiting list"), ordering="waiting_count")
-    def waiting(self, obj):
-        return obj.waiting_count
+    @admin.display(description=_("starts at"), ordering="starts_at")
+    def starts(self, obj):
+        return short_datetime(obj.starts_at)
 
-    @admin.display(description=_("cancellations"), ordering="cancelled_count")
-    def cancelled_registrations(self, obj):
-        return obj.cancelled_count
+    def _counts(self, obj):
+        """Confirmed, waiting and cancelled, each linked to the registrations list."""
+        return format_html_join(
+            " · ",
+            '<a href="{}">{}</a>',
+            (
+                (registrations_url(obj, state), f"{count} {state.label}")
+                for state, count in [
+                    (State.CONFIRMED, obj.confirmed_count),
+                    (State.WAITING, obj.waiting_count),
+                    (State.CANCELLED, obj.cancelled_count),
+                ]
+            ),
+        )
+
+    @admin.display(description=_("registrations"), ordering="confirmed_count")
+    def registrations(self, obj):
+        return self._counts(obj)
+
+    @admin.display(description=_("registrations"))
+    def registration_summary(self, obj):
+        if obj.pk is None:
+            return "–"
+        free = obj.free_places
+        places = (
+            gettext("unlimited places")
+            if free is None
+            else ngettext("%(count)d place free", "%(count)d places free", free) % {"count": free}
+        )
+        return format_html(
+            '{}; {}<br><a href="{}">{}</a>',
+            self._counts(obj),
+            places,
+            registrations_url(obj),
+            gettext("All registrations of this date"),
+        )
 
     @admin.action(
         description=_("Export the registrations of the selected dates (CSV)"),
@@ -241,7 +286,7 @@ class EventDateAdmin(ExportPermissionMixin, admin.ModelAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
-    list_display = ["name", "email", "event_date", "municipality", "state", "created_at"]
+    list_display = ["name", "email", "date", "municipality_name", "state", "registered_at"]
     list_filter = ["state", "event_date__offer", "event_date"]
     search_fields = ["name", "email", "event_date__title", "event_date__offer__title"]
     list_select_related = ["event_date__offer", "municipality"]
@@ -252,6 +297,18 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("date"), ordering="event_date__starts_at")
+    def date(self, obj):
+        return str(obj.event_date)
+
+    @admin.display(description=_("municipality"), ordering="municipality__name")
+    def municipality_name(self, obj):
+        return str(obj.municipality) if obj.municipality_id else "–"
+
+    @admin.display(description=_("registered at"), ordering="created_at")
+    def registered_at(self, obj):
+        return short_datetime(obj.created_at)
 
     # A deleted confirmed registration frees its place, as a cancellation does.
     def delete_model(self, request, obj):

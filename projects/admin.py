@@ -14,6 +14,7 @@ from projects.models import (
     Topic,
 )
 from transfer_portal.admin_actions import set_published
+from transfer_portal.admin_columns import short_datetime
 
 
 @admin.register(Topic)
@@ -128,7 +129,7 @@ class MeasureInsightInline(InsightInline):
 
 @admin.register(Measure)
 class MeasureAdmin(PublishedFilterMixin, admin.ModelAdmin):
-    list_display = ["title", "project", "status", "published", "updated_at"]
+    list_display = ["title", "project_title", "status", "published", "updated"]
     list_filter = ["published", "status", "project", "topics"]
     search_fields = ["title", "summary", "description", "project__title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -143,6 +144,14 @@ class MeasureAdmin(PublishedFilterMixin, admin.ModelAdmin):
             {"fields": ["transfer_preconditions", "transfer_effort", "transfer_notes"]},
         ),
     ]
+
+    @admin.display(description=_("model project"), ordering="project__title")
+    def project_title(self, obj):
+        return obj.project.title
+
+    @admin.display(description=_("updated"), ordering="updated_at")
+    def updated(self, obj):
+        return short_datetime(obj.updated_at)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

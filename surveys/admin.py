@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys import services
 from surveys.models import Answer, Choice, Participant, Question, Response, Survey, SurveyTopTopic
+from transfer_portal.admin_columns import short_date, short_datetime
 
 EXPORT_LINKS = [
     ("csv", _("CSV")),
@@ -46,16 +47,7 @@ class TopTopicInline(admin.TabularInline):
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
-    list_display = [
-        "title",
-        "state_display",
-        "opens_at",
-        "closes_at",
-        "published",
-        "submitted_count",
-        "progress",
-        "exports",
-    ]
+    list_display = ["title", "state_display", "period", "published", "progress", "exports"]
     list_filter = ["published", "results_visibility"]
     search_fields = ["title", "intro"]
     prepopulated_fields = {"slug": ["title"]}
@@ -78,11 +70,11 @@ class SurveyAdmin(admin.ModelAdmin):
     def state_display(self, obj):
         return obj.get_state_display()
 
-    @admin.display(description=_("submitted responses"), ordering="submitted_count")
-    def submitted_count(self, obj):
-        return obj.submitted_count
+    @admin.display(description=_("period"), ordering="closes_at")
+    def period(self, obj):
+        return f"{short_date(obj.opens_at)} – {short_date(obj.closes_at)}"
 
-    @admin.display(description=_("progress"))
+    @admin.display(description=_("progress"), ordering="submitted_count")
     def progress(self, obj):
         started = obj.submitted_count + obj.draft_count
         if not started:
@@ -145,7 +137,7 @@ class AnswerInline(admin.TabularInline):
 
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
-    list_display = ["municipality", "survey", "state", "submitted_at", "updated_at"]
+    list_display = ["municipality_name", "survey_title", "state", "submitted", "updated"]
     list_filter = [("survey", admin.RelatedOnlyFieldListFilter), "state"]
     search_fields = ["municipality__name", "survey__title"]
     list_select_related = ["municipality", "survey"]
@@ -165,6 +157,22 @@ class ResponseAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("municipality"), ordering="municipality__name")
+    def municipality_name(self, obj):
+        return str(obj.municipality)
+
+    @admin.display(description=_("survey"), ordering="survey__title")
+    def survey_title(self, obj):
+        return obj.survey.title
+
+    @admin.display(description=_("submitted at"), ordering="submitted_at")
+    def submitted(self, obj):
+        return short_datetime(obj.submitted_at)
+
+    @admin.display(description=_("updated"), ordering="updated_at")
+    def updated(self, obj):
+        return short_datetime(obj.updated_at)
 
 
 class AwaitingConfirmationFilter(admin.SimpleListFilter):

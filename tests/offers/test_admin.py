@@ -169,3 +169,49 @@ def test_more_places_in_the_admin_move_the_waiting_list_up(
     waiting.refresh_from_db()
     assert waiting.state == State.CONFIRMED
     assert [m.to for m in mailoutbox] == [[waiting.email]]
+
+
+def test_the_dates_inline_shows_what_an_editor_needs_at_a_glance(editor_client):
+    date = factories.event_date()
+    html = editor_client.get(f"/admin/offers/offer/{date.offer.pk}/change/").content.decode()
+    for field in ["title", "starts_at_0", "ends_at_0", "location", "capacity", "cancelled"]:
+        assert f'name="dates-0-{field}"' in html
+    for field in ["registration_deadline_0", "registration_enabled", "all_day", "is_sample"]:
+        assert f'name="dates-0-{field}"' not in html
+    assert f'href="/admin/offers/eventdate/{date.pk}/change/"' in html
+
+
+def test_the_admin_has_no_app_list_beside_each_page(editor_client):
+    html = editor_client.get("/admin/offers/eventdate/").content.decode()
+    assert 'id="nav-sidebar"' not in html
+
+
+def test_a_dates_page_sums_up_its_registrations_with_links(editor_client):
+    date = factories.event_date(capacity=3)
+    confirmed = factories.registration(date)
+    factories.registration(date, state=State.WAITING)
+    factories.registration(date, state=State.CANCELLED)
+    html = editor_client.get(f"/admin/offers/eventdate/{date.pk}/change/").content.decode()
+    base = f"/admin/offers/registration/?event_date__id__exact={date.pk}"
+    assert f'<a href="{base}&amp;state__exact=bestaetigt">1 bestätigt</a>' in html
+    assert f'<a href="{base}&amp;state__exact=warteliste">1 Warteliste</a>' in html
+    assert f'<a href="{base}&amp;state__exact=storniert">1 storniert</a>' in html
+    assert "2 Plätze frei" in html
+    assert f'<a href="{base}">Alle Anmeldungen dieses Termins</a>' in html
+    assert f'href="/admin/offers/registration/{confirmed.pk}/change/"' in html  # inline link
+    listed = editor_client.get(f"{base}&state__exact=bestaetigt")
+    assert [r.pk for r in listed.context["cl"].result_list] == [confirmed.pk]
+
+
+def test_the_dates_list_links_its_counts_and_puts_the_newest_first(editor_client):
+    old = factories.event_date(days=-30)
+    new = factories.event_date(days=30)
+    factories.registration(new)
+    response = editor_client.get("/admin/offers/eventdate/")
+    assert [d.pk for d in response.context["cl"].result_list] == [new.pk, old.pk]
+    link = f"/admin/offers/registration/?event_date__id__exact={new.pk}&amp;state__exact="
+    assert f'<a href="{link}bestaetigt">1 bestätigt</a>' in response.content.decode()
+    upcoming = editor_client.get("/admin/offers/eventdate/", {"zeitraum": "kommend"})
+    assert [d.pk for d in upcoming.context["cl"].result_list] == [new.pk]
+    past = editor_client.get("/admin/offers/eventdate/", {"zeitraum": "vergangen"})
+    assert [d.pk for d in past.context["cl"].result_list] == [old.pk]

@@ -1,0 +1,20 @@
+"""List columns that fit a 1280 px screen.
+
+Django's admin keeps cells of dates and foreign keys on one line (class "nowrap"): a long
+title of a related object or a date spelt out pushed other columns off-screen. These
+columns say the same in less space, or may wrap.
+"""
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+
+def short_datetime(value):
+    """28.11.2026 14:30 instead of 28. November 2026 14:30."""
+    if value is None:
+        return "–"
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+def short_date(value):
+    return "–" if value is None else date_format(timezone.localtime(value), "SHORT_DATE_FORMAT")

@@ -21,7 +21,9 @@ from transfer_portal.admin_columns import short_datetime
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "position", "slug"]
     list_editable = ["position"]
-    search_fields = ["name", "description"]
+    # The autocomplete of topics: "Digitale" should find "Digitale Teilhabe", not every
+    # topic whose description mentions it.
+    search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 

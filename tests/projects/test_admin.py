@@ -119,3 +119,18 @@ def test_staff_without_editor_group_cannot_change_content(client, db):
     staff = factories.user(is_staff=True)
     client.force_login(staff)
     assert client.get("/admin/projects/measure/").status_code == 403
+
+
+def test_topic_autocomplete_searches_names_only(editor_client):
+    wanted = factories.topic(name="Digitale Teilhabe")
+    factories.topic(name="Bildung", description="Digitale Schule und mehr")
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "Digitale",
+            "app_label": "projects",
+            "model_name": "measure",
+            "field_name": "topics",
+        },
+    )
+    assert [item["id"] for item in response.json()["results"]] == [str(wanted.pk)]

@@ -57,3 +57,12 @@ def test_long_lists_with_their_links_to_all_entries_are_valid_html(editor_client
         "/erkenntnisse/?thema=mobilitaet&projekt=cottbus&seite=2",
     ]
     assert_valid_html({url: editor_client.get(url).content.decode() for url in urls})
+
+
+def test_project_cards_do_not_repeat_the_municipality_the_title_names(client, seeded):
+    import re
+
+    html = client.get("/modellprojekte/").content.decode()
+    card = re.search(r'<a href="/modellprojekte/guben/">Guben</a>.*?</p>', html, re.S).group(0)
+    lines = [line.strip() for line in re.sub(r"<[^>]+>", "\n", card).splitlines()]
+    assert [line for line in lines if line] == ["Guben", "Förderstaffel 2021"]

@@ -14,3 +14,18 @@ def test_break_after_allows_a_line_break_after_each_given_character():
 
 def test_break_after_escapes_the_value():
     assert render('{{ v|break_after:"@" }}', v="<b>@x") == "&lt;b&gt;@<wbr>x"
+
+
+class Named:
+    def __init__(self, name):
+        self.name = name
+
+
+def test_unless_all_named_in_drops_names_the_title_already_gives():
+    guben = [Named("Guben")]
+    pair = [Named("Bad Belzig"), Named("Wiesenburg/Mark")]
+    assert render("{{ v|unless_all_named_in:t|length }}", v=guben, t="Guben") == "0"
+    title = "Bad Belzig & Wiesenburg/Mark – Zukunftsschusterei"
+    assert render("{{ v|unless_all_named_in:t|length }}", v=pair, t=title) == "0"
+    # One name missing from the title: all of them are shown, not a confusing subset.
+    assert render("{{ v|unless_all_named_in:t|length }}", v=pair, t="Bad Belzig") == "2"

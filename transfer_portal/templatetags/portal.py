@@ -113,3 +113,14 @@ def date_and_time(value):
     text = f"{date_format(value, 'DATE_FORMAT')}, {time_format(value, 'TIME_FORMAT')}"
     word = _oclock()
     return f"{text}\N{NO-BREAK SPACE}{word}" if word else text
+
+
+@register.filter
+def unless_all_named_in(objects, text):
+    """The objects, or nothing if the text already names every one of them, e.g. the
+    municipalities of a model project whose title is "Guben" or "Bad Belzig & Wiesenburg/
+    Mark – Zukunftsschusterei": a card need not repeat them under the title."""
+    objects = list(objects)
+    if all(str(getattr(obj, "name", obj)) in str(text) for obj in objects):
+        return []
+    return objects

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -190,16 +192,32 @@ class AwaitingConfirmationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class UserByEmailField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.email
+
+
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
-    list_display = ["user", "municipality", "requested_municipality", "created_at"]
+    list_display = ["user_email", "municipality", "requested_municipality", "created_at"]
     list_filter = [AwaitingConfirmationFilter]
     search_fields = ["user__email", "municipality__name", "requested_municipality"]
     list_select_related = ["user", "municipality"]
     autocomplete_fields = ["municipality"]
-    raw_id_fields = ["user"]
     readonly_fields = ["created_at", "updated_at"]
     actions = ["confirm_requested"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Editors pick the account by its e-mail address. (A raw ID's lookup, or an
+        # autocomplete, would need the user admin, which editors must not get.)
+        if db_field.name == "user":
+            kwargs["queryset"] = get_user_model().objects.filter(is_active=True).order_by("email")
+            kwargs["form_class"] = UserByEmailField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("e-mail"), ordering="user__email")
+    def user_email(self, obj):
+        return obj.user.email
 
     @admin.action(description=_("Create the named municipality and confirm the link"))
     def confirm_requested(self, request, queryset):

@@ -108,3 +108,23 @@ def test_a_response_is_read_only_but_can_be_deleted(editor_client):
         reverse("admin:surveys_response_delete", args=[response.pk]), {"post": "yes"}
     )
     assert not Response.objects.filter(pk=response.pk).exists()
+
+
+def test_editors_choose_a_participants_account_by_e_mail(editor_client, editor, member):
+    html = editor_client.get(reverse("admin:surveys_participant_add")).content.decode()
+    assert f'<option value="{member.pk}">mitglied@example.org</option>' in html
+    assert "vForeignKeyRawIdAdminField" not in html
+    assert "/admin/auth/user/" not in html
+    municipality = factories.municipality()
+    response = editor_client.post(
+        reverse("admin:surveys_participant_add"),
+        {"user": member.pk, "municipality": municipality.pk, "requested_municipality": ""},
+    )
+    assert response.status_code == 302
+    assert Participant.objects.get(user=member).municipality == municipality
+    assert not editor.has_perm("auth.view_user")
+
+
+def test_the_participant_list_shows_e_mail_addresses(editor_client, participant):
+    html = editor_client.get(reverse("admin:surveys_participant_changelist")).content.decode()
+    assert "teilnahme@example.org" in html

@@ -99,3 +99,10 @@ def test_editor_results_and_partials_are_valid_html(editor_client, seeded):
         f"</head><body><main>{partials}</main></body></html>"
     )
     assert_valid_html(documents)
+
+
+def test_survey_list_says_open_once(client, open_survey):
+    """The section "Offene Umfragen" and "Offen bis …" say it; no "offen" badge between."""
+    html = client.get("/umfragen/").content.decode()
+    assert "Offen bis" in html
+    assert ">offen</span>" not in html

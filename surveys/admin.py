@@ -2,7 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from surveys import services
@@ -53,7 +54,7 @@ class SurveyAdmin(admin.ModelAdmin):
     list_filter = ["published", "results_visibility"]
     search_fields = ["title", "intro"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["exports"]
+    readonly_fields = ["exports", "links"]
     inlines = [QuestionInline, TopTopicInline]
     actions = ["duplicate"]
     fieldsets = [
@@ -61,7 +62,15 @@ class SurveyAdmin(admin.ModelAdmin):
         (_("Period"), {"fields": [("opens_at", "closes_at")]}),
         (
             _("Results"),
-            {"fields": ["results_visibility", "summary", "reported_participants", "exports"]},
+            {
+                "fields": [
+                    "results_visibility",
+                    "summary",
+                    "reported_participants",
+                    "links",
+                    "exports",
+                ]
+            },
         ),
     ]
 
@@ -91,6 +100,44 @@ class SurveyAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return "–"
         return export_links(obj)
+
+    @admin.display(description=_("results and responses"))
+    def links(self, obj):
+        if obj.pk is None:
+            return "–"
+        responses = reverse("admin:surveys_response_changelist")
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}?survey__id__exact={}">{}</a>',
+            reverse("surveys:survey_results", args=[obj.slug]),
+            gettext("Results page"),
+            responses,
+            obj.pk,
+            gettext("Responses of this survey"),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Options are entered on a question's own page, after the survey is saved.
+        missing = form.instance.questions.filter(
+            kind__in=Question.CHOICE_KINDS, choices__isnull=True
+        )
+        if missing:
+            self.message_user(
+                request,
+                format_html(
+                    "{} {}",
+                    gettext("These choice questions have no options yet:"),
+                    format_html_join(
+                        ", ",
+                        '<a href="{}">{}</a>',
+                        (
+                            (reverse("admin:surveys_question_change", args=[q.pk]), q.text)
+                            for q in missing
+                        ),
+                    ),
+                ),
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Duplicate selected surveys for a follow-up round"))
     def duplicate(self, request, queryset):

@@ -128,3 +128,31 @@ def test_editors_choose_a_participants_account_by_e_mail(editor_client, editor, 
 def test_the_participant_list_shows_e_mail_addresses(editor_client, participant):
     html = editor_client.get(reverse("admin:surveys_participant_changelist")).content.decode()
     assert "teilnahme@example.org" in html
+
+
+def test_a_surveys_page_links_its_results_and_its_responses(editor_client):
+    survey, _q = survey_factories.full_survey()
+    html = editor_client.get(
+        reverse("admin:surveys_survey_change", args=[survey.pk])
+    ).content.decode()
+    assert f'href="{reverse("surveys:survey_results", args=[survey.slug])}"' in html
+    responses = reverse("admin:surveys_response_changelist")
+    assert f'href="{responses}?survey__id__exact={survey.pk}"' in html
+
+
+def test_saving_a_survey_warns_about_choice_questions_without_options(editor_client):
+    from surveys.models import Question
+    from tests.transfer_portal.test_admin_site import form_data
+
+    survey, _q = survey_factories.full_survey()
+    empty = survey_factories.question(survey, Question.Kind.MULTIPLE, text="Welche Themen?")
+    url = reverse("admin:surveys_survey_change", args=[survey.pk])
+    response = editor_client.post(url, form_data(editor_client, url), follow=True)
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    link = reverse("admin:surveys_question_change", args=[empty.pk])
+    assert warnings == [
+        f'Diese Auswahlfragen haben noch keine Optionen: <a href="{link}">Welche Themen?</a>'
+    ]
+    empty.choices.create(label="Mobilität")
+    response = editor_client.post(url, form_data(editor_client, url), follow=True)
+    assert [m for m in response.context["messages"] if m.level_tag == "warning"] == []

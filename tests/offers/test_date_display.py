@@ -71,3 +71,11 @@ def test_past_dates_offer_no_calendar_entry(client):
         assert f"/termine/{past.pk}.ics" not in html
     for html in (offer_page, upcoming_page):
         assert f"/termine/{upcoming.pk}.ics" in html
+
+
+def test_a_fully_booked_date_is_not_marked_like_a_sample_date(client):
+    full = factories.event_date(days=5, capacity=1, is_sample=True)
+    factories.registration(full)
+    html = client.get("/termine/").content.decode()
+    assert '<span class="badge badge-booked">Ausgebucht – Warteliste</span>' in html
+    assert '<span class="badge text-bg-warning">Beispieltermin' in html

@@ -1,7 +1,7 @@
 import csv
 import functools
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -75,6 +75,24 @@ def fill_free_places_on_commit(event_date_ids):
         transaction.on_commit(functools.partial(services.fill_free_places, pk))
 
 
+def announce_cancellations_on_commit(request, event_dates):
+    """Registered people hear of a date's cancellation once it is saved; the editor is told
+    that they will."""
+    for event_date in event_dates:
+        transaction.on_commit(functools.partial(services.announce_cancellation, event_date.pk))
+        active = event_date.registrations.exclude(state=State.CANCELLED).count()
+        if active:
+            messages.info(
+                request,
+                ngettext(
+                    "“%(date)s” is cancelled: %(count)d registered person is told by e-mail.",
+                    "“%(date)s” is cancelled: %(count)d registered people are told by e-mail.",
+                    active,
+                )
+                % {"date": event_date, "count": active},
+            )
+
+
 class ExportPermissionMixin:
     def has_export_permission(self, request):
         return request.user.has_perm("offers.view_registration")
@@ -137,6 +155,14 @@ class OfferAdmin(admin.ModelAdmin):
             # More places for a date in the inline: as on the date's own page.
             fill_free_places_on_commit(
                 date.pk for date, changed in formset.changed_objects if "capacity" in changed
+            )
+            announce_cancellations_on_commit(
+                request,
+                [
+                    date
+                    for date, changed in formset.changed_objects
+                    if "cancelled" in changed and date.cancelled
+                ],
             )
 
     @admin.action(description=_("Publish selected offers"))
@@ -282,6 +308,8 @@ class EventDateAdmin(ExportPermissionMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and "capacity" in form.changed_data:
             fill_free_places_on_commit([obj.pk])
+        if change and "cancelled" in form.changed_data and obj.cancelled:
+            announce_cancellations_on_commit(request, [obj])
 
 
 @admin.register(Registration)

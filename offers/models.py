@@ -265,7 +265,14 @@ class EventDate(models.Model):
         default=True,
         help_text=_("Untick when people register elsewhere, e.g. on the course platform."),
     )
-    cancelled = models.BooleanField(_("cancelled"), default=False)
+    cancelled = models.BooleanField(
+        _("cancelled"),
+        default=False,
+        help_text=_(
+            "Everyone still registered is told by e-mail when you save. The date stays "
+            "visible, marked as cancelled."
+        ),
+    )
     is_sample = models.BooleanField(
         _("sample data"),
         default=False,

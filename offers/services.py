@@ -136,10 +136,25 @@ def _fill_free_places(event_date):
     return promoted
 
 
+def announce_cancellation(event_date_id):
+    """Tell everyone still registered for a cancelled date (confirmed or waiting) by e-mail;
+    returns their registrations. Does nothing if the date is not (or no longer) cancelled."""
+    event_date = EventDate.objects.select_related("offer__contact").get(pk=event_date_id)
+    if not event_date.cancelled:
+        return []
+    registrations = list(event_date.registrations.exclude(state=State.CANCELLED))
+    for registration in registrations:
+        registration.event_date = event_date
+        _send(registration, "date_cancelled")
+    return registrations
+
+
 EMAIL_SUBJECTS = {
     ("registered", State.CONFIRMED): gettext_lazy("Your registration is confirmed: %(date)s"),
     ("registered", State.WAITING): gettext_lazy("You are on the waiting list: %(date)s"),
     ("promoted", State.CONFIRMED): gettext_lazy("A place has become free for you: %(date)s"),
+    ("date_cancelled", State.CONFIRMED): gettext_lazy("Cancelled: %(date)s"),
+    ("date_cancelled", State.WAITING): gettext_lazy("Cancelled: %(date)s"),
 }
 
 
@@ -171,7 +186,7 @@ def _send(registration, reason):
             to=[registration.email],
             reply_to=[event_date.offer.contact.email] if event_date.offer.contact_id else None,
         )
-        if registration.state == State.CONFIRMED:
+        if registration.state == State.CONFIRMED and reason != "date_cancelled":
             message.attach(
                 f"termin-{event_date.pk}.ics", ical.calendar_for([event_date]), "text/calendar"
             )

@@ -54,3 +54,34 @@ def test_current_page_number_is_in_the_portal_blue(page, portal):
         "link => [getComputedStyle(link).backgroundColor, getComputedStyle(link).color]"
     )
     assert colours == ["rgb(11, 79, 138)", "rgb(255, 255, 255)"]
+
+
+def test_email_addresses_wrap_only_after_the_at_sign_on_a_small_phone(page, portal):
+    """Broken at its hyphen, "…@digital-" / "agentur.de" looks like part of the address."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(portal + "/kontakt/")
+    # For each address: the text of its first line (all of it if it does not wrap).
+    first_lines = page.evaluate(
+        """() => [...document.querySelectorAll('a[href^="mailto:"]')].map(link => {
+            const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+            let text = '', top = null, node;
+            while ((node = walker.nextNode())) {
+                for (let i = 0; i < node.length; i++) {
+                    const range = document.createRange();
+                    range.setStart(node, i);
+                    range.setEnd(node, i + 1);
+                    const rect = range.getBoundingClientRect();
+                    if (top === null) top = rect.top;
+                    if (rect.top > top + 2) return [link.textContent, text];
+                    text += node.data[i];
+                }
+            }
+            return [link.textContent, text];
+        })"""
+    )
+    assert first_lines, "no e-mail links on the contact page"
+    wrapped = [(address, first) for address, first in first_lines if first != address]
+    assert wrapped, "at 360 px the addresses are expected to wrap"
+    for address, first in wrapped:
+        assert first.endswith("@"), (address, first)
+    assert horizontal_overflow(page) == 0

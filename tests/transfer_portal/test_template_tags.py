@@ -29,3 +29,13 @@ def test_unless_all_named_in_drops_names_the_title_already_gives():
     assert render("{{ v|unless_all_named_in:t|length }}", v=pair, t=title) == "0"
     # One name missing from the title: all of them are shown, not a confusing subset.
     assert render("{{ v|unless_all_named_in:t|length }}", v=pair, t="Bad Belzig") == "2"
+
+
+def test_email_display_may_break_only_after_the_at_sign():
+    assert render("{{ v|email_display }}", v="anna.b@digital-agentur.de") == (
+        '<span class="text-nowrap">anna.b@</span><wbr>'
+        '<span class="text-nowrap">digital-agentur.de</span>'
+    )
+    assert render("{{ v|email_display }}", v="<x>@y") == (
+        '<span class="text-nowrap">&lt;x&gt;@</span><wbr><span class="text-nowrap">y</span>'
+    )

@@ -124,3 +124,17 @@ def unless_all_named_in(objects, text):
     if all(str(getattr(obj, "name", obj)) in str(text) for obj in objects):
         return []
     return objects
+
+
+@register.filter
+def email_display(address):
+    """An e-mail address that may wrap only after its "@": a break at the "-" of
+    "digital-agentur.de" would look like part of the address."""
+    local, at, domain = str(address).rpartition("@")
+    if not at:
+        return address
+    return format_html(
+        '<span class="text-nowrap">{}@</span><wbr><span class="text-nowrap">{}</span>',
+        local,
+        domain,
+    )

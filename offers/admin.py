@@ -1,10 +1,12 @@
 import csv
 import functools
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -13,10 +15,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from offers import services
-from offers.models import Contact, EventDate, Offer, Registration
+from offers.models import Contact, EventDate, Offer, Registration, already_registered_message
 from transfer_portal.admin_actions import set_published
 from transfer_portal.admin_columns import short_datetime
 from transfer_portal.spreadsheets import defuse_formula
+from transfer_portal.validators import single_line
 
 State = Registration.State
 
@@ -287,12 +290,15 @@ class EventDateAdmin(ExportPermissionMixin, admin.ModelAdmin):
             if free is None
             else ngettext("%(count)d place free", "%(count)d places free", free) % {"count": free}
         )
+        add_url = f"{reverse('admin:offers_registration_add')}?event_date={obj.pk}"
         return format_html(
-            '{}; {}<br><a href="{}">{}</a>',
+            '{}; {}<br><a href="{}">{}</a> · <a href="{}">{}</a>',
             self._counts(obj),
             places,
             registrations_url(obj),
             gettext("All registrations of this date"),
+            add_url,
+            gettext("Register someone (e.g. by phone)"),
         )
 
     @admin.action(
@@ -312,6 +318,28 @@ class EventDateAdmin(ExportPermissionMixin, admin.ModelAdmin):
             announce_cancellations_on_commit(request, [obj])
 
 
+class RegistrationAddForm(forms.ModelForm):
+    """An editor registers someone who signed up by phone or letter: the same rules as on
+    the portal (free place or waiting list, no second registration, only while open)."""
+
+    class Meta:
+        model = Registration
+        fields = ["event_date", "name", "email", "municipality"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].validators.append(single_line)
+
+    def clean(self):
+        cleaned = super().clean()
+        event_date, email = cleaned.get("event_date"), cleaned.get("email")
+        if event_date and not event_date.registration_open():
+            self.add_error("event_date", gettext("Registration for this date is closed."))
+        elif event_date and email and services.is_registered(event_date, email):
+            self.add_error("email", already_registered_message())
+        return cleaned
+
+
 @admin.register(Registration)
 class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
     list_display = ["name", "email", "date", "municipality_name", "state", "registered_at"]
@@ -323,8 +351,54 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
     autocomplete_fields = ["municipality"]
     actions = ["export", "cancel"]
 
-    def has_add_permission(self, request):
-        return False
+    add_fields = ["event_date", "name", "email", "municipality"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = RegistrationAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_autocomplete_fields(self, request):
+        return [*self.autocomplete_fields, "event_date"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # As on the portal: place or waiting list under the date's lock, and the e-mail.
+        try:
+            registration = services.register(
+                obj.event_date_id,
+                name=obj.name,
+                email=obj.email,
+                municipality=obj.municipality,
+            )
+        except services.RegistrationError as error:  # changed since the form was checked
+            obj.not_registered = str(error)
+            return
+        obj.pk, obj.state = registration.pk, registration.state
+
+    def log_addition(self, request, obj, message):
+        if obj.pk is not None:
+            return super().log_addition(request, obj, message)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(obj, "not_registered", None):
+            self.message_user(request, obj.not_registered, messages.ERROR)
+            return redirect(request.path)
+        self.message_user(
+            request,
+            gettext("%(name)s: %(state)s. The e-mail about it has been sent.")
+            % {"name": obj.name, "state": obj.get_state_display()},
+        )
+        return super().response_add(request, obj, post_url_continue)
 
     @admin.display(description=_("date"), ordering="event_date__starts_at")
     def date(self, obj):

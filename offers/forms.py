@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from offers import services
 from offers.models import Offer, Registration, already_registered_message
 from projects.models import Municipality, Topic
 from transfer_portal.validators import single_line
@@ -65,11 +66,6 @@ class RegistrationForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         email = cleaned.get("email")
-        if (
-            email
-            and self.event_date.registrations.exclude(state=Registration.State.CANCELLED)
-            .filter(email__iexact=email)
-            .exists()
-        ):
+        if email and services.is_registered(self.event_date, email):
             self.add_error("email", already_registered_message())
         return cleaned

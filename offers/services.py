@@ -50,9 +50,9 @@ def register(event_date_id, *, name, email, municipality=None, user=None):
         )
         if not event_date.registration_open():
             raise RegistrationClosed(_("Registration for this date is closed."))
-        active = event_date.registrations.exclude(state=State.CANCELLED)
-        if active.filter(email__iexact=email).exists():
+        if is_registered(event_date, email):
             raise AlreadyRegistered(already_registered_message())
+        active = event_date.registrations.exclude(state=State.CANCELLED)
         confirmed = active.filter(state=State.CONFIRMED).count()
         has_place = event_date.capacity is None or confirmed < event_date.capacity
         try:
@@ -71,6 +71,15 @@ def register(event_date_id, *, name, email, municipality=None, user=None):
             raise AlreadyRegistered(already_registered_message()) from error
     _send(registration, "registered")
     return registration
+
+
+def is_registered(event_date, email):
+    """Whether an address has a registration (confirmed or waiting) for the date."""
+    return (
+        event_date.registrations.exclude(state=State.CANCELLED)
+        .filter(email__iexact=email.strip())
+        .exists()
+    )
 
 
 @dataclass

@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from surveys import services
@@ -90,10 +90,11 @@ class SurveyAdmin(admin.ModelAdmin):
         started = obj.submitted_count + obj.draft_count
         if not started:
             return "–"
-        return _("%(submitted)d of %(started)d started responses submitted") % {
-            "submitted": obj.submitted_count,
-            "started": started,
-        }
+        return ngettext(
+            "%(submitted)d of %(started)d started response submitted",
+            "%(submitted)d of %(started)d started responses submitted",
+            started,
+        ) % {"submitted": obj.submitted_count, "started": started}
 
     @admin.display(description=_("export responses"))
     def exports(self, obj):

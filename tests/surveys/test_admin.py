@@ -22,6 +22,13 @@ def test_survey_list_shows_response_count_progress_and_export_links(editor_clien
     assert reverse("surveys:survey_export", args=[survey.slug, "xlsx"]) in html
 
 
+def test_one_started_response_is_said_in_the_singular(editor_client):
+    survey, _q = survey_factories.full_survey(title="Einzelumfrage")
+    survey_factories.response(survey)
+    html = editor_client.get(reverse("admin:surveys_survey_changelist")).content.decode()
+    assert "1 von 1 begonnenen Antwort abgegeben" in html
+
+
 def test_survey_change_page_has_question_inlines(editor_client):
     survey, questions = survey_factories.full_survey()
     html = editor_client.get(

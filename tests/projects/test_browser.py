@@ -95,3 +95,24 @@ def test_admin_works_under_the_strict_content_security_policy(page, portal):
     page.get_by_role("link", name="Guben").click()
     page.wait_for_load_state("load")
     assert page.locator(".select2-container").count() > 0  # autocomplete widgets started
+
+
+@pytest.mark.parametrize("url", ["/modellprojekte/potsdam/", "/massnahmen/potsdam-cooling-points/"])
+def test_profile_and_contact_come_before_the_sources(page, portal, url):
+    """On a phone the profile, the question button and the contact box are not pushed below
+    the list of sources; on a wide screen the sources still follow the main text."""
+
+    def box(selector):
+        return page.locator(selector).first.bounding_box()
+
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(portal + url)
+    assert box("#steckbrief")["y"] < box("#quellen")["y"]
+    assert box("a.btn-primary >> text=Frage an das Modellprojekt")["y"] < box("#quellen")["y"]
+    assert_accessible(page)
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sources, aside = box("#quellen"), box("#steckbrief")
+    assert sources["x"] < aside["x"]
+    lessons = box("#erkenntnisse")
+    assert 0 < sources["y"] - lessons["y"] < 400  # right after the main text, no gap

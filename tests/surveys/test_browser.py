@@ -126,3 +126,17 @@ def test_question_titles_sit_inside_their_box_on_a_small_screen(page, portal):
     assert outside == 0
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0
     assert_accessible(page)
+
+
+def test_the_field_for_other_appears_when_other_is_ticked(page, portal):
+    log_in(page, portal)
+    page.goto(portal + "/umfragen/folgeumfrage-smart-city-transfer/teilnehmen/")
+    topics = question(page, "Welche Aspekte und Themen")
+    other_text = topics.get_by_role("textbox")
+    expect(other_text).to_be_hidden()
+    topics.get_by_label("Sonstiges", exact=True).check()
+    expect(other_text).to_be_visible()
+    other_text.fill("Ländliche Nahversorgung")
+    topics.get_by_label("Sonstiges", exact=True).uncheck()
+    expect(other_text).to_be_hidden()
+    assert_accessible(page)

@@ -85,3 +85,14 @@ def test_email_addresses_wrap_only_after_the_at_sign_on_a_small_phone(page, port
     for address, first in wrapped:
         assert first.endswith("@"), (address, first)
     assert horizontal_overflow(page) == 0
+
+
+@pytest.mark.parametrize("width", [320, 360])
+def test_the_menu_button_stays_beside_the_portal_name_on_a_phone(page, portal, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(portal + "/")
+    brand = page.locator(".site-header .navbar-brand").bounding_box()
+    button = page.get_by_role("button", name="Menü anzeigen").bounding_box()
+    assert button["y"] < brand["y"] + brand["height"]  # on the same row, not below
+    assert button["x"] + button["width"] <= width
+    assert horizontal_overflow(page) == 0

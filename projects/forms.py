@@ -62,12 +62,21 @@ class _Trap(forms.TextInput):
 class QuestionToProjectForm(forms.Form):
     """A question to a model project. Nothing of it is stored; it is only sent by e-mail."""
 
-    name = forms.CharField(label=_("Your name"), max_length=150, validators=[single_line])
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        validators=[single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     municipality = forms.CharField(
-        label=_("Your municipality or organisation"), max_length=150, validators=[single_line]
+        label=_("Your municipality or organisation"),
+        max_length=150,
+        validators=[single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     email = forms.EmailField(
         label=_("Your e-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("The answer will be sent to this address; you also receive a copy."),
     )
     message = forms.CharField(

@@ -1,5 +1,7 @@
 """Sending a visitor's question to a model project's contact (or to DABB)."""
 
+import contextlib
+
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
@@ -21,14 +23,24 @@ def rate_limited(request) -> bool:
     return cache.get(_key(request), 0) >= settings.QUESTION_RATE_LIMIT
 
 
-def count_question(request):
-    """Counts a question that was sent; a form sent back with errors does not count."""
+def reserve_question(request) -> bool:
+    """Takes one of the address's questions for this hour, counted atomically before the
+    e-mails go out, so parallel requests cannot all pass; False when none is left. A form
+    sent back with errors never gets here and does not count."""
     key = _key(request)
     cache.add(key, 0, RATE_LIMIT_WINDOW)
     try:
-        cache.incr(key)
+        count = cache.incr(key)
     except ValueError:  # expired in between
         cache.set(key, 1, RATE_LIMIT_WINDOW)
+        count = 1
+    return count <= settings.QUESTION_RATE_LIMIT
+
+
+def release_question(request):
+    """Gives a reserved question back, when its e-mails could not be sent."""
+    with contextlib.suppress(ValueError):  # expired in between
+        cache.decr(_key(request))
 
 
 def send_question(project, data, *, page_url, measure=None):

@@ -1,3 +1,4 @@
+import logging
 from itertools import groupby
 
 from django.contrib import messages
@@ -14,11 +15,18 @@ from projects.forms import (
     QuestionToProjectForm,
 )
 from projects.models import Insight, Measure, ModelProject, Topic
-from projects.questions import count_question, rate_limited, send_question
+from projects.questions import (
+    rate_limited,
+    release_question,
+    reserve_question,
+    send_question,
+)
 from surveys.results import topic_interest
 from transfer_portal import page_cache
 from transfer_portal.editors import is_editor
 from transfer_portal.listing import first_rows, paged
+
+logger = logging.getLogger(__name__)
 
 PROJECTS_PER_PAGE = 20
 MEASURES_PER_PAGE = 20
@@ -292,27 +300,36 @@ def _ask(request, project, measure):
     form = QuestionToProjectForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        too_many = _("You have sent several questions in a short time. Please try again later.")
         if rate_limited(request):
-            form.add_error(
-                None,
-                _("You have sent several questions in a short time. Please try again later."),
-            )
+            form.add_error(None, too_many)
             status = 429
-        elif form.is_valid():
-            send_question(
-                project,
-                form.cleaned_data,
-                page_url=request.build_absolute_uri(about.get_absolute_url()),
-                measure=measure,
-            )
-            count_question(request)
-            messages.success(
-                request,
-                _("Your question has been sent. You will receive a copy by e-mail."),
-            )
-            return redirect(about)
-        else:
+        elif not form.is_valid():
             status = 400
+        elif not reserve_question(request):  # parallel requests that all passed the check
+            form.add_error(None, too_many)
+            status = 429
+        else:
+            try:
+                send_question(
+                    project,
+                    form.cleaned_data,
+                    page_url=request.build_absolute_uri(about.get_absolute_url()),
+                    measure=measure,
+                )
+            except Exception:  # the mail server; what was entered stays in the form
+                logger.exception("Could not send a question to %s", project)
+                release_question(request)
+                form.add_error(
+                    None, _("Your question could not be sent just now. Please try again later.")
+                )
+                status = 503
+            else:
+                messages.success(
+                    request,
+                    _("Your question has been sent. You will receive a copy by e-mail."),
+                )
+                return redirect(about)
     return render(
         request,
         "projects/ask.html",

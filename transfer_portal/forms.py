@@ -7,6 +7,10 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ["first_name", "last_name"]
+        widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+        }
 
 
 class DeleteAccountForm(forms.Form):

@@ -145,3 +145,48 @@ def test_behind_a_proxy_the_limit_is_per_client_not_per_proxy(client, mailoutbox
     # A forged entry in front of the one the proxy appended changes nothing.
     forged = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "10.9.9.9, 198.51.100.7"}
     assert client.post(url, QUESTION, **forged).status_code == 429
+
+
+def test_parallel_requests_that_all_passed_the_check_are_still_limited(
+    client, mailoutbox, settings, monkeypatch, db
+):
+    """The count is taken atomically before the e-mails go out, not read before and
+    written after: requests that all saw a free slot cannot all send."""
+    from projects import views
+
+    settings.QUESTION_RATE_LIMIT = 1
+    monkeypatch.setattr(views, "rate_limited", lambda request: False)  # all passed at once
+    project = factories.project(contact_email="kontakt@projekt.example")
+    url = f"/modellprojekte/{project.slug}/frage/"
+    assert client.post(url, QUESTION).status_code == 302
+    assert client.post(url, QUESTION).status_code == 429
+    assert len(mailoutbox) == 2  # one question: to the project and the copy
+
+
+def test_a_mail_server_failure_keeps_the_question_and_does_not_count(
+    client, mailoutbox, settings, monkeypatch, db
+):
+    from projects import views
+
+    settings.QUESTION_RATE_LIMIT = 1
+    project = factories.project(contact_email="kontakt@projekt.example")
+    url = f"/modellprojekte/{project.slug}/frage/"
+
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(views, "send_question", broken)
+        response = client.post(url, QUESTION)
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "konnte gerade nicht gesendet werden" in page
+    assert QUESTION["message"] in page
+    assert client.post(url, QUESTION).status_code == 302  # the failed one did not count
+
+
+def test_the_fields_declare_their_purpose_for_autofill(client, db):
+    html = client.get(f"/modellprojekte/{factories.project().slug}/frage/").content.decode()
+    assert 'autocomplete="name"' in html
+    assert 'autocomplete="organization"' in html
+    assert 'autocomplete="email"' in html

@@ -52,6 +52,8 @@ def test_profile_changes_the_name(client, db):
     assert response.status_code == 302
     user.refresh_from_db()
     assert (user.first_name, user.last_name) == ("Erna", "Neu")
+    form = client.get("/konto/profil/").content.decode()
+    assert 'autocomplete="given-name"' in form and 'autocomplete="family-name"' in form
 
 
 def test_account_pages_need_a_login(client, db):

@@ -82,6 +82,8 @@ def announce_cancellations_on_commit(request, event_dates):
     """Registered people hear of a date's cancellation once it is saved; the editor is told
     that they will."""
     for event_date in event_dates:
+        if event_date.is_past():
+            continue  # recorded afterwards: nobody to tell
         transaction.on_commit(functools.partial(services.announce_cancellation, event_date.pk))
         active = event_date.registrations.exclude(state=State.CANCELLED).count()
         if active:

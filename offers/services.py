@@ -147,9 +147,10 @@ def _fill_free_places(event_date):
 
 def announce_cancellation(event_date_id):
     """Tell everyone still registered for a cancelled date (confirmed or waiting) by e-mail;
-    returns their registrations. Does nothing if the date is not (or no longer) cancelled."""
+    returns their registrations. Does nothing if the date is not (or no longer) cancelled,
+    or already over (an editor recording it afterwards)."""
     event_date = EventDate.objects.select_related("offer__contact").get(pk=event_date_id)
-    if not event_date.cancelled:
+    if not event_date.cancelled or event_date.is_past():  # a past one is only recorded
         return []
     registrations = list(event_date.registrations.exclude(state=State.CANCELLED))
     for registration in registrations:

@@ -75,3 +75,20 @@ def test_saving_a_date_that_stays_as_it_was_sends_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         editor_client.post(url, data)
     assert mailoutbox == []  # already cancelled: no second message
+
+
+def test_recording_that_a_past_date_was_cancelled_sends_nothing(
+    editor_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    date = factories.event_date(days=-20, title="Im Oktober")
+    factories.registration(date)
+    page = _save(
+        editor_client,
+        f"/admin/offers/eventdate/{date.pk}/change/",
+        django_capture_on_commit_callbacks,
+        cancelled="on",
+    )
+    assert mailoutbox == []
+    assert "per E-Mail informiert" not in page
+    date.refresh_from_db()
+    assert date.cancelled

@@ -290,3 +290,12 @@ def test_a_date_has_one_address(client):
     assert client.get(f"/termine/0{date.pk}/").status_code == 404
     assert client.get(f"/termine/0{date.pk}.ics").status_code == 404
     assert client.get("/termine/99999999999999999999999/").status_code == 404
+
+
+def test_a_cancelled_date_in_the_archive_still_says_it_was_cancelled(client):
+    offer = factories.offer()
+    factories.event_date(offer, days=-10, title="Fand nicht statt", cancelled=True)
+    factories.event_date(offer, days=-20, title="Fand statt")
+    html = client.get("/termine/archiv/").content.decode()
+    assert html.count(">Abgesagt<") == 1
+    assert "Vergangener Termin<" not in html

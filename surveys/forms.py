@@ -45,7 +45,9 @@ class ResponseForm(forms.Form):
                     label=_("Other, please specify"),
                     required=False,
                     max_length=question.max_length,
-                    widget=forms.TextInput(attrs={"class": "form-control"}),
+                    # The blank placeholder lets CSS tell an empty field (:placeholder-shown)
+                    # from one holding text, which is never hidden (portal.css).
+                    widget=forms.TextInput(attrs={"class": "form-control", "placeholder": " "}),
                 )
 
     def _field_for(self, question):

@@ -136,7 +136,11 @@ def test_the_field_for_other_appears_when_other_is_ticked(page, portal):
     expect(other_text).to_be_hidden()
     topics.get_by_label("Sonstiges", exact=True).check()
     expect(other_text).to_be_visible()
-    other_text.fill("Ländliche Nahversorgung")
     topics.get_by_label("Sonstiges", exact=True).uncheck()
     expect(other_text).to_be_hidden()
+    # Text typed in stays in sight when "Other" is unticked: it would be sent all the same.
+    topics.get_by_label("Sonstiges", exact=True).check()
+    other_text.fill("Ländliche Nahversorgung")
+    topics.get_by_label("Sonstiges", exact=True).uncheck()
+    expect(other_text).to_be_visible()
     assert_accessible(page)

@@ -380,10 +380,12 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
                 name=obj.name,
                 email=obj.email,
                 municipality=obj.municipality,
+                send_email=False,  # the admin's transaction is still open
             )
         except services.RegistrationError as error:  # changed since the form was checked
             obj.not_registered = str(error)
             return
+        transaction.on_commit(functools.partial(services.send_registered_email, registration))
         obj.pk, obj.state = registration.pk, registration.state
 
     def log_addition(self, request, obj, message):
@@ -397,7 +399,7 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
             return redirect(request.path)
         self.message_user(
             request,
-            gettext("%(name)s: %(state)s. The e-mail about it has been sent.")
+            gettext("%(name)s: %(state)s. The e-mail about it goes out now.")
             % {"name": obj.name, "state": obj.get_state_display()},
         )
         return super().response_add(request, obj, post_url_continue)

@@ -35,11 +35,13 @@ class CancellationClosed(RegistrationError):
     pass
 
 
-def register(event_date_id, *, name, email, municipality=None, user=None):
+def register(event_date_id, *, name, email, municipality=None, user=None, send_email=True):
     """Register for a date: a free place is confirmed, otherwise the waiting list.
 
     The date's row is locked for the whole transaction, so concurrent registrations are
-    counted one after the other and the capacity is never exceeded.
+    counted one after the other and the capacity is never exceeded. Called inside a larger
+    transaction (the admin), pass send_email=False and send it on commit
+    (send_registered_email), so that no e-mail goes out for a registration rolled back.
     """
     email = email.strip().lower()
     with transaction.atomic():
@@ -69,8 +71,14 @@ def register(event_date_id, *, name, email, municipality=None, user=None):
         except IntegrityError as error:
             # Only reachable if the row lock is bypassed; the constraint still holds.
             raise AlreadyRegistered(already_registered_message()) from error
-    _send(registration, "registered")
+    if send_email:
+        send_registered_email(registration)
     return registration
+
+
+def send_registered_email(registration):
+    """The confirmation or waiting-list e-mail of a new registration."""
+    _send(registration, "registered")
 
 
 def is_registered(event_date, email):

@@ -11,9 +11,16 @@ pytestmark = pytest.mark.django_db
 ADD_URL = "/admin/offers/registration/add/"
 
 
-def _add(editor_client, date, **fields):
-    data = {"event_date": date.pk, "name": "Paul Telefon", "email": "paul@example.org"}
-    return editor_client.post(ADD_URL, data | fields, follow=True)
+@pytest.fixture
+def add(editor_client, django_capture_on_commit_callbacks):
+    """Posts the add form; the e-mail goes out when the admin's transaction commits."""
+
+    def post(date, **fields):
+        data = {"event_date": date.pk, "name": "Paul Telefon", "email": "paul@example.org"}
+        with django_capture_on_commit_callbacks(execute=True):
+            return editor_client.post(ADD_URL, data | fields, follow=True)
+
+    return post
 
 
 def test_the_add_page_asks_for_date_name_address_and_municipality(editor_client):
@@ -23,44 +30,44 @@ def test_the_add_page_asks_for_date_name_address_and_municipality(editor_client)
     assert 'name="state"' not in html  # the rules decide, not the editor
 
 
-def test_a_free_place_is_confirmed_then_the_waiting_list_follows(editor_client, mailoutbox):
+def test_a_free_place_is_confirmed_then_the_waiting_list_follows(add, editor_client, mailoutbox):
     date = factories.event_date(capacity=1)
-    page = _add(editor_client, date).content.decode()
-    assert "Paul Telefon: bestätigt. Die E-Mail dazu ist verschickt." in page
+    page = add(date).content.decode()
+    assert "Paul Telefon: bestätigt. Die E-Mail dazu geht jetzt hinaus." in page
     assert Registration.objects.get(email="paul@example.org").state == State.CONFIRMED
     assert mailoutbox[0].to == ["paul@example.org"]
 
-    _add(editor_client, date, name="Wera Warte", email="wera@example.org")
+    add(date, name="Wera Warte", email="wera@example.org")
     assert Registration.objects.get(email="wera@example.org").state == State.WAITING
     assert len(mailoutbox) == 2
 
 
-def test_a_second_registration_of_an_address_is_refused_on_the_form(editor_client, mailoutbox):
+def test_a_second_registration_of_an_address_is_refused_on_the_form(add, editor_client, mailoutbox):
     date = factories.event_date()
     factories.registration(date, email="paul@example.org")
-    response = _add(editor_client, date, email="PAUL@example.org")
+    response = add(date, email="PAUL@example.org")
     assert response.status_code == 200
     assert "bereits eine Anmeldung für diesen Termin" in response.content.decode()
     assert date.registrations.count() == 1 and mailoutbox == []
 
 
 @pytest.mark.parametrize("fields", [{"cancelled": True}, {"days": -3}])
-def test_no_registration_for_a_cancelled_or_past_date(editor_client, mailoutbox, fields):
+def test_no_registration_for_a_cancelled_or_past_date(add, editor_client, mailoutbox, fields):
     date = factories.event_date(**fields)
-    response = _add(editor_client, date)
+    response = add(date)
     assert "Die Anmeldung für diesen Termin ist geschlossen." in response.content.decode()
     assert not Registration.objects.exists() and mailoutbox == []
 
 
-def test_a_name_on_two_lines_is_refused(editor_client):
+def test_a_name_on_two_lines_is_refused(add, editor_client):
     date = factories.event_date()
-    response = _add(editor_client, date, name="Paul\nBcc: x@evil.example")
+    response = add(date, name="Paul\nBcc: x@evil.example")
     assert "Bitte geben Sie dies in einer Zeile ein." in response.content.decode()
     assert not Registration.objects.exists()
 
 
 def test_a_registration_closed_in_between_is_reported_not_a_500(
-    editor_client, mailoutbox, monkeypatch
+    add, editor_client, mailoutbox, monkeypatch
 ):
     from offers import services
 
@@ -70,7 +77,7 @@ def test_a_registration_closed_in_between_is_reported_not_a_500(
         raise services.RegistrationClosed("Die Anmeldung für diesen Termin ist geschlossen.")
 
     monkeypatch.setattr(services, "register", closed)
-    response = _add(editor_client, date)
+    response = add(date)
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == ADD_URL
     assert "Die Anmeldung für diesen Termin ist geschlossen." in response.content.decode()
@@ -84,3 +91,23 @@ def test_the_dates_page_links_to_registering_someone_for_it(editor_client):
     assert f'<a href="{link}">Jemanden anmelden (z. B. telefonisch)</a>' in html
     form = editor_client.get(link).content.decode()
     assert f'<option value="{date.pk}" selected>' in form
+
+
+def test_no_email_goes_out_for_a_registration_that_is_rolled_back(
+    editor_client, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    from offers.admin import RegistrationAdmin
+
+    def fails(self, request, obj, message):
+        raise RuntimeError("after the registration, before the commit")
+
+    monkeypatch.setattr(RegistrationAdmin, "log_addition", fails)
+    editor_client.raise_request_exception = False
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            ADD_URL,
+            {"event_date": factories.event_date().pk, "name": "Paul", "email": "paul@example.org"},
+        )
+    assert response.status_code == 500
+    assert not Registration.objects.exists()
+    assert mailoutbox == []

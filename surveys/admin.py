@@ -208,6 +208,10 @@ class ResponseAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # View only: saving would change "updated" (what the municipality sees) for nothing.
+        return False
+
     @admin.display(description=_("municipality"), ordering="municipality__name")
     def municipality_name(self, obj):
         return str(obj.municipality)
@@ -255,11 +259,33 @@ class ParticipantAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     actions = ["confirm_requested"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The account of an existing link stays (a new account gets a new link).
+        return [*self.readonly_fields, "user_email"] if obj else self.readonly_fields
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj:
+            return ["user_email", *(name for name in fields if name not in ("user", "user_email"))]
+        return fields
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Editors pick the account by its e-mail address. (A raw ID's lookup, or an
         # autocomplete, would need the user admin, which editors must not get.)
         if db_field.name == "user":
-            kwargs["queryset"] = get_user_model().objects.filter(is_active=True).order_by("email")
+            # Only accounts that may answer surveys and are not linked yet: confirmed
+            # address, no staff account (data minimisation: no list of every account).
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(
+                    is_active=True,
+                    is_staff=False,
+                    emailaddress__verified=True,
+                    survey_participant__isnull=True,
+                )
+                .distinct()
+                .order_by("email")
+            )
             kwargs["form_class"] = UserByEmailField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -133,9 +133,9 @@ def test_the_state_of_a_registration_cannot_be_edited_by_hand(editor_client):
     ).content.decode()
     assert 'name="state"' not in html
     # Adding one goes through the portal's rules (test_admin_add_registration.py).
-    assert (
-        'name="state"' not in editor_client.get("/admin/offers/registration/add/").content.decode()
-    )
+    add_page = editor_client.get("/admin/offers/registration/add/")
+    assert add_page.status_code == 200
+    assert 'name="state"' not in add_page.content.decode()
 
 
 def test_more_places_in_the_admin_move_the_waiting_list_up(

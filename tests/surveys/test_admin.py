@@ -95,22 +95,25 @@ def test_responses_cannot_be_added_in_the_admin(editor_client):
 def test_a_response_is_read_only_but_can_be_deleted(editor_client):
     survey, _q = survey_factories.full_survey()
     response = survey_factories.response(survey, state=Response.State.DRAFT)
+    updated = response.updated_at
     url = reverse("admin:surveys_response_change", args=[response.pk])
-    html = editor_client.get(url).content.decode()
+    page = editor_client.get(url)
+    assert page.status_code == 200  # editors read it
+    html = page.content.decode()
     for field in ["survey", "municipality", "state"]:
         assert f'name="{field}"' not in html
+    assert 'name="_save"' not in html
+    # Saving would move "updated", which the municipality sees; a draft switched to
+    # "submitted" by hand would lack its submission time (a 500 before).
     inline = {"answers-TOTAL_FORMS": "0", "answers-INITIAL_FORMS": "0"}
-    # A draft switched to "submitted" by hand would lack its submission time (a 500 before).
-    submitted = {
-        "survey": survey.pk,
-        "municipality": response.municipality.pk,
-        "state": "abgegeben",
-    }
-    assert editor_client.post(url, {**submitted, **inline}).status_code == 302
-    moved = {"survey": survey_factories.survey().pk, "municipality": factories.municipality().pk}
-    assert editor_client.post(url, {**moved, **inline}).status_code == 302
+    submitted = {"survey": survey.pk, "municipality": response.municipality.pk}
+    assert editor_client.post(url, {**submitted, "state": "abgegeben", **inline}).status_code == 403
     response.refresh_from_db()
-    assert (response.state, response.survey) == (Response.State.DRAFT, survey)
+    assert (response.state, response.survey, response.updated_at) == (
+        Response.State.DRAFT,
+        survey,
+        updated,
+    )
     editor_client.post(
         reverse("admin:surveys_response_delete", args=[response.pk]), {"post": "yes"}
     )
@@ -118,8 +121,16 @@ def test_a_response_is_read_only_but_can_be_deleted(editor_client):
 
 
 def test_editors_choose_a_participants_account_by_e_mail(editor_client, editor, member):
+    from allauth.account.models import EmailAddress
+
+    unverified = factories.user("unbestaetigt@example.org")
+    EmailAddress.objects.filter(user=unverified).update(verified=False)
+    linked = survey_factories.participant(email="schon-verknuepft@example.org")
     html = editor_client.get(reverse("admin:surveys_participant_add")).content.decode()
     assert f'<option value="{member.pk}">mitglied@example.org</option>' in html
+    # No list of every account: not staff, not unconfirmed addresses, not linked ones.
+    for account in (editor, unverified, linked):
+        assert account.email not in html
     assert "vForeignKeyRawIdAdminField" not in html
     assert "/admin/auth/user/" not in html
     municipality = factories.municipality()

@@ -79,7 +79,34 @@ def test_form_errors_are_announced_accessibly(page, portal, workshop_date):
     assert response.ok, response.status
     page.locator("main").get_by_role("button", name="Anmelden", exact=True).click()
     expect(page.get_by_text("Dieses Feld ist zwingend erforderlich.").first).to_be_visible()
+    # The summary above the form gets the focus (a screen reader reads it), its links lead
+    # to the fields, and the title says that something is wrong.
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    assert page.title().startswith("Fehler: ")
+    summary.get_by_role("link", name="Name: Dieses Feld ist zwingend erforderlich.").click()
+    expect(page.get_by_label("Name")).to_be_focused()
     assert_accessible(page)
+
+
+def test_keyboard_focus_is_clearly_visible(page, portal):
+    """A 3-px dark blue ring on links, menu links, fields and buttons (WCAG 2.4.7, 1.4.11),
+    not Bootstrap's pale halo."""
+    page.goto(portal + "/massnahmen/")
+    for locator in [
+        page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link").first,
+        page.get_by_label("Thema"),
+        page.get_by_role("button", name="Filtern"),
+        page.locator(".pagination a").first,
+    ]:
+        locator.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")  # focused by keyboard, so :focus-visible applies
+        style = locator.evaluate(
+            "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth,"
+            " getComputedStyle(e).outlineColor]"
+        )
+        assert style == ["solid", "3px", "rgb(11, 79, 138)"], locator
 
 
 @pytest.mark.parametrize("width", [1280, 360])

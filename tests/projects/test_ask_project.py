@@ -56,10 +56,9 @@ def test_honeypot_blocks_bots_and_sends_nothing(client, mailoutbox, db):
     # A person whose browser autofilled the hidden field sees why, above the form, and the
     # field comes back empty, so that sending again works.
     page = response.content.decode()
-    alert = page[page.index('<div class="alert alert-danger" role="alert">') :]
-    assert alert.startswith(
-        '<div class="alert alert-danger" role="alert">Ihre Frage wurde nicht gesendet'
-    )
+    summary = page[page.index('<div class="alert alert-danger" role="alert" id="fehler"') :]
+    summary = summary[: summary.index("</div>")]
+    assert "<li>Ihre Frage wurde nicht gesendet" in summary
     assert "http://spam" not in page
     assert QUESTION["message"] in page
 
@@ -190,3 +189,12 @@ def test_the_fields_declare_their_purpose_for_autofill(client, db):
     assert 'autocomplete="name"' in html
     assert 'autocomplete="organization"' in html
     assert 'autocomplete="email"' in html
+
+
+def test_errors_are_summarised_above_the_form_and_linked_to_their_fields(client, db):
+    project = factories.project(contact_email="kontakt@projekt.example")
+    response = client.post(f"/modellprojekte/{project.slug}/frage/", {**QUESTION, "email": "x"})
+    page = response.content.decode()
+    assert page.count("<title>Fehler: ") == 1
+    summary = page[page.index('id="fehler" tabindex="-1"') :]
+    assert '<a href="#id_email">Ihre E-Mail-Adresse: Bitte gültige E-Mail-Adresse' in summary

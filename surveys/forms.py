@@ -65,11 +65,13 @@ class ResponseForm(forms.Form):
                 return forms.MultipleChoiceField(
                     choices=choices,
                     widget=forms.CheckboxSelectMultiple(attrs={"class": CHECK_CLASS}),
+                    error_messages={"required": _("Please select at least one answer.")},
                     **common,
                 )
             return forms.ChoiceField(
                 choices=choices,
                 widget=forms.RadioSelect(attrs={"class": CHECK_CLASS}),
+                error_messages={"required": _("Please select an answer.")},
                 **common,
             )
         if question.kind == Kind.SCALE:
@@ -147,11 +149,12 @@ class ResponseForm(forms.Form):
         """(question, field, other field or None) in form order, for the template."""
         for question in self.questions:
             other = other_field_name(question)
-            yield (
-                question,
-                self[field_name(question)],
-                self[other] if other in self.fields else None,
-            )
+            field = self[field_name(question)]
+            if field.errors and field.use_fieldset:
+                # Each option says why it is marked invalid, not only the group: a summary
+                # link leads to the first option, and that is what a screen reader reads.
+                field.field.widget.attrs["aria-describedby"] = f"{field.auto_id}_error"
+            yield (question, field, self[other] if other in self.fields else None)
 
     def answers(self):
         """The non-empty answers of a valid form."""

@@ -150,7 +150,12 @@ def test_submitting_without_required_answers_gives_field_errors(participant_clie
         participate_url(survey), {"action": "absenden", field_name(questions["text"]): "x"}
     )
     assert response.status_code == 400
-    assert "Dieses Feld ist zwingend erforderlich." in response.content.decode()
+    html = response.content.decode()
+    assert "Bitte wählen Sie eine Antwort." in html  # the required single-choice question
+    # Each of its options points to the error, not only the group around them.
+    single = field_name(questions["single"])
+    option = html[html.index(f'id="id_{single}_0"') - 300 : html.index(f'id="id_{single}_0"')]
+    assert f'aria-describedby="id_{single}_error"' in option
     assert not Response.objects.exists()
 
 

@@ -86,7 +86,7 @@ def test_admin_works_under_the_strict_content_security_policy(page, portal):
     page.goto(portal + "/admin/")
     page.get_by_label("E-Mail-Adresse").fill("redakteurin@example.org")
     page.get_by_label("Passwort").fill("test-passwort-123")
-    page.get_by_role("button", name="Anmeldung").click()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
     page.wait_for_url("**/admin/")
     page.goto(portal + "/admin/projects/measure/add/")
     page.locator("#id_title").press_sequentially("Neue Maßnahme im Browser")

@@ -26,7 +26,7 @@ def test_lists_and_the_dates_inline_fit_a_1280_px_screen(page, live_server):
     page.goto(live_server.url + "/admin/")
     page.get_by_label("E-Mail-Adresse").fill("layout@example.org")
     page.get_by_label("Passwort").fill("test-passwort-123")
-    page.get_by_role("button", name="Anmeldung").click()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
     page.wait_for_url("**/admin/")
     for path in [
         "/admin/offers/eventdate/",

@@ -73,7 +73,7 @@ def test_account_pages_are_accessible(page, portal):
     page.goto(portal + "/konto/login/")
     page.get_by_label("E-Mail-Adresse").fill("barrierefrei@example.org")
     page.get_by_label("Passwort").fill("test-passwort-123")
-    page.get_by_role("button", name="Anmeldung").click()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
     page.wait_for_url(portal + "/")
     for url in [
         "/konto/profil/",

@@ -126,10 +126,12 @@ class ResponseForm(forms.Form):
         cleaned = super().clean()
         for question in self.questions:
             name = field_name(question)
-            if not question.is_choice or name not in cleaned:
+            if not question.is_choice:
                 continue
-            selected = cleaned[name]
-            selected = selected if isinstance(selected, list) else [selected] if selected else []
+            # A choice that failed its own check (none ticked) still gets the "Other" check
+            # below, so that all errors show at once, not one more after the next submit.
+            selected = cleaned.get(name) or []
+            selected = selected if isinstance(selected, list) else [selected]
             if question.max_choices and len(selected) > question.max_choices:
                 self.add_error(
                     name,

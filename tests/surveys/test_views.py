@@ -317,3 +317,22 @@ def test_survey_must_close_after_it_opens(db):
     now = timezone.now()
     with pytest.raises(IntegrityError), transaction.atomic():
         survey_factories.survey(opens_at=now, closes_at=now)
+
+
+def test_all_errors_of_a_choice_question_show_at_once(participant_client):
+    from surveys.models import Question
+
+    survey = survey_factories.survey("offen")
+    topics = survey_factories.question(
+        survey, Question.Kind.MULTIPLE, ["Mobilität", "Bildung"], required=True, allow_other=True
+    )
+    response = participant_client.post(
+        participate_url(survey),
+        {"action": "absenden", other_field_name(topics): "Ländliche Nahversorgung"},
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors[field_name(topics)] == ["Bitte wählen Sie mindestens eine Antwort."]
+    assert errors[other_field_name(topics)] == [
+        "Wählen Sie auch „Sonstiges“ aus oder lassen Sie dieses Feld leer."
+    ]

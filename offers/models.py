@@ -2,6 +2,7 @@ import secrets
 from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -64,6 +65,13 @@ class Contact(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # The same rule as the constraint, but at the field, where the editor types it (the
+        # constraint's message would stand at the top of the form).
+        super().clean()
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError({"photo_alt": _("A photo needs an alternative text.")})
 
 
 NEXT_DATE = "next_date"  # the annotation of OfferQuerySet.with_next_date()

@@ -218,3 +218,28 @@ def test_the_dates_list_links_its_counts_and_puts_the_newest_first(editor_client
     assert [d.pk for d in upcoming.context["cl"].result_list] == [new.pk]
     past = editor_client.get("/admin/offers/eventdate/", {"zeitraum": "vergangen"})
     assert [d.pk for d in past.context["cl"].result_list] == [old.pk]
+
+
+def test_a_photo_without_alternative_text_is_reported_at_that_field(
+    editor_client, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from offers.models import Contact
+
+    settings.MEDIA_ROOT = tmp_path
+    response = editor_client.post(
+        "/admin/offers/contact/add/",
+        {
+            "name": "Foto Ohne Text",
+            "email": "foto@example.org",
+            "photo": SimpleUploadedFile("portrait.png", b"\x89PNG\r\n", "image/png"),
+            "photo_alt": "  ",
+            "position": "0",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["photo_alt"] == ["Ein Foto braucht einen Alternativtext."]
+    assert "__all__" not in form.errors  # not a second time at the top
+    assert not Contact.objects.filter(name="Foto Ohne Text").exists()

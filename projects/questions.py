@@ -18,15 +18,10 @@ def _key(request):
     return f"project-question:{get_adapter(request).get_client_ip(request)}"
 
 
-def rate_limited(request) -> bool:
-    """True once an address has sent QUESTION_RATE_LIMIT questions within an hour."""
-    return cache.get(_key(request), 0) >= settings.QUESTION_RATE_LIMIT
-
-
 def reserve_question(request) -> bool:
-    """Takes one of the address's questions for this hour, counted atomically before the
-    e-mails go out, so parallel requests cannot all pass; False when none is left. A form
-    sent back with errors never gets here and does not count."""
+    """Takes one of the address's QUESTION_RATE_LIMIT questions per hour, counted atomically
+    before the e-mails go out (a check before and a count after would let parallel requests
+    all pass); False when none is left. A form sent back with errors does not get here."""
     key = _key(request)
     cache.add(key, 0, RATE_LIMIT_WINDOW)
     try:

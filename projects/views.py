@@ -15,12 +15,7 @@ from projects.forms import (
     QuestionToProjectForm,
 )
 from projects.models import Insight, Measure, ModelProject, Topic
-from projects.questions import (
-    rate_limited,
-    release_question,
-    reserve_question,
-    send_question,
-)
+from projects.questions import release_question, reserve_question, send_question
 from surveys.results import topic_interest
 from transfer_portal import page_cache
 from transfer_portal.editors import is_editor
@@ -300,14 +295,13 @@ def _ask(request, project, measure):
     form = QuestionToProjectForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        too_many = _("You have sent several questions in a short time. Please try again later.")
-        if rate_limited(request):
-            form.add_error(None, too_many)
-            status = 429
-        elif not form.is_valid():
+        if not form.is_valid():
             status = 400
-        elif not reserve_question(request):  # parallel requests that all passed the check
-            form.add_error(None, too_many)
+        elif not reserve_question(request):
+            form.add_error(
+                None,
+                _("You have sent several questions in a short time. Please try again later."),
+            )
             status = 429
         else:
             try:

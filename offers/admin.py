@@ -350,7 +350,7 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
     list_select_related = ["event_date__offer", "municipality"]
     readonly_fields = ["event_date", "state", "created_at", "cancelled_at", "user"]
     fields = ["event_date", "name", "email", "municipality", "user", "state", "created_at"]
-    autocomplete_fields = ["municipality"]
+    autocomplete_fields = ["municipality", "event_date"]  # event_date: when adding
     actions = ["export", "cancel"]
 
     add_fields = ["event_date", "name", "email", "municipality"]
@@ -365,9 +365,6 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.readonly_fields
-
-    def get_autocomplete_fields(self, request):
-        return [*self.autocomplete_fields, "event_date"]
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -81,8 +81,7 @@ def cached_content(parser, token):
 @register.filter(needs_autoescape=True)
 def break_after(value, characters, autoescape=True):
     """Allow a line break (<wbr>) after each of the characters, e.g. after the "_" of a
-    long field name or the "@" of an e-mail address, instead of overflowing or breaking
-    at a place that looks like part of the text."""
+    long field name, instead of overflowing (e-mail addresses: email_display)."""
     text = conditional_escape(value) if autoescape else str(value)
     for character in characters:
         escaped = conditional_escape(character)

@@ -191,8 +191,8 @@ class ResponseAdmin(admin.ModelAdmin):
     list_filter = [("survey", admin.RelatedOnlyFieldListFilter), "state"]
     search_fields = ["municipality__name", "survey__title"]
     list_select_related = ["municipality", "survey"]
-    # What a municipality submitted, as it submitted it: editors read (or delete) it. The
-    # survey form sets the submission's time and author; a state set here would lack them.
+    # What a municipality submitted, as it submitted it: editors read (or delete) it, see
+    # has_change_permission. Listed here so that the automatic times are shown too.
     readonly_fields = [
         "survey",
         "municipality",

@@ -185,6 +185,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Transferportal] "
+ACCOUNT_ADAPTER = "transfer_portal.account_adapter.AccountAdapter"
 # Behind a reverse proxy every request comes from the proxy's address: the number of
 # proxies tells allauth which X-Forwarded-For entry is the client's, for its rate limits
 # and the question form's (1 behind the nginx of README, Betrieb; 0 without a proxy).

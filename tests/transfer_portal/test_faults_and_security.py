@@ -139,3 +139,33 @@ class TestRateLimits:
             for n in range(22)
         ]
         assert statuses[-1] == 429
+
+    def test_a_shorter_proxy_chain_than_configured_still_counts_per_client(
+        self, client, settings, db
+    ):
+        """allauth raises ImproperlyConfigured (a 500) when X-Forwarded-For has fewer entries
+        than the configured proxies; the portal uses the first entry instead."""
+        settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+
+        def signup(n, forwarded_for):
+            return client.post(
+                "/konto/signup/",
+                {"email": f"neu{n}@example.org", "password1": "x", "password2": "y"},
+                REMOTE_ADDR="127.0.0.1",
+                HTTP_X_FORWARDED_FOR=forwarded_for,
+            ).status_code
+
+        statuses = [signup(n, "198.51.100.7") for n in range(21)]
+        assert 500 not in statuses
+        assert statuses[-1] == 429
+        assert signup(99, "203.0.113.9") == 200  # another client is not blocked
+
+    def test_an_unreadable_forwarded_address_is_refused_not_an_error(self, client, settings, db):
+        settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+        response = client.post(
+            "/konto/signup/",
+            {"email": "neu@example.org", "password1": "x", "password2": "y"},
+            HTTP_X_FORWARDED_FOR="<script>",
+        )
+        assert response.status_code == 403
+        assert "<script>" not in response.content.decode()

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
@@ -245,8 +246,29 @@ class AwaitingConfirmationFilter(admin.SimpleListFilter):
 
 
 class UserByEmailField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.email
+    """An account given by its e-mail address, typed by the editor: a select would list every
+    account that may answer surveys (data minimisation, and hundreds of options)."""
+
+    widget = forms.EmailInput(attrs={"autocomplete": "off", "class": "vTextField"})
+    default_error_messages = {
+        "invalid_choice": _(
+            "There is no confirmed participant account with this e-mail address that is "
+            "not linked to a municipality yet."
+        ),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.queryset.get(email__iexact=str(value).strip())
+        except (self.queryset.model.DoesNotExist, self.queryset.model.MultipleObjectsReturned):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+    def prepare_value(self, value):
+        return getattr(value, "email", value)
 
 
 @admin.register(Participant)
@@ -287,7 +309,17 @@ class ParticipantAdmin(admin.ModelAdmin):
                 .order_by("email")
             )
             kwargs["form_class"] = UserByEmailField
+            kwargs["help_text"] = _(
+                "The e-mail address of a confirmed account that is not linked to a "
+                "municipality yet."
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # Without the admin's add/change links beside it: they belong to a select.
+            return self.formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("e-mail"), ordering="user__email")
     def user_email(self, obj):

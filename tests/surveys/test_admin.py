@@ -120,27 +120,40 @@ def test_a_response_is_read_only_but_can_be_deleted(editor_client):
     assert not Response.objects.filter(pk=response.pk).exists()
 
 
-def test_editors_choose_a_participants_account_by_e_mail(editor_client, editor, member):
+def test_editors_give_a_participants_account_by_its_e_mail(editor_client, editor, member):
     from allauth.account.models import EmailAddress
 
     unverified = factories.user("unbestaetigt@example.org")
     EmailAddress.objects.filter(user=unverified).update(verified=False)
     linked = survey_factories.participant(email="schon-verknuepft@example.org")
     html = editor_client.get(reverse("admin:surveys_participant_add")).content.decode()
-    assert f'<option value="{member.pk}">mitglied@example.org</option>' in html
-    # No list of every account: not staff, not unconfirmed addresses, not linked ones.
-    for account in (editor, unverified, linked):
+    assert 'type="email" name="user"' in html
+    # No list of accounts at all: the editor types the address.
+    for account in (member, editor, unverified, linked):
         assert account.email not in html
     assert "vForeignKeyRawIdAdminField" not in html
     assert "/admin/auth/user/" not in html
     municipality = factories.municipality()
-    response = editor_client.post(
-        reverse("admin:surveys_participant_add"),
-        {"user": member.pk, "municipality": municipality.pk, "requested_municipality": ""},
-    )
+    url = reverse("admin:surveys_participant_add")
+    data = {"municipality": municipality.pk, "requested_municipality": ""}
+    # Staff, unconfirmed, already linked and unknown addresses are refused, and say why.
+    for email in (editor.email, unverified.email, linked.email, "niemand@example.org"):
+        response = editor_client.post(url, {**data, "user": email})
+        assert response.status_code == 200
+        assert "noch mit keiner Kommune verknüpft ist" in response.content.decode()
+        assert f'value="{email}"' in response.content.decode()  # what was typed stays
+    assert not Participant.objects.filter(municipality=municipality).exists()
+    response = editor_client.post(url, {**data, "user": "  Mitglied@Example.org "})
     assert response.status_code == 302
     assert Participant.objects.get(user=member).municipality == municipality
     assert not editor.has_perm("auth.view_user")
+
+
+def test_a_superuser_gets_no_account_links_beside_the_address(client, superuser):
+    client.force_login(superuser)
+    html = client.get(reverse("admin:surveys_participant_add")).content.decode()
+    assert 'type="email" name="user"' in html
+    assert "/admin/auth/user/add/" not in html
 
 
 def test_the_participant_list_shows_e_mail_addresses(editor_client, participant):

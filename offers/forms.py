@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from offers import services
 from offers.models import Offer, Registration, already_registered_message
 from projects.models import Municipality, Topic
-from transfer_portal.validators import single_line
+from transfer_portal.validators import normalize_email, single_line
 from transfer_portal.widgets import FastSelect
 
 
@@ -61,7 +61,7 @@ class RegistrationForm(forms.ModelForm):
         self.fields["name"].validators.append(single_line)  # it goes into the e-mails
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return normalize_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()

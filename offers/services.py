@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from offers import ical
 from offers.models import EventDate, Offer, Registration, already_registered_message
 from transfer_portal.listing import first_rows
+from transfer_portal.validators import normalize_email
 
 logger = logging.getLogger(__name__)
 State = Registration.State
@@ -43,7 +44,7 @@ def register(event_date_id, *, name, email, municipality=None, user=None, send_e
     transaction (the admin), pass send_email=False and send it on commit
     (send_registered_email), so that no e-mail goes out for a registration rolled back.
     """
-    email = email.strip().lower()
+    email = normalize_email(email)
     with transaction.atomic():
         event_date = (
             EventDate.objects.select_for_update(of=("self",))
@@ -85,7 +86,7 @@ def is_registered(event_date, email):
     """Whether an address has a registration (confirmed or waiting) for the date."""
     return (
         event_date.registrations.exclude(state=State.CANCELLED)
-        .filter(email__iexact=email.strip())
+        .filter(email__iexact=normalize_email(email))
         .exists()
     )
 

@@ -68,6 +68,23 @@ def test_email_is_stored_normalised():
 
 
 @pytest.mark.parametrize(
+    "second",
+    ["info@xn--mller-kva.de", "Info@XN--MLLER-KVA.DE", "info@mu\u0308ller.de", "INFO@MÜLLER.DE"],
+    ids=["ace-domain", "ace-upper-case", "decomposed-umlaut", "upper-case-umlaut"],
+)
+def test_one_mailbox_in_another_spelling_is_already_registered(second):
+    date = factories.event_date()
+    assert _register(date, "info@müller.de").email == "info@müller.de"
+    with pytest.raises(services.AlreadyRegistered):
+        _register(date, second)
+    assert date.registrations.count() == 1
+
+
+def test_an_ace_domain_is_stored_as_the_unicode_it_stands_for():
+    assert _register(factories.event_date(), "info@xn--mller-kva.de").email == "info@müller.de"
+
+
+@pytest.mark.parametrize(
     ("fields", "moment"),
     [
         ({"days": -1}, None),

@@ -7,6 +7,8 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +18,10 @@ from surveys.models import Survey
 
 ITEMS_PER_KIND = 20
 ITEMS = 30
+
+
+def _day(moment):
+    return date_format(localtime(moment), "DATE_FORMAT")
 
 
 @dataclass
@@ -30,8 +36,11 @@ class Entry:
 def _entries(topic=None):
     measures = Measure.objects.published().select_related("project").order_by("-created_at")
     offers = Offer.objects.published().order_by("-created_at")
+    # Only dates still to come: a date over long ago (the 2022 workshops of the initial
+    # content, say) is no news, whenever it was entered.
     dates = (
-        EventDate.objects.filter(offer__published=True, cancelled=False)
+        EventDate.objects.upcoming()
+        .filter(offer__published=True, cancelled=False)
         .select_related("offer")
         .order_by("-updated_at")
     )
@@ -59,7 +68,7 @@ def _entries(topic=None):
         *(
             Entry(
                 _("Date"),
-                f"{d.offer.title} – {d.title}",
+                f"{d.offer.title} – {d.title}, {_day(d.starts_at)}",
                 d.location,
                 d.get_absolute_url(),
                 d.updated_at,

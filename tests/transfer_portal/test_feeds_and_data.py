@@ -8,6 +8,8 @@ import re
 import feedparser
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from offers.models import Contact, Registration
 from surveys.models import Question
@@ -161,3 +163,14 @@ def test_open_data_contains_no_personal_data(client, seeded):
             content = client.get(f"/daten/{slug}.{fmt}").content.decode()
             for secret in secrets:
                 assert secret not in content, (slug, fmt, secret)
+
+
+def test_the_feed_announces_dates_still_to_come_with_their_day(client, db):
+    offer = offer_factories.offer(title="Schreibwerkstatt")
+    coming = offer_factories.event_date(offer, title="Vertiefung", days=10)
+    offer_factories.event_date(offer, title="Längst vorbei", days=-400)
+    feed = feedparser.parse(client.get("/feeds/neu.atom").content)
+    titles = [entry.title for entry in feed.entries]
+    day = date_format(localtime(coming.starts_at), "DATE_FORMAT")  # "12. Dezember 2026"
+    assert any("Vertiefung" in title and day in title for title in titles), titles
+    assert not any("Längst vorbei" in title for title in titles)

@@ -1,8 +1,9 @@
-"""The 2022 DABB survey (as the source describes it) and an open follow-up survey.
+"""The 2022 DABB survey, as the source describes it.
 
 Facts come only from ../shared/source (DABB page "Modellprojekte Smart Cities-Transfer
 Unterstützung", checked 2026-11-28). The individual 2022 responses are unknown, so none
 are created. Loading is idempotent: existing surveys, possibly edited, are left alone.
+An open survey to try the form with is sample data (surveys/local_demo.py).
 """
 
 import datetime
@@ -10,13 +11,11 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from projects.models import Topic
 from surveys.models import Choice, Question, Survey, SurveyTopTopic
 
 BERLIN = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-FOLLOW_UP_DAYS = 90
 
 SURVEY_2022 = {
     "slug": "kommunalumfrage-2022",
@@ -47,92 +46,16 @@ SURVEY_2022 = {
     "top_topics": ["partizipation", "strategieentwicklung", "mobilitaet"],
 }
 
-FOLLOW_UP = {
-    "slug": "folgeumfrage-smart-city-transfer",
-    "title": "Folgeumfrage zum Smart-City-Transfer",
-    "intro": (
-        "Seit der Kommunalumfrage 2022 haben die Modellprojekte Smart Cities viel umgesetzt. "
-        "Mit dieser Folgeumfrage möchte die DigitalAgentur Brandenburg erneut erfahren, "
-        "welche Themen Ihre Kommune interessieren, wie Sie sich austauschen möchten, wo Sie "
-        "heute stehen – und welche Themen bisher fehlen. Die Beantwortung dauert etwa zehn "
-        "Minuten; Sie können zwischendurch speichern."
-    ),
-}
-
-# Topics in the order of the projects app; each option counts interest in its topic.
-TOPIC_OPTIONS = [
-    "partizipation",
-    "strategieentwicklung",
-    "mobilitaet",
-    "verwaltung",
-    "bildung",
-    "gesundheit",
-    "energie-klima",
-    "stadtentwicklung",
-    "wirtschaft",
-    "daten-infrastruktur",
-    "digitale-teilhabe",
-    "sicherheit",
-]
-
-CHANNEL_OPTIONS = [
-    "Onlinekurse zum Selbstlernen",
-    "Online-Workshops",
-    "Workshops vor Ort",
-    "Austausch- und Vernetzungstreffen mit den Modellprojekten",
-    "Hospitationen und Besuche bei den Modellprojekten",
-    "Newsletter",
-    "Praxisbeispiele und Materialien in diesem Portal",
-    "Persönliche Beratung durch die DigitalAgentur Brandenburg",
-]
-
-STAGE_OPTIONS = [
-    "Wir haben uns mit dem Thema noch nicht befasst.",
-    "Wir sammeln erste Ideen und Informationen.",
-    "Wir erarbeiten eine Smart-City- oder Digitalstrategie.",
-    "Wir haben eine Strategie und setzen erste Maßnahmen um.",
-    "Wir setzen bereits mehrere Maßnahmen um und entwickeln sie weiter.",
+# The source gives the three questions, not their answer options or form: they are recorded
+# as text questions without options (the 2022 responses are not in the portal).
+QUESTIONS_2022 = [
+    "Welche Aspekte der Projekte in den geförderten Kommunen interessieren Sie?",
+    "Auf welchen Wegen möchten Sie sich austauschen und informieren?",
+    "Wo stehen Sie im Bereich Smart City, Smart Region?",
 ]
 
 
-def _questions():
-    """The three questions the source describes, in its order."""
-    return [
-        {
-            "text": "Welche Aspekte und Themen der Modellprojekte interessieren Ihre Kommune?",
-            "kind": Question.Kind.MULTIPLE,
-            "required": True,
-            "allow_other": True,
-            "topics": TOPIC_OPTIONS,
-        },
-        {
-            "text": "Auf welchen Wegen möchten Sie sich austauschen und informieren?",
-            "kind": Question.Kind.MULTIPLE,
-            "required": True,
-            "allow_other": True,
-            "labels": CHANNEL_OPTIONS,
-        },
-        {
-            "text": "Wo steht Ihre Kommune im Bereich Smart City, Smart Region?",
-            "kind": Question.Kind.SINGLE,
-            "required": True,
-            "labels": STAGE_OPTIONS,
-        },
-    ]
-
-
-NEW_TOPICS_QUESTION = {
-    "text": (
-        "Welche Themen, die die Modellprojekte bisher nicht abdecken, sind für Ihre Kommune "
-        "wichtig?"
-    ),
-    "help_text": "Zum Beispiel ein Handlungsfeld, eine Technik oder eine Frage der Umsetzung.",
-    "kind": Question.Kind.TEXT,
-    "max_length": 2000,
-}
-
-
-def _add_questions(survey, specs, topics):
+def add_questions(survey, specs, topics):
     for position, spec in enumerate(specs, 1):
         spec = dict(spec)
         topic_slugs = spec.pop("topics", [])
@@ -147,10 +70,8 @@ def _add_questions(survey, specs, topics):
 
 
 @transaction.atomic
-def load(now=None):
-    now = now or timezone.now()
+def load():
     topics = {topic.slug: topic for topic in Topic.objects.all()}
-
     fields = {
         key: SURVEY_2022[key]
         for key in ("title", "intro", "opens_at", "closes_at", "summary", "reported_participants")
@@ -164,24 +85,9 @@ def load(now=None):
         },
     )
     if created:
-        _add_questions(survey, _questions(), topics)
+        add_questions(
+            survey, [{"text": text, "kind": Question.Kind.TEXT} for text in QUESTIONS_2022], topics
+        )
         for position, slug in enumerate(SURVEY_2022["top_topics"], 1):
             if slug in topics:
                 SurveyTopTopic.objects.create(survey=survey, topic=topics[slug], position=position)
-
-    local_now = timezone.localtime(now)
-    closes_at = (local_now + datetime.timedelta(days=FOLLOW_UP_DAYS)).replace(
-        hour=23, minute=59, second=0, microsecond=0
-    )
-    follow_up, created = Survey.objects.get_or_create(
-        slug=FOLLOW_UP["slug"],
-        defaults={
-            **FOLLOW_UP,
-            "opens_at": now,
-            "closes_at": closes_at,
-            "results_visibility": Survey.ResultsVisibility.AFTER_CLOSING,
-            "published": True,
-        },
-    )
-    if created:
-        _add_questions(follow_up, [*_questions(), NEW_TOPICS_QUESTION], topics)

@@ -154,7 +154,7 @@ class Survey(models.Model):
 
 
 class SurveyTopTopic(models.Model):
-    """A TOP topic as the published findings rank it, for surveys without recorded responses."""
+    """A TOP topic as the published findings name it, for surveys without recorded responses."""
 
     survey = models.ForeignKey(
         Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="top_topic_links"
@@ -162,7 +162,14 @@ class SurveyTopTopic(models.Model):
     topic = models.ForeignKey(
         Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="survey_top_links"
     )
-    position = models.PositiveSmallIntegerField(_("rank"), default=1)
+    position = models.PositiveSmallIntegerField(
+        _("position"),
+        default=1,
+        help_text=_(
+            "Only the order of the list: the published findings name TOP topics, the pages "
+            "show no rank for them."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -173,7 +180,7 @@ class SurveyTopTopic(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.position}. {self.topic}"
+        return str(self.topic)
 
 
 class Question(models.Model):

@@ -41,3 +41,11 @@ def closed_survey(db):
 @pytest.fixture
 def planned_survey(db):
     return survey_factories.full_survey("geplant")
+
+
+@pytest.fixture
+def sample_survey(seeded):
+    """The open sample survey that `manage.py serve` adds locally (surveys/local_demo.py)."""
+    from surveys.local_demo import load_sample_survey
+
+    return load_sample_survey()

@@ -11,14 +11,18 @@ from tests.surveys import factories as survey_factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-FOLLOW_UP = "Folgeumfrage zum Smart-City-Transfer"
+SAMPLE = "Beispielumfrage zum Ausprobieren (Testdaten)"
+INTERESTS = "Welche Aspekte der Projekte"
 
 
 @pytest.fixture
 def portal(live_server, municipality):
     from django.core.management import call_command
 
+    from surveys.local_demo import load_sample_survey
+
     call_command("load_initial_content", verbosity=0)
+    load_sample_survey()
     survey_factories.participant(municipality, "browser@example.org")
     return live_server.url
 
@@ -39,7 +43,7 @@ def test_participant_saves_a_draft_comes_back_and_submits(page, portal, mailoutb
     log_in(page, portal)
     page.goto(portal + "/umfragen/")
     assert_accessible(page)
-    page.get_by_role("link", name=FOLLOW_UP).click()
+    page.get_by_role("link", name=SAMPLE).click()
     page.get_by_role("link", name="Umfrage beantworten").wait_for()
     assert_accessible(page)
     page.get_by_role("link", name="Umfrage beantworten").click()
@@ -53,7 +57,7 @@ def test_participant_saves_a_draft_comes_back_and_submits(page, portal, mailoutb
     assert_accessible(page)
     assert not Response.objects.exists()
 
-    topics = question(page, "Welche Aspekte und Themen")
+    topics = question(page, INTERESTS)
     topics.get_by_label("Partizipation").check()
     topics.get_by_label("Mobilität").check()
     page.get_by_role("button", name="Zwischenspeichern").click()
@@ -63,15 +67,15 @@ def test_participant_saves_a_draft_comes_back_and_submits(page, portal, mailoutb
 
     # Later: back via the survey page, the draft is there.
     page.goto(portal + "/umfragen/")
-    page.get_by_role("link", name=FOLLOW_UP).click()
+    page.get_by_role("link", name=SAMPLE).click()
     page.get_by_role("link", name="Weiter beantworten").click()
-    topics = question(page, "Welche Aspekte und Themen")
+    topics = question(page, INTERESTS)
     assert topics.get_by_label("Partizipation").is_checked()
     assert topics.get_by_label("Mobilität").is_checked()
     assert not topics.get_by_label("Bildung").is_checked()
 
     question(page, "Auf welchen Wegen").get_by_label("Online-Workshops").check()
-    question(page, "Wo steht Ihre Kommune").get_by_label(
+    question(page, "Wo stehen Sie").get_by_label(
         "Wir sammeln erste Ideen und Informationen."
     ).check()
     page.get_by_label("Ihre Antwort").fill("Ländliche Nahversorgung")
@@ -115,7 +119,7 @@ def test_question_titles_sit_inside_their_box_on_a_small_screen(page, portal):
     over several lines at 360 px; the question title belongs inside the box."""
     page.set_viewport_size({"width": 360, "height": 800})
     log_in(page, portal)
-    page.goto(portal + "/umfragen/folgeumfrage-smart-city-transfer/teilnehmen/")
+    page.goto(portal + "/umfragen/beispielumfrage-testdaten/teilnehmen/")
     outside = page.evaluate(
         """() => [...document.querySelectorAll('fieldset')].filter(box => {
             const legend = box.querySelector('legend').getBoundingClientRect();
@@ -130,8 +134,8 @@ def test_question_titles_sit_inside_their_box_on_a_small_screen(page, portal):
 
 def test_the_field_for_other_appears_when_other_is_ticked(page, portal):
     log_in(page, portal)
-    page.goto(portal + "/umfragen/folgeumfrage-smart-city-transfer/teilnehmen/")
-    topics = question(page, "Welche Aspekte und Themen")
+    page.goto(portal + "/umfragen/beispielumfrage-testdaten/teilnehmen/")
+    topics = question(page, INTERESTS)
     other_text = topics.get_by_role("textbox")
     expect(other_text).to_be_hidden()
     topics.get_by_label("Sonstiges", exact=True).check()

@@ -12,7 +12,7 @@ from tests.surveys import factories as survey_factories
 
 pytestmark = pytest.mark.django_db
 
-FOLLOW_UP = "folgeumfrage-smart-city-transfer"
+SAMPLE = "beispielumfrage-testdaten"
 SURVEY_2022 = "kommunalumfrage-2022"
 
 
@@ -22,27 +22,27 @@ def _get(client, url, status=200):
     return response.content.decode()
 
 
-def test_public_survey_pages_are_valid_html(client, seeded):
+def test_public_survey_pages_are_valid_html(client, sample_survey):
     urls = [
         reverse("surveys:survey_list"),
-        reverse("surveys:survey_detail", args=[FOLLOW_UP]),
+        reverse("surveys:survey_detail", args=[SAMPLE]),
         reverse("surveys:survey_detail", args=[SURVEY_2022]),
         reverse("surveys:survey_results", args=[SURVEY_2022]),
     ]
     documents = {url: _get(client, url) for url in urls}
-    forbidden = reverse("surveys:survey_results", args=[FOLLOW_UP])
+    forbidden = reverse("surveys:survey_results", args=[SAMPLE])
     documents[forbidden] = _get(client, forbidden, 403)
     assert_valid_html(documents)
 
 
 def test_participant_pages_are_valid_html_including_errors(
-    participant_client, member, seeded, closed_survey
+    participant_client, member, sample_survey, closed_survey
 ):
     survey, questions = survey_factories.full_survey()
     survey_factories.response(survey, answers={questions["text"]: "Antwort"})
     url = reverse("surveys:survey_participate", args=[survey.slug])
     documents = {
-        "form": _get(participant_client, reverse("surveys:survey_participate", args=[FOLLOW_UP])),
+        "form": _get(participant_client, reverse("surveys:survey_participate", args=[SAMPLE])),
         "closed": _get(
             participant_client, reverse("surveys:survey_participate", args=[closed_survey[0].slug])
         ),

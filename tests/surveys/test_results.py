@@ -159,12 +159,12 @@ def test_topic_interest_counts_municipalities_of_public_surveys_only(answered, t
 
 
 def test_home_highlights_offer_the_open_survey_and_the_2022_top_topics(
-    seeded, django_assert_num_queries
+    sample_survey, django_assert_num_queries
 ):
     # Open surveys, the latest public ranking, counted and then editorial TOP topics.
     with django_assert_num_queries(4):
         highlights = home_highlights()
-    assert [s.slug for s in highlights.open_surveys] == ["folgeumfrage-smart-city-transfer"]
+    assert [s.slug for s in highlights.open_surveys] == ["beispielumfrage-testdaten"]
     assert highlights.top_survey.slug == "kommunalumfrage-2022"
     assert [r.topic.slug for r in highlights.top_topics] == [
         "partizipation",
@@ -270,3 +270,30 @@ def test_the_topic_page_and_the_results_rank_topics_alike_ties_included(picks, p
             ]
             assert mentions == ([ranking[topic.pk]] if topic.pk in ranking else [])
         transaction.set_rollback(True)
+
+
+def _top_topic_list(html):
+    section = html.split('id="top-themen"', 1)[1].split("</section>", 1)[0]
+    return section
+
+
+def test_published_findings_name_top_topics_without_ranking_them(client, seeded):
+    """The source names the 2022 TOP topics without an order: no "Platz 1", no numbered
+    list – on the results page, the home page and the topic page alike."""
+    results = client.get(reverse("surveys:survey_results", args=["kommunalumfrage-2022"]))
+    listing = _top_topic_list(results.content.decode())
+    assert "<ul>" in listing and "<ol>" not in listing
+    home = client.get("/").content.decode()
+    assert "Partizipation" in home and "<ol>" not in home
+    topic = client.get(reverse("projects:topic_detail", args=["partizipation"])).content.decode()
+    assert "TOP-Thema" in topic and "in der Umfrage" in topic
+    assert "Platz" not in topic
+
+
+def test_counted_top_topics_are_a_ranking(client, answered, topics):
+    survey, _q = answered
+    html = client.get(reverse("surveys:survey_results", args=[survey.slug])).content.decode()
+    listing = _top_topic_list(html)
+    assert "<ol>" in listing and "2 Kommunen" in listing
+    topic = client.get(reverse("projects:topic_detail", args=[topics[0].slug])).content.decode()
+    assert "Platz 1 in der Umfrage" in topic

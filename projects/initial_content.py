@@ -90,6 +90,18 @@ PROGRAMME_SOURCE = _source(
     "https://smart-city-dialog.de/modellprojekte",
 )
 
+POTSDAM_SOURCES = [
+    _source("Smart City Dialog: Potsdam", "https://smart-city-dialog.de/mpsc/potsdam"),
+    _source(
+        "Smart City Potsdam: Modellprojekt Smart City",
+        "https://smartcity.potsdam.de/de/modellprojekt-smart-city",
+    ),
+    _source(
+        "Smart City Potsdam: Rückblick und Ausblick",
+        "https://smartcity.potsdam.de/de/rueckblick-und-ausblick",
+    ),
+]
+
 PROJECTS = [
     {
         "slug": "cottbus",
@@ -124,12 +136,13 @@ PROJECTS = [
             "wirtschaft",
         ],
         "sources": [
+            # The facts file gives these two only as addresses: no titles are made up.
             _source(
-                "Märkischer Bote: Cottbus ist Smart-Modell",
+                "Märkischer Bote",
                 "https://maerkischer-bote.de/titel-beitraege/cottbus-ist-smart-modell-195314",
             ),
             _source(
-                "rbb24 Studio Cottbus: Cottbus wird Modellstadt für Smart Cities (10.07.2019)",
+                "rbb24 Studio Cottbus",
                 "https://rbb24.de/studiocottbus/politik/2019/07/cottbus-modellstadt-smart-cities.html",
             ),
             _source("Süddeutsche Zeitung (dpa), 10.07.2019"),
@@ -274,17 +287,7 @@ PROJECTS = [
             "mobilitaet",
         ],
         "website": "https://smartcity.potsdam.de",
-        "sources": [
-            _source("Smart City Dialog: Potsdam", "https://smart-city-dialog.de/mpsc/potsdam"),
-            _source(
-                "Smart City Potsdam: Modellprojekt Smart City",
-                "https://smartcity.potsdam.de/de/modellprojekt-smart-city",
-            ),
-            _source(
-                "Smart City Potsdam: Rückblick und Ausblick",
-                "https://smartcity.potsdam.de/de/rueckblick-und-ausblick",
-            ),
-        ],
+        "sources": POTSDAM_SOURCES,
         "measures": [
             {"title": "Potsdam Lab", "topics": []},
             {"title": "Regio.hub", "topics": []},
@@ -293,12 +296,9 @@ PROJECTS = [
             {"title": "PaSMo", "topics": []},
             {"title": "Cooling Points", "topics": ["energie-klima"]},
         ],
-        "measure_sources": [
-            _source(
-                "Smart City Potsdam: Rückblick und Ausblick",
-                "https://smartcity.potsdam.de/de/rueckblick-und-ausblick",
-            ),
-        ],
+        # The facts file names the projects for Potsdam without saying which of its three
+        # sources names them: each measure cites all three.
+        "measure_sources": POTSDAM_SOURCES,
         "measure_slug_prefix": "potsdam",
     },
     {

@@ -5,7 +5,7 @@ from transfer_portal.models import LegalPage
 LEGAL_PAGES = {
     LegalPage.Kind.IMPRINT: (
         "Impressum",
-        "Dieses Portal ist ein Angebot der DigitalAgentur Brandenburg GmbH (DABB).\n\n"
+        "Dieses Portal ist ein Angebot der DigitalAgentur Brandenburg (DABB).\n\n"
         "Die vollständigen Pflichtangaben nach § 5 DDG (Anschrift, Vertretungsberechtigte, "
         "Registereintrag, Kontakt) ergänzt die Redaktion der DABB vor der Veröffentlichung "
         "des Portals.",

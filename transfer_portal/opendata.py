@@ -19,7 +19,7 @@ from surveys.results import survey_results
 
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 DCAT_LICENSE = "http://dcat-ap.de/def/licenses/cc-by/4.0"
-PUBLISHER = "DigitalAgentur Brandenburg GmbH"
+PUBLISHER = "DigitalAgentur Brandenburg"
 
 
 @dataclass(frozen=True)

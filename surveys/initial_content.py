@@ -46,13 +46,74 @@ SURVEY_2022 = {
     "top_topics": ["partizipation", "strategieentwicklung", "mobilitaet"],
 }
 
-# The source gives the three questions, not their answer options or form: they are recorded
-# as text questions without options (the 2022 responses are not in the portal).
 QUESTIONS_2022 = [
     "Welche Aspekte der Projekte in den geförderten Kommunen interessieren Sie?",
     "Auf welchen Wegen möchten Sie sich austauschen und informieren?",
     "Wo stehen Sie im Bereich Smart City, Smart Region?",
 ]
+
+# Topics in the order of the projects app; each option counts interest in its topic.
+TOPIC_OPTIONS = [
+    "partizipation",
+    "strategieentwicklung",
+    "mobilitaet",
+    "verwaltung",
+    "bildung",
+    "gesundheit",
+    "energie-klima",
+    "stadtentwicklung",
+    "wirtschaft",
+    "daten-infrastruktur",
+    "digitale-teilhabe",
+    "sicherheit",
+]
+
+CHANNEL_OPTIONS = [
+    "Onlinekurse zum Selbstlernen",
+    "Online-Workshops",
+    "Workshops vor Ort",
+    "Austausch- und Vernetzungstreffen mit den Modellprojekten",
+    "Hospitationen und Besuche bei den Modellprojekten",
+    "Newsletter",
+    "Praxisbeispiele und Materialien in diesem Portal",
+    "Persönliche Beratung durch die DigitalAgentur Brandenburg",
+]
+
+STAGE_OPTIONS = [
+    "Wir haben uns mit dem Thema noch nicht befasst.",
+    "Wir sammeln erste Ideen und Informationen.",
+    "Wir erarbeiten eine Smart-City- oder Digitalstrategie.",
+    "Wir haben eine Strategie und setzen erste Maßnahmen um.",
+    "Wir setzen bereits mehrere Maßnahmen um und entwickeln sie weiter.",
+]
+
+
+def questions():
+    """The three questions the source describes, in its words and order. The source gives no
+    answer options: these are the portal's design (the 2022 survey has no recorded
+    responses, so its options are never shown as its results)."""
+    return [
+        {
+            "text": QUESTIONS_2022[0],
+            "kind": Question.Kind.MULTIPLE,
+            "required": True,
+            "allow_other": True,
+            "topics": TOPIC_OPTIONS,
+        },
+        {
+            "text": QUESTIONS_2022[1],
+            "kind": Question.Kind.MULTIPLE,
+            "required": True,
+            "allow_other": True,
+            "labels": CHANNEL_OPTIONS,
+        },
+        {
+            "text": QUESTIONS_2022[2],
+            "kind": Question.Kind.SINGLE,
+            "required": True,
+            "labels": STAGE_OPTIONS,
+        },
+    ]
 
 
 def add_questions(survey, specs, topics):
@@ -85,9 +146,7 @@ def load():
         },
     )
     if created:
-        add_questions(
-            survey, [{"text": text, "kind": Question.Kind.TEXT} for text in QUESTIONS_2022], topics
-        )
+        add_questions(survey, questions(), topics)
         for position, slug in enumerate(SURVEY_2022["top_topics"], 1):
             if slug in topics:
                 SurveyTopTopic.objects.create(survey=survey, topic=topics[slug], position=position)

@@ -1,8 +1,8 @@
-"""Sample data for trying the survey form locally: an open survey, a municipality and a
-participant account, each labelled as test data wherever it is shown.
+"""Sample data for trying the survey form locally: an open follow-up survey, a municipality
+and a participant account, each labelled as test data wherever it is shown.
 
-Only `manage.py serve` loads it, on a fresh database with DEBUG on: the source describes
-no survey that is open now, and the answer options below are made up for trying the form.
+Only `manage.py serve` loads it, on a fresh database with DEBUG on: the source describes no
+survey that is open now, so an open one with a deadline would be an invented fact.
 """
 
 import datetime
@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects.models import Municipality, Topic
-from surveys.initial_content import QUESTIONS_2022, add_questions
+from surveys.initial_content import add_questions, questions
 from surveys.models import Participant, Question, Survey
 from transfer_portal.local_demo import create_verified_user
 
@@ -21,78 +21,26 @@ SAMPLE_MUNICIPALITY = "Beispielgemeinde (Testdaten)"
 SAMPLE_SURVEY_DAYS = 90
 
 SAMPLE_SURVEY = {
-    "slug": "beispielumfrage-testdaten",
-    "title": "Beispielumfrage zum Ausprobieren (Testdaten)",
+    "slug": "folgeumfrage-testdaten",
+    "title": "Folgeumfrage zum Smart-City-Transfer (Testdaten)",
     "intro": (
-        "Nur zum Ausprobieren des Umfrageformulars in einer lokalen Installation: Dies ist "
-        "keine Umfrage der DigitalAgentur Brandenburg. Die Fragen folgen der Kommunalumfrage "
-        "2022, die Antwortmöglichkeiten sind Beispiele. Sie können zwischendurch speichern."
+        "Nur zum Ausprobieren des Umfrageformulars in einer lokalen Installation: Diese "
+        "Folgeumfrage ist ein Beispiel, keine Umfrage der DigitalAgentur Brandenburg, und ihre "
+        "Frist ist ausgedacht. Sie stellt die Fragen der Kommunalumfrage 2022 und eine Frage "
+        "nach Themen, die die Modellprojekte noch nicht abdecken. Sie können zwischendurch "
+        "speichern."
     ),
 }
 
-# Sample options: each topic option counts interest in its topic on the topic pages.
-SAMPLE_TOPICS = [
-    "partizipation",
-    "strategieentwicklung",
-    "mobilitaet",
-    "verwaltung",
-    "bildung",
-    "gesundheit",
-    "energie-klima",
-    "stadtentwicklung",
-    "wirtschaft",
-    "daten-infrastruktur",
-    "digitale-teilhabe",
-    "sicherheit",
-]
-SAMPLE_CHANNELS = [
-    "Onlinekurse zum Selbstlernen",
-    "Online-Workshops",
-    "Workshops vor Ort",
-    "Austausch- und Vernetzungstreffen mit den Modellprojekten",
-    "Newsletter",
-    "Praxisbeispiele und Materialien in diesem Portal",
-]
-SAMPLE_STAGES = [
-    "Wir haben uns mit dem Thema noch nicht befasst.",
-    "Wir sammeln erste Ideen und Informationen.",
-    "Wir erarbeiten eine Smart-City- oder Digitalstrategie.",
-    "Wir setzen bereits Maßnahmen um.",
-]
-
-
-def _sample_questions():
-    interests, channels, stage = QUESTIONS_2022
-    return [
-        {
-            "text": interests,
-            "kind": Question.Kind.MULTIPLE,
-            "required": True,
-            "allow_other": True,
-            "topics": SAMPLE_TOPICS,
-        },
-        {
-            "text": channels,
-            "kind": Question.Kind.MULTIPLE,
-            "required": True,
-            "allow_other": True,
-            "labels": SAMPLE_CHANNELS,
-        },
-        {
-            "text": stage,
-            "kind": Question.Kind.SINGLE,
-            "required": True,
-            "labels": SAMPLE_STAGES,
-        },
-        {
-            "text": "Welche Themen fehlen Ihnen bisher?",
-            "help_text": (
-                "Zum Beispiel ein Handlungsfeld, eine Technik oder eine Frage der Umsetzung."
-            ),
-            "kind": Question.Kind.TEXT,
-            "max_length": 2000,
-        },
-    ]
+NEW_TOPICS_QUESTION = {
+    "text": (
+        "Welche Themen, die die Modellprojekte bisher nicht abdecken, sind für Ihre Kommune "
+        "wichtig?"
+    ),
+    "help_text": "Zum Beispiel ein Handlungsfeld, eine Technik oder eine Frage der Umsetzung.",
+    "kind": Question.Kind.TEXT,
+    "max_length": 2000,
+}
 
 
 @transaction.atomic
@@ -114,7 +62,7 @@ def load_sample_survey(now=None):
     )
     if created:
         topics = {topic.slug: topic for topic in Topic.objects.all()}
-        add_questions(survey, _sample_questions(), topics)
+        add_questions(survey, [*questions(), NEW_TOPICS_QUESTION], topics)
     return survey
 
 

@@ -11,7 +11,7 @@ from tests.surveys import factories as survey_factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SAMPLE = "Beispielumfrage zum Ausprobieren (Testdaten)"
+SAMPLE = "Folgeumfrage zum Smart-City-Transfer (Testdaten)"
 INTERESTS = "Welche Aspekte der Projekte"
 
 
@@ -119,7 +119,7 @@ def test_question_titles_sit_inside_their_box_on_a_small_screen(page, portal):
     over several lines at 360 px; the question title belongs inside the box."""
     page.set_viewport_size({"width": 360, "height": 800})
     log_in(page, portal)
-    page.goto(portal + "/umfragen/beispielumfrage-testdaten/teilnehmen/")
+    page.goto(portal + "/umfragen/folgeumfrage-testdaten/teilnehmen/")
     outside = page.evaluate(
         """() => [...document.querySelectorAll('fieldset')].filter(box => {
             const legend = box.querySelector('legend').getBoundingClientRect();
@@ -134,7 +134,7 @@ def test_question_titles_sit_inside_their_box_on_a_small_screen(page, portal):
 
 def test_the_field_for_other_appears_when_other_is_ticked(page, portal):
     log_in(page, portal)
-    page.goto(portal + "/umfragen/beispielumfrage-testdaten/teilnehmen/")
+    page.goto(portal + "/umfragen/folgeumfrage-testdaten/teilnehmen/")
     topics = question(page, INTERESTS)
     other_text = topics.get_by_role("textbox")
     expect(other_text).to_be_hidden()

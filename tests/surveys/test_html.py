@@ -12,7 +12,7 @@ from tests.surveys import factories as survey_factories
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = "beispielumfrage-testdaten"
+SAMPLE = "folgeumfrage-testdaten"
 SURVEY_2022 = "kommunalumfrage-2022"
 
 

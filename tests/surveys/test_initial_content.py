@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from projects.models import Municipality
 from surveys import initial_content, local_demo
-from surveys.models import Choice, Participant, Response, Survey
+from surveys.models import Participant, Response, Survey
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,8 @@ def test_2022_survey_is_closed_with_its_three_questions_and_no_responses(seeded)
         "Auf welchen Wegen möchten Sie sich austauschen und informieren?",
         "Wo stehen Sie im Bereich Smart City, Smart Region?",
     ]
-    # The source gives no answer options: none are made up.
-    assert not Choice.objects.filter(question__survey=survey).exists()
+    interests = survey.questions.get(position=1)
+    assert interests.choices.filter(topic__isnull=False).count() == 12
     assert survey.reported_participants == 14
     assert not Response.objects.filter(survey=survey).exists()
     assert [link.topic.slug for link in survey.top_topic_links.all()] == [
@@ -64,13 +64,13 @@ def test_local_demo_creates_a_labelled_sample_municipality_and_participant(seede
     assert local_demo.PARTICIPANT_EMAIL in out.getvalue()
     password = out.getvalue().split("Passwort: ")[1].split()[0]
     assert client.login(username=participant.user.username, password=password)
-    survey = Survey.objects.get(slug="beispielumfrage-testdaten")
+    survey = Survey.objects.get(slug="folgeumfrage-testdaten")
     assert survey.is_open and survey.published
     assert survey.questions.count() == 4
     page = client.get(reverse("surveys:survey_participate", args=[survey.slug]))
     assert page.status_code == 200
     assert "Beispielgemeinde (Testdaten)" in page.content.decode()
-    assert "Beispielumfrage zum Ausprobieren (Testdaten)" in page.content.decode()
+    assert "Folgeumfrage zum Smart-City-Transfer (Testdaten)" in page.content.decode()
     # Loading again (serve on a database that has it) adds no second sample survey.
     local_demo.load_sample_survey()
     assert Survey.objects.filter(slug=survey.slug).count() == 1

@@ -164,7 +164,7 @@ def test_home_highlights_offer_the_open_survey_and_the_2022_top_topics(
     # Open surveys, the latest public ranking, counted and then editorial TOP topics.
     with django_assert_num_queries(4):
         highlights = home_highlights()
-    assert [s.slug for s in highlights.open_surveys] == ["beispielumfrage-testdaten"]
+    assert [s.slug for s in highlights.open_surveys] == ["folgeumfrage-testdaten"]
     assert highlights.top_survey.slug == "kommunalumfrage-2022"
     assert [r.topic.slug for r in highlights.top_topics] == [
         "partizipation",

@@ -15,30 +15,47 @@ class SurveyClosedError(Exception):
     """The survey does not accept answers at this moment."""
 
 
-def save_response(*, survey, municipality, user, answers, submit):
+class ConcurrentChangeError(Exception):
+    """A colleague saved the municipality's response after this form was loaded."""
+
+    def __init__(self, response):
+        super().__init__("The response was changed since the form was loaded.")
+        self.response = response
+
+
+def response_version(response):
+    """The state a form was loaded in: the response's last change, "" if there is none."""
+    return "" if response is None else response.updated_at.isoformat()
+
+
+def save_response(*, survey, municipality, user, answers, submit, loaded_version=None):
     """Replace the municipality's answers and, if `submit`, hand the response in.
 
     One response per survey and municipality: concurrent first saves meet at the unique
     constraint, and the loser continues with the winner's row (locked, so colleagues'
-    saves run one after the other). Returns (response, first_submission).
+    saves run one after the other). With `loaded_version` (response_version() when the
+    form was loaded), a response that a colleague saved in the meantime is not overwritten:
+    ConcurrentChangeError. Returns (response, first_submission).
     """
     for attempt in range(2):
         try:
             with transaction.atomic():
-                return _save(survey, municipality, user, answers, submit)
+                return _save(survey, municipality, user, answers, submit, loaded_version)
         except IntegrityError:
             if attempt:
                 raise
     raise AssertionError("unreachable")
 
 
-def _save(survey, municipality, user, answers, submit):
+def _save(survey, municipality, user, answers, submit, loaded_version):
     now = timezone.now()
     if survey.state_at(now) != Survey.State.OPEN:
         raise SurveyClosedError
-    response, _created = Response.objects.select_for_update().get_or_create(
+    response, created = Response.objects.select_for_update().get_or_create(
         survey=survey, municipality=municipality, defaults={"updated_by": user}
     )
+    if loaded_version is not None and not created and response_version(response) != loaded_version:
+        raise ConcurrentChangeError(response)
     first_submission = submit and not response.is_submitted
     if response.is_submitted:
         submit = True  # a submitted response stays submitted; changes are submitted again

@@ -26,6 +26,7 @@ from transfer_portal.editors import is_editor
 
 ACTION_DRAFT = "zwischenspeichern"
 ACTION_SUBMIT = "absenden"
+VERSION_FIELD = "stand"
 
 
 def _get_survey_for_user(request, slug):
@@ -116,11 +117,19 @@ def survey_participate(request, slug):
     )
     questions = survey.questions.prefetch_related("choices")
     status = 200
+    # The state the form was loaded in travels with it, so that a colleague's answers
+    # saved in the meantime are not silently replaced.
+    version = services.response_version(response)
+    conflict = False
     if request.method == "POST":
         submit = request.POST.get("action") != ACTION_DRAFT or bool(
             response and response.is_submitted
         )
         form = ResponseForm(request.POST, questions=questions, require_answers=submit)
+        loaded_version = request.POST.get(VERSION_FIELD)
+        status = 400
+        if loaded_version is not None:
+            version = loaded_version  # sent back with errors: still the state it was loaded in
         if form.is_valid():
             try:
                 saved, first = services.save_response(
@@ -129,28 +138,39 @@ def survey_participate(request, slug):
                     user=request.user,
                     answers=form.answers(),
                     submit=submit,
+                    loaded_version=loaded_version,
                 )
             except services.SurveyClosedError:
                 raise PermissionDenied(_("The survey is closed.")) from None
-            if submit:
-                _send_confirmation(request, survey, saved, first)
-                messages.success(
-                    request,
-                    _("Thank you! The answers of %(municipality)s have been submitted.")
-                    % {"municipality": municipality},
-                )
+            except services.ConcurrentChangeError as error:
+                # The visitor's input stays on the page, unsaved; sending it again now
+                # replaces the colleague's answers knowingly.
+                conflict, status = True, 409
+                response = error.response
+                version = services.response_version(response)
             else:
-                messages.success(
-                    request,
-                    _("Your draft has been saved. It does not count until it is submitted."),
-                )
-            return redirect("surveys:survey_participate", slug=survey.slug)
-        status = 400
+                return _saved(request, survey, municipality, saved, first=first, submit=submit)
     else:
         form = ResponseForm(initial=ResponseForm.initial_from(response), questions=questions)
     context.update({"form": form, "response": response, "draft_action": ACTION_DRAFT})
+    context.update({"version_field": VERSION_FIELD, "version": version, "conflict": conflict})
     context["submit_action"] = ACTION_SUBMIT
     return render(request, "surveys/survey_participate.html", context, status=status)
+
+
+def _saved(request, survey, municipality, response, *, first, submit):
+    if submit:
+        _send_confirmation(request, survey, response, first)
+        messages.success(
+            request,
+            _("Thank you! The answers of %(municipality)s have been submitted.")
+            % {"municipality": municipality},
+        )
+    else:
+        messages.success(
+            request, _("Your draft has been saved. It does not count until it is submitted.")
+        )
+    return redirect("surveys:survey_participate", slug=survey.slug)
 
 
 def _send_confirmation(request, survey, response, first):

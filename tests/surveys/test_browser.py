@@ -54,6 +54,7 @@ def test_participant_saves_a_draft_comes_back_and_submits(page, portal, mailoutb
     page.get_by_role("button", name="Absenden").click()
     summary = page.get_by_role("alert")
     assert "Bitte korrigieren Sie die markierten Angaben" in summary.inner_text()
+    expect(summary).to_be_focused()  # keyboard and screen-reader users start there
     assert_accessible(page)
     assert not Response.objects.exists()
 

@@ -177,6 +177,69 @@ def test_colleague_sees_the_saved_draft_and_continues_it(
     assert Response.objects.count() == 1
 
 
+def _loaded_version(client, survey):
+    """The state the participation form was loaded in (its hidden field)."""
+    html = client.get(participate_url(survey)).content.decode()
+    return html.split('name="stand" value="', 1)[1].split('"', 1)[0]
+
+
+def test_a_colleagues_answers_saved_meanwhile_are_not_silently_replaced(
+    client, participant, colleague, open_survey, mailoutbox
+):
+    from django.test import Client
+
+    survey, questions = open_survey
+    text = field_name(questions["text"])
+    client.force_login(participant)
+    loaded = _loaded_version(client, survey)  # opens the empty form …
+    other = Client()
+    other.force_login(colleague)
+    other.post(participate_url(survey), valid_post(questions, **{text: "Von der Kollegin"}))
+    # … and sends it after the colleague submitted.
+    mine = valid_post(questions, **{text: "Meine Fassung", "stand": loaded})
+    page = client.post(participate_url(survey), mine)
+    assert page.status_code == 409
+    html = page.content.decode()
+    assert "Ihre Antworten sind noch nicht gespeichert" in html
+    assert "kollegin@example.org" in html or "Kollegin" in html
+    assert "Meine Fassung" in html  # what was entered stays on the page
+    assert Response.objects.get().answers.get(question=questions["text"]).text == (
+        "Von der Kollegin"
+    )
+    assert len(mailoutbox) == 1  # only the colleague's confirmation
+    # Sent again from that page (it now carries the current state), it replaces them.
+    mine["stand"] = html.split('name="stand" value="', 1)[1].split('"', 1)[0]
+    assert client.post(participate_url(survey), mine).status_code == 302
+    assert Response.objects.get().answers.get(question=questions["text"]).text == "Meine Fassung"
+
+
+def test_sending_the_form_twice_in_a_row_is_no_conflict(participant_client, open_survey):
+    survey, questions = open_survey
+    loaded = _loaded_version(participant_client, survey)
+    data = valid_post(questions, action="zwischenspeichern", stand=loaded)
+    assert participant_client.post(participate_url(survey), data).status_code == 302
+    data["stand"] = _loaded_version(participant_client, survey)
+    assert participant_client.post(participate_url(survey), data).status_code == 302
+
+
+def test_a_form_sent_back_with_errors_keeps_the_state_it_was_loaded_in(
+    client, participant, colleague, open_survey
+):
+    """Otherwise one round with an error would quietly take on the colleague's state."""
+    from django.test import Client
+
+    survey, questions = open_survey
+    client.force_login(participant)
+    loaded = _loaded_version(client, survey)
+    other = Client()
+    other.force_login(colleague)
+    other.post(participate_url(survey), valid_post(questions))
+    bad = valid_post(questions, stand=loaded, **{field_name(questions["number"]): "viele"})
+    page = client.post(participate_url(survey), bad)
+    assert page.status_code == 400
+    assert f'name="stand" value="{loaded}"' in page.content.decode()
+
+
 def test_submitted_answers_can_be_changed_while_open_and_stay_submitted(
     participant_client, open_survey
 ):

@@ -399,3 +399,11 @@ def test_all_errors_of_a_choice_question_show_at_once(participant_client):
     assert errors[other_field_name(topics)] == [
         "Wählen Sie auch „Sonstiges“ aus oder lassen Sie dieses Feld leer."
     ]
+
+
+def test_a_number_question_asks_for_a_number_not_an_id(participant_client, open_survey):
+    """The open data's "Number" is an identifier ("Nummer"); here it is "Zahl"."""
+    survey, questions = open_survey
+    html = participant_client.get(participate_url(survey)).content.decode()
+    number_id = f"id_{field_name(questions['number'])}"
+    assert f'<label class="form-label" for="{number_id}">Zahl</label>' in html

@@ -1,6 +1,7 @@
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Municipality
@@ -217,24 +218,42 @@ class MunicipalityField(forms.ModelChoiceField):
             return f"{obj.name} ({obj.district})"
         return str(obj)
 
+    def to_python(self, value):
+        # Offered are the search's matches (MunicipalityChoiceForm); any municipality may be
+        # chosen by its id, e.g. from a list that the search no longer shows.
+        if value in self.empty_values:
+            return None
+        try:
+            return Municipality.objects.get(pk=value)
+        except (ValueError, TypeError, ValidationError, Municipality.DoesNotExist):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
 
 class MunicipalityChoiceForm(forms.Form):
     municipality = MunicipalityField(
-        queryset=Municipality.objects.all(),
+        queryset=Municipality.objects.none(),
         label=_("Your municipality"),
         widget=forms.RadioSelect,
         empty_label=None,
+        error_messages={"required": _("Please choose your municipality from the list.")},
     )
 
     def __init__(self, *args, search="", **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            # Only the matches are offered; a POST may name any municipality by id.
-            field_ = self.fields["municipality"]
-            queryset = Municipality.objects.select_related("district")
-            if search:
-                queryset = queryset.filter(name__icontains=search)
-            field_.queryset = queryset[:MUNICIPALITY_RESULTS]
+        # Only the first matches are offered, also when the form comes back with an error
+        # (not every municipality of Brandenburg); one more tells whether there are more.
+        queryset = Municipality.objects.select_related("district").order_by("name", "pk")
+        if search:
+            queryset = queryset.filter(name__icontains=search)
+        field_ = self.fields["municipality"]
+        rows = list(queryset[: MUNICIPALITY_RESULTS + 1])
+        self.offered = rows[:MUNICIPALITY_RESULTS]
+        self.truncated = len(rows) > MUNICIPALITY_RESULTS
+        field_.widget.choices = [(row.pk, field_.label_from_instance(row)) for row in self.offered]
 
 
 class MissingMunicipalityForm(forms.Form):

@@ -275,7 +275,7 @@ def choose_municipality(request):
                 )
                 return redirect(next_url)
         else:
-            choice_form = MunicipalityChoiceForm(request.POST)
+            choice_form = MunicipalityChoiceForm(request.POST, search=search)
             if choice_form.is_valid():
                 municipality = choice_form.cleaned_data["municipality"]
                 services.link_participant(request.user, municipality=municipality)

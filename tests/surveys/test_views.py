@@ -85,6 +85,39 @@ def test_participant_picks_a_municipality_from_the_search(client, member, munici
     assert Participant.objects.get(user=member).municipality == municipality
 
 
+def test_choosing_nothing_after_a_search_keeps_the_search_and_says_what_is_missing(
+    client, member, municipality
+):
+    for n in range(3):
+        factories.municipality(name=f"Anderswo {n}")
+    client.force_login(member)
+    url = reverse("surveys:choose_municipality") + "?q=muster"
+    page = client.post(url, {"next": "/umfragen/"})
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "Musterstadt" in html and "Anderswo" not in html  # the matches, not every one
+    assert 'id="fehler"' in html and 'href="#id_municipality_0"' in html
+    assert "Bitte wählen Sie Ihre Kommune aus der Liste." in html
+    assert "nur die ersten Einträge" not in html
+    assert not Participant.objects.filter(user=member).exists()
+
+
+def test_a_municipality_beyond_the_offered_ones_can_still_be_chosen(client, member, db):
+    """The list shows the first matches; the id of any municipality is accepted."""
+    from surveys.forms import MUNICIPALITY_RESULTS
+
+    rows = [
+        factories.municipality(name=f"Gemeinde {n:03}") for n in range(MUNICIPALITY_RESULTS + 2)
+    ]
+    client.force_login(member)
+    page = client.get(reverse("surveys:choose_municipality")).content.decode()
+    assert "Gemeinde 000" in page and rows[-1].name not in page
+    assert "Es werden nur die ersten Einträge angezeigt" in page
+    response = client.post(reverse("surveys:choose_municipality"), {"municipality": rows[-1].pk})
+    assert response.status_code == 302
+    assert Participant.objects.get(user=member).municipality == rows[-1]
+
+
 def test_choosing_ignores_foreign_redirect_targets(client, member, municipality):
     client.force_login(member)
     response = client.post(

@@ -14,9 +14,27 @@ def test_the_login_button_says_anmelden(client):
 
 
 def test_a_wrong_password_is_announced(client):
+    """In the focused error summary (portal.js), with "Fehler:" in the title, once."""
     factories.user("falsch@example.org")
     response = client.post(
         "/konto/login/", {"login": "falsch@example.org", "password": "nicht-das-passwort"}
     )
     html = response.content.decode()
-    assert '<div class="alert alert-block alert-danger" role="alert">' in html
+    summary = html[html.index('<div class="alert alert-danger" role="alert" id="fehler"') :]
+    summary = summary[: summary.index("</div>")]
+    assert "falsch" in summary  # "… und/oder das Passwort sind leider falsch."
+    assert html.count("und/oder das Passwort sind leider falsch") == 1
+    assert "<title>Fehler: " in html
+
+
+def test_signup_errors_are_summarised_and_linked_to_their_fields(client, db):
+    response = client.post(
+        "/konto/signup/",
+        {"email": "keine-adresse", "password1": "kurz", "password2": "anders"},
+    )
+    html = response.content.decode()
+    assert "<title>Fehler: " in html
+    summary = html[html.index('id="fehler"') :]
+    summary = summary[: summary.index("</div>")]
+    assert 'href="#id_email"' in summary
+    assert 'aria-describedby="id_email_' in html or 'id="error_1_id_email"' in html

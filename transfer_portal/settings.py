@@ -186,6 +186,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Transferportal] "
 ACCOUNT_ADAPTER = "transfer_portal.account_adapter.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "transfer_portal.account_adapter.user_display"
 # Behind a reverse proxy every request comes from the proxy's address: the number of
 # proxies tells allauth which X-Forwarded-For entry is the client's, for its rate limits
 # and the question form's (1 behind the nginx of README, Betrieb; 0 without a proxy).

@@ -38,3 +38,29 @@ def test_signup_errors_are_summarised_and_linked_to_their_fields(client, db):
     summary = summary[: summary.index("</div>")]
     assert 'href="#id_email"' in summary
     assert 'aria-describedby="id_email_' in html or 'id="error_1_id_email"' in html
+
+
+def test_account_e_mails_come_from_the_portal_and_name_the_address(client, mailoutbox, db):
+    client.post(
+        "/konto/signup/",
+        {
+            "email": "neu@amt-beispiel.de",
+            "password1": "ein-gutes-Passwort-9",
+            "password2": "ein-gutes-Passwort-9",
+        },
+    )
+    body = mailoutbox[0].body
+    assert body.startswith("Hallo von Smart-City-Transferportal Brandenburg!")
+    # The account is named by its address, not by the user name generated from it ("neu").
+    assert "neu@amt-beispiel.de" in body and "Benutzer neu " not in body
+
+
+def test_the_login_message_names_the_e_mail_address(client, db):
+    factories.user("person@amt-beispiel.de", password="test-passwort-123")
+    response = client.post(
+        "/konto/login/",
+        {"login": "person@amt-beispiel.de", "password": "test-passwort-123"},
+        follow=True,
+    )
+    messages = [str(message) for message in response.context["messages"]]
+    assert any("person@amt-beispiel.de" in message for message in messages), messages

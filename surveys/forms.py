@@ -32,6 +32,15 @@ class AnswerData:
     number: int | None = None
 
 
+# The validators' codes: Django's own words ("Bitte sicherstellen, dass der Wert …") are
+# impersonal and speak of a "value".
+TOO_LONG = {
+    "max_length": _(
+        "Please shorten your answer to at most %(limit_value)d characters (it has %(show_value)d)."
+    ),
+}
+
+
 class ResponseForm(forms.Form):
     """All questions of a survey; drafts skip the required check, never the others."""
 
@@ -46,6 +55,7 @@ class ResponseForm(forms.Form):
                     label=_("Other, please specify"),
                     required=False,
                     max_length=question.max_length,
+                    error_messages=TOO_LONG,
                     # The blank placeholder lets CSS tell an empty field (:placeholder-shown)
                     # from one holding text, which is never hidden (portal.css).
                     widget=forms.TextInput(attrs={"class": "form-control", "placeholder": " "}),
@@ -80,6 +90,7 @@ class ResponseForm(forms.Form):
                 choices=[(value, self._scale_label(question, value)) for value in SCALE_VALUES],
                 coerce=int,
                 widget=forms.RadioSelect(attrs={"class": CHECK_CLASS}),
+                error_messages={"required": _("Please select a value.")},
                 **common,
             )
         if question.kind == Kind.NUMBER:
@@ -87,11 +98,18 @@ class ResponseForm(forms.Form):
                 min_value=question.min_value,
                 max_value=question.max_value,
                 widget=forms.NumberInput(attrs={"class": "form-control"}),
+                error_messages={
+                    "required": _("Please enter a number."),
+                    "invalid": _("Please enter a whole number, without letters or units."),
+                    "min_value": _("Please enter a number of at least %(limit_value)s."),
+                    "max_value": _("Please enter a number of at most %(limit_value)s."),
+                },
                 **common,
             )
         return forms.CharField(
             max_length=question.max_length,
             widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+            error_messages={"required": _("Please answer this question."), **TOO_LONG},
             **common,
         )
 
@@ -156,7 +174,11 @@ class ResponseForm(forms.Form):
             if field.errors and field.use_fieldset:
                 # Each option says why it is marked invalid, not only the group: a summary
                 # link leads to the first option, and that is what a screen reader reads.
-                field.field.widget.attrs["aria-describedby"] = f"{field.auto_id}_error"
+                # The hint ("Choose at most 2.") stays described too.
+                described = [f"{field.auto_id}_error"]
+                if field.help_text:
+                    described.append(f"{field.auto_id}_helptext")
+                field.field.widget.attrs["aria-describedby"] = " ".join(described)
             yield (question, field, self[other] if other in self.fields else None)
 
     def answers(self):

@@ -440,3 +440,49 @@ def test_a_number_question_asks_for_a_number_not_an_id(participant_client, open_
     html = participant_client.get(participate_url(survey)).content.decode()
     number_id = f"id_{field_name(questions['number'])}"
     assert f'<label class="form-label" for="{number_id}">Zahl</label>' in html
+
+
+def test_an_option_with_an_error_is_still_described_by_the_questions_hint(
+    participant_client, open_survey
+):
+    survey, questions = open_survey
+    multiple = field_name(questions["multiple"])
+    too_many = [str(choice.pk) for choice in questions["multiple"].choices.all()]
+    response = participant_client.post(
+        participate_url(survey), valid_post(questions, **{multiple: too_many})
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    option = html[html.index(f'id="id_{multiple}_0"') - 300 : html.index(f'id="id_{multiple}_0"')]
+    assert f'aria-describedby="id_{multiple}_error id_{multiple}_helptext"' in option
+    assert f'id="id_{multiple}_helptext">Wählen Sie höchstens 2 aus.' in html
+
+
+def test_answers_that_break_a_rule_say_so_in_the_participants_words(participant_client, db):
+    survey, questions = survey_factories.full_survey("offen")
+    questions["text"].max_length = 10
+    questions["text"].required = True
+    questions["text"].save()
+    page = participant_client.post(
+        participate_url(survey),
+        valid_post(
+            questions,
+            **{
+                field_name(questions["text"]): "x" * 12,
+                field_name(questions["number"]): "12 Stück",
+            },
+        ),
+    )
+    html = page.content.decode()
+    assert "Bitte kürzen Sie Ihre Antwort auf höchstens 10 Zeichen (sie hat 12)." in html
+    assert "Bitte geben Sie eine ganze Zahl ein, ohne Buchstaben oder Einheiten." in html
+    page = participant_client.post(
+        participate_url(survey),
+        valid_post(
+            questions, **{field_name(questions["text"]): "", field_name(questions["scale"]): ""}
+        ),
+    )
+    html = page.content.decode()
+    assert "Bitte beantworten Sie diese Frage." in html
+    assert "Bitte wählen Sie einen Wert." in html  # the required scale
+    assert "zwingend erforderlich" not in html

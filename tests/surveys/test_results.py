@@ -297,3 +297,20 @@ def test_counted_top_topics_are_a_ranking(client, answered, topics):
     assert "<ol>" in listing and "2 Kommunen" in listing
     topic = client.get(reverse("projects:topic_detail", args=[topics[0].slug])).content.decode()
     assert "Platz 1 in der Umfrage" in topic
+
+
+def test_a_survey_without_answers_says_so_once(client, db):
+    survey, _questions = survey_factories.full_survey(
+        "offen", results_visibility=Survey.ResultsVisibility.WHILE_OPEN
+    )
+    html = client.get(reverse("surveys:survey_results", args=[survey.slug])).content.decode()
+    assert html.count("Bisher hat noch keine Kommune Antworten abgegeben.") == 1
+
+
+def test_shares_of_a_single_participant_read_naturally(client, db):
+    survey, q = survey_factories.full_survey(
+        "offen", results_visibility=Survey.ResultsVisibility.WHILE_OPEN
+    )
+    survey_factories.response(survey, answers={q["single"]: [q["single"].choices.first()]})
+    html = client.get(reverse("surveys:survey_results", args=[survey.slug])).content.decode()
+    assert "beziehen sich auf die bisher einzige teilnehmende Kommune" in html

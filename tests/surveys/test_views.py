@@ -288,6 +288,17 @@ def test_submitted_answers_can_be_changed_while_open_and_stay_submitted(
     assert response.answers.get(question=questions["number"]).number == 7
 
 
+def test_the_e_mail_after_changed_answers_says_they_were_changed(
+    participant_client, open_survey, mailoutbox
+):
+    survey, questions = open_survey
+    participant_client.post(participate_url(survey), valid_post(questions))
+    participant_client.post(participate_url(survey), valid_post(questions))
+    first, changed = mailoutbox
+    assert first.body.startswith("Vielen Dank")
+    assert changed.body.startswith("Die geänderten Antworten von Musterstadt")
+
+
 @pytest.mark.parametrize("survey_fixture", ["closed_survey", "planned_survey"])
 def test_survey_outside_its_period_refuses_writes(
     request, participant_client, survey_fixture, municipality

@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +25,8 @@ from surveys.models import Answer, Participant, Response, Survey
 from surveys.results import survey_results as compute_results
 from transfer_portal import page_cache
 from transfer_portal.editors import is_editor
+
+logger = logging.getLogger(__name__)
 
 ACTION_DRAFT = "zwischenspeichern"
 ACTION_SUBMIT = "absenden"
@@ -185,12 +189,39 @@ def _send_confirmation(request, survey, response, first):
         if first
         else _("Your changed answers to “%(title)s” have been submitted")
     ) % {"title": survey.title}
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        render_to_string("surveys/email/confirmation.txt", context, request=request),
-        None,
-        [request.user.email],
+    body = render_to_string("surveys/email/confirmation.txt", context, request=request)
+    _mail(subject, body, [request.user.email])
+
+
+def _mail(subject, body, recipients):
+    """Send a survey e-mail; a mail server failure must not turn a saved answer or link into
+    an error page (the page says what was saved)."""
+    try:
+        send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, recipients)
+    except Exception:
+        logger.exception("Could not send the survey e-mail %r", subject)
+
+
+def _tell_colleagues(request, participant):
+    """A new account answers for a municipality: its colleagues learn of it by e-mail, so
+    that an account that does not belong there is noticed (anyone may choose a municipality;
+    the editors correct a wrong link)."""
+    colleagues = list(
+        Participant.objects.filter(municipality=participant.municipality, user__is_active=True)
+        .exclude(user=request.user)
+        .values_list("user__email", flat=True)
     )
+    if not colleagues:
+        return
+    context = {
+        "municipality": participant.municipality,
+        "newcomer": request.user.email,
+        "contact": settings.PORTAL_CONTACT_EMAIL,
+    }
+    subject = _("Another account now answers surveys for %(municipality)s") % context
+    body = render_to_string("surveys/email/new_colleague.txt", context, request=request)
+    for colleague in colleagues:  # one each: the addresses are not shared among them
+        _mail(subject, body, [colleague])
 
 
 @require_safe
@@ -278,7 +309,8 @@ def choose_municipality(request):
             choice_form = MunicipalityChoiceForm(request.POST, search=search)
             if choice_form.is_valid():
                 municipality = choice_form.cleaned_data["municipality"]
-                services.link_participant(request.user, municipality=municipality)
+                participant = services.link_participant(request.user, municipality=municipality)
+                _tell_colleagues(request, participant)
                 messages.success(
                     request,
                     _("You now answer surveys for %(municipality)s.")

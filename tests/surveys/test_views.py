@@ -118,6 +118,41 @@ def test_a_municipality_beyond_the_offered_ones_can_still_be_chosen(client, memb
     assert Participant.objects.get(user=member).municipality == rows[-1]
 
 
+def test_colleagues_learn_of_a_new_account_for_their_municipality(
+    client, member, participant, colleague, municipality, mailoutbox
+):
+    client.force_login(member)
+    client.post(reverse("surveys:choose_municipality"), {"municipality": municipality.pk})
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "kollegin@example.org",
+        "teilnahme@example.org",
+    ]
+    assert all(member.email in message.body for message in mailoutbox)
+    assert "Musterstadt" in mailoutbox[0].subject
+
+
+def test_the_first_account_of_a_municipality_sends_no_notice(client, member, mailoutbox, db):
+    municipality = factories.municipality()
+    client.force_login(member)
+    client.post(reverse("surveys:choose_municipality"), {"municipality": municipality.pk})
+    assert mailoutbox == []
+
+
+def test_a_mail_server_failure_does_not_turn_saved_answers_into_an_error(
+    participant_client, open_survey, monkeypatch
+):
+    from surveys import views
+
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP down")
+
+    monkeypatch.setattr(views, "send_mail", broken)
+    survey, questions = open_survey
+    response = participant_client.post(participate_url(survey), valid_post(questions))
+    assert response.status_code == 302
+    assert Response.objects.get(survey=survey).is_submitted
+
+
 def test_choosing_ignores_foreign_redirect_targets(client, member, municipality):
     client.force_login(member)
     response = client.post(

@@ -171,7 +171,7 @@ class QuestionAdmin(admin.ModelAdmin):
 class AnswerInline(admin.TabularInline):
     model = Answer
     extra = 0
-    fields = ["question", "selected", "other_text", "text", "number"]
+    fields = ["question", "selected", "other_selected", "other_text", "text", "number"]
     readonly_fields = fields
     can_delete = False
 

@@ -25,6 +25,8 @@ def _answer_value(answer):
         labels = [choice.label for choice in answer.choices.all()]
         if answer.other_text:
             labels.append(_("Other: %(text)s") % {"text": answer.other_text})
+        elif answer.other_selected:  # a draft's "Other" without its text yet
+            labels.append(_("Other"))
         return "; ".join(labels)
     if question.kind == Question.Kind.TEXT:
         return answer.text

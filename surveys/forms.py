@@ -27,6 +27,7 @@ class AnswerData:
 
     question: Question
     choice_ids: list[int] = field(default_factory=list)
+    other_selected: bool = False
     other_text: str = ""
     text: str = ""
     number: int | None = None
@@ -191,8 +192,9 @@ class ResponseForm(forms.Form):
                 values = value if isinstance(value, list) else [value] if value else []
                 answer.choice_ids = [int(item) for item in values if item != OTHER]
                 if OTHER in values:
+                    answer.other_selected = True
                     answer.other_text = self.cleaned_data.get(other_field_name(question), "")
-                if answer.choice_ids or answer.other_text:
+                if answer.choice_ids or answer.other_selected:
                     result.append(answer)
             elif question.kind == Question.Kind.TEXT:
                 if value:
@@ -214,7 +216,7 @@ class ResponseForm(forms.Form):
             name = field_name(question)
             if question.is_choice:
                 values = [str(choice.pk) for choice in answer.choices.all()]
-                if answer.other_text:
+                if answer.other_selected or answer.other_text:
                     values.append(OTHER)
                     initial[other_field_name(question)] = answer.other_text
                 initial[name] = values if question.kind == Question.Kind.MULTIPLE else values[0]

@@ -413,6 +413,8 @@ class Answer(models.Model):
         Choice, verbose_name=_("selected options"), related_name="answers", blank=True
     )
     other_text = models.TextField(_("“Other” text"), blank=True)
+    # A draft may have "Other" ticked before its text is written (submitting needs both).
+    other_selected = models.BooleanField(_("“Other” ticked"), default=False)
     text = models.TextField(_("text"), blank=True)
     number = models.IntegerField(_("number or scale value"), null=True, blank=True)
 

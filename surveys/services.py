@@ -70,6 +70,7 @@ def _save(survey, municipality, user, answers, submit, loaded_version):
         Answer(
             response=response,
             question=item.question,
+            other_selected=item.other_selected,
             other_text=item.other_text,
             text=item.text,
             number=item.number,

@@ -414,6 +414,23 @@ def test_other_option_is_saved_with_its_text(participant_client, open_survey):
     assert list(answer.choices.all()) == [multiple.choices.first()]
 
 
+def test_a_draft_keeps_other_ticked_before_its_text_is_written(participant_client, open_survey):
+    """Saving a draft with "Sonstiges" ticked and no text yet said "gespeichert" and lost
+    the tick; only submitting needs the text."""
+    survey, questions = open_survey
+    multiple = questions["multiple"]
+    response = participant_client.post(
+        participate_url(survey),
+        {"action": "zwischenspeichern", field_name(multiple): [OTHER]},
+    )
+    assert response.status_code == 302
+    answer = Answer.objects.get(question=multiple)
+    assert answer.other_selected and answer.other_text == ""
+    html = participant_client.get(participate_url(survey)).content.decode()
+    other = html[html.index(f'value="{OTHER}"') - 200 : html.index(f'value="{OTHER}"') + 200]
+    assert "checked" in other
+
+
 def test_other_without_text_is_refused_on_submit(participant_client, open_survey):
     survey, questions = open_survey
     multiple = questions["multiple"]

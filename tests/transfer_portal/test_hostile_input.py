@@ -149,14 +149,16 @@ def test_survey_form_never_errors(portal):
     @given(
         values=st.fixed_dictionaries(dict.fromkeys(questions, hostile)),
         draft=st.booleans(),
+        loaded_version=hostile,
     )
-    def check(values, draft):
+    def check(values, draft, loaded_version):
         data = {f"frage_{questions[name].pk}": value for name, value in values.items()}
         data[f"frage_{questions['multiple'].pk}_sonstiges"] = values["text"]
+        data["stand"] = loaded_version  # the state the form was loaded in, sent back
         if draft:
             data["action"] = "zwischenspeichern"
         response = client.post(url, data)
-        for value in values.values():
+        for value in [*values.values(), loaded_version]:
             _check(response, value)
 
     check()

@@ -40,15 +40,24 @@ def release_question(request):
 
 def send_question(project, data, *, page_url, measure=None):
     recipient = project.contact_email or settings.PORTAL_CONTACT_EMAIL
-    context = {"project": project, "measure": measure, "data": data, "page_url": page_url}
+    about = measure or project
+    context = {
+        "project": project,
+        "measure": measure,
+        "about": about,
+        "data": data,
+        "page_url": page_url,
+    }
     subject = _("Question about %(title)s via the transfer portal") % {
         "title": measure.title if measure else project.title
     }
     body = render_to_string("projects/email/question.txt", context)
     EmailMessage(subject, body, to=[recipient], reply_to=[data["email"]]).send()
     copy = render_to_string("projects/email/question_copy.txt", context)
+    # A confirmation, not a copy: nothing the sender typed goes to the address they typed,
+    # or the form would send anybody's text to anybody.
     EmailMessage(
-        _("Copy of your question: %(subject)s") % {"subject": subject},
+        _("Your question via the transfer portal: %(title)s") % {"title": about.title},
         copy,
         to=[data["email"]],
         reply_to=[recipient],

@@ -1,6 +1,7 @@
 import logging
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
@@ -308,7 +309,7 @@ def _ask(request, project, measure):
                 send_question(
                     project,
                     form.cleaned_data,
-                    page_url=request.build_absolute_uri(about.get_absolute_url()),
+                    page_url=settings.SITE_URL + about.get_absolute_url(),
                     measure=measure,
                 )
             except Exception:  # the mail server; what was entered stays in the form

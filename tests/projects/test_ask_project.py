@@ -32,7 +32,12 @@ def test_question_goes_to_the_project_contact_with_a_copy_to_the_sender(client, 
     assert "Karla Kommunal (Gemeinde Musterfeld)" in to_project.body
     assert QUESTION["message"] in to_project.body
     assert copy.to == ["karla@musterfeld.example"]
-    assert QUESTION["message"] in copy.body
+    # A confirmation without anything the sender typed: no relay for texts to anybody.
+    for typed in ("message", "name", "municipality"):
+        assert QUESTION[typed] not in copy.body and QUESTION[typed] not in copy.subject
+    assert project.title in copy.subject
+    assert "Ansprechperson des Modellprojekts" in copy.body
+    assert f"http://127.0.0.1:8000{project.get_absolute_url()}" in copy.body
     assert _row_count() == before  # nothing stored
 
 

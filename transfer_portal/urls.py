@@ -33,6 +33,7 @@ urlpatterns = i18n_patterns(
 ) + [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media, name="media"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",

@@ -1,4 +1,5 @@
 import sys
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.static import serve as static_serve
 
 from offers.services import upcoming_dates
 from projects.models import Measure, ModelProject, Topic
@@ -104,6 +106,22 @@ def _cache_ok():
         return cache.get("healthz") == "ok"
     except Exception:  # noqa: BLE001 - any cache client error means "unavailable"
         return False
+
+
+# Uploads are contact photos (offers.Contact.photo); nothing else under MEDIA_ROOT is served.
+MEDIA_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp"}
+
+
+@require_safe
+def media(request, path):
+    """Uploaded files, served by the app itself: a handful of small photos, shared by all
+    instances through MEDIA_ROOT, so that no proxy or container volume must be wired up
+    for them. django.views.static.serve refuses paths outside MEDIA_ROOT."""
+    if PurePosixPath(path).suffix.lower() not in MEDIA_EXTENSIONS:
+        raise Http404
+    response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @never_cache

@@ -299,3 +299,30 @@ def test_a_cancelled_date_in_the_archive_still_says_it_was_cancelled(client):
     html = client.get("/termine/archiv/").content.decode()
     assert html.count(">Abgesagt<") == 1
     assert "Vergangener Termin<" not in html
+
+
+def test_a_contact_photo_is_served_where_the_contact_page_points(client, settings, tmp_path):
+    """Uploads were linked as /media/… but nothing served them (404 in production)."""
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    person = factories.contact(photo_alt="Porträt von Testperson")
+    person.photo.save("portrait.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    html = client.get("/kontakt/").content.decode()
+    assert f'src="{person.photo.url}"' in html
+    response = client.get(person.photo.url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_only_uploaded_photos_are_served(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "notiz.txt").write_text("geheim")
+    (tmp_path / "geheim.png").write_bytes(b"\x89PNG")
+    assert client.get("/media/notiz.txt").status_code == 404
+    for outside in ("/media/../geheim.png", "/media/%2e%2e/geheim.png"):
+        assert client.get(outside).status_code in (400, 404)  # 400: a suspicious path
+    assert client.get("/media/fehlt.png").status_code == 404
+    assert client.post("/media/fehlt.png").status_code == 405

@@ -80,7 +80,7 @@ def start_gunicorn(django_db_setup, tmp_path_factory):
     """Start gunicorn processes on the test database; all are stopped after the module."""
     started = []
 
-    def start(*, db_port=None, redis_port=None, workers=2):
+    def start(*, db_port=None, redis_port=None, workers=2, env=None):
         """db_port / redis_port: reach PostgreSQL / Redis through another port (a proxy)."""
         redis_url = REDIS_URL
         if redis_port:
@@ -92,6 +92,7 @@ def start_gunicorn(django_db_setup, tmp_path_factory):
             secret_key=django_settings.SECRET_KEY,
             log_path=tmp_path_factory.mktemp("gunicorn") / "gunicorn.log",
             workers=workers,
+            env=env,
         )
         started.append(server)
         return server

@@ -82,6 +82,7 @@ class Gunicorn:
             "GUNICORN_LOG_LEVEL": "warning",
             **(env or {}),
         }
+        self.environment = environment
         self._log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(  # noqa: S603 - fixed argument list
             [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG)],
@@ -97,14 +98,21 @@ class Gunicorn:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {self.log()}")
-            try:
-                if Visitor(self.base).get("/healthz").status == 200:
-                    return
-            except OSError:
-                pass
+            if self.healthy():
+                return
             time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"gunicorn did not become healthy: {self.log()}")
+
+    def healthy(self):
+        """The container's health check (deploy/healthcheck.py), run as compose runs it."""
+        check = subprocess.run(  # noqa: S603 - fixed argument list
+            [sys.executable, str(ROOT / "deploy" / "healthcheck.py")],
+            env=self.environment,
+            capture_output=True,
+            check=False,
+        )
+        return check.returncode == 0
 
     def log(self):
         return Path(self.log_path).read_text(errors="replace")[-4000:]

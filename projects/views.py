@@ -301,7 +301,10 @@ def _ask(request, project, measure):
         elif not reserve_question(request):
             form.add_error(
                 None,
-                _("You have sent several questions in a short time. Please try again later."),
+                _(
+                    "You have sent several questions in a short time. Please try again in "
+                    "an hour; what you entered is still here."
+                ),
             )
             status = 429
         else:

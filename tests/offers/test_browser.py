@@ -59,6 +59,8 @@ def test_municipal_employee_finds_a_workshop_by_topic_registers_and_cancels(
     page.locator("main").get_by_role("button", name="Anmelden", exact=True).click()
     page.wait_for_url(f"**/termine/{workshop_date.pk}/")
     expect(page.get_by_text("Vielen Dank, Sie sind angemeldet.")).to_be_visible()
+    # The confirmation gets the focus, so that a screen reader announces it (WCAG 4.1.3).
+    expect(page.locator("#meldungen")).to_be_focused()
     assert_accessible(page)
 
     registration = Registration.objects.get()
@@ -66,8 +68,13 @@ def test_municipal_employee_finds_a_workshop_by_topic_registers_and_cancels(
     [message] = mail.outbox
     cancel_url = re.search(r"http\S+/stornieren/", message.body).group(0)
 
+    Registration.objects.filter(pk=registration.pk).update(name="Erika" + "M" * 140)
+    page.set_viewport_size({"width": 360, "height": 740})
     page.goto(cancel_url)
+    # A name typed without spaces wraps instead of widening the page.
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0
     assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_role("button", name="Ja, Anmeldung stornieren").click()
     expect(page.get_by_text("Ihre Anmeldung wurde storniert.")).to_be_visible()
     registration.refresh_from_db()

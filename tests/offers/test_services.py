@@ -139,6 +139,9 @@ def test_waiting_list_email_says_so_and_has_no_calendar_entry(mailoutbox):
     assert message.subject.startswith("Sie stehen auf der Warteliste: ")
     assert "Warteliste" in message.body
     assert message.attachments == []
+    # Whoever waits has no place to give up: they may leave the waiting list.
+    assert "von der Warteliste abmelden" in message.body
+    assert "Ihren Platz bekommen" not in message.body
 
 
 def test_a_failing_mail_server_does_not_undo_the_registration(monkeypatch):

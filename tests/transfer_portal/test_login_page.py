@@ -23,6 +23,7 @@ def test_a_wrong_password_is_announced(client):
     summary = html[html.index('<div class="alert alert-danger" role="alert" id="fehler"') :]
     summary = summary[: summary.index("</div>")]
     assert "falsch" in summary  # "… und/oder das Passwort sind leider falsch."
+    assert "Ihre Eingabe konnte nicht verarbeitet werden" in summary  # no field is marked
     assert html.count("und/oder das Passwort sind leider falsch") == 1
     assert "<title>Fehler: " in html
 

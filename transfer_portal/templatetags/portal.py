@@ -1,6 +1,7 @@
 import json
 
 from django import template
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import translate_url
 from django.utils.formats import date_format, time_format
@@ -76,6 +77,12 @@ def cached_content(parser, token):
     parser.delete_first_token()
     form = parser.compile_filter(bits[2]) if len(bits) == 3 else None
     return CachedContentNode(nodelist, bits[1].strip("\"'"), form)
+
+
+@register.filter
+def has_field_errors(form):
+    """Whether a field is marked, not only the form as a whole (a wrong password, a limit)."""
+    return any(name != NON_FIELD_ERRORS for name in form.errors)
 
 
 @register.filter(needs_autoescape=True)

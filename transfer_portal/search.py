@@ -227,12 +227,38 @@ def _vector(queryset, search_type):
     return search_vector(search_type)
 
 
+UMLAUT_SPELLINGS = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"))
+
+
+def umlaut_spelling(word):
+    """The word with ae/oe/ue as umlauts ("Mobilitaet" → "mobilität"), None if it has none:
+    a keyboard without umlauts writes ä as ae, and no stemmer folds that."""
+    folded = word.lower()
+    for typed, umlaut in UMLAUT_SPELLINGS:
+        folded = folded.replace(typed, umlaut)
+    return None if folded == word.lower() else folded
+
+
+def _spellings(word, *, prefix):
+    """One tsquery term for a word: "(mobilitaet | mobilität)", each a prefix for the last
+    word."""
+    suffix = ":*" if prefix else ""
+    folded = umlaut_spelling(word)
+    if folded is None:
+        return f"{word}{suffix}"
+    return f"({word}{suffix} | {folded}{suffix})"
+
+
 def _postgres_filter(queryset, search_type, words):
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
     vector = _vector(queryset, search_type)
     # Words are \w+ only, so they cannot carry tsquery operators. The last one is a prefix.
-    raw = " & ".join([*words[:-1], f"{words[-1]}:*"])
+    # A word typed without umlauts ("Mobilitaet") also matches the umlaut spelling.
+    terms = [
+        _spellings(word, prefix=position == len(words) - 1) for position, word in enumerate(words)
+    ]
+    raw = " & ".join(terms)
     query = SearchQuery(raw, search_type="raw", config="german")
     # Matching uses the GIN index; ranking is bounded to the first CANDIDATES matches, so a
     # word found in thousands of entries stays fast.
@@ -252,12 +278,18 @@ def stem(word: str) -> str:
 
 
 def _simple_filter(queryset, search_type, words):
+    spellings = [
+        {stem(spelling) for spelling in (word, umlaut_spelling(word)) if spelling} for word in words
+    ]
     words = [stem(word) for word in words]
     paths = [path for path, _weight in search_type.fields]
     title_paths = [path for path, weight in search_type.fields if weight == "A"] or paths
     condition = Q()
-    for word in words:
-        condition &= Q.create([(f"{path}__icontains", word) for path in paths], connector=Q.OR)
+    for variants in spellings:
+        condition &= Q.create(
+            [(f"{path}__icontains", variant) for path in paths for variant in sorted(variants)],
+            connector=Q.OR,
+        )
     starts_title = Q.create(
         [(f"{path}__istartswith", words[0]) for path in title_paths], connector=Q.OR
     )

@@ -76,6 +76,16 @@ def test_umlauts_and_sharp_s_are_found(client, db):
     assert _titles(client, "Großräschen")["measures"] == ["Straßenbeleuchtung in Großräschen"]
 
 
+def test_words_typed_without_umlauts_find_the_umlaut_spelling(client, db):
+    """A keyboard without umlauts: "Mobilitaet" (PostgreSQL's German stemmer does not
+    fold ae to ä; it found nothing there, while SQLite's substring search did)."""
+    factories.measure(title="Mobilitätsstation am Bahnhof")
+    factories.measure(title="Grüne Dächer", summary="Begrünung öffentlicher Gebäude")
+    assert _titles(client, "Mobilitaetsstation")["measures"] == ["Mobilitätsstation am Bahnhof"]
+    assert _titles(client, "Gruene Daecher")["measures"] == ["Grüne Dächer"]
+    assert _titles(client, "oeffentlicher")["measures"] == ["Grüne Dächer"]
+
+
 def test_drafts_are_not_found_by_the_public_but_by_editors(editor_client, db):
     from django.test import Client
 

@@ -3,15 +3,19 @@ from django.utils.translation import gettext_lazy as _
 
 from offers import services
 from offers.models import Offer, Registration, already_registered_message
+from projects.forms import FILTER_ERRORS
 from projects.models import Municipality, Topic
 from transfer_portal.validators import normalize_email, single_line
 from transfer_portal.widgets import FastSelect
 
 
 class OfferFilterForm(forms.Form):
-    thema = forms.ChoiceField(label=_("Topic"), required=False)
+    thema = forms.ChoiceField(label=_("Topic"), required=False, error_messages=FILTER_ERRORS)
     art = forms.ChoiceField(
-        label=_("Kind of offer"), required=False, choices=[("", _("All")), *Offer.Kind.choices]
+        label=_("Kind of offer"),
+        required=False,
+        choices=[("", _("All")), *Offer.Kind.choices],
+        error_messages=FILTER_ERRORS,
     )
 
     def __init__(self, *args, **kwargs):

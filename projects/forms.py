@@ -5,6 +5,13 @@ from projects.models import Insight, Measure, ModelProject, Municipality, Topic
 from transfer_portal.validators import single_line
 from transfer_portal.widgets import FastSelect
 
+# An unknown filter value comes from an old or edited link, not from the select.
+FILTER_ERRORS = {
+    "invalid_choice": _(
+        "This filter value does not exist (any more). Please choose one from the list."
+    ),
+}
+
 
 class SlugChoiceField(forms.ModelChoiceField):
     """A select whose values are slugs, so that filter URLs stay readable."""
@@ -12,6 +19,7 @@ class SlugChoiceField(forms.ModelChoiceField):
     widget = FastSelect
 
     def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("error_messages", FILTER_ERRORS)
         kwargs.setdefault("required", False)
         kwargs.setdefault("empty_label", _("All"))
         kwargs.setdefault("to_field_name", "slug")
@@ -42,6 +50,7 @@ class MeasureFilterForm(ProjectContentFilterForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
+        error_messages=FILTER_ERRORS,
         choices=[("", _("All"))] + list(Measure.Status.choices),
     )
 
@@ -50,6 +59,7 @@ class InsightFilterForm(ProjectContentFilterForm):
     art = forms.ChoiceField(
         label=_("Kind"),
         required=False,
+        error_messages=FILTER_ERRORS,
         choices=[("", _("All"))] + list(Insight.Kind.choices),
     )
 

@@ -326,3 +326,11 @@ def test_only_uploaded_photos_are_served(client, settings, tmp_path):
         assert client.get(outside).status_code in (400, 404)  # 400: a suspicious path
     assert client.get("/media/fehlt.png").status_code == 404
     assert client.post("/media/fehlt.png").status_code == 405
+
+
+def test_an_unknown_offer_filter_from_an_old_link_says_so_in_plain_german(client):
+    response = client.get("/angebote/", {"thema": "gibt-es-nicht"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Diesen Filterwert gibt es nicht (mehr). Bitte wählen Sie einen aus der Liste." in html
+    assert "gültige Auswahl" not in html

@@ -89,7 +89,7 @@ def test_unknown_filter_values_give_a_clear_400_not_an_error(client, insights, q
     response = client.get("/erkenntnisse/", query)
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Bitte eine gültige Auswahl treffen" in html
+    assert "Diesen Filterwert gibt es nicht (mehr)" in html
     assert "<script>alert(1)</script>" not in html
     assert _texts(response) == set()
     assert Insight.objects.count() == 4

@@ -116,7 +116,7 @@ def test_unknown_filter_values_give_a_clear_400_not_an_error(client, seeded, que
     response = client.get("/massnahmen/", query)
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Bitte eine gültige Auswahl treffen" in html
+    assert "Diesen Filterwert gibt es nicht (mehr)" in html
     assert "<script>alert(1)</script>" not in html
     assert Measure.objects.count() > 0
 

@@ -182,7 +182,7 @@ def test_a_bad_filter_value_is_never_kept_and_stays_a_400(member_client, seeded,
     for _ in range(3):
         response = member_client.get(bad)
         assert response.status_code == 400
-        assert "Bitte eine gültige Auswahl treffen" in main_of(response)
+        assert "Diesen Filterwert gibt es nicht (mehr)" in main_of(response)
     with CaptureQueriesContext(connection) as queries:
         member_client.get(bad)
     assert any(CONTENT_TABLES.search(q["sql"]) for q in queries)  # rendered anew each time

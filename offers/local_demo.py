@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from offers.models import EventDate, Offer
 
-SAMPLE_TITLE = "Beispieltermin – nur zum Ausprobieren"
+# The label "Beispieltermin – nur zum Ausprobieren" comes with every display of a sample
+# date (badge, e-mail, .ics): the title itself does not repeat it.
+SAMPLE_TITLE = "Anmeldung ausprobieren"
 
 
 def load(stdout):

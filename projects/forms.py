@@ -87,7 +87,7 @@ class QuestionToProjectForm(forms.Form):
     email = forms.EmailField(
         label=_("Your e-mail address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_("The answer will be sent to this address; you also receive a copy."),
+        help_text=_("The answer will be sent to this address; you receive a confirmation."),
     )
     message = forms.CharField(
         label=_("Your question"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 RATE_LIMIT_WINDOW = 3600
@@ -48,10 +49,12 @@ def send_question(project, data, *, page_url, measure=None):
         "data": data,
         "page_url": page_url,
     }
-    subject = _("Question about %(title)s via the transfer portal") % {
-        "title": measure.title if measure else project.title
-    }
-    body = render_to_string("projects/email/question.txt", context)
+    # The project or DABB reads German, whichever interface the question was asked in.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Question about %(title)s via the transfer portal") % {
+            "title": measure.title if measure else project.title
+        }
+        body = render_to_string("projects/email/question.txt", context)
     EmailMessage(subject, body, to=[recipient], reply_to=[data["email"]]).send()
     copy = render_to_string("projects/email/question_copy.txt", context)
     # A confirmation, not a copy: nothing the sender typed goes to the address they typed,

@@ -325,7 +325,7 @@ def _ask(request, project, measure):
             else:
                 messages.success(
                     request,
-                    _("Your question has been sent. You will receive a copy by e-mail."),
+                    _("Your question has been sent. You will receive a confirmation by e-mail."),
                 )
                 return redirect(about)
     return render(

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -218,8 +218,10 @@ def _tell_colleagues(request, participant):
         "newcomer": request.user.email,
         "contact": settings.PORTAL_CONTACT_EMAIL,
     }
-    subject = _("Another account now answers surveys for %(municipality)s") % context
-    body = render_to_string("surveys/email/new_colleague.txt", context, request=request)
+    # In the portal's language: the colleagues' own is not known.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Another account now answers surveys for %(municipality)s") % context
+        body = render_to_string("surveys/email/new_colleague.txt", context, request=request)
     for colleague in colleagues:  # one each: the addresses are not shared among them
         _mail(subject, body, [colleague])
 

@@ -334,3 +334,10 @@ def test_an_unknown_offer_filter_from_an_old_link_says_so_in_plain_german(client
     html = response.content.decode()
     assert "Diesen Filterwert gibt es nicht (mehr). Bitte wählen Sie einen aus der Liste." in html
     assert "gültige Auswahl" not in html
+
+
+def test_free_places_read_right_in_english_with_one_place_left(client):
+    date = factories.event_date(capacity=2)
+    factories.registration(date)
+    html = client.get(f"/en{date.get_absolute_url()}").content.decode()
+    assert "1 of 2 places free" in html

@@ -200,3 +200,13 @@ def test_errors_are_summarised_above_the_form_and_linked_to_their_fields(client,
     assert page.count("<title>Fehler: ") == 1
     summary = page[page.index('id="fehler" tabindex="-1"') :]
     assert '<a href="#id_email">Ihre E-Mail-Adresse: Bitte gültige E-Mail-Adresse' in summary
+
+
+def test_a_question_asked_in_english_reaches_the_project_in_german(client, mailoutbox, db):
+    project = factories.project(contact_email="kontakt@projekt.example")
+    response = client.post(f"/en/modellprojekte/{project.slug}/frage/", QUESTION)
+    assert response.status_code == 302
+    to_project, confirmation = mailoutbox
+    assert to_project.subject.startswith("Frage zu ")
+    assert "has a question" not in to_project.body
+    assert confirmation.subject.startswith("Your question")  # the sender's language

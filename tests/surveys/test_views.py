@@ -131,6 +131,15 @@ def test_colleagues_learn_of_a_new_account_for_their_municipality(
     assert "Musterstadt" in mailoutbox[0].subject
 
 
+def test_the_notice_to_colleagues_is_german_whatever_the_newcomers_language(
+    client, member, participant, municipality, mailoutbox
+):
+    client.force_login(member)
+    client.post("/en/umfragen/kommune-waehlen/", {"municipality": municipality.pk})
+    [notice] = mailoutbox
+    assert notice.subject.startswith("[Transferportal] Ein weiteres Konto")
+
+
 def test_the_first_account_of_a_municipality_sends_no_notice(client, member, mailoutbox, db):
     municipality = factories.municipality()
     client.force_login(member)

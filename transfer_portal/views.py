@@ -17,12 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.static import serve as static_serve
 
+from offers.models import Contact
 from offers.services import upcoming_dates
 from projects.models import Measure, ModelProject, Topic
 from surveys.models import Participant
 from surveys.results import home_highlights
 from transfer_portal import opendata, page_cache, privacy
 from transfer_portal import search as portal_search
+from transfer_portal.editors import is_editor
 from transfer_portal.forms import DeleteAccountForm, ProfileForm
 from transfer_portal.listing import first_rows
 from transfer_portal.models import LegalPage
@@ -118,6 +120,13 @@ def media(request, path):
     instances through MEDIA_ROOT, so that no proxy or container volume must be wired up
     for them. django.views.static.serve refuses paths outside MEDIA_ROOT."""
     if PurePosixPath(path).suffix.lower() not in MEDIA_EXTENSIONS:
+        raise Http404
+    # Only a photo a contact shows now (a replaced or removed one is deleted, but a file
+    # left over is never public); an unpublished contact's only for the editors.
+    contacts = Contact.objects.filter(photo=path)
+    if not is_editor(request.user):
+        contacts = contacts.filter(published=True)
+    if not contacts.exists():
         raise Http404
     response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
     response["Cache-Control"] = "public, max-age=3600"

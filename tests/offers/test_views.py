@@ -1,6 +1,7 @@
 """The offer pages, registering and cancelling through the web, seen by visitors and editors."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -332,7 +333,8 @@ def test_an_unknown_offer_filter_from_an_old_link_says_so_in_plain_german(client
     response = client.get("/angebote/", {"thema": "gibt-es-nicht"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Diesen Filterwert gibt es nicht (mehr). Bitte wählen Sie einen aus der Liste." in html
+    message = "Diesen Filterwert gibt es nicht (mehr). Bitte wählen Sie einen aus der Liste aus."
+    assert message in html
     assert "gültige Auswahl" not in html
 
 
@@ -341,3 +343,26 @@ def test_free_places_read_right_in_english_with_one_place_left(client):
     factories.registration(date)
     html = client.get(f"/en{date.get_absolute_url()}").content.decode()
     assert "1 of 2 places free" in html
+
+
+def test_a_photo_no_contact_shows_is_not_served_and_a_replaced_one_is_deleted(
+    client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    person = factories.contact(photo_alt="Porträt")
+    person.photo.save("alt.png", ContentFile(b"\x89PNG-alt"), save=True)
+    old_url, old_path = person.photo.url, person.photo.path
+    hidden = factories.contact(photo_alt="Porträt", published=False)
+    hidden.photo.save("entwurf.png", ContentFile(b"\x89PNG-entwurf"), save=True)
+    assert client.get(hidden.photo.url).status_code == 404  # unpublished contact
+    with django_capture_on_commit_callbacks(execute=True):
+        person.photo.save("neu.png", ContentFile(b"\x89PNG-neu"), save=True)
+    assert client.get(person.photo.url).status_code == 200
+    assert client.get(old_url).status_code == 404
+    assert not Path(old_path).exists()  # not left on the server either
+    new_path = person.photo.path
+    with django_capture_on_commit_callbacks(execute=True):
+        person.delete()
+    assert not Path(new_path).exists()

@@ -54,7 +54,12 @@ def _save(survey, municipality, user, answers, submit, loaded_version):
     response, created = Response.objects.select_for_update().get_or_create(
         survey=survey, municipality=municipality, defaults={"updated_by": user}
     )
-    if loaded_version is not None and not created and response_version(response) != loaded_version:
+    if (
+        loaded_version is not None
+        and not created
+        and response_version(response) != loaded_version
+        and response.updated_by_id != user.pk  # a double click or a second tab of one's own
+    ):
         raise ConcurrentChangeError(response)
     first_submission = submit and not response.is_submitted
     if response.is_submitted:

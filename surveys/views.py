@@ -4,8 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
-from django.db.models import Prefetch
+from django.core.mail import EmailMessage, get_connection, send_mail
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -207,9 +207,15 @@ def _tell_colleagues(request, participant):
     that an account that does not belong there is noticed (anyone may choose a municipality;
     the editors correct a wrong link)."""
     colleagues = list(
-        Participant.objects.filter(municipality=participant.municipality, user__is_active=True)
+        Participant.objects.filter(
+            municipality=participant.municipality,
+            user__is_active=True,
+            user__emailaddress__verified=True,
+            user__emailaddress__email__iexact=F("user__email"),
+        )
         .exclude(user=request.user)
         .values_list("user__email", flat=True)
+        .distinct()
     )
     if not colleagues:
         return
@@ -222,8 +228,14 @@ def _tell_colleagues(request, participant):
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Another account now answers surveys for %(municipality)s") % context
         body = render_to_string("surveys/email/new_colleague.txt", context, request=request)
-    for colleague in colleagues:  # one each: the addresses are not shared among them
-        _mail(subject, body, [colleague])
+    # One message each (the addresses are not shared among them), over one connection: a
+    # slow mail server costs its timeout once, not once per colleague.
+    sender = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject
+    messages_ = [EmailMessage(sender, body, to=[colleague]) for colleague in colleagues]
+    try:
+        get_connection().send_messages(messages_)
+    except Exception:
+        logger.exception("Could not tell the colleagues of %s", participant.municipality)
 
 
 @require_safe

@@ -74,3 +74,35 @@ def test_local_demo_creates_a_labelled_sample_municipality_and_participant(seede
     # Loading again (serve on a database that has it) adds no second sample survey.
     local_demo.load_sample_survey()
     assert Survey.objects.filter(slug=survey.slug).count() == 1
+
+
+def test_older_installations_lose_the_invented_survey_unless_it_was_answered_or_edited(db):
+    """Migration 0006 on data as the earlier initial content left it."""
+    import importlib
+
+    from django.apps import apps
+
+    from tests.surveys import factories as survey_factories
+
+    migration = importlib.import_module(
+        "surveys.migrations.0006_withdraw_invented_follow_up_survey"
+    )
+    invented = survey_factories.survey(
+        "offen", slug=migration.FOLLOW_UP_SLUG, title=migration.FOLLOW_UP_TITLE
+    )
+    survey_2022 = survey_factories.survey("geschlossen", slug="kommunalumfrage-2022")
+    old_text = "Wo steht Ihre Kommune im Bereich Smart City, Smart Region?"
+    question = survey_factories.question(survey_2022, "einfach", ["A"], text=old_text)
+    migration.forwards(apps, None)
+    invented.refresh_from_db()
+    question.refresh_from_db()
+    assert not invented.published
+    assert question.text == "Wo stehen Sie im Bereich Smart City, Smart Region?"
+
+    answered = Survey.objects.get(pk=invented.pk)
+    answered.published = True
+    answered.save()
+    survey_factories.response(answered)
+    migration.forwards(apps, None)
+    answered.refresh_from_db()
+    assert answered.published  # answered: the editors decide

@@ -313,4 +313,4 @@ def test_shares_of_a_single_participant_read_naturally(client, db):
     )
     survey_factories.response(survey, answers={q["single"]: [q["single"].choices.first()]})
     html = client.get(reverse("surveys:survey_results", args=[survey.slug])).content.decode()
-    assert "beziehen sich auf die bisher einzige teilnehmende Kommune" in html
+    assert "beziehen sich auf die einzige teilnehmende Kommune" in html

@@ -97,7 +97,7 @@ def test_choosing_nothing_after_a_search_keeps_the_search_and_says_what_is_missi
     html = page.content.decode()
     assert "Musterstadt" in html and "Anderswo" not in html  # the matches, not every one
     assert 'id="fehler"' in html and 'href="#id_municipality_0"' in html
-    assert "Bitte wählen Sie Ihre Kommune aus der Liste." in html
+    assert "Bitte wählen Sie Ihre Kommune aus der Liste aus." in html
     assert "nur die ersten Einträge" not in html
     assert not Participant.objects.filter(user=member).exists()
 
@@ -138,6 +138,17 @@ def test_the_notice_to_colleagues_is_german_whatever_the_newcomers_language(
     client.post("/en/umfragen/kommune-waehlen/", {"municipality": municipality.pk})
     [notice] = mailoutbox
     assert notice.subject.startswith("[Transferportal] Ein weiteres Konto")
+
+
+def test_only_confirmed_addresses_of_colleagues_get_the_notice(
+    client, member, participant, municipality, mailoutbox
+):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=participant).update(verified=False)
+    client.force_login(member)
+    client.post(reverse("surveys:choose_municipality"), {"municipality": municipality.pk})
+    assert mailoutbox == []
 
 
 def test_the_first_account_of_a_municipality_sends_no_notice(client, member, mailoutbox, db):
@@ -288,6 +299,15 @@ def test_a_colleagues_answers_saved_meanwhile_are_not_silently_replaced(
     mine["stand"] = html.split('name="stand" value="', 1)[1].split('"', 1)[0]
     assert client.post(participate_url(survey), mine).status_code == 302
     assert Response.objects.get().answers.get(question=questions["text"]).text == "Meine Fassung"
+
+
+def test_a_double_click_with_the_same_loaded_state_is_no_conflict(participant_client, open_survey):
+    """The second request of a double click carries the state the first one replaced; the
+    same person overwriting their own save is no conflict (it named them as "colleague")."""
+    survey, questions = open_survey
+    data = valid_post(questions, stand=_loaded_version(participant_client, survey))
+    assert participant_client.post(participate_url(survey), data).status_code == 302
+    assert participant_client.post(participate_url(survey), data).status_code == 302
 
 
 def test_sending_the_form_twice_in_a_row_is_no_conflict(participant_client, open_survey):

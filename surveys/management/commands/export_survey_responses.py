@@ -13,7 +13,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("slug", help="The survey's slug, e.g. folgeumfrage-smart-city-transfer")
+        parser.add_argument("slug", help="The survey's slug, e.g. kommunalumfrage-2022")
         parser.add_argument("--format", choices=list(exports.KINDS), default="xlsx")
         parser.add_argument("--output", type=Path, help="File to write; default: its own name.")
 

@@ -65,3 +65,13 @@ def test_the_login_message_names_the_e_mail_address(client, db):
     )
     messages = [str(message) for message in response.context["messages"]]
     assert any("person@amt-beispiel.de" in message for message in messages), messages
+
+
+def test_a_page_with_two_forms_of_one_form_object_shows_one_error_summary(client, db):
+    """/konto/email/ hands the same form to its list and its add form."""
+    user = factories.user("zwei@example.org", password="test-passwort-123")
+    client.force_login(user)
+    html = client.post(
+        "/konto/email/", {"action_add": "", "email": "keine-adresse"}
+    ).content.decode()
+    assert html.count('id="fehler"') == 1

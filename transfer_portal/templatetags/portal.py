@@ -80,6 +80,19 @@ def cached_content(parser, token):
 
 
 @register.filter
+def claim_error_summary(form):
+    """True the first time it is asked for a form with errors, then False: allauth pages
+    pass one form to several elements (two forms on /konto/email/, or the fields only),
+    and its error summary belongs on the page once."""
+    if form is None or not getattr(form, "errors", None):
+        return False
+    if getattr(form, "_error_summary_claimed", False):
+        return False
+    form._error_summary_claimed = True
+    return True
+
+
+@register.filter
 def has_field_errors(form):
     """Whether a field is marked, not only the form as a whole (a wrong password, a limit)."""
     return any(name != NON_FIELD_ERRORS for name in form.errors)

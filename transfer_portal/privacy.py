@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from offers.models import EventDate, Registration
 from offers.services import CancellationClosed, cancel_registration
 from surveys.models import Participant, Response
+from transfer_portal.validators import normalize_email
 
 ANONYMISED_NAME = "anonymisiert"
 
@@ -67,7 +68,9 @@ def _registrations_of(user):
     emails = list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
     emails.append(user.email)
     condition = Q(user=user)
-    for email in {e for e in emails if e}:
+    # Registrations store addresses in one spelling (validators.normalize_email); older ones
+    # may not: both are matched.
+    for email in {spelling for e in emails if e for spelling in (e, normalize_email(e))}:
         condition |= Q(email__iexact=email)
     return Registration.objects.filter(condition).select_related("event_date__offer")
 

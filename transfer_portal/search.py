@@ -309,7 +309,10 @@ def snippet(text: str, words: list[str]) -> str:
     if not text:
         return ""
     # A word matches from its first letters on, so inflected forms are marked as well.
-    stems = [re.escape(stem(word)) for word in words]
+    spellings = [
+        spelling for word in words for spelling in (word, umlaut_spelling(word)) if spelling
+    ]
+    stems = [re.escape(stem(spelling)) for spelling in spellings]
     pattern = re.compile(r"\b(?:" + "|".join(stems) + r")\w*", re.IGNORECASE)
     match = pattern.search(text)
     start = max(0, (match.start() if match else 0) - SNIPPET_LENGTH // 3)

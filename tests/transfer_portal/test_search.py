@@ -84,6 +84,8 @@ def test_words_typed_without_umlauts_find_the_umlaut_spelling(client, db):
     assert _titles(client, "Mobilitaetsstation")["measures"] == ["Mobilitätsstation am Bahnhof"]
     assert _titles(client, "Gruene Daecher")["measures"] == ["Grüne Dächer"]
     assert _titles(client, "oeffentlicher")["measures"] == ["Grüne Dächer"]
+    html = client.get("/suche/", {"q": "oeffentlicher"}).content.decode()
+    assert "<mark>öffentlicher</mark>" in html  # marked in the umlaut spelling too
 
 
 def test_drafts_are_not_found_by_the_public_but_by_editors(editor_client, db):

@@ -150,3 +150,16 @@ def test_account_pages_are_valid_html(client, participant_with_history):
             "privacy": client.get("/datenschutz/").content.decode(),
         }
     )
+
+
+def test_a_registration_in_the_normalised_spelling_belongs_to_the_account(client, db):
+    """Registrations store "info@müller.de"; the account may spell it in ACE form."""
+    from offers import services
+
+    user = factories.user("info@xn--mller-kva.de")
+    date = offer_factories.event_date(days=10)
+    services.register(date.pk, name="Ina Müller", email="info@xn--mller-kva.de")
+    assert Registration.objects.get().email == "info@müller.de"
+    client.force_login(user)
+    data = json.loads(client.post("/konto/meine-daten/").content)
+    assert len(data["anmeldungen"]) == 1

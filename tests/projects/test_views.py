@@ -51,7 +51,7 @@ def test_project_page_shows_facts_sources_and_measures_grouped_by_topic(client, 
     html = response.content.decode()
     assert "2019" in html
     assert "Agenda „Digitale Stadt Cottbus“" in html
-    assert "geprüft am 28.11.2026" in html
+    assert "geprüft am 28. November 2026" in html  # not 11/28/2026 in English
     measure_groups = response.context["content"]["measure_groups"]
     groups = {topic.slug: [m.title for m in items] for topic, items in measure_groups}
     assert "Verkehrszählung" in groups["mobilitaet"]

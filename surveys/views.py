@@ -3,8 +3,9 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage, get_connection, send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -233,7 +234,7 @@ def _tell_colleagues(request, participant):
     sender = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject
     messages_ = [EmailMessage(sender, body, to=[colleague]) for colleague in colleagues]
     try:
-        get_connection().send_messages(messages_)
+        mail.mailers.default.send_messages(messages_)
     except Exception:
         logger.exception("Could not tell the colleagues of %s", participant.municipality)
 

@@ -61,3 +61,17 @@ def test_every_page_links_to_the_contact_page_in_its_footer(client, seeded):
         html = client.get(url).content.decode()
         footer = html[html.index("<footer") :]
         assert link in footer, url
+
+
+def test_the_language_switch_keeps_where_a_login_leads_in_the_chosen_language(client, db):
+    html = client.get("/en/konto/login/", {"next": "/en/umfragen/"}).content.decode()
+    assert 'href="/konto/login/?next=/umfragen/" lang="de" hreflang="de">Deutsch</a>' in html
+    html = client.get("/konto/login/", {"next": "/umfragen/"}).content.decode()
+    assert 'href="/en/konto/login/?next=/en/umfragen/" lang="en"' in html
+
+
+def test_the_language_switch_on_a_missing_page_leads_to_the_other_language(client, db):
+    html = client.get("/en/gibt-es-nicht/").content.decode()
+    assert 'href="/gibt-es-nicht/" lang="de" hreflang="de">Deutsch</a>' in html
+    html = client.get("/gibt-es-nicht/").content.decode()
+    assert 'href="/en/gibt-es-nicht/" lang="en"' in html

@@ -1,9 +1,12 @@
 import json
+from urllib.parse import urlsplit, urlunsplit
 
 from django import template
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import translate_url
+from django.http import QueryDict
+from django.urls import Resolver404, resolve, translate_url
 from django.utils.formats import date_format, time_format
 from django.utils.html import _json_script_escapes, conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -26,7 +29,32 @@ def language_url(context, language_code):
     request = context.get("request")
     if request is None:
         return "/"
-    return translate_url(request.get_full_path(), language_code)
+    parts = urlsplit(request.get_full_path())
+    query = QueryDict(parts.query, mutable=True)
+    # Where a login leads afterwards is a page of the portal: in the chosen language too.
+    target = query.get("next")
+    if target and target.startswith("/") and not target.startswith("//"):
+        query["next"] = _in_language(target, language_code)
+    path = _in_language(parts.path, language_code)
+    return urlunsplit(parts._replace(path=path, query=query.urlencode(safe="/")))
+
+
+def _in_language(path, language_code):
+    translated = translate_url(path, language_code)
+    if translated != path:
+        return translated
+    try:
+        resolve(path)
+    except Resolver404:
+        # No page here (a 404): translate_url() keeps the address; move its language prefix.
+        default = settings.LANGUAGE_CODE
+        codes = [code for code, _name in settings.LANGUAGES if code != default]
+        for code in codes:
+            if path == f"/{code}" or path.startswith(f"/{code}/"):
+                path = path[len(code) + 1 :] or "/"
+                break
+        return path if language_code == default else f"/{language_code}{path}"
+    return translated
 
 
 @register.filter

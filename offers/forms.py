@@ -6,11 +6,13 @@ from offers.models import Offer, Registration, already_registered_message
 from projects.forms import FILTER_ERRORS
 from projects.models import Municipality, Topic
 from transfer_portal.validators import normalize_email, single_line
-from transfer_portal.widgets import FastSelect
+from transfer_portal.widgets import FastSelect, Select
 
 
 class OfferFilterForm(forms.Form):
-    thema = forms.ChoiceField(label=_("Topic"), required=False, error_messages=FILTER_ERRORS)
+    thema = forms.ChoiceField(
+        label=_("Topic"), required=False, error_messages=FILTER_ERRORS, widget=Select(content=True)
+    )
     art = forms.ChoiceField(
         label=_("Kind of offer"),
         required=False,

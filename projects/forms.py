@@ -27,7 +27,7 @@ class SlugChoiceField(forms.ModelChoiceField):
 
 
 class ProjectFilterForm(forms.Form):
-    thema = SlugChoiceField(Topic.objects.all(), label=_("Topic"))
+    thema = SlugChoiceField(Topic.objects.all(), label=_("Topic"), widget=FastSelect(content=True))
     kommune = SlugChoiceField(
         Municipality.objects.filter(model_projects__published=True).distinct(),
         label=_("Municipality"),
@@ -37,8 +37,10 @@ class ProjectFilterForm(forms.Form):
 class ProjectContentFilterForm(forms.Form):
     """Filters for content of the model projects; editors may also pick a draft project."""
 
-    thema = SlugChoiceField(Topic.objects.all(), label=_("Topic"))
-    projekt = SlugChoiceField(ModelProject.objects.published(), label=_("Model project"))
+    thema = SlugChoiceField(Topic.objects.all(), label=_("Topic"), widget=FastSelect(content=True))
+    projekt = SlugChoiceField(
+        ModelProject.objects.published(), label=_("Model project"), widget=FastSelect(content=True)
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

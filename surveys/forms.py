@@ -50,7 +50,18 @@ class ResponseForm(forms.Form):
         self.questions = list(questions)
         self.require_answers = require_answers
         for question in self.questions:
-            self.fields[field_name(question)] = self._field_for(question)
+            field_ = self._field_for(question)
+            # For the template, which marks the editors' German wording on pages in another
+            # language (WCAG 3.1.2, language of parts): the form's own hint apart from the
+            # question's help text, and the options whose labels an editor wrote (not "Other",
+            # not a bare scale value).
+            field_.hint = str(self._hint(question))
+            field_.content_values = {
+                str(value)
+                for value, label in getattr(field_, "choices", ())
+                if value != OTHER and str(label) != str(value)
+            }
+            self.fields[field_name(question)] = field_
             if question.is_choice and question.allow_other:
                 self.fields[other_field_name(question)] = forms.CharField(
                     label=_("Other, please specify"),

@@ -35,6 +35,9 @@ class OptionResult:
     count: int
     percent: float
     is_other: bool = False
+    # Worded by an editor (German), not "Other" or a bare scale value: the template marks
+    # its language on pages in another language (WCAG 3.1.2).
+    is_content: bool = True
 
 
 @dataclass
@@ -123,14 +126,19 @@ def survey_results(survey, *, include_texts=False):
             if question.allow_other:
                 count = row.get("other", 0)
                 result.options.append(
-                    OptionResult("", count, _percent(count, participants), is_other=True)
+                    OptionResult(
+                        "", count, _percent(count, participants), is_other=True, is_content=False
+                    )
                 )
         elif question.kind == Question.Kind.SCALE:
             form_labels = {1: question.scale_min_label, 5: question.scale_max_label}
             for value in range(1, 6):
                 count = distribution.get((question.pk, value), 0)
-                label = f"{value} – {form_labels[value]}" if form_labels.get(value) else str(value)
-                result.options.append(OptionResult(label, count, _percent(count, participants)))
+                labelled = bool(form_labels.get(value))
+                label = f"{value} – {form_labels[value]}" if labelled else str(value)
+                result.options.append(
+                    OptionResult(label, count, _percent(count, participants), is_content=labelled)
+                )
         if question.kind in (Question.Kind.SCALE, Question.Kind.NUMBER):
             result.mean = row.get("mean")
             result.minimum = row.get("minimum")

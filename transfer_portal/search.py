@@ -23,13 +23,14 @@ from django.db.models import (
     When,
     Window,
 )
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from offers.models import EventDate, Offer
 from projects.models import Insight, Measure, ModelProject, Topic
 from surveys.models import Survey
+from transfer_portal.content_language import mark
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -83,6 +84,11 @@ class Hit:
     context: str = ""
 
 
+def _marked(title):
+    """A hit's title, marked as German content unless it marks its parts itself."""
+    return title if isinstance(title, SafeString) else mark(title)
+
+
 def _dates(user):
     return EventDate.objects.visible_to(user).filter(cancelled=False).select_related("offer")
 
@@ -131,7 +137,7 @@ TYPES = [
         _("Lessons learned"),
         lambda user: Insight.objects.visible_to(user).select_related("project", "measure"),
         (("text", "B"),),
-        lambda obj: f"{obj.get_kind_display()}: {obj.project.title}",
+        lambda obj: format_html("{}: {}", obj.get_kind_display(), mark(obj.project.title)),
         lambda obj: obj.text,
     ),
     SearchType(
@@ -351,7 +357,8 @@ def search(query: str, user) -> list[Group]:
         for obj in rows:
             group.hits.append(
                 Hit(
-                    title=search_type.title(obj),
+                    # Titles are the German content; an insight's names its kind first.
+                    title=_marked(search_type.title(obj)),
                     url=obj.get_absolute_url(),
                     snippet=snippet(search_type.text(obj), words),
                 )

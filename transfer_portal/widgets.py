@@ -1,10 +1,39 @@
-"""Form widgets that render large choice lists without one template per option."""
+"""Select widgets: options marked as German content, and large choice lists rendered
+without one template per option."""
 
 from django import forms
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from transfer_portal.content_language import foreign_content_language
+
+NOTHING, SELECTED = mark_safe(""), mark_safe(" selected")  # noqa: S308 - constants
 
 
-class FastSelect(forms.Select):
+class Select(forms.Select):
+    """Django's select. With content=True its options are the portal's German content
+    (topic names, project titles): on pages in another language the options with a value
+    carry lang="de" (WCAG 3.1.2, language of parts); the empty option ("All") is interface
+    text and stays unmarked.
+    """
+
+    def __init__(self, attrs=None, choices=(), *, content=False):
+        super().__init__(attrs, choices)
+        self.content = content
+
+    def content_language(self):
+        """The lang attribute of the options with a value, or None."""
+        return foreign_content_language() if self.content else None
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        language = self.content_language()
+        if language and str(value) != "":
+            option["attrs"]["lang"] = language
+        return option
+
+
+class FastSelect(Select):
     """A single select whose <option>s are rendered in Python.
 
     Django renders every option through its own template include (about 0.1 ms each); the
@@ -20,13 +49,18 @@ class FastSelect(forms.Select):
             return super().render(name, value, attrs, renderer)
         context = forms.Widget.get_context(self, name, value, attrs)["widget"]
         selected = set(context["value"])  # format_value(): a list of strings
+        language = self.content_language()
+        marked = format_html(' lang="{}"', language) if language else NOTHING
         options = []
         for option_value, label in choices:
             option_value = "" if option_value is None else str(option_value)
             is_selected = option_value in selected
             if is_selected:
                 selected = set()  # a single select marks only the first match
-            options.append((option_value, " selected" if is_selected else "", label))
+            attributes = SELECTED if is_selected else NOTHING
+            if option_value:  # the empty option ("All") is interface text
+                attributes += marked
+            options.append((option_value, attributes, label))
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,

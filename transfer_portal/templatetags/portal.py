@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
 from transfer_portal import page_cache
+from transfer_portal.content_language import mark
 
 register = template.Library()
 
@@ -21,6 +22,13 @@ register = template.Library()
 def startswith(value, prefix):
     """True if the value starts with the prefix, e.g. to mark the current section."""
     return bool(prefix) and str(value).startswith(str(prefix))
+
+
+@register.filter
+def content(value):
+    """German content inside a translated sentence: marked lang="de" on pages in another
+    language (transfer_portal/content_language.py)."""
+    return mark(value)
 
 
 @register.simple_tag(takes_context=True)

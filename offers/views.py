@@ -1,7 +1,7 @@
 import datetime
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +15,7 @@ from offers.models import Contact, EventDate, Offer, Registration
 from surveys.models import Participant
 from transfer_portal import page_cache
 from transfer_portal.listing import paged
+from transfer_portal.validators import normalize_email
 
 DATES_PER_PAGE = 20
 # The subscribable feed holds the dates of the next three months (not every date ever
@@ -29,7 +30,20 @@ def _visible_dates(user):
 
 
 def _get_date_or_404(user, pk):
-    return get_object_or_404(_visible_dates(user).select_related("offer__contact"), pk=pk)
+    dates = _visible_dates(user).select_related("offer__contact")
+    if user.is_authenticated:
+        # In the same query: the state of the visitor's own registration (by account or by
+        # address), so that the page says they are registered.
+        own = Q(user=user)
+        if user.email:
+            own |= Q(email__iexact=normalize_email(user.email))
+        registration = (
+            Registration.objects.filter(own, event_date=OuterRef("pk"))
+            .exclude(state=Registration.State.CANCELLED)
+            .order_by("created_at")
+        )
+        dates = dates.annotate(own_registration=Subquery(registration.values("state")[:1]))
+    return get_object_or_404(dates, pk=pk)
 
 
 @require_safe
@@ -106,10 +120,11 @@ def event_detail(request, pk):
     event_date = _get_date_or_404(request.user, pk)
     status = 200
     form = None
+    own_registration = getattr(event_date, "own_registration", None)
     if event_date.registration_status() == "open":
-        form = RegistrationForm(
-            request.POST or None, event_date=event_date, initial=_registration_initial(request)
-        )
+        # Registered already: the form is for someone else, not prefilled with own data.
+        initial = {} if own_registration else _registration_initial(request)
+        form = RegistrationForm(request.POST or None, event_date=event_date, initial=initial)
     if request.method == "POST":
         if form is None:
             messages.error(request, _("Registration for this date is closed."))
@@ -136,7 +151,12 @@ def event_detail(request, pk):
     return render(
         request,
         "offers/event_detail.html",
-        {"event_date": event_date, "offer": event_date.offer, "form": form},
+        {
+            "event_date": event_date,
+            "offer": event_date.offer,
+            "form": form,
+            "own_registration": own_registration,
+        },
         status=status,
     )
 

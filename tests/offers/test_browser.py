@@ -81,6 +81,30 @@ def test_municipal_employee_finds_a_workshop_by_topic_registers_and_cancels(
     assert registration.state == Registration.State.CANCELLED
 
 
+def test_a_logged_in_member_registers_and_then_reads_so_on_the_page(page, portal, workshop_date):
+    from tests import factories
+
+    factories.user("browser@example.org")
+    page.goto(portal + "/konto/login/")
+    page.get_by_label("E-Mail").fill("browser@example.org")
+    page.get_by_label("Passwort").fill("test-passwort-123")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+    page.goto(portal + workshop_date.get_absolute_url())
+    expect(page.get_by_label("E-Mail")).to_have_value("browser@example.org")  # prefilled
+    page.get_by_label("Name").fill("Erika Musterfrau")
+    page.get_by_label("Ich bin einverstanden").check()
+    page.locator("main").get_by_role("button", name="Anmelden", exact=True).click()
+    page.wait_for_url(f"**/termine/{workshop_date.pk}/")
+    expect(page.get_by_text("Sie sind für diesen Termin angemeldet.")).to_be_visible()
+    # The form below is for a colleague: empty, under its own heading.
+    expect(page.get_by_role("heading", name="Eine weitere Person anmelden")).to_be_visible()
+    expect(page.get_by_label("E-Mail")).to_have_value("")
+    assert_accessible(page)
+    assert Registration.objects.get().email == "browser@example.org"
+
+
 def test_form_errors_are_announced_accessibly(page, portal, workshop_date):
     response = page.goto(portal + workshop_date.get_absolute_url())
     assert response.ok, response.status

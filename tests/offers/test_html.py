@@ -2,7 +2,7 @@
 
 import pytest
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from offers import services
 from tests import factories as portal
@@ -55,6 +55,12 @@ def test_offer_pages_and_partials_are_valid_html(client, editor_client):
     assert invalid.context["form"].errors
     pages["form with errors"] = invalid.content.decode()
     pages["draft seen by editor"] = editor_client.get(draft.get_absolute_url()).content.decode()
+    member = portal.user("angemeldet@example.org")
+    factories.registration(all_day, email=member.email, user=member)
+    member_client = Client()
+    member_client.force_login(member)
+    pages["registered member"] = member_client.get(all_day.get_absolute_url()).content.decode()
+    assert "Eine weitere Person anmelden" in pages["registered member"]
 
     request = RequestFactory().get("/")
     pages["topic_offers partial"] = _document(

@@ -61,6 +61,20 @@ def test_event_detail_queries(client, data, django_assert_num_queries):
         client.get(date.get_absolute_url())
 
 
+def test_event_detail_queries_logged_in(client, data, django_assert_num_queries):
+    """As above, plus session and account, and whether the visitor is a survey participant
+    (whose municipality the form suggests); their own registration comes with the date."""
+    _topic, offers = data
+    date = offers[-1].dates.order_by("starts_at").last()
+    user = portal.user("angemeldet@example.org")
+    client.force_login(user)
+    with django_assert_num_queries(5):
+        client.get(date.get_absolute_url())
+    services.register(date.pk, name="Angemeldet", email=user.email, send_email=False)
+    with django_assert_num_queries(4):  # registered: the form is for someone else
+        client.get(date.get_absolute_url())
+
+
 def test_calendar_queries(client, data, django_assert_num_queries):
     """One query for a single date, one for the whole feed."""
     _topic, offers = data

@@ -122,6 +122,54 @@ def test_a_logged_in_member_is_linked_and_the_form_is_prefilled(member_client, m
     assert date.registrations.get().user == member
 
 
+def test_a_registered_member_reads_so_and_may_register_someone_else(member_client, member):
+    date = factories.event_date()
+    member_client.post(date.get_absolute_url(), _form(email=member.email))
+    page = member_client.get(date.get_absolute_url())
+    html = page.content.decode()
+    assert "Sie sind für diesen Termin angemeldet." in html
+    assert "Eine weitere Person anmelden" in html
+    assert page.context["form"].initial == {}  # not prefilled with the member's own data
+    response = member_client.post(date.get_absolute_url(), _form(email="kollegin@example.org"))
+    assert response.status_code == 302
+    assert date.registrations.count() == 2
+
+
+def test_a_registration_by_address_counts_as_the_members_own(member_client, member):
+    waiting = factories.event_date(capacity=1)
+    factories.registration(waiting)
+    factories.registration(waiting, email=member.email.upper(), state=State.WAITING)
+    html = member_client.get(waiting.get_absolute_url()).content.decode()
+    assert "Sie stehen auf der Warteliste für diesen Termin." in html
+    assert "Sie sind für diesen Termin angemeldet." not in html
+
+
+@pytest.mark.parametrize(
+    "registration",
+    [
+        {"email": "jemand@example.org"},  # someone else's
+        {"email": "mitglied@example.org", "state": State.CANCELLED},  # cancelled
+    ],
+)
+def test_only_an_active_own_registration_is_shown(member_client, member, registration):
+    date = factories.event_date()
+    factories.registration(date, **registration)
+    other = factories.event_date()
+    factories.registration(other, email=member.email)  # another date's
+    response = member_client.get(date.get_absolute_url())
+    html = response.content.decode()
+    assert "für diesen Termin angemeldet" not in html
+    assert "Eine weitere Person anmelden" not in html
+    assert response.context["form"].initial["email"] == member.email
+
+
+def test_anonymous_visitors_see_no_registration_state(client):
+    date = factories.event_date()
+    factories.registration(date)
+    html = client.get(date.get_absolute_url()).content.decode()
+    assert "für diesen Termin angemeldet" not in html
+
+
 def test_a_full_date_puts_new_registrations_on_the_waiting_list_and_says_so(client):
     date = factories.event_date(capacity=1)
     factories.registration(date)

@@ -9,6 +9,7 @@ class TransferPortalConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from transfer_portal import checks  # noqa: F401 - registers the deploy checks
         from transfer_portal.editors import ensure_editor_group
         from transfer_portal.page_cache import connect_signals
 

@@ -67,6 +67,7 @@ def test_a_backup_restored_into_a_fresh_database_has_every_row(
     backup = run("backup.sh", portal_data, str(dump))
     assert backup.returncode == 0, backup.stderr
     assert dump.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
+    assert dump.stat().st_mode & 0o077 == 0  # personal data: for the owner's eyes only
 
     restore = run("restore.sh", fresh_database, str(dump))
     assert restore.returncode == 0, restore.stderr

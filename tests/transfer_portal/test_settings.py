@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "transfer.example.org",
     "DATABASE_URL": "sqlite:////tmp/transfer-portal-deploy-check.sqlite3",
     "DJANGO_EMAIL_HOST": "smtp.example.org",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",  # only named: the checks do not connect
 }
 
 
@@ -47,6 +48,18 @@ def test_check_deploy_is_clean_with_production_variables():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("missing", "finding"),
+    [("DATABASE_URL", "transfer_portal.E001"), ("REDIS_URL", "transfer_portal.W001")],
+)
+def test_check_deploy_names_a_missing_database_or_cache(missing, finding):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert finding in result.stderr + result.stdout
+    assert missing in result.stderr + result.stdout
 
 
 def test_the_wsgi_entry_point_defaults_to_production(monkeypatch):

@@ -76,6 +76,10 @@ GET_URLS = [
     ("/termine/archiv/", "seite"),
     ("/umfragen/", "seite"),
     ("/konto/login/", "next"),
+    # The English interface marks German content (lang="de") with its own code paths.
+    ("/en/suche/", "q"),
+    ("/en/massnahmen/", "thema"),
+    ("/en/angebote/", "thema"),
 ]
 
 

@@ -205,7 +205,7 @@ NOT_TEXT = (models.SlugField, models.EmailField, models.URLField)
 INTERFACE = ["Draft", "Tip", "Contact person", "required", "Funding round", "Several answers"]
 
 
-def _mark_every_text_field():
+def _mark_every_text_field(suffix=f" {MARKER}"):
     for app in ("projects", "offers", "surveys", "transfer_portal"):
         for model in apps.get_app_config(app).get_models():
             names = [
@@ -218,9 +218,7 @@ def _mark_every_text_field():
                 and field.name not in {"ags", "cancel_token", "contact_phone", "phone"}
             ]
             for name in names:
-                model.objects.exclude(**{name: ""}).update(
-                    **{name: Concat(name, Value(f" {MARKER}"))}
-                )
+                model.objects.exclude(**{name: ""}).update(**{name: Concat(name, Value(suffix))})
 
 
 @pytest.fixture
@@ -341,3 +339,15 @@ def test_german_pages_carry_no_language_marks(content, client):
         body = client.get(page).content.decode().split("<body", 1)[1]
         assert 'lang="de"' not in body, page
         assert 'lang="de"' in client.get(f"/en{page}").content.decode(), page
+
+
+def test_content_with_markup_stays_escaped_in_both_languages(content, client):
+    """The marking wraps content in markup of its own (the `content` filter, search titles,
+    select options): what editors typed is still escaped there."""
+    payload = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
+    _mark_every_text_field(payload)
+    for page in content["pages"]:
+        for prefix in ("", "/en"):
+            html = client.get(prefix + page).content.decode()
+            assert "<script>alert" not in html and "<img src=x" not in html, prefix + page
+            assert "&lt;script&gt;alert(1)" in html, prefix + page

@@ -227,6 +227,13 @@ def _insights(rng, now):
         ),
         batch_size=BATCH,
     )
+    # bulk_create() sends no signals: what the search also finds them by, as a save would.
+    from projects.models import ModelProject
+    from projects.search_context import refresh
+
+    refresh(
+        ModelProject.objects.filter(pk__in=measures_by_project).prefetch_related("municipalities")
+    )
     return {"insights": per_project * len(measures_by_project)}
 
 

@@ -201,6 +201,18 @@ class ProjectSource(SourceFields):
         verbose_name_plural = _("sources")
 
 
+# What the search also finds a measure or lesson learned by: its project's title and
+# municipalities ("Cottbus Mobilität" finds Cottbus's measures on mobility). Kept up to date
+# by projects/search_context.py, never edited.
+SEARCH_CONTEXT_HELP = _("The project's title and municipalities, for the search.")
+
+
+def search_context_of(project):
+    """The words of a project that its measures and lessons learned are found by."""
+    names = sorted(m.name for m in project.municipalities.all() if m.name not in project.title)
+    return " ".join([project.title, *names])
+
+
 class MeasureQuerySet(PublishedQuerySet):
     def published(self):
         return self.filter(published=True, project__published=True)
@@ -247,6 +259,9 @@ class Measure(models.Model):
     published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_context = models.TextField(
+        _("search context"), blank=True, default="", editable=False, help_text=SEARCH_CONTEXT_HELP
+    )
 
     objects = MeasureQuerySet.as_manager()
 
@@ -311,6 +326,9 @@ class Insight(models.Model):
     text = models.TextField(_("text"))
     published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    search_context = models.TextField(
+        _("search context"), blank=True, default="", editable=False, help_text=SEARCH_CONTEXT_HELP
+    )
 
     objects = InsightQuerySet.as_manager()
 

@@ -38,7 +38,7 @@ RESULTS_PER_TYPE = 10
 CANDIDATES = 500
 SNIPPET_LENGTH = 220
 WORD = re.compile(r"\w+", re.UNICODE)
-# Tables with a stored, indexed search vector on PostgreSQL (migration 0003).
+# Tables with a stored, indexed search vector on PostgreSQL (migrations 0003, 0005).
 STORED_VECTOR_COLUMN = "search_vector"
 STORED_VECTOR_TABLES = {
     "projects_modelproject",
@@ -58,10 +58,12 @@ class SearchType:
     key: str
     label: str
     queryset: callable
-    # (field path, weight) – weight A (title), B (summary) or C (body).
+    # (field path, weight) – weight A (title), B (summary), C (body) or D (context).
     fields: tuple
     title: callable
     text: callable
+    # The model project a hit belongs to, where its title does not say it.
+    project: callable = None
 
 
 @dataclass
@@ -81,7 +83,7 @@ class Hit:
     title: str
     url: str
     snippet: str
-    context: str = ""
+    project: str = ""
 
 
 def _marked(title):
@@ -128,15 +130,18 @@ TYPES = [
             ("transfer_preconditions", "C"),
             ("transfer_effort", "C"),
             ("transfer_notes", "C"),
+            # The project's title and municipalities (lowest weight): "Cottbus Mobilität".
+            ("search_context", "D"),
         ),
         lambda obj: obj.title,
         lambda obj: obj.summary or obj.description or obj.transfer_notes,
+        project=lambda obj: obj.project.title,
     ),
     SearchType(
         "insights",
         _("Lessons learned"),
         lambda user: Insight.objects.visible_to(user).select_related("project", "measure"),
-        (("text", "B"),),
+        (("text", "B"), ("search_context", "D")),
         lambda obj: format_html("{}: {}", obj.get_kind_display(), mark(obj.project.title)),
         lambda obj: obj.text,
     ),
@@ -361,6 +366,7 @@ def search(query: str, user) -> list[Group]:
                     title=_marked(search_type.title(obj)),
                     url=obj.get_absolute_url(),
                     snippet=snippet(search_type.text(obj), words),
+                    project=search_type.project(obj) if search_type.project else "",
                 )
             )
         groups.append(group)

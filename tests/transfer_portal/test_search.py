@@ -300,3 +300,79 @@ class TestSnippet:
         assert str(snippet("Die Beteiligung vor Ort.", ["Beteiligung"])) == (
             "Die <mark>Beteiligung</mark> vor Ort."
         )
+
+
+def test_measures_and_lessons_are_found_with_their_projects_title_and_municipalities(client, db):
+    spremberg = factories.municipality(name="Spremberg")
+    project = factories.project(title="Lausitzer Datenraum", municipalities=[spremberg])
+    measure = factories.measure(project, title="Parkraumsensorik")
+    factories.insight(project, text="Bürgersprechstunde früh ankündigen.")
+    found = _titles(client, "Spremberg Parkraumsensorik")
+    assert found["measures"] == ["Parkraumsensorik"]
+    assert _titles(client, "Datenraum Parkraumsensorik")["measures"] == ["Parkraumsensorik"]
+    assert _titles(client, "Spremberg Bürgersprechstunde")["insights"] == [
+        "Tipp: Lausitzer Datenraum"
+    ]
+    # Words of neither the entry nor its project still find nothing.
+    assert "measures" not in _titles(client, "Cottbus Parkraumsensorik")
+    # The project's own fields are not part of it, only its title and places.
+    assert measure.search_context == "Lausitzer Datenraum Spremberg"
+    # A measure's hit says which project it belongs to.
+    html = client.get("/suche/", {"q": "Spremberg"}).content.decode()
+    assert "Modellprojekt: Lausitzer Datenraum</p>" in html
+
+
+def test_the_search_context_follows_every_change_of_project_and_places(db):
+    from projects.models import Insight, Measure, ModelProject
+    from projects.search_context import refresh
+
+    spremberg, welzow = (
+        factories.municipality(name="Spremberg"),
+        factories.municipality(name="Welzow"),
+    )
+    project = factories.project(title="Datenraum", municipalities=[spremberg])
+    other = factories.project(title="Anderes Projekt", municipalities=[])
+    measure = factories.measure(project)
+    insight = factories.insight(project)
+
+    def contexts():
+        return (
+            Measure.objects.get(pk=measure.pk).search_context,
+            Insight.objects.get(pk=insight.pk).search_context,
+        )
+
+    assert contexts() == ("Datenraum Spremberg",) * 2
+    project.title = "Lausitzer Datenraum"
+    project.save()
+    assert contexts() == ("Lausitzer Datenraum Spremberg",) * 2
+    project.municipalities.add(welzow)
+    assert contexts() == ("Lausitzer Datenraum Spremberg Welzow",) * 2
+    spremberg.name = "Spremberg/Grodk"
+    spremberg.save()
+    assert contexts() == ("Lausitzer Datenraum Spremberg/Grodk Welzow",) * 2
+    welzow.model_projects.remove(project)
+    assert contexts() == ("Lausitzer Datenraum Spremberg/Grodk",) * 2
+    spremberg.model_projects.clear()
+    assert contexts() == ("Lausitzer Datenraum",) * 2
+    welzow.model_projects.add(project)
+    assert contexts() == ("Lausitzer Datenraum Welzow",) * 2
+    # A place already named in the title is not repeated.
+    ModelProject.objects.filter(pk=project.pk).update(title="Datenraum Welzow")
+    refresh([ModelProject.objects.get(pk=project.pk)])
+    assert contexts() == ("Datenraum Welzow",) * 2
+    measure.project = other
+    measure.save()
+    assert contexts() == ("Anderes Projekt", "Datenraum Welzow")
+
+
+def test_the_search_context_can_be_rebuilt_after_writes_around_the_orm(db):
+    from django.core.management import call_command
+
+    from projects.models import Measure, ModelProject
+
+    project = factories.project(title="Datenraum", municipalities=[])
+    measure = factories.measure(project)
+    ModelProject.objects.filter(pk=project.pk).update(title="Umbenannt")  # no signal
+    assert Measure.objects.get(pk=measure.pk).search_context == "Datenraum"
+    call_command("rebuild_search_context", verbosity=0)
+    assert Measure.objects.get(pk=measure.pk).search_context == "Umbenannt"

@@ -15,11 +15,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from offers import services
-from offers.models import Contact, EventDate, Offer, Registration, already_registered_message
+from offers.models import Contact, EventDate, Offer, Registration
 from transfer_portal.admin_actions import set_published
-from transfer_portal.admin_columns import short_datetime
+from transfer_portal.admin_columns import KeepRelatedObjects, short_datetime
 from transfer_portal.spreadsheets import defuse_formula
-from transfer_portal.validators import single_line
+from transfer_portal.validators import normalize_email, single_line
 
 State = Registration.State
 
@@ -104,7 +104,7 @@ class ExportPermissionMixin:
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(KeepRelatedObjects, admin.ModelAdmin):
     list_display = ["name", "role", "email", "position", "published"]
     list_editable = ["position"]
     list_filter = ["published"]
@@ -122,7 +122,7 @@ class ContactAdmin(admin.ModelAdmin):
     ]
 
 
-class EventDateInline(admin.TabularInline):
+class EventDateInline(KeepRelatedObjects, admin.TabularInline):
     """What an editor needs at a glance; the date's own page (its link) has the rest."""
 
     model = EventDate
@@ -132,7 +132,7 @@ class EventDateInline(admin.TabularInline):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(KeepRelatedObjects, admin.ModelAdmin):
     list_display = ["title", "kind", "format", "contact", "published", "date_count"]
     list_filter = ["published", "kind", "format", "topics"]
     search_fields = ["title", "summary", "description"]
@@ -189,7 +189,7 @@ class OfferAdmin(admin.ModelAdmin):
         )
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(KeepRelatedObjects, admin.TabularInline):
     """Read-only: registrations come in through the form, so the capacity rule holds."""
 
     model = Registration
@@ -230,7 +230,7 @@ def registrations_url(event_date, state=None):
 
 
 @admin.register(EventDate)
-class EventDateAdmin(ExportPermissionMixin, admin.ModelAdmin):
+class EventDateAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAdmin):
     # Sample data is a filter, not a column: at 1280 px every column has to fit.
     list_display = ["title", "offer_title", "starts", "capacity", "registrations", "cancelled"]
     list_filter = [UpcomingFilter, "cancelled", "is_sample", "offer"]
@@ -320,6 +320,10 @@ class EventDateAdmin(ExportPermissionMixin, admin.ModelAdmin):
             announce_cancellations_on_commit(request, [obj])
 
 
+# Said to the editor, not to the person (already_registered_message() speaks to them).
+ALREADY_REGISTERED = _("This e-mail address is already registered for this date.")
+
+
 class RegistrationAddForm(forms.ModelForm):
     """An editor registers someone who signed up by phone or letter: the same rules as on
     the portal (free place or waiting list, no second registration, only while open)."""
@@ -332,18 +336,47 @@ class RegistrationAddForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].validators.append(single_line)
 
+    def clean_email(self):
+        return normalize_email(self.cleaned_data["email"])
+
     def clean(self):
         cleaned = super().clean()
         event_date, email = cleaned.get("event_date"), cleaned.get("email")
         if event_date and not event_date.registration_open():
             self.add_error("event_date", gettext("Registration for this date is closed."))
         elif event_date and email and services.is_registered(event_date, email):
-            self.add_error("email", already_registered_message())
+            self.add_error("email", ALREADY_REGISTERED)
         return cleaned
 
 
+class RegistrationChangeForm(forms.ModelForm):
+    """Corrections to a registration: its address stays unique among the date's active
+    registrations (the date is read-only here, so Django leaves the database constraint
+    unchecked and a duplicate ended in a server error)."""
+
+    class Meta:
+        model = Registration
+        fields = ["name", "email", "municipality"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].validators.append(single_line)
+
+    def clean_email(self):
+        email = normalize_email(self.cleaned_data["email"])
+        registration = self.instance
+        if registration.state != State.CANCELLED and (
+            registration.event_date.registrations.exclude(pk=registration.pk)
+            .exclude(state=State.CANCELLED)
+            .filter(email__iexact=email)
+            .exists()
+        ):
+            raise forms.ValidationError(ALREADY_REGISTERED)
+        return email
+
+
 @admin.register(Registration)
-class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
+class RegistrationAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAdmin):
     list_display = ["name", "email", "date", "municipality_name", "state", "registered_at"]
     list_filter = ["state", "event_date__offer", "event_date"]
     search_fields = ["name", "email", "event_date__title", "event_date__offer__title"]
@@ -356,8 +389,7 @@ class RegistrationAdmin(ExportPermissionMixin, admin.ModelAdmin):
     add_fields = ["event_date", "name", "email", "municipality"]
 
     def get_form(self, request, obj=None, **kwargs):
-        if obj is None:
-            kwargs["form"] = RegistrationAddForm
+        kwargs["form"] = RegistrationAddForm if obj is None else RegistrationChangeForm
         return super().get_form(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):

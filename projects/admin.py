@@ -14,11 +14,11 @@ from projects.models import (
     Topic,
 )
 from transfer_portal.admin_actions import set_published
-from transfer_portal.admin_columns import short_datetime
+from transfer_portal.admin_columns import KeepRelatedObjects, short_datetime
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(KeepRelatedObjects, admin.ModelAdmin):
     list_display = ["name", "position", "slug"]
     list_editable = ["position"]
     # The autocomplete of topics: "Digitale" should find "Digitale Teilhabe", not every
@@ -28,7 +28,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(KeepRelatedObjects, admin.ModelAdmin):
     list_display = ["name", "kind", "district", "ags", "is_sample"]
     list_filter = ["kind", "is_sample", ("district", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "ags"]
@@ -37,12 +37,12 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_select_related = ["district"]
 
 
-class ProjectSourceInline(admin.TabularInline):
+class ProjectSourceInline(KeepRelatedObjects, admin.TabularInline):
     model = ProjectSource
     extra = 0
 
 
-class MeasureInline(admin.TabularInline):
+class MeasureInline(KeepRelatedObjects, admin.TabularInline):
     model = Measure
     fields = ["title", "slug", "status", "published"]
     prepopulated_fields = {"slug": ["title"]}
@@ -50,7 +50,7 @@ class MeasureInline(admin.TabularInline):
     extra = 0
 
 
-class InsightInline(admin.StackedInline):
+class InsightInline(KeepRelatedObjects, admin.StackedInline):
     model = Insight
     fields = ["kind", "topic", "measure", "text", "published"]
     autocomplete_fields = ["topic", "measure"]
@@ -80,7 +80,7 @@ class PublishedFilterMixin:
 
 
 @admin.register(ModelProject)
-class ModelProjectAdmin(PublishedFilterMixin, admin.ModelAdmin):
+class ModelProjectAdmin(KeepRelatedObjects, PublishedFilterMixin, admin.ModelAdmin):
     list_display = ["title", "funding_round", "published", "measure_count", "updated_at"]
     list_filter = ["published", "funding_round", "topics"]
     search_fields = ["title", "motto", "summary", "municipalities__name"]
@@ -110,7 +110,7 @@ class ModelProjectAdmin(PublishedFilterMixin, admin.ModelAdmin):
         return obj.measure_total
 
 
-class MeasureSourceInline(admin.TabularInline):
+class MeasureSourceInline(KeepRelatedObjects, admin.TabularInline):
     model = MeasureSource
     extra = 0
 
@@ -130,7 +130,7 @@ class MeasureInsightInline(InsightInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(PublishedFilterMixin, admin.ModelAdmin):
+class MeasureAdmin(KeepRelatedObjects, PublishedFilterMixin, admin.ModelAdmin):
     list_display = ["title", "project_title", "status", "published", "updated"]
     list_filter = ["published", "status", "project", "topics"]
     search_fields = ["title", "summary", "description", "project__title"]
@@ -167,7 +167,7 @@ class MeasureAdmin(PublishedFilterMixin, admin.ModelAdmin):
 
 
 @admin.register(Insight)
-class InsightAdmin(PublishedFilterMixin, admin.ModelAdmin):
+class InsightAdmin(KeepRelatedObjects, PublishedFilterMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "topic", "project", "measure", "published"]
     list_filter = ["published", "kind", "topic", "project"]
     search_fields = ["text", "project__title", "measure__title"]

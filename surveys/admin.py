@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys import services
 from surveys.models import Answer, Choice, Participant, Question, Response, Survey, SurveyTopTopic
-from transfer_portal.admin_columns import short_date, short_datetime
+from transfer_portal.admin_columns import KeepRelatedObjects, short_date, short_datetime
 
 EXPORT_LINKS = [
     ("csv", _("CSV")),
@@ -29,7 +29,7 @@ def export_links(survey):
     )
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(KeepRelatedObjects, admin.StackedInline):
     model = Question
     extra = 0
     show_change_link = True
@@ -43,14 +43,14 @@ class QuestionInline(admin.StackedInline):
     ]
 
 
-class TopTopicInline(admin.TabularInline):
+class TopTopicInline(KeepRelatedObjects, admin.TabularInline):
     model = SurveyTopTopic
     extra = 0
     autocomplete_fields = ["topic"]
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(KeepRelatedObjects, admin.ModelAdmin):
     list_display = ["title", "state_display", "period", "published", "progress", "exports"]
     list_filter = ["published", "results_visibility"]
     search_fields = ["title", "intro"]
@@ -153,14 +153,14 @@ class SurveyAdmin(admin.ModelAdmin):
             )
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(KeepRelatedObjects, admin.TabularInline):
     model = Choice
     extra = 0
     autocomplete_fields = ["topic"]
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(KeepRelatedObjects, admin.ModelAdmin):
     list_display = ["text", "survey", "position", "kind", "required"]
     list_filter = [("survey", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["text", "survey__title"]
@@ -168,7 +168,7 @@ class QuestionAdmin(admin.ModelAdmin):
     inlines = [ChoiceInline]
 
 
-class AnswerInline(admin.TabularInline):
+class AnswerInline(KeepRelatedObjects, admin.TabularInline):
     model = Answer
     extra = 0
     fields = ["question", "selected", "other_selected", "other_text", "text", "number"]
@@ -187,7 +187,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(KeepRelatedObjects, admin.ModelAdmin):
     list_display = ["municipality_name", "survey_title", "state", "submitted", "updated"]
     list_filter = [("survey", admin.RelatedOnlyFieldListFilter), "state"]
     search_fields = ["municipality__name", "survey__title"]
@@ -272,7 +272,7 @@ class UserByEmailField(forms.ModelChoiceField):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(KeepRelatedObjects, admin.ModelAdmin):
     list_display = ["user_email", "municipality", "requested_municipality", "created_at"]
     list_filter = [AwaitingConfirmationFilter]
     search_fields = ["user__email", "municipality__name", "requested_municipality"]

@@ -1,10 +1,11 @@
-"""List columns that fit a 1280 px screen.
+"""List columns that fit a 1280 px screen, and forms that keep related objects safe.
 
 Django's admin keeps cells of dates and foreign keys on one line (class "nowrap"): a long
 title of a related object or a date spelt out pushed other columns off-screen. These
 columns say the same in less space, or may wrap.
 """
 
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -18,3 +19,16 @@ def short_datetime(value):
 
 def short_date(value):
     return "–" if value is None else date_format(timezone.localtime(value), "SHORT_DATE_FORMAT")
+
+
+class KeepRelatedObjects:
+    """Admin (or inline) mixin: no red × beside a select. It deleted the object the field
+    points to (a topic, a municipality, a contact) for the whole portal, not the entry being
+    edited – in inlines right next to the row's own "delete" box. Those are deleted on
+    their own pages."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(getattr(formfield, "widget", None), RelatedFieldWidgetWrapper):
+            formfield.widget.can_delete_related = False
+        return formfield

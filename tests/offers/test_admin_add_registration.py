@@ -47,8 +47,38 @@ def test_a_second_registration_of_an_address_is_refused_on_the_form(add, editor_
     factories.registration(date, email="paul@example.org")
     response = add(date, email="PAUL@example.org")
     assert response.status_code == 200
-    assert "bereits eine Anmeldung für diesen Termin" in response.content.decode()
+    html = response.content.decode()
+    # Said to the editor: not the advice to the person about their spam folder.
+    assert "Diese E-Mail-Adresse ist für diesen Termin bereits angemeldet." in html
+    assert "Spam" not in html
     assert date.registrations.count() == 1 and mailoutbox == []
+
+
+@pytest.mark.parametrize("state", [State.CONFIRMED, State.WAITING])
+def test_correcting_an_address_to_one_already_registered_is_refused(editor_client, state):
+    date = factories.event_date()
+    factories.registration(date, email="paul@example.org", state=state)
+    other = factories.registration(date, name="Wera Warte", email="wera@example.org")
+    url = f"/admin/offers/registration/{other.pk}/change/"
+    data = {"name": "Wera Warte", "email": "PAUL@example.org", "municipality": ""}
+    response = editor_client.post(url, data)
+    assert response.status_code == 200  # the form again, with the message – not a 500
+    assert "Diese E-Mail-Adresse ist für diesen Termin bereits angemeldet." in (
+        response.content.decode()
+    )
+    other.refresh_from_db()
+    assert other.email == "wera@example.org"
+
+
+def test_an_address_can_be_corrected_and_is_stored_normalised(editor_client):
+    date = factories.event_date()
+    factories.registration(date, email="paul@example.org", state=State.CANCELLED)
+    other = factories.registration(date, email="wera@example.org")
+    url = f"/admin/offers/registration/{other.pk}/change/"
+    data = {"name": "Wera Warte", "email": " Paul@Example.ORG ", "municipality": ""}
+    assert editor_client.post(url, data).status_code == 302  # the cancelled one does not count
+    other.refresh_from_db()
+    assert other.email == "paul@example.org"
 
 
 @pytest.mark.parametrize("fields", [{"cancelled": True}, {"days": -3}])

@@ -1,0 +1,57 @@
+"""Admin forms an editor can work with without destroying something by accident."""
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+
+from tests.offers import factories as offer_factories
+from tests.surveys import factories as survey_factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_no_form_offers_to_delete_the_object_a_field_points_to(seeded, editor_client):
+    """The red × beside a select deleted the topic (municipality, contact) itself, for the
+    whole portal – right next to the row's own "delete" box in inlines."""
+    survey, questions = survey_factories.full_survey()
+    offer_factories.registration()
+    objects = {
+        "question": questions["multiple"],
+        "survey": survey,
+        "registration": offer_factories.registration(),
+    }
+    pages = []
+    for model in admin.site._registry:
+        meta = model._meta
+        base = f"/admin/{meta.app_label}/{meta.model_name}/"
+        pages.append(base + "add/")
+        obj = objects.get(meta.model_name) or model.objects.first()
+        if obj is not None:
+            pages.append(f"{base}{obj.pk}/change/")
+    offending = []
+    for url in pages:
+        response = editor_client.get(url)
+        if response.status_code == 200 and b"delete-related" in response.content:
+            offending.append(url)
+    assert offending == []
+    assert len(pages) > 20
+
+
+def test_legal_pages_can_be_edited_but_not_deleted_or_moved(seeded, editor_client):
+    from transfer_portal.models import LegalPage
+
+    page = LegalPage.objects.get(kind="impressum")
+    url = f"/admin/transfer_portal/legalpage/{page.pk}/"
+    html = editor_client.get(url + "change/").content.decode()
+    assert 'name="kind"' not in html  # its address is fixed
+    assert "deletelink" not in html
+    assert editor_client.get(url + "delete/").status_code == 403
+    changelist = editor_client.get("/admin/transfer_portal/legalpage/").content.decode()
+    assert 'value="delete_selected"' not in changelist
+    response = editor_client.post(
+        url + "change/", {"title": "Impressum", "body": "Neu.", "kind": "datenschutz"}
+    )
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert (page.kind, page.body) == ("impressum", "Neu.")
+    assert Client().get("/impressum/").status_code == 200

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from offers import services
 from offers.models import Contact, EventDate, Offer, Registration
 from transfer_portal.admin_actions import set_published
-from transfer_portal.admin_columns import KeepRelatedObjects, short_datetime
+from transfer_portal.admin_columns import KeepRelatedObjects, short_datetime, yes_no
 from transfer_portal.spreadsheets import defuse_formula
 from transfer_portal.validators import normalize_email, single_line
 
@@ -105,7 +105,8 @@ class ExportPermissionMixin:
 
 @admin.register(Contact)
 class ContactAdmin(KeepRelatedObjects, admin.ModelAdmin):
-    list_display = ["name", "role", "email", "position", "published"]
+    list_display = ["name", "role", "email", "position", "is_published"]
+    is_published = yes_no(Contact, "published")
     list_editable = ["position"]
     list_filter = ["published"]
     search_fields = ["name", "role", "email", "helps_with"]
@@ -133,7 +134,8 @@ class EventDateInline(KeepRelatedObjects, admin.TabularInline):
 
 @admin.register(Offer)
 class OfferAdmin(KeepRelatedObjects, admin.ModelAdmin):
-    list_display = ["title", "kind", "format", "contact", "published", "date_count"]
+    list_display = ["title", "kind", "format", "contact", "is_published", "date_count"]
+    is_published = yes_no(Offer, "published")
     list_filter = ["published", "kind", "format", "topics"]
     search_fields = ["title", "summary", "description"]
     prepopulated_fields = {"slug": ["title"]}
@@ -232,7 +234,8 @@ def registrations_url(event_date, state=None):
 @admin.register(EventDate)
 class EventDateAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAdmin):
     # Sample data is a filter, not a column: at 1280 px every column has to fit.
-    list_display = ["title", "offer_title", "starts", "capacity", "registrations", "cancelled"]
+    list_display = ["title", "offer_title", "starts", "capacity", "registrations", "is_cancelled"]
+    is_cancelled = yes_no(EventDate, "cancelled")
     list_filter = [UpcomingFilter, "cancelled", "is_sample", "offer"]
     search_fields = ["title", "offer__title", "location"]
     date_hierarchy = "starts_at"

@@ -14,7 +14,7 @@ from projects.models import (
     Topic,
 )
 from transfer_portal.admin_actions import set_published
-from transfer_portal.admin_columns import KeepRelatedObjects, short_datetime
+from transfer_portal.admin_columns import KeepRelatedObjects, short_datetime, yes_no
 
 
 @admin.register(Topic)
@@ -29,7 +29,8 @@ class TopicAdmin(KeepRelatedObjects, admin.ModelAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(KeepRelatedObjects, admin.ModelAdmin):
-    list_display = ["name", "kind", "district", "ags", "is_sample"]
+    list_display = ["name", "kind", "district", "ags", "sample"]
+    sample = yes_no(Municipality, "is_sample")
     list_filter = ["kind", "is_sample", ("district", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "ags"]
     prepopulated_fields = {"slug": ["name"]}
@@ -81,7 +82,8 @@ class PublishedFilterMixin:
 
 @admin.register(ModelProject)
 class ModelProjectAdmin(KeepRelatedObjects, PublishedFilterMixin, admin.ModelAdmin):
-    list_display = ["title", "funding_round", "published", "measure_count", "updated_at"]
+    list_display = ["title", "funding_round", "is_published", "measure_count", "updated_at"]
+    is_published = yes_no(ModelProject, "published")
     list_filter = ["published", "funding_round", "topics"]
     search_fields = ["title", "motto", "summary", "municipalities__name"]
     prepopulated_fields = {"slug": ["title"]}
@@ -131,7 +133,8 @@ class MeasureInsightInline(InsightInline):
 
 @admin.register(Measure)
 class MeasureAdmin(KeepRelatedObjects, PublishedFilterMixin, admin.ModelAdmin):
-    list_display = ["title", "project_title", "status", "published", "updated"]
+    list_display = ["title", "project_title", "status", "is_published", "updated"]
+    is_published = yes_no(Measure, "published")
     list_filter = ["published", "status", "project", "topics"]
     search_fields = ["title", "summary", "description", "project__title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -168,7 +171,8 @@ class MeasureAdmin(KeepRelatedObjects, PublishedFilterMixin, admin.ModelAdmin):
 
 @admin.register(Insight)
 class InsightAdmin(KeepRelatedObjects, PublishedFilterMixin, admin.ModelAdmin):
-    list_display = ["__str__", "kind", "topic", "project", "measure", "published"]
+    list_display = ["__str__", "kind", "topic", "project", "measure", "is_published"]
+    is_published = yes_no(Insight, "published")
     list_filter = ["published", "kind", "topic", "project"]
     search_fields = ["text", "project__title", "measure__title"]
     autocomplete_fields = ["project", "measure", "topic"]

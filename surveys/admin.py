@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys import services
 from surveys.models import Answer, Choice, Participant, Question, Response, Survey, SurveyTopTopic
-from transfer_portal.admin_columns import KeepRelatedObjects, short_date, short_datetime
+from transfer_portal.admin_columns import KeepRelatedObjects, short_date, short_datetime, yes_no
 
 EXPORT_LINKS = [
     ("csv", _("CSV")),
@@ -51,7 +51,8 @@ class TopTopicInline(KeepRelatedObjects, admin.TabularInline):
 
 @admin.register(Survey)
 class SurveyAdmin(KeepRelatedObjects, admin.ModelAdmin):
-    list_display = ["title", "state_display", "period", "published", "progress", "exports"]
+    list_display = ["title", "state_display", "period", "is_published", "progress", "exports"]
+    is_published = yes_no(Survey, "published")
     list_filter = ["published", "results_visibility"]
     search_fields = ["title", "intro"]
     prepopulated_fields = {"slug": ["title"]}
@@ -161,7 +162,8 @@ class ChoiceInline(KeepRelatedObjects, admin.TabularInline):
 
 @admin.register(Question)
 class QuestionAdmin(KeepRelatedObjects, admin.ModelAdmin):
-    list_display = ["text", "survey", "position", "kind", "required"]
+    list_display = ["text", "survey", "position", "kind", "is_required"]
+    is_required = yes_no(Question, "required")
     list_filter = [("survey", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["text", "survey__title"]
     list_select_related = ["survey"]

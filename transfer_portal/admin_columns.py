@@ -5,9 +5,13 @@ title of a related object or a date spelt out pushed other columns off-screen. T
 columns say the same in less space, or may wrap.
 """
 
+from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 
 def short_datetime(value):
@@ -32,3 +36,17 @@ class KeepRelatedObjects:
         if isinstance(getattr(formfield, "widget", None), RelatedFieldWidgetWrapper):
             formfield.widget.can_delete_related = False
         return formfield
+
+
+def yes_no(model, name):
+    """A list column for the boolean field `name`: Django's icon, with its text alternative
+    in the admin's language ("ja"/"nein") instead of Django's untranslated "True"/"False"."""
+    field = model._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name, ordering=name)
+    def column(model_admin, obj):  # a method of the admin class it is assigned to
+        value = getattr(obj, name)
+        icon = static(f"admin/img/icon-{'yes' if value else 'no'}.svg")
+        return format_html('<img src="{}" alt="{}">', icon, _("yes") if value else _("no"))
+
+    return column

@@ -55,3 +55,17 @@ def test_legal_pages_can_be_edited_but_not_deleted_or_moved(seeded, editor_clien
     page.refresh_from_db()
     assert (page.kind, page.body) == ("impressum", "Neu.")
     assert Client().get("/impressum/").status_code == 200
+
+
+def test_yes_no_columns_speak_german(seeded, editor_client):
+    for url in [
+        "/admin/projects/modelproject/",
+        "/admin/projects/measure/",
+        "/admin/projects/municipality/",
+        "/admin/offers/offer/",
+        "/admin/offers/contact/",
+        "/admin/surveys/survey/",
+    ]:
+        html = editor_client.get(url).content.decode()
+        assert 'alt="True"' not in html and 'alt="False"' not in html, url
+        assert 'icon-yes.svg" alt="ja"' in html or 'icon-no.svg" alt="nein"' in html, url

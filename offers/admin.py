@@ -110,6 +110,7 @@ class ContactAdmin(KeepRelatedObjects, admin.ModelAdmin):
     list_editable = ["position"]
     list_filter = ["published"]
     search_fields = ["name", "role", "email", "helps_with"]
+    actions = ["publish", "unpublish"]
     fields = [
         "name",
         "role",
@@ -121,6 +122,30 @@ class ContactAdmin(KeepRelatedObjects, admin.ModelAdmin):
         "position",
         "published",
     ]
+
+    @admin.action(description=_("Publish selected contact persons"))
+    def publish(self, request, queryset):
+        count = set_published(request, queryset, True)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d contact person published.", "%(count)d contact persons published.", count
+            )
+            % {"count": count},
+        )
+
+    @admin.action(description=_("Withdraw selected contact persons (draft)"))
+    def unpublish(self, request, queryset):
+        count = set_published(request, queryset, False)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d contact person set to draft.",
+                "%(count)d contact persons set to draft.",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 class EventDateInline(KeepRelatedObjects, admin.TabularInline):
@@ -295,13 +320,19 @@ class EventDateAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAdmin
             if free is None
             else ngettext("%(count)d place free", "%(count)d places free", free) % {"count": free}
         )
-        add_url = f"{reverse('admin:offers_registration_add')}?event_date={obj.pk}"
-        return format_html(
-            '{}; {}<br><a href="{}">{}</a> · <a href="{}">{}</a>',
+        summary = format_html(
+            '{}; {}<br><a href="{}">{}</a>',
             self._counts(obj),
             places,
             registrations_url(obj),
             gettext("All registrations of this date"),
+        )
+        if not obj.registration_open():  # past, cancelled or after the deadline
+            return summary
+        add_url = f"{reverse('admin:offers_registration_add')}?event_date={obj.pk}"
+        return format_html(
+            '{} · <a href="{}">{}</a>',
+            summary,
             add_url,
             gettext("Register someone (e.g. by phone)"),
         )

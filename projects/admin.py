@@ -141,6 +141,9 @@ class MeasureAdmin(KeepRelatedObjects, PublishedFilterMixin, admin.ModelAdmin):
     autocomplete_fields = ["project", "topics"]
     list_select_related = ["project"]
     inlines = [MeasureSourceInline, MeasureInsightInline]
+    # In the measure field of a lesson learned, each measure with its project: a title
+    # alone does not tell measures of different projects apart.
+    autocomplete_select_related = ["project"]
     fieldsets = [
         (None, {"fields": ["project", "title", "slug", "status", "published"]}),
         (_("Content"), {"fields": ["summary", "description", "topics"]}),
@@ -153,6 +156,9 @@ class MeasureAdmin(KeepRelatedObjects, PublishedFilterMixin, admin.ModelAdmin):
     @admin.display(description=_("model project"), ordering="project__title")
     def project_title(self, obj):
         return obj.project.title
+
+    def autocomplete_label(self, obj):
+        return f"{obj.title} ({obj.project.title})"
 
     @admin.display(description=_("updated"), ordering="updated_at")
     def updated(self, obj):

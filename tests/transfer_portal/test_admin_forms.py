@@ -69,3 +69,46 @@ def test_yes_no_columns_speak_german(seeded, editor_client):
         html = editor_client.get(url).content.decode()
         assert 'alt="True"' not in html and 'alt="False"' not in html, url
         assert 'icon-yes.svg" alt="ja"' in html or 'icon-no.svg" alt="nein"' in html, url
+
+
+def test_contact_persons_can_be_published_and_withdrawn_from_the_list(db, editor_client):
+    draft = offer_factories.contact(name="Erika Entwurf", published=False)
+    changelist = "/admin/offers/contact/"
+    data = {"action": "publish", "_selected_action": [draft.pk]}
+    response = editor_client.post(changelist, data, follow=True)
+    assert "1 Ansprechperson veröffentlicht." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.published
+    editor_client.post(changelist, {"action": "unpublish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert not draft.published
+
+
+def test_only_a_date_open_for_registration_offers_to_register_someone(db, editor_client):
+    upcoming = offer_factories.event_date(days=10)
+    past = offer_factories.event_date(days=-10)
+    for date, offered in ((upcoming, True), (past, False)):
+        html = editor_client.get(f"/admin/offers/eventdate/{date.pk}/change/").content.decode()
+        assert ("Jemanden anmelden" in html) is offered, date
+        assert "Alle Anmeldungen dieses Termins" in html
+
+
+def test_a_lesson_learneds_measure_is_picked_with_its_project(db, editor_client):
+    from tests import factories
+
+    for title in ("Cottbus/Chóśebuz", "Potsdam"):
+        factories.measure(factories.project(title=title), title="Urbane Datenplattform")
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "projects",
+            "model_name": "insight",
+            "field_name": "measure",
+            "term": "Datenplattform",
+        },
+    )
+    labels = sorted(result["text"] for result in response.json()["results"])
+    assert labels == [
+        "Urbane Datenplattform (Cottbus/Chóśebuz)",
+        "Urbane Datenplattform (Potsdam)",
+    ]

@@ -3,6 +3,7 @@ import functools
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from offers import services
 from offers.models import Contact, EventDate, Offer, Registration
 from transfer_portal.admin_actions import set_published
-from transfer_portal.admin_columns import KeepRelatedObjects, short_datetime, yes_no
+from transfer_portal.admin_columns import KeepRelatedObjects, change_link, short_datetime, yes_no
 from transfer_portal.spreadsheets import defuse_formula
 from transfer_portal.validators import normalize_email, single_line
 
@@ -285,7 +286,7 @@ class EventDateAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAdmin
 
     @admin.display(description=_("offer"), ordering="offer__title")
     def offer_title(self, obj):
-        return obj.offer.title
+        return change_link(obj.offer, obj.offer.title)
 
     @admin.display(description=_("starts at"), ordering="starts_at")
     def starts(self, obj):
@@ -465,11 +466,14 @@ class RegistrationAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAd
             gettext("%(name)s: %(state)s. The e-mail about it goes out now.")
             % {"name": obj.name, "state": obj.get_state_display()},
         )
-        return super().response_add(request, obj, post_url_continue)
+        if {"_addanother", "_continue", IS_POPUP_VAR} & set(request.POST):
+            return super().response_add(request, obj, post_url_continue)
+        # Back to where the editor came from: the registrations of that date.
+        return redirect(registrations_url(obj.event_date))
 
     @admin.display(description=_("date"), ordering="event_date__starts_at")
     def date(self, obj):
-        return str(obj.event_date)
+        return change_link(obj.event_date)
 
     @admin.display(description=_("municipality"), ordering="municipality__name")
     def municipality_name(self, obj):

@@ -14,7 +14,7 @@ from projects.models import (
     Topic,
 )
 from transfer_portal.admin_actions import set_published
-from transfer_portal.admin_columns import KeepRelatedObjects, short_datetime, yes_no
+from transfer_portal.admin_columns import KeepRelatedObjects, change_link, short_datetime, yes_no
 
 
 @admin.register(Topic)
@@ -155,7 +155,7 @@ class MeasureAdmin(KeepRelatedObjects, PublishedFilterMixin, admin.ModelAdmin):
 
     @admin.display(description=_("model project"), ordering="project__title")
     def project_title(self, obj):
-        return obj.project.title
+        return change_link(obj.project, obj.project.title)
 
     def autocomplete_label(self, obj):
         return f"{obj.title} ({obj.project.title})"

@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys import services
 from surveys.models import Answer, Choice, Participant, Question, Response, Survey, SurveyTopTopic
-from transfer_portal.admin_columns import KeepRelatedObjects, short_date, short_datetime, yes_no
+from transfer_portal.admin_columns import (
+    KeepRelatedObjects,
+    change_link,
+    short_date,
+    short_datetime,
+    yes_no,
+)
 
 EXPORT_LINKS = [
     ("csv", _("CSV")),
@@ -49,11 +55,30 @@ class TopTopicInline(KeepRelatedObjects, admin.TabularInline):
     autocomplete_fields = ["topic"]
 
 
+class SurveyStateFilter(admin.SimpleListFilter):
+    """Planned, open or closed: the state follows from the period, not from a field."""
+
+    title = _("state")
+    parameter_name = "zustand"
+
+    def lookups(self, request, model_admin):
+        return Survey.State.choices
+
+    def queryset(self, request, queryset):
+        by_state = {
+            Survey.State.PLANNED: queryset.planned,
+            Survey.State.OPEN: queryset.open,
+            Survey.State.CLOSED: queryset.closed,
+        }
+        select = by_state.get(self.value())
+        return select() if select else queryset
+
+
 @admin.register(Survey)
 class SurveyAdmin(KeepRelatedObjects, admin.ModelAdmin):
     list_display = ["title", "state_display", "period", "is_published", "progress", "exports"]
     is_published = yes_no(Survey, "published")
-    list_filter = ["published", "results_visibility"]
+    list_filter = [SurveyStateFilter, "published", "results_visibility"]
     search_fields = ["title", "intro"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["exports", "links"]
@@ -221,7 +246,7 @@ class ResponseAdmin(KeepRelatedObjects, admin.ModelAdmin):
 
     @admin.display(description=_("survey"), ordering="survey__title")
     def survey_title(self, obj):
-        return obj.survey.title
+        return change_link(obj.survey, obj.survey.title)
 
     @admin.display(description=_("submitted at"), ordering="submitted_at")
     def submitted(self, obj):

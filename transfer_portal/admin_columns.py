@@ -8,6 +8,7 @@ columns say the same in less space, or may wrap.
 from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -50,3 +51,10 @@ def yes_no(model, name):
         return format_html('<img src="{}" alt="{}">', icon, _("yes") if value else _("no"))
 
     return column
+
+
+def change_link(obj, text=None):
+    """The related object in a list column as a link to its admin page."""
+    meta = obj._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, obj if text is None else text)

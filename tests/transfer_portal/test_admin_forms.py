@@ -112,3 +112,33 @@ def test_a_lesson_learneds_measure_is_picked_with_its_project(db, editor_client)
         "Urbane Datenplattform (Cottbus/Chóśebuz)",
         "Urbane Datenplattform (Potsdam)",
     ]
+
+
+def test_surveys_can_be_filtered_by_state(db, editor_client):
+    surveys = {
+        state: survey_factories.survey(state) for state in ("geplant", "offen", "geschlossen")
+    }
+    for state, survey in surveys.items():
+        response = editor_client.get("/admin/surveys/survey/", {"zustand": state})
+        assert [s.pk for s in response.context["cl"].result_list] == [survey.pk], state
+
+
+def test_after_registering_someone_the_editor_is_back_at_that_dates_registrations(
+    db, editor_client
+):
+    date = offer_factories.event_date()
+    data = {"event_date": date.pk, "name": "Paul Telefon", "email": "paul@example.org"}
+    response = editor_client.post("/admin/offers/registration/add/", data)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?event_date__id__exact={date.pk}")
+
+
+def test_lists_link_to_the_related_objects(db, editor_client):
+    from tests import factories
+
+    measure = factories.measure()
+    registration = offer_factories.registration()
+    html = editor_client.get("/admin/projects/measure/").content.decode()
+    assert f'href="/admin/projects/modelproject/{measure.project.pk}/change/"' in html
+    html = editor_client.get("/admin/offers/registration/").content.decode()
+    assert f'href="/admin/offers/eventdate/{registration.event_date.pk}/change/"' in html

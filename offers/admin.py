@@ -263,6 +263,9 @@ class EventDateAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAdmin
     list_display = ["title", "offer_title", "starts", "capacity", "registrations", "is_cancelled"]
     is_cancelled = yes_no(EventDate, "cancelled")
     list_filter = [UpcomingFilter, "cancelled", "is_sample", "offer"]
+    # Set only by the local try-out data (manage.py serve); a tick by mistake would announce
+    # a real date as a sample that does not take place.
+    exclude = ["is_sample"]
     search_fields = ["title", "offer__title", "location"]
     date_hierarchy = "starts_at"
     ordering = ["-starts_at", "-pk"]

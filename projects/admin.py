@@ -32,6 +32,9 @@ class MunicipalityAdmin(KeepRelatedObjects, admin.ModelAdmin):
     list_display = ["name", "kind", "district", "ags", "sample"]
     sample = yes_no(Municipality, "is_sample")
     list_filter = ["kind", "is_sample", ("district", admin.RelatedOnlyFieldListFilter)]
+    # Set only by the local try-out data (manage.py serve); a tick by mistake would drop a
+    # real municipality from the registration form's list.
+    exclude = ["is_sample"]
     search_fields = ["name", "ags"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["district"]

@@ -142,3 +142,16 @@ def test_lists_link_to_the_related_objects(db, editor_client):
     assert f'href="/admin/projects/modelproject/{measure.project.pk}/change/"' in html
     html = editor_client.get("/admin/offers/registration/").content.decode()
     assert f'href="/admin/offers/eventdate/{registration.event_date.pk}/change/"' in html
+
+
+def test_the_sample_data_mark_is_not_an_editing_field(db, editor_client):
+    from tests import factories
+
+    date = offer_factories.event_date()
+    municipality = factories.municipality()
+    for url in [
+        f"/admin/offers/eventdate/{date.pk}/change/",
+        f"/admin/projects/municipality/{municipality.pk}/change/",
+        "/admin/offers/eventdate/add/",
+    ]:
+        assert 'name="is_sample"' not in editor_client.get(url).content.decode(), url

@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.db.models import Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Left
 
 from offers.models import Contact, EventDate, Offer
 from projects.models import (
@@ -218,7 +218,10 @@ def _mark_every_text_field(suffix=f" {MARKER}"):
                 and field.name not in {"ags", "cancel_token", "contact_phone", "phone"}
             ]
             for name in names:
-                model.objects.exclude(**{name: ""}).update(**{name: Concat(name, Value(suffix))})
+                value = Concat(name, Value(suffix))
+                if max_length := model._meta.get_field(name).max_length:
+                    value = Left(value, max_length)  # PostgreSQL enforces the length
+                model.objects.exclude(**{name: ""}).update(**{name: value})
 
 
 @pytest.fixture

@@ -19,7 +19,9 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    # Only what `env` says: CI's own DATABASE_URL or REDIS_URL must not fill a gap here.
+    inherited = ("DJANGO_", "DATABASE_URL", "REDIS_URL")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(inherited)}
     return subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offers import services
 from offers.models import Contact, EventDate, Offer, Registration
-from transfer_portal.admin_actions import set_published
+from transfer_portal.admin_actions import PublishActions, set_published
 from transfer_portal.admin_columns import KeepRelatedObjects, change_link, short_datetime, yes_no
 from transfer_portal.spreadsheets import defuse_formula
 from transfer_portal.validators import normalize_email, single_line
@@ -105,13 +105,12 @@ class ExportPermissionMixin:
 
 
 @admin.register(Contact)
-class ContactAdmin(KeepRelatedObjects, admin.ModelAdmin):
+class ContactAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
     list_display = ["name", "role", "email", "position", "is_published"]
     is_published = yes_no(Contact, "published")
     list_editable = ["position"]
     list_filter = ["published"]
     search_fields = ["name", "role", "email", "helps_with"]
-    actions = ["publish", "unpublish"]
     fields = [
         "name",
         "role",
@@ -123,30 +122,6 @@ class ContactAdmin(KeepRelatedObjects, admin.ModelAdmin):
         "position",
         "published",
     ]
-
-    @admin.action(description=_("Publish selected contact persons"))
-    def publish(self, request, queryset):
-        count = set_published(request, queryset, True)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d contact person published.", "%(count)d contact persons published.", count
-            )
-            % {"count": count},
-        )
-
-    @admin.action(description=_("Withdraw selected contact persons (draft)"))
-    def unpublish(self, request, queryset):
-        count = set_published(request, queryset, False)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d contact person set to draft.",
-                "%(count)d contact persons set to draft.",
-                count,
-            )
-            % {"count": count},
-        )
 
 
 class EventDateInline(KeepRelatedObjects, admin.TabularInline):

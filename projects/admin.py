@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from projects.models import (
     Insight,
@@ -13,7 +12,7 @@ from projects.models import (
     ProjectSource,
     Topic,
 )
-from transfer_portal.admin_actions import set_published
+from transfer_portal.admin_actions import PublishActions
 from transfer_portal.admin_columns import KeepRelatedObjects, change_link, short_datetime, yes_no
 
 
@@ -61,30 +60,8 @@ class InsightInline(KeepRelatedObjects, admin.StackedInline):
     extra = 0
 
 
-class PublishedFilterMixin:
-    actions = ["publish", "unpublish"]
-
-    @admin.action(description=_("Publish selected entries"))
-    def publish(self, request, queryset):
-        count = set_published(request, queryset, True)
-        self.message_user(
-            request,
-            ngettext("%(count)d entry published.", "%(count)d entries published.", count)
-            % {"count": count},
-        )
-
-    @admin.action(description=_("Withdraw selected entries (draft)"))
-    def unpublish(self, request, queryset):
-        count = set_published(request, queryset, False)
-        self.message_user(
-            request,
-            ngettext("%(count)d entry set to draft.", "%(count)d entries set to draft.", count)
-            % {"count": count},
-        )
-
-
 @admin.register(ModelProject)
-class ModelProjectAdmin(KeepRelatedObjects, PublishedFilterMixin, admin.ModelAdmin):
+class ModelProjectAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
     list_display = ["title", "funding_round", "is_published", "measure_count", "updated_at"]
     is_published = yes_no(ModelProject, "published")
     list_filter = ["published", "funding_round", "topics"]
@@ -135,7 +112,7 @@ class MeasureInsightInline(InsightInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(KeepRelatedObjects, PublishedFilterMixin, admin.ModelAdmin):
+class MeasureAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
     list_display = ["title", "project_title", "status", "is_published", "updated"]
     is_published = yes_no(Measure, "published")
     list_filter = ["published", "status", "project", "topics"]
@@ -179,7 +156,7 @@ class MeasureAdmin(KeepRelatedObjects, PublishedFilterMixin, admin.ModelAdmin):
 
 
 @admin.register(Insight)
-class InsightAdmin(KeepRelatedObjects, PublishedFilterMixin, admin.ModelAdmin):
+class InsightAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
     list_display = ["__str__", "kind", "topic", "project", "measure", "is_published"]
     is_published = yes_no(Insight, "published")
     list_filter = ["published", "kind", "topic", "project"]

@@ -1,8 +1,10 @@
 """Admin actions that the content apps share."""
 
+from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from transfer_portal import page_cache
 
@@ -23,3 +25,27 @@ def set_published(request, queryset, published):
         LogEntry.objects.log_actions(request.user.pk, changing, CHANGE, message)
         page_cache.invalidate()  # update() sends no signal
     return len(changing)
+
+
+class PublishActions:
+    """The list actions "publish" and "withdraw" for a model with a `published` field."""
+
+    actions = ["publish", "unpublish"]
+
+    @admin.action(description=_("Publish selected entries"))
+    def publish(self, request, queryset):
+        count = set_published(request, queryset, True)
+        self.message_user(
+            request,
+            ngettext("%(count)d entry published.", "%(count)d entries published.", count)
+            % {"count": count},
+        )
+
+    @admin.action(description=_("Withdraw selected entries (draft)"))
+    def unpublish(self, request, queryset):
+        count = set_published(request, queryset, False)
+        self.message_user(
+            request,
+            ngettext("%(count)d entry set to draft.", "%(count)d entries set to draft.", count)
+            % {"count": count},
+        )

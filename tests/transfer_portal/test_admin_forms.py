@@ -76,7 +76,7 @@ def test_contact_persons_can_be_published_and_withdrawn_from_the_list(db, editor
     changelist = "/admin/offers/contact/"
     data = {"action": "publish", "_selected_action": [draft.pk]}
     response = editor_client.post(changelist, data, follow=True)
-    assert "1 Ansprechperson veröffentlicht." in response.content.decode()
+    assert "1 Eintrag veröffentlicht." in response.content.decode()
     draft.refresh_from_db()
     assert draft.published
     editor_client.post(changelist, {"action": "unpublish", "_selected_action": [draft.pk]})

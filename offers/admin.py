@@ -362,27 +362,19 @@ class RegistrationAddForm(forms.ModelForm):
         return cleaned
 
 
-class RegistrationChangeForm(forms.ModelForm):
+class RegistrationChangeForm(RegistrationAddForm):
     """Corrections to a registration: its address stays unique among the date's active
     registrations (the date is read-only here, so Django leaves the database constraint
     unchecked and a duplicate ended in a server error)."""
 
-    class Meta:
-        model = Registration
+    class Meta(RegistrationAddForm.Meta):
         fields = ["name", "email", "municipality"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["name"].validators.append(single_line)
-
     def clean_email(self):
-        email = normalize_email(self.cleaned_data["email"])
+        email = super().clean_email()
         registration = self.instance
-        if registration.state != State.CANCELLED and (
-            registration.event_date.registrations.exclude(pk=registration.pk)
-            .exclude(state=State.CANCELLED)
-            .filter(email__iexact=email)
-            .exists()
+        if registration.state != State.CANCELLED and services.is_registered(
+            registration.event_date, email, besides=registration
         ):
             raise forms.ValidationError(ALREADY_REGISTERED)
         return email

@@ -82,13 +82,13 @@ def send_registered_email(registration):
     _send(registration, "registered")
 
 
-def is_registered(event_date, email):
-    """Whether an address has a registration (confirmed or waiting) for the date."""
-    return (
-        event_date.registrations.exclude(state=State.CANCELLED)
-        .filter(email__iexact=normalize_email(email))
-        .exists()
-    )
+def is_registered(event_date, email, *, besides=None):
+    """Whether an address has a registration (confirmed or waiting) for the date, apart
+    from the registration `besides` (one being corrected)."""
+    registrations = event_date.registrations.exclude(state=State.CANCELLED)
+    if besides is not None:
+        registrations = registrations.exclude(pk=besides.pk)
+    return registrations.filter(email__iexact=normalize_email(email)).exists()
 
 
 @dataclass

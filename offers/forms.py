@@ -13,12 +13,7 @@ class OfferFilterForm(forms.Form):
     thema = forms.ChoiceField(
         label=_("Topic"), required=False, error_messages=FILTER_ERRORS, widget=Select(content=True)
     )
-    art = forms.ChoiceField(
-        label=_("Kind of offer"),
-        required=False,
-        choices=[("", _("All")), *Offer.Kind.choices],
-        error_messages=FILTER_ERRORS,
-    )
+    art = forms.ChoiceField(label=_("Kind of offer"), required=False, error_messages=FILTER_ERRORS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,6 +24,12 @@ class OfferFilterForm(forms.Form):
         self.fields["thema"].choices = [
             ("", _("All")),
             *((slug, topic.name) for slug, topic in self.topics.items()),
+        ]
+        # Only kinds that have a published offer: the others would always find nothing.
+        kinds = set(Offer.objects.published().values_list("kind", flat=True).distinct())
+        self.fields["art"].choices = [
+            ("", _("All")),
+            *((value, label) for value, label in Offer.Kind.choices if value in kinds),
         ]
 
     def clean_thema(self):

@@ -131,14 +131,22 @@ def _fragment_cache_applies(request):
     return settings.FRAGMENT_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD")
 
 
-def cached_fragment(request, name, render, keep=None):
+def cached_fragment(request, name, render, keep=None, prefetch=()):
     """A view's output (text) from the fragment cache; `render()` makes it on a miss, and
-    it is stored unless `keep()`, asked after rendering, says no."""
+    it is stored unless `keep()`, asked after rendering, says no. The fragments named in
+    `prefetch`, which the page asks for later, come along in the same round trip."""
     if not _fragment_cache_applies(request):
         return render()
     key = fragment_key(request, name)
     prefetched = getattr(request, "_prefetched", {})
-    entry = prefetched.pop(key) if key in prefetched else _fetch_one(request, key)
+    if key in prefetched:
+        entry = prefetched.pop(key)
+    else:
+        later = [fragment_key(request, other) for other in prefetch]
+        entries = _fetch(request, [key, *later])
+        entry = entries[0] if entries else None
+        if entries:
+            request._prefetched = {**prefetched, **dict(zip(later, entries[1:], strict=True))}
     content = read(request, key, entry)
     if content is None:
         content = render()

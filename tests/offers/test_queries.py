@@ -30,12 +30,14 @@ def data(request):
 
 
 def test_offer_list_queries(client, data, django_assert_num_queries):
-    """Offers with contact and next date with counts, their topics, the topic filter."""
-    with django_assert_num_queries(3):
+    """Offers with contact and next date with counts, their topics, the filter's topics
+    and kinds (those with offers)."""
+    with django_assert_num_queries(4):
         client.get("/angebote/")
-    topic, _offers = data
-    with django_assert_num_queries(3):
-        client.get("/angebote/", {"thema": topic.slug})
+    topic, offers = data
+    with django_assert_num_queries(4):
+        response = client.get("/angebote/", {"thema": topic.slug, "art": offers[0].kind})
+    assert response.status_code == 200
 
 
 def test_offer_detail_queries(client, data, django_assert_num_queries):

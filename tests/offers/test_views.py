@@ -39,6 +39,26 @@ def test_offer_list_with_an_unknown_filter_value_answers_400(client):
     assert client.get("/angebote/", {"art": "zauberei"}).status_code == 400
 
 
+def test_the_kind_filter_offers_only_kinds_that_have_a_published_offer(client):
+    factories.offer(kind="onlinekurs")
+    factories.offer(kind="beratung", published=False)
+    form = client.get("/angebote/").context["form"]
+    assert [value for value, _label in form.fields["art"].choices] == ["", "onlinekurs"]
+    # A kind without offers would always find nothing: not a choice, an old link says so.
+    response = client.get("/angebote/", {"art": "beratung"})
+    assert response.status_code == 400
+    assert "Diesen Filterwert gibt es nicht (mehr)" in response.content.decode()
+
+
+def test_offer_list_title_names_the_filters(client):
+    topic = portal.topic(name="Partizipation", slug="partizipation-test")
+    factories.offer(topics=[topic], kind="onlinekurs")
+    html = client.get("/angebote/", {"thema": topic.slug, "art": "onlinekurs"}).content.decode()
+    assert "<title>Angebote – Thema: Partizipation, Art des Angebots: Onlinekurs – " in html
+    html = client.get("/angebote/", {"art": "zauberei"}).content.decode()
+    assert "<title>Fehler: Angebote – " in html
+
+
 def test_drafts_are_hidden_from_visitors_but_shown_to_editors(editor_client):
     client = Client()
     draft = factories.offer(published=False, title="Entwurfsangebot")
@@ -77,6 +97,19 @@ def test_event_list_shows_upcoming_dates_and_the_archive_the_past_ones(client):
     assert list(archived) == [past]
     archive_html = client.get("/termine/archiv/").content.decode()
     assert "Diese Termine haben bereits stattgefunden" in archive_html
+
+
+def test_date_list_titles_name_the_page(client, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 60
+    offer = factories.offer()
+    for n in range(21):
+        factories.event_date(offer, days=n + 1)
+    member = Client()
+    member.force_login(portal.user("teilnahme@example.org"))
+    for visitor in (client, member, member):  # the last one from the fragment cache
+        html = visitor.get("/termine/", {"seite": "2"}).content.decode()
+        assert "<title>Termine – Seite 2 von 2 – " in html
+    assert "<title>Vergangene Termine – " in client.get("/termine/archiv/").content.decode()
 
 
 def test_a_date_only_entry_is_upcoming_for_its_whole_day_and_shows_no_invented_time(client):

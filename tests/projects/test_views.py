@@ -1,6 +1,7 @@
 """The knowledge base pages: content, visibility of drafts, filters and bad input."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from projects.models import Measure, ModelProject
@@ -390,3 +391,47 @@ def test_project_list_filters_never_repeat_a_project(client, db):
         slugs = [shown.slug for shown in page.object_list]
         assert slugs.count(project.slug) == 1, filters
         assert page.paginator.count == len(slugs), filters
+
+
+def _title(response):
+    html = response.content.decode()
+    return html[html.index("<title>") + 7 : html.index("</title>")]
+
+
+@pytest.mark.parametrize("fragment_seconds", [0, 60], ids=["uncached", "fragment-cache"])
+def test_list_titles_name_the_filters_and_the_page(client, editor, settings, fragment_seconds):
+    """Each filtered page of a list has its own title (WCAG 2.4.2), also from the cache."""
+    settings.FRAGMENT_CACHE_SECONDS = fragment_seconds
+    topic = factories.topic(slug="verkehr", name="Verkehr")
+    project = factories.project(slug="alpha", title="Projekt Alpha")
+    for n in range(25):
+        factories.measure(project, topics=[topic], title=f"M {n:02}", status=Measure.Status.PLANNED)
+    query = {"thema": "verkehr", "projekt": "alpha", "status": "geplant"}
+    suffix = " – Smart-City-Transferportal Brandenburg"
+
+    editor_client = Client()
+    editor_client.force_login(editor)
+    for visitor in (client, editor_client, editor_client):  # the second from the cache
+        assert _title(visitor.get("/massnahmen/", query)) == (
+            "Maßnahmen – Thema: Verkehr, Modellprojekt: Projekt Alpha, Stand: geplant"
+            " – Seite 1 von 2" + suffix
+        )
+        assert _title(visitor.get("/massnahmen/", {**query, "seite": "2"})) == (
+            "Maßnahmen – Thema: Verkehr, Modellprojekt: Projekt Alpha, Stand: geplant"
+            " – Seite 2 von 2" + suffix
+        )
+    assert _title(client.get("/massnahmen/", {"thema": "verkehr", "status": "abgeschlossen"})) == (
+        "Maßnahmen – Thema: Verkehr, Stand: abgeschlossen" + suffix
+    )
+    assert _title(client.get("/massnahmen/")) == "Maßnahmen – Seite 1 von 2" + suffix
+    assert _title(client.get("/modellprojekte/", {"thema": "verkehr"})) == (
+        "Modellprojekte – Thema: Verkehr" + suffix
+    )
+    assert _title(client.get("/erkenntnisse/", {"projekt": "alpha"})) == (
+        "Erkenntnisse – Modellprojekt: Projekt Alpha" + suffix
+    )
+    # A filter value that does not exist: an error page, and its title says so first.
+    for _ in range(2):
+        response = client.get("/massnahmen/", {"thema": "gibt-es-nicht"})
+        assert response.status_code == 400
+        assert _title(response) == "Fehler: Maßnahmen" + suffix

@@ -74,11 +74,43 @@ def jsonld(value):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(data))  # noqa: S308
 
 
+@register.simple_tag
+def list_title(form=None, listing=None):
+    """What a list page's <title> adds to the list's name: the chosen filters and the page
+    ("– Thema: Mobilität, Modellprojekt: Cottbus – Seite 2 von 5"), so that the title
+    tells one filtered page from another (WCAG 2.4.2). Nothing for an invalid filter."""
+    parts = []
+    if form is not None and form.is_bound and form.is_valid():
+        chosen = [
+            f"{form[name].label}: {_chosen_label(form.fields[name], value)}"
+            for name, value in form.cleaned_data.items()
+            if value
+        ]
+        if chosen:
+            parts.append(", ".join(chosen))
+    if listing is not None:
+        page = listing["page"]
+        if page.paginator.num_pages > 1:
+            parts.append(
+                pgettext("title", "Page %(number)s of %(pages)s")
+                % {"number": page.number, "pages": page.paginator.num_pages}
+            )
+    return "".join(f" – {part}" for part in parts)
+
+
+def _chosen_label(field, value):
+    """A choice's label ("Umgesetzt"), not its value ("umgesetzt"); an object's name."""
+    if isinstance(value, str):
+        return str(dict(field.choices).get(value, value))
+    return str(value)
+
+
 class CachedContentNode(template.Node):
-    def __init__(self, nodelist, name, form=None):
+    def __init__(self, nodelist, name, form=None, prefetch=()):
         self.nodelist = nodelist
         self.name = name
         self.form = form
+        self.prefetch = prefetch
 
     def render(self, context):
         request = context.get("request")
@@ -90,7 +122,7 @@ class CachedContentNode(template.Node):
             # Validated while rendering, so asking costs nothing.
             keep = lambda: not form.is_bound or form.is_valid()  # noqa: E731
         content = page_cache.cached_fragment(
-            request, self.name, lambda: self.nodelist.render(context), keep
+            request, self.name, lambda: self.nodelist.render(context), keep, self.prefetch
         )
         return mark_safe(content)  # noqa: S308 - rendered by this very template
 
@@ -113,6 +145,24 @@ def cached_content(parser, token):
     parser.delete_first_token()
     form = parser.compile_filter(bits[2]) if len(bits) == 3 else None
     return CachedContentNode(nodelist, bits[1].strip("\"'"), form)
+
+
+@register.tag
+def cached_title(parser, token):
+    """`{% cached_title "name" [form] %}…{% endcached_title %}` in the title block of a page
+    whose content is `{% cached_content "name" [form] %}`: a title that depends on the
+    content (filters, page number) from the fragment cache as well, kept under the same
+    rules. Both come in one round trip to the cache."""
+    bits = token.split_contents()
+    if len(bits) not in (2, 3):
+        raise template.TemplateSyntaxError(
+            f"{bits[0]} takes the content fragment's name and optionally a filter form"
+        )
+    nodelist = parser.parse(("endcached_title",))
+    parser.delete_first_token()
+    form = parser.compile_filter(bits[2]) if len(bits) == 3 else None
+    name = bits[1].strip("\"'")
+    return CachedContentNode(nodelist, f"{name}:title", form, prefetch=(name,))
 
 
 @register.filter

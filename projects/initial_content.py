@@ -90,6 +90,16 @@ PROGRAMME_SOURCE = _source(
     "https://smart-city-dialog.de/modellprojekte",
 )
 
+ZUKUNFTSSCHUSTEREI_SOURCES = [
+    _source(
+        "Smart City Dialog: Bad Belzig und Wiesenburg/Mark",
+        "https://smart-city-dialog.de/mpsc/bad-belzig-und-wiesenburgmark",
+    ),
+    _source("Zukunftsschusterei: Förderprojekt", "https://zukunftsschusterei.de/foerderprojekt"),
+    _source("Zukunftsschusterei: MPSC-Community", "https://zukunftsschusterei.de/mpsc-community"),
+    _source("smartcountry.berlin Newsblog: „Bad Belzig auf dem Weg zur Smart City“"),
+]
+
 POTSDAM_SOURCES = [
     _source("Smart City Dialog: Potsdam", "https://smart-city-dialog.de/mpsc/potsdam"),
     _source(
@@ -229,19 +239,7 @@ PROJECTS = [
             "daten-infrastruktur",
         ],
         "website": "https://zukunftsschusterei.de",
-        "sources": [
-            _source(
-                "Smart City Dialog: Bad Belzig und Wiesenburg/Mark",
-                "https://smart-city-dialog.de/mpsc/bad-belzig-und-wiesenburgmark",
-            ),
-            _source(
-                "Zukunftsschusterei: Förderprojekt", "https://zukunftsschusterei.de/foerderprojekt"
-            ),
-            _source(
-                "Zukunftsschusterei: MPSC-Community", "https://zukunftsschusterei.de/mpsc-community"
-            ),
-            _source("smartcountry.berlin Newsblog: „Bad Belzig auf dem Weg zur Smart City“"),
-        ],
+        "sources": ZUKUNFTSSCHUSTEREI_SOURCES,
         "measures": [
             {"title": "Verwaltung für Morgen", "topics": ["verwaltung"]},
             {"title": "Gesundheit der Zukunft", "topics": ["gesundheit"]},
@@ -253,11 +251,9 @@ PROJECTS = [
             {"title": "Planen mit Daten / LoRaWAN", "topics": ["daten-infrastruktur"]},
         ],
         "measure_summary": "Eines der acht Maßnahmenbündel der Zukunftsschusterei.",
-        "measure_sources": [
-            _source(
-                "Zukunftsschusterei: Förderprojekt", "https://zukunftsschusterei.de/foerderprojekt"
-            ),
-        ],
+        # As for Potsdam: the facts file does not say which of the project's sources names
+        # the bundles, so each cites all of them.
+        "measure_sources": ZUKUNFTSSCHUSTEREI_SOURCES,
         "measure_slug_prefix": "zukunftsschusterei",
     },
     {

@@ -150,9 +150,12 @@ class ModelProject(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     description = models.TextField(_("description"), blank=True)
     fields_of_action = models.TextField(
-        _("fields of action"),
+        _("focus areas"),
         blank=True,
-        help_text=_("As the project names them, one per line."),
+        help_text=_(
+            "The project's fields of action, bundles of measures or tasks, as it names them, "
+            "one per line."
+        ),
     )
     website = models.URLField(_("website"), blank=True)
     topics = models.ManyToManyField(

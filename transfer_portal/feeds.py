@@ -24,6 +24,13 @@ def _day(moment):
     return date_format(localtime(moment), "DATE_FORMAT")
 
 
+def _date_title(event_date):
+    title = f"{event_date.offer.title} – {event_date.title}, {_day(event_date.starts_at)}"
+    if event_date.is_sample:  # labelled wherever it shows (only in local trial set-ups)
+        return _("[Sample date] %(summary)s") % {"summary": title}
+    return title
+
+
 @dataclass
 class Entry:
     kind: str
@@ -68,7 +75,7 @@ def _entries(topic=None):
         *(
             Entry(
                 _("Date"),
-                f"{d.offer.title} – {d.title}, {_day(d.starts_at)}",
+                _date_title(d),
                 d.location,
                 d.get_absolute_url(),
                 d.updated_at,

@@ -13,9 +13,10 @@ LEGAL_PAGES = {
     LegalPage.Kind.PRIVACY: (
         "Datenschutzerklärung",
         "Die DigitalAgentur Brandenburg verarbeitet in diesem Portal personenbezogene Daten "
-        "nur, soweit sie für die Nutzung der Angebote nötig sind: für ein Benutzerkonto die "
-        "E-Mail-Adresse, für die Teilnahme an Umfragen die Zuordnung zu einer Kommune und "
-        "für Anmeldungen zu Terminen Name und E-Mail-Adresse.\n\n"
+        "nur, soweit sie für die Nutzung der Angebote nötig sind: für ein Benutzerkonto, "
+        "die Teilnahme an Umfragen, Anmeldungen zu Terminen und Fragen an die "
+        "Modellprojekte. Welche Daten das im Einzelnen sind, wozu und wie lange sie "
+        "gespeichert werden, zeigt die Übersicht unten.\n\n"
         "Die vollständige Datenschutzerklärung mit Verantwortlicher Stelle, "
         "Datenschutzbeauftragter Person, Rechtsgrundlagen und Speicherfristen ergänzt die "
         "Redaktion der DABB vor der Veröffentlichung des Portals.",
@@ -24,7 +25,7 @@ LEGAL_PAGES = {
         "Erklärung zur Barrierefreiheit",
         "Die DigitalAgentur Brandenburg ist bemüht, dieses Portal im Einklang mit der "
         "Brandenburgischen Barrierefreie-Informationstechnik-Verordnung (BbgBITV) und der "
-        "BITV 2.0 barrierefrei zugänglich zu machen. Jede Seite wird bei der Entwicklung "
+        "BITV 2.0 barrierefrei zugänglich zu machen. Die Seiten werden bei der Entwicklung "
         "automatisch mit axe-core (WCAG 2.1 A/AA) und dem Nu Html Checker geprüft.\n\n"
         "Eine manuelle Prüfung, der Stand der Vereinbarkeit, ein Feedback-Kontakt und der "
         "Hinweis auf das Durchsetzungsverfahren werden von der Redaktion der DABB vor der "

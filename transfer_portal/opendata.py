@@ -135,7 +135,13 @@ DATASETS = [
             ("foerderstaffel", _("Year of the funding round")),
             ("motto", _("Motto or strategy")),
             ("zusammenfassung", _("Summary")),
-            ("handlungsfelder", _("Fields of action as named by the project")),
+            (
+                "handlungsfelder",
+                _(
+                    "Focus areas (fields of action, bundles of measures or tasks) as named "
+                    "by the project"
+                ),
+            ),
             ("themen", _("Topics of the portal")),
             ("website", _("Website of the project")),
             ("quellen", _("Sources of the facts")),

@@ -89,5 +89,5 @@ def test_offer_pages_and_partials_are_valid_html(client, editor_client):
         )
     )
     assert "/kontakt/" in pages["topic_offers partial, empty"]
-    assert "noch kein Angebot" in pages["topic_offers partial, empty"]
+    assert "noch kein Angebot verzeichnet" in pages["topic_offers partial, empty"]
     assert_valid_html(pages)

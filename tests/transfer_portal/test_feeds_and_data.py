@@ -174,3 +174,18 @@ def test_the_feed_announces_dates_still_to_come_with_their_day(client, db):
     day = date_format(localtime(coming.starts_at), "DATE_FORMAT")  # "12. Dezember 2026"
     assert any("Vertiefung" in title and day in title for title in titles), titles
     assert not any("Längst vorbei" in title for title in titles)
+
+
+def test_a_sample_date_is_labelled_in_the_feed_and_in_its_page_title(client, db):
+    offer = offer_factories.offer(title="Schreibwerkstatt")
+    sample = offer_factories.event_date(offer, title="Ausprobieren", days=10, is_sample=True)
+    offer_factories.event_date(offer, title="Echt", days=11)
+    feed = feedparser.parse(client.get("/feeds/neu.atom").content)
+    titles = {entry.title for entry in feed.entries}
+    assert any(
+        t.startswith("Termin: [Beispieltermin] Schreibwerkstatt – Ausprobieren") for t in titles
+    )
+    assert any(t.startswith("Termin: Schreibwerkstatt – Echt") for t in titles), titles
+    html = client.get(sample.get_absolute_url()).content.decode()
+    title = html[html.index("<title>") : html.index("</title>")]
+    assert "(Beispieltermin – nur zum Ausprobieren)" in title

@@ -1,5 +1,7 @@
 """Deployment checks (`manage.py check --deploy`) for what Django's own cannot know."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core import checks
 
@@ -35,3 +37,52 @@ def shared_cache_configured(app_configs, **kwargs):
             id="transfer_portal.W001",
         )
     ]
+
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+@checks.register(deploy=True)
+def public_addresses_configured(app_configs, **kwargs):
+    """Links in e-mails, calendar files and feeds are built from SITE_URL, and mail goes
+    out from DEFAULT_FROM_EMAIL: their local defaults would send participants cancel links
+    to 127.0.0.1 and mail from an address nobody can answer."""
+    findings = []
+    site = urlsplit(settings.SITE_URL)
+    if site.hostname in LOCAL_HOSTS or site.hostname is None:
+        findings.append(
+            checks.Error(
+                f"SITE_URL is {settings.SITE_URL!r}: links in e-mails, calendar files and "
+                "feeds would lead to this machine.",
+                hint="Set SITE_URL to the portal's public address, e.g. https://transfer.example.org.",
+                id="transfer_portal.E002",
+            )
+        )
+    elif site.scheme != "https":
+        findings.append(
+            checks.Warning(
+                f"SITE_URL {settings.SITE_URL!r} is not an https address.",
+                hint="The portal is served over TLS (SECURE_SSL_REDIRECT); links should say so.",
+                id="transfer_portal.W002",
+            )
+        )
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ").lower()
+    if domain in LOCAL_HOSTS or "." not in domain:
+        findings.append(
+            checks.Error(
+                f"DJANGO_DEFAULT_FROM_EMAIL is {settings.DEFAULT_FROM_EMAIL!r}: mail from it "
+                "cannot be answered or delivered.",
+                hint="Set DJANGO_DEFAULT_FROM_EMAIL to the portal's sender address.",
+                id="transfer_portal.E003",
+            )
+        )
+    if settings.MAILERS["default"]["BACKEND"].endswith("console.EmailBackend"):
+        findings.append(
+            checks.Warning(
+                "DJANGO_EMAIL_HOST is not set: e-mails (registrations, sign-up, password "
+                "reset) are only written to the log, never sent.",
+                hint="Set DJANGO_EMAIL_HOST and its access data (README, Betrieb).",
+                id="transfer_portal.W003",
+            )
+        )
+    return findings

@@ -14,6 +14,8 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "transfer.example.org",
     "DATABASE_URL": "sqlite:////tmp/transfer-portal-deploy-check.sqlite3",
     "DJANGO_EMAIL_HOST": "smtp.example.org",
+    "DJANGO_DEFAULT_FROM_EMAIL": "transferportal@transfer.example.org",
+    "SITE_URL": "https://transfer.example.org",
     "REDIS_URL": "redis://127.0.0.1:6379/0",  # only named: the checks do not connect
 }
 
@@ -54,14 +56,36 @@ def test_check_deploy_is_clean_with_production_variables():
 
 @pytest.mark.parametrize(
     ("missing", "finding"),
-    [("DATABASE_URL", "transfer_portal.E001"), ("REDIS_URL", "transfer_portal.W001")],
+    [
+        ("DATABASE_URL", "transfer_portal.E001"),
+        ("REDIS_URL", "transfer_portal.W001"),
+        ("SITE_URL", "transfer_portal.E002"),
+        ("DJANGO_DEFAULT_FROM_EMAIL", "transfer_portal.E003"),
+        ("DJANGO_EMAIL_HOST", "transfer_portal.W003"),
+    ],
 )
-def test_check_deploy_names_a_missing_database_or_cache(missing, finding):
+def test_check_deploy_names_a_missing_setting(missing, finding):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0
     assert finding in result.stderr + result.stdout
     assert missing in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "finding"),
+    [
+        ("SITE_URL", "http://localhost:8000", "transfer_portal.E002"),
+        ("SITE_URL", "http://transfer.example.org", "transfer_portal.W002"),
+        ("DJANGO_DEFAULT_FROM_EMAIL", "Portal <portal@localhost>", "transfer_portal.E003"),
+    ],
+)
+def test_check_deploy_refuses_local_or_plain_http_addresses(variable, value, finding):
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION_ENV, variable: value}
+    )
+    assert result.returncode != 0
+    assert finding in result.stderr + result.stdout
 
 
 def test_the_wsgi_entry_point_defaults_to_production(monkeypatch):

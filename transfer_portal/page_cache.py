@@ -124,7 +124,8 @@ def fragment_key(request, name):
     ("3": entries carry their version since this release; those of the releases before
     have it in the key, and the first of them could hold lists for invalid filters.)"""
     drafts_visible = int(is_editor(request.user))
-    return f"fragment3:{_digest(name, get_language(), drafts_visible, request.get_full_path())}"
+    address = (request.get_host(), request.get_full_path())
+    return f"fragment3:{_digest(name, get_language(), drafts_visible, *address)}"
 
 
 def _fragment_cache_applies(request):
@@ -289,8 +290,11 @@ def connect_signals():
 
 
 def _key(request):
-    # "2": entries carry their version since this release (before: in the key).
-    return f"page2:{_digest(get_language(), request.get_full_path())}"
+    # "2": entries carry their version since this release (before: in the key). The host
+    # is part of it: feeds and the sitemap build their links from it (Django's syndication
+    # and sitemaps use the request's site), so a page asked for under another allowed host
+    # name must not be served to this one.
+    return f"page2:{_digest(get_language(), request.get_host(), request.get_full_path())}"
 
 
 def _cacheable_request(request):

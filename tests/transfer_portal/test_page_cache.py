@@ -96,6 +96,19 @@ def test_languages_are_cached_separately(client, seeded):
     assert '<html lang="en">' in english
 
 
+def test_host_names_are_cached_separately(client, seeded, settings):
+    """The feed's links come from the request's host: one allowed host name's copy must not
+    be served under another."""
+    settings.ALLOWED_HOSTS = ["portal.example.org", "www.portal.example.org"]
+    first = client.get("/feeds/neu.atom", headers={"host": "www.portal.example.org"})
+    assert "http://www.portal.example.org/" in first.content.decode()
+    second = client.get("/feeds/neu.atom", headers={"host": "portal.example.org"})
+    assert second["X-Page-Cache"] == "miss"
+    assert "www.portal.example.org" not in second.content.decode()
+    third = client.get("/feeds/neu.atom", headers={"host": "portal.example.org"})
+    assert third["X-Page-Cache"] == "hit"
+
+
 def test_a_new_measure_shows_on_its_topic_page_at_once(client, db):
     topic = factories.topic()
     project = factories.project(topics=[topic])

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
+from django.utils.html import linebreaks
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -94,6 +95,7 @@ class NewContentFeed(Feed):
     feed_type = Atom1Feed
     title = gettext_lazy("Smart City Transfer Portal Brandenburg: new content")
     subtitle = gettext_lazy("New measures, offers, dates and surveys.")
+    author_name = "DigitalAgentur Brandenburg"  # RFC 4287: a feed names its author
 
     def link(self):
         return reverse("home")
@@ -105,7 +107,9 @@ class NewContentFeed(Feed):
         return f"{item.kind}: {item.title}"
 
     def item_description(self, item):
-        return item.description
+        # Atom summaries are type="html": the editors' plain text, escaped, with its
+        # paragraphs (a "<" in it is text, not markup).
+        return linebreaks(item.description, autoescape=True)
 
     def item_link(self, item):
         return item.url

@@ -29,6 +29,19 @@ def test_new_content_feed_is_valid_atom_with_links_back(client, seeded):
     assert any(title.startswith("Maßnahme: ") for title in titles)
     assert any(title.startswith("Angebot: ") for title in titles)
     assert all(entry.link.startswith("http") for entry in feed.entries)
+    assert feed.feed.author == "DigitalAgentur Brandenburg"  # RFC 4287 §4.1.1
+
+
+def test_feed_summaries_are_the_editors_text_escaped_with_its_paragraphs(client, db):
+    factories.measure(
+        title="Spitze Klammern", summary="Kosten < 5 % & <b>fett</b>\n\nZweiter Absatz"
+    )
+    feed = feedparser.parse(client.get("/feeds/neu.atom").content)
+    entry = next(e for e in feed.entries if "Spitze Klammern" in e.title)
+    assert entry.summary_detail.type == "text/html"
+    assert entry.summary == (
+        "<p>Kosten &lt; 5 % &amp; &lt;b&gt;fett&lt;/b&gt;</p>\n\n<p>Zweiter Absatz</p>"
+    )
 
 
 def test_topic_feed_has_only_that_topics_content(client, db):

@@ -1,6 +1,7 @@
 """Sending a visitor's question to a model project's contact (or to DABB)."""
 
 import contextlib
+import logging
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 RATE_LIMIT_WINDOW = 3600
+
+logger = logging.getLogger(__name__)
 
 
 def _key(request):
@@ -59,10 +62,14 @@ def send_question(project, data, *, page_url, measure=None):
     copy = render_to_string("projects/email/question_copy.txt", context)
     # A confirmation, not a copy: nothing the sender typed goes to the address they typed,
     # or the form would send anybody's text to anybody.
-    EmailMessage(
+    confirmation = EmailMessage(
         _("Your question via the transfer portal: %(title)s") % {"title": about.title},
         copy,
         to=[data["email"]],
         reply_to=[recipient],
-    ).send()
+    )
+    try:
+        confirmation.send()
+    except Exception:  # the question went out: sending it again would duplicate it
+        logger.exception("Could not send the confirmation of a question to %s", recipient)
     return recipient

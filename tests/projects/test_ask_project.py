@@ -186,6 +186,26 @@ def test_a_mail_server_failure_keeps_the_question_and_does_not_count(
     assert client.post(url, QUESTION).status_code == 302  # the failed one did not count
 
 
+def test_a_failed_confirmation_does_not_make_the_visitor_send_the_question_again(
+    client, mailoutbox, monkeypatch, caplog, db
+):
+    from django.core.mail import EmailMessage
+
+    project = factories.project(contact_email="kontakt@projekt.example")
+    send = EmailMessage.send
+
+    def confirmation_fails(message, *args, **kwargs):
+        if message.to == [QUESTION["email"]]:
+            raise ConnectionResetError("SMTP gone after the first mail")
+        return send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "send", confirmation_fails)
+    response = client.post(f"/modellprojekte/{project.slug}/frage/", QUESTION)
+    assert response.status_code == 302  # the question reached the project: sent
+    assert [mail.to for mail in mailoutbox] == [["kontakt@projekt.example"]]
+    assert "Could not send the confirmation" in caplog.text
+
+
 def test_the_fields_declare_their_purpose_for_autofill(client, db):
     html = client.get(f"/modellprojekte/{factories.project().slug}/frage/").content.decode()
     assert 'autocomplete="name"' in html

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Insight, Measure, ModelProject
 from surveys.models import Survey
 from surveys.results import survey_results
+from transfer_portal.spreadsheets import defuse_formula
 
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 DCAT_LICENSE = "http://dcat-ap.de/def/licenses/cc-by/4.0"
@@ -206,10 +207,14 @@ DATASETS_BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
 
 
 def as_csv(dataset):
+    """RFC 4180 CSV in UTF-8. Text that a spreadsheet program would run as a formula
+    ("=HYPERLINK(…)" in a measure's text, or just "- gering") gets a leading apostrophe,
+    as the page says; the JSON files carry every value unchanged."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[name for name, _label in dataset.fields])
     writer.writeheader()
-    writer.writerows(dataset.rows())
+    for row in dataset.rows():
+        writer.writerow({name: defuse_formula(value) for name, value in row.items()})
     return buffer.getvalue()
 
 

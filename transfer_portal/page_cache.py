@@ -51,7 +51,13 @@ CACHE_ERRORS = (ConnectionInterrupted, RedisError)
 VERSION_KEY = "page-cache-version"
 CONTENT_APPS = {"transfer_portal", "projects", "surveys", "offers"}
 UNCACHED_PREFIXES = ("/admin/", "/konto/", "/en/konto/", "/healthz", "/static/", "/media/")
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Content-Language",
+    "Link",
+    "Access-Control-Allow-Origin",
+)
 # Part of cached objects' keys: a model instance pickled by another Django only warns when
 # it is loaded.
 DJANGO_VERSION = django.get_version()

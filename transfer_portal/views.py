@@ -210,6 +210,10 @@ def open_data_download(request, slug, fmt):
             opendata.as_json(dataset), content_type="application/json; charset=utf-8"
         )
     response["Content-Disposition"] = f'inline; filename="{dataset.slug}.{fmt}"'
+    # Open data: the licence travels with the file, and other sites' scripts may read it
+    # (public, anonymous, no cookies involved).
+    response["Link"] = f'<{opendata.LICENSE_URL}>; rel="license"'
+    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 

@@ -125,6 +125,27 @@ def test_every_dataset_downloads_as_csv_and_json(client, seeded, slug):
     assert data["lizenz"] == "https://creativecommons.org/licenses/by/4.0/"
 
 
+def test_downloads_carry_their_licence_and_may_be_read_by_other_sites(client, seeded):
+    for _ in range(2):  # the second from the page cache
+        for fmt in ("csv", "json"):
+            response = client.get(f"/daten/massnahmen.{fmt}")
+            assert (
+                response["Link"] == '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
+            )
+            assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas_but_json_keeps_them(client, db):
+    formula = '=HYPERLINK("http://evil.example/","Klick")'
+    factories.measure(title="Formel", summary=formula, transfer_effort="- gering: 2 Personentage")
+    rows = list(csv.DictReader(io.StringIO(client.get("/daten/massnahmen.csv").content.decode())))
+    row = next(row for row in rows if row["titel"] == "Formel")
+    assert "'" + formula in row.values()
+    assert "'- gering: 2 Personentage" in row.values()
+    data = json.loads(client.get("/daten/massnahmen.json").content)["daten"]
+    assert formula in next(item for item in data if item["titel"] == "Formel").values()
+
+
 def test_unknown_dataset_or_format_is_404(client, db):
     assert client.get("/daten/nutzer.csv").status_code == 404
     assert client.get("/daten/modellprojekte.xml").status_code == 404

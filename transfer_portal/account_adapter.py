@@ -33,7 +33,14 @@ class AccountAdapter(DefaultAccountAdapter):
         site = PortalSite(
             gettext("Smart City Transfer Portal Brandenburg"), urlsplit(settings.SITE_URL).netloc
         )
-        return super().send_mail(template_prefix, email, {**context, "current_site": site})
+        context = {
+            **context,
+            "current_site": site,
+            "recipient_email": email,
+            "site_url": settings.SITE_URL,
+            "unverified_account_days": settings.UNVERIFIED_ACCOUNT_DAYS,
+        }
+        return super().send_mail(template_prefix, email, context)
 
     def get_client_ip(self, request):
         """allauth raises ImproperlyConfigured (a 500) when X-Forwarded-For has fewer entries

@@ -51,9 +51,15 @@ def test_account_e_mails_come_from_the_portal_and_name_the_address(client, mailo
         },
     )
     body = mailoutbox[0].body
-    assert body.startswith("Hallo von Smart-City-Transferportal Brandenburg!")
+    assert body.startswith("Guten Tag,\n\nMit Ihrer E-Mail-Adresse neu@amt-beispiel.de wurde ")
+    assert "ein Konto im Smart-City-Transferportal Brandenburg angelegt." in body
     # The account is named by its address, not by the user name generated from it ("neu").
-    assert "neu@amt-beispiel.de" in body and "Benutzer neu " not in body
+    assert "Benutzer neu " not in body
+    assert "Ein nicht bestätigtes Konto wird nach 30 Tagen gelöscht." in body
+    assert body.rstrip().endswith(
+        "Mit freundlichen Grüßen\nDigitalAgentur Brandenburg – Smart-City-Transferportal "
+        "Brandenburg\nhttp://127.0.0.1:8000"
+    )
 
 
 def test_the_login_message_names_the_e_mail_address(client, db):

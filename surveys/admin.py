@@ -84,6 +84,9 @@ class SurveyAdmin(KeepRelatedObjects, admin.ModelAdmin):
     readonly_fields = ["exports", "links"]
     inlines = [QuestionInline, TopTopicInline]
     actions = ["duplicate"]
+
+    class Media:
+        js = ["js/admin-question-kinds.js"]  # shows a question's settings for its kind
     fieldsets = [
         (None, {"fields": ["title", "slug", "intro", "published"]}),
         (_("Period"), {"fields": [("opens_at", "closes_at")]}),
@@ -193,6 +196,9 @@ class QuestionAdmin(KeepRelatedObjects, admin.ModelAdmin):
     search_fields = ["text", "survey__title"]
     list_select_related = ["survey"]
     inlines = [ChoiceInline]
+
+    class Media:
+        js = ["js/admin-question-kinds.js"]
 
 
 class AnswerInline(KeepRelatedObjects, admin.TabularInline):

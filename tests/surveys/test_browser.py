@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from surveys.models import Response
+from surveys.models import Question, Response
 from tests.checkers import assert_accessible
 from tests.surveys import factories as survey_factories
 
@@ -149,3 +149,40 @@ def test_the_field_for_other_appears_when_other_is_ticked(page, portal):
     topics.get_by_label("Sonstiges", exact=True).uncheck()
     expect(other_text).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_admin_shows_a_questions_settings_for_its_kind(page, portal):
+    from tests import factories
+
+    factories.editor("redakteurin@example.org")
+    page.goto(portal + "/admin/")
+    page.get_by_label("E-Mail-Adresse").fill("redakteurin@example.org")
+    page.get_by_label("Passwort").fill("test-passwort-123")
+    page.get_by_role("button", name="Anmelden", exact=True).click()
+    page.wait_for_url("**/admin/")
+    page.goto(portal + "/admin/surveys/survey/add/")
+    page.get_by_role("button", name=re.compile("Frage hinzufügen")).click()  # a new inline form
+    new = page.locator(".inline-related.dynamic-questions").last
+    maximum, scale_label = (
+        new.locator("#id_questions-0-max_choices"),
+        new.locator("#id_questions-0-scale_min_label"),
+    )
+    expect(maximum).to_be_visible()  # no kind yet: everything
+    new.locator("#id_questions-0-kind").select_option("skala")
+    expect(maximum).to_be_hidden()
+    expect(scale_label).to_be_visible()
+    expect(new.locator("#id_questions-0-min_value")).to_be_hidden()
+    new.locator("#id_questions-0-kind").select_option("mehrfach")
+    expect(maximum).to_be_visible()
+    expect(new.locator("#id_questions-0-allow_other")).to_be_visible()
+    expect(new.locator("#id_questions-0-max_length")).to_be_visible()  # for "Other"
+    expect(scale_label).to_be_hidden()
+
+    # A question's own page: the kind it has is applied when the page opens.
+    question = Question.objects.filter(kind="zahl").first() or Question.objects.first()
+    question.kind = "zahl"
+    question.save()
+    page.goto(portal + f"/admin/surveys/question/{question.pk}/change/")
+    expect(page.locator("#id_min_value")).to_be_visible()
+    expect(page.locator("#id_max_choices")).to_be_hidden()
+    expect(page.locator("#id_scale_max_label")).to_be_hidden()

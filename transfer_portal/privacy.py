@@ -37,7 +37,11 @@ def data_inventory():
         ),
         (
             _("Link between your account and your municipality"),
-            _("Answering surveys on behalf of your municipality"),
+            _(
+                "Answering surveys on behalf of your municipality. Whoever already answers "
+                "for the same municipality is told your e-mail address by e-mail when you "
+                "join, so that a wrong link can be reported."
+            ),
             _("Until you delete the account."),
         ),
         (

@@ -135,6 +135,8 @@ def test_privacy_page_shows_the_configured_periods(client, seeded, settings):
     html = client.get("/datenschutz/").content.decode()
     assert "45 Tage nach dem Termin anonymisiert" in html
     assert "nach 14 Tagen gelöscht" in html
+    # What the mail to colleagues of the same municipality discloses (new_colleague.txt).
+    assert "erfährt beim Hinzukommen Ihre E-Mail-Adresse" in html
 
 
 def test_account_pages_are_valid_html(client, participant_with_history):

@@ -87,8 +87,9 @@ class SurveyAdmin(KeepRelatedObjects, admin.ModelAdmin):
 
     class Media:
         js = ["js/admin-question-kinds.js"]  # shows a question's settings for its kind
+
     fieldsets = [
-        (None, {"fields": ["title", "slug", "intro", "published"]}),
+        (None, {"fields": ["title", "slug", "intro", "published", "editor_note"]}),
         (_("Period"), {"fields": [("opens_at", "closes_at")]}),
         (
             _("Results"),

@@ -43,6 +43,12 @@ SURVEY_2022 = {
         "Unterstützung“ (geprüft am 28.11.2026)."
     ),
     "reported_participants": 14,
+    "editor_note": (
+        "Die Quelle (DABB-Seite „Modellprojekte Smart Cities-Transfer Unterstützung“) nennt "
+        "nur die drei Fragen dieser Umfrage. Ihre Antwortmöglichkeiten hier sind ein Entwurf "
+        "des Portals, nicht die der Umfrage 2022; deren Einzelantworten sind nicht bekannt. "
+        "Bekannt sind nur die Angaben der Zusammenfassung."
+    ),
     "top_topics": ["partizipation", "strategieentwicklung", "mobilitaet"],
 }
 
@@ -135,7 +141,15 @@ def load():
     topics = {topic.slug: topic for topic in Topic.objects.all()}
     fields = {
         key: SURVEY_2022[key]
-        for key in ("title", "intro", "opens_at", "closes_at", "summary", "reported_participants")
+        for key in (
+            "title",
+            "intro",
+            "opens_at",
+            "closes_at",
+            "summary",
+            "reported_participants",
+            "editor_note",
+        )
     }
     survey, created = Survey.objects.get_or_create(
         slug=SURVEY_2022["slug"],

@@ -97,6 +97,11 @@ class Survey(models.Model):
         related_name="+",
         blank=True,
     )
+    editor_note = models.TextField(
+        _("note for the editors"),
+        blank=True,
+        help_text=_("Never shown on the portal, e.g. where questions or options come from."),
+    )
     published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

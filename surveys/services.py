@@ -137,6 +137,7 @@ def duplicate_survey(survey, *, now=None):
         opens_at=opens_at,
         closes_at=opens_at + (survey.closes_at - survey.opens_at),
         results_visibility=survey.results_visibility,
+        editor_note=survey.editor_note,  # where the copied questions and options come from
         published=False,
     )
     for question in survey.questions.prefetch_related("choices"):

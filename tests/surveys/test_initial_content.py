@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from projects.models import Municipality
@@ -31,6 +32,41 @@ def test_2022_survey_is_closed_with_its_three_questions_and_no_responses(seeded)
         "strategieentwicklung",
         "mobilitaet",
     ]
+
+
+def test_editors_read_that_the_2022_options_are_a_design_and_visitors_never_see_it(
+    seeded, client, editor_client
+):
+    survey = Survey.objects.get(slug="kommunalumfrage-2022")
+    assert "Entwurf des Portals" in survey.editor_note
+    public = [
+        survey.get_absolute_url(),
+        reverse("surveys:survey_results", args=[survey.slug]),
+        "/umfragen/",
+        "/daten/umfrageergebnisse.json",
+        "/suche/?q=Entwurf",
+    ]
+    for url in public:
+        response = Client().get(url)
+        assert response.status_code == 200, url
+        assert "Entwurf des Portals" not in response.content.decode(), url
+    admin = editor_client.get(reverse("admin:surveys_survey_change", args=[survey.pk]))
+    assert "Entwurf des Portals" in admin.content.decode()
+    # A follow-up copied from it keeps the note, with the options it describes.
+    from surveys.services import duplicate_survey
+
+    assert duplicate_survey(survey).editor_note == survey.editor_note
+
+
+def test_older_installations_get_the_note_on_the_2022_options(seeded):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    Survey.objects.update(editor_note="")
+    migration = import_module("surveys.migrations.0007_survey_editor_note")
+    migration.note_the_2022_options(apps, None)
+    assert "Entwurf des Portals" in Survey.objects.get(slug="kommunalumfrage-2022").editor_note
 
 
 def test_the_initial_content_has_no_open_survey(seeded):

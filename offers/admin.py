@@ -99,6 +99,28 @@ def announce_cancellations_on_commit(request, event_dates):
             )
 
 
+def announce_changes_on_commit(request, event_dates):
+    """Registered people hear of a date's new time or place, or that it takes place after
+    all, once it is saved (a cancellation is announced above); the editor is told that
+    they will."""
+    for event_date in event_dates:
+        changes = getattr(event_date, "calendar_changes", [])
+        if not changes or event_date.cancelled or event_date.is_past():
+            continue
+        transaction.on_commit(functools.partial(services.announce_change, event_date.pk, changes))
+        active = event_date.registrations.exclude(state=State.CANCELLED).count()
+        if active:
+            messages.info(
+                request,
+                ngettext(
+                    "“%(date)s” has changed: %(count)d registered person is told by e-mail.",
+                    "“%(date)s” has changed: %(count)d registered people are told by e-mail.",
+                    active,
+                )
+                % {"date": event_date, "count": active},
+            )
+
+
 class ExportPermissionMixin:
     def has_export_permission(self, request):
         return request.user.has_perm("offers.view_registration")
@@ -172,6 +194,7 @@ class OfferAdmin(KeepRelatedObjects, admin.ModelAdmin):
                     if "cancelled" in changed and date.cancelled
                 ],
             )
+            announce_changes_on_commit(request, [date for date, _fields in formset.changed_objects])
 
     @admin.action(description=_("Publish selected offers"))
     def publish(self, request, queryset):
@@ -331,6 +354,8 @@ class EventDateAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAdmin
             fill_free_places_on_commit([obj.pk])
         if change and "cancelled" in form.changed_data and obj.cancelled:
             announce_cancellations_on_commit(request, [obj])
+        if change:
+            announce_changes_on_commit(request, [obj])
 
 
 # Said to the editor, not to the person (already_registered_message() speaks to them).
@@ -476,7 +501,7 @@ class RegistrationAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAd
         done = 0
         for token in queryset.exclude(state=State.CANCELLED).values_list("cancel_token", flat=True):
             try:
-                services.cancel_registration(token)
+                services.cancel_registration(token, by_editor=True)
             except services.CancellationClosed:
                 continue
             done += 1

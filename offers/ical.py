@@ -123,6 +123,8 @@ def _event(event_date, dtstamp, texts):
         "BEGIN:VEVENT",
         f"UID:{_text(_uid(event_date))}",
         f"DTSTAMP:{dtstamp}",
+        # A calendar replaces an entry it imported only by one with a higher SEQUENCE.
+        f"SEQUENCE:{event_date.sequence}",
         f"LAST-MODIFIED:{_utc(event_date.updated_at)}",
         f"SUMMARY:{_text(texts.summary(event_date))}",
     ]

@@ -263,6 +263,13 @@ def _upcoming_condition(now):
     )
 
 
+# What a registered person's calendar entry says of a date, beside its title: changing one
+# makes a new version of the entry (its SEQUENCE), and the admin tells everyone registered.
+# The title is left out: a corrected wording is no reason to write to everyone, and a
+# subscribed calendar picks it up from the feed anyway.
+CALENDAR_FIELDS = ("starts_at", "ends_at", "all_day", "location", "cancelled")
+
+
 class EventDate(models.Model):
     offer = models.ForeignKey(
         Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="dates"
@@ -318,6 +325,15 @@ class EventDate(models.Model):
         help_text=_("Marks a made-up date used only for trying out the portal."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    sequence = models.PositiveIntegerField(
+        _("version of the calendar entry"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "Counts the changes to time, place and cancellation, so that calendars replace "
+            "an entry imported earlier."
+        ),
+    )
 
     objects = EventDateQuerySet.as_manager()
 
@@ -356,8 +372,34 @@ class EventDate(models.Model):
         local = timezone.localtime(self.starts_at)
         return f"{self.offer.title} – {self.title} ({local:%d.%m.%Y})"
 
+    def save(self, **kwargs):
+        """Save; a change to CALENDAR_FIELDS counts up `sequence` and is listed in
+        `calendar_changes` (for whoever tells the people registered)."""
+        update_fields = kwargs.get("update_fields")
+        self.calendar_changes = self._calendar_changes(update_fields)
+        if not self._state.adding and (update_fields is None or self.calendar_changes):
+            # Counted by the database and never written back as read: two editors saving
+            # at once both count, and a save that read the number before someone else's
+            # change cannot lower it (calendars ignore a version number they already
+            # have). The UPDATE returns the new number.
+            self.sequence = F("sequence") + (1 if self.calendar_changes else 0)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "sequence"}
+        super().save(**kwargs)
+
     def get_absolute_url(self):
         return reverse("offers:event_detail", args=[self.pk])
+
+    def _calendar_changes(self, update_fields):
+        """The CALENDAR_FIELDS this save changes, compared with the stored row (not with
+        what was loaded earlier); none for a new date."""
+        if self._state.adding:
+            return []
+        names = [name for name in CALENDAR_FIELDS if update_fields is None or name in update_fields]
+        stored = EventDate.objects.filter(pk=self.pk).values(*names).first() if names else None
+        if stored is None:
+            return []
+        return [name for name in names if getattr(self, name) != stored[name]]
 
     @property
     def effective_end(self):

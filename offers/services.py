@@ -98,8 +98,10 @@ class CancelResult:
     already_cancelled: bool = False
 
 
-def cancel_registration(token):
-    """Cancel the registration with this token; the freed place goes to the waiting list."""
+def cancel_registration(token, *, by_editor=False):
+    """Cancel the registration with this token; the freed place goes to the waiting list.
+    The person gets a confirmation – worded for an editor's cancellation with `by_editor`,
+    since they did not ask for it."""
     with transaction.atomic():
         event_date = (
             EventDate.objects.select_for_update(of=("self",))
@@ -119,6 +121,7 @@ def cancel_registration(token):
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["state", "cancelled_at"])
         promoted = _fill_free_places(event_date)
+    _send(registration, "cancelled_by_editor" if by_editor else "cancelled")
     for moved_up in promoted:
         _send(moved_up, "promoted")
     return CancelResult(registration, promoted)
@@ -161,12 +164,31 @@ def announce_cancellation(event_date_id):
     event_date = EventDate.objects.select_related("offer__contact").get(pk=event_date_id)
     if not event_date.cancelled or event_date.is_past():  # a past one is only recorded
         return []
+    return _tell_everyone_registered(event_date, "date_cancelled")
+
+
+def announce_change(event_date_id, changes):
+    """Tell everyone still registered for a date of its new time or place, or that it takes
+    place after all (`changes`: the CALENDAR_FIELDS that changed); returns their
+    registrations. Nothing for a date that is cancelled (announce_cancellation) or over."""
+    event_date = EventDate.objects.select_related("offer__contact").get(pk=event_date_id)
+    if event_date.cancelled or event_date.is_past():
+        return []
+    reason = "date_reinstated" if "cancelled" in changes else "date_changed"
+    return _tell_everyone_registered(event_date, reason, changes)
+
+
+def _tell_everyone_registered(event_date, reason, changes=()):
+    """One e-mail to each confirmed or waiting registration of the date; returns them."""
     registrations = list(event_date.registrations.exclude(state=State.CANCELLED))
     for registration in registrations:
         registration.event_date = event_date
-        _send(registration, "date_cancelled")
+        _send(registration, reason, changes)
     return registrations
 
+
+# The CALENDAR_FIELDS an e-mail calls "the time" of a date.
+TIME_FIELDS = {"starts_at", "ends_at", "all_day"}
 
 EMAIL_SUBJECTS = {
     ("registered", State.CONFIRMED): gettext_lazy("Your registration is confirmed: %(date)s"),
@@ -174,6 +196,14 @@ EMAIL_SUBJECTS = {
     ("promoted", State.CONFIRMED): gettext_lazy("A place has become free for you: %(date)s"),
     ("date_cancelled", State.CONFIRMED): gettext_lazy("Cancelled: %(date)s"),
     ("date_cancelled", State.WAITING): gettext_lazy("Cancelled: %(date)s"),
+    ("date_changed", State.CONFIRMED): gettext_lazy("Changed: %(date)s"),
+    ("date_changed", State.WAITING): gettext_lazy("Changed: %(date)s"),
+    ("date_reinstated", State.CONFIRMED): gettext_lazy("Takes place after all: %(date)s"),
+    ("date_reinstated", State.WAITING): gettext_lazy("Takes place after all: %(date)s"),
+    ("cancelled", State.CANCELLED): gettext_lazy("Your registration is cancelled: %(date)s"),
+    ("cancelled_by_editor", State.CANCELLED): gettext_lazy(
+        "We have cancelled your registration: %(date)s"
+    ),
 }
 
 
@@ -184,7 +214,7 @@ def _interface_language():
     return language if language in codes else settings.LANGUAGE_CODE
 
 
-def _send(registration, reason):
+def _send(registration, reason, changes=()):
     """Send the e-mail for a registration in the language the person registered in;
     a mail failure must not undo the registration."""
     event_date = registration.event_date
@@ -194,6 +224,8 @@ def _send(registration, reason):
             "event_date": event_date,
             "offer": event_date.offer,
             "reason": reason,
+            "time_changed": bool(TIME_FIELDS.intersection(changes)),
+            "place_changed": "location" in changes,
             "date_url": ical.absolute_url(event_date.get_absolute_url()),
             "cancel_url": ical.absolute_url(registration.get_cancel_url()),
         }
@@ -205,7 +237,9 @@ def _send(registration, reason):
             to=[registration.email],
             reply_to=[event_date.offer.contact.email] if event_date.offer.contact_id else None,
         )
-        if registration.state == State.CONFIRMED and reason != "date_cancelled":
+        # The entry as it now stands – new, moved, or cancelled (STATUS:CANCELLED) – with
+        # the same UID and the date's current SEQUENCE, so that calendars update theirs.
+        if registration.state == State.CONFIRMED:
             message.attach(
                 f"termin-{event_date.pk}.ics", ical.calendar_for([event_date]), "text/calendar"
             )

@@ -123,7 +123,8 @@ def test_cancelling_in_the_admin_moves_the_waiting_list_up(editor_client, mailou
     confirmed.refresh_from_db()
     waiting.refresh_from_db()
     assert (confirmed.state, waiting.state) == (State.CANCELLED, State.CONFIRMED)
-    assert [m.to for m in mailoutbox] == [[waiting.email]]
+    assert [m.to for m in mailoutbox] == [[confirmed.email], [waiting.email]]
+    assert mailoutbox[0].subject.startswith("Wir haben Ihre Anmeldung storniert: ")
 
 
 def test_the_state_of_a_registration_cannot_be_edited_by_hand(editor_client):
@@ -144,14 +145,14 @@ def test_more_places_in_the_admin_move_the_waiting_list_up(
     date = factories.event_date(capacity=1)
     factories.registration(date)
     waiting = factories.registration(date, state=State.WAITING)
-    local = date.starts_at.astimezone()
+    local, end = date.starts_at.astimezone(), date.ends_at.astimezone()
     data = {
         "offer": date.offer.pk,
         "title": date.title,
         "starts_at_0": local.strftime("%d.%m.%Y"),
         "starts_at_1": local.strftime("%H:%M:%S"),
-        "ends_at_0": "",
-        "ends_at_1": "",
+        "ends_at_0": end.strftime("%d.%m.%Y"),
+        "ends_at_1": end.strftime("%H:%M:%S"),
         "location": "",
         "capacity": "2",
         "registration_deadline_0": "",
@@ -171,7 +172,7 @@ def test_more_places_in_the_admin_move_the_waiting_list_up(
     assert response.status_code == 302, response.context["adminform"].form.errors
     waiting.refresh_from_db()
     assert waiting.state == State.CONFIRMED
-    assert [m.to for m in mailoutbox] == [[waiting.email]]
+    assert [m.to for m in mailoutbox] == [[waiting.email]]  # only more places: no news
 
 
 def test_the_dates_inline_shows_what_an_editor_needs_at_a_glance(editor_client):

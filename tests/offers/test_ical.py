@@ -49,6 +49,7 @@ def test_a_date_as_ics_has_berlin_times_uid_and_a_link_back(client, settings):
     assert str(event["location"]) == "Potsdam, Musterstraße 1"
     assert f"https://transfer.example.org/termine/{date.pk}/" in str(event["description"])
     assert str(event["status"]) == "CONFIRMED"
+    assert int(event["sequence"]) == 0  # counts up with each change (test_date_changes.py)
 
 
 def test_winter_times_keep_their_local_wall_clock_time(client):
@@ -83,6 +84,7 @@ def test_feed_has_the_upcoming_dates_of_three_months_of_published_offers_only(cl
     assert set(by_uid) == {f"termin-{d.pk}" for d in (soon, later, cancelled)}
     assert str(by_uid[f"termin-{cancelled.pk}"]["status"]) == "CANCELLED"
     assert str(by_uid[f"termin-{cancelled.pk}"]["summary"]).startswith("Abgesagt: ")
+    assert {int(event["sequence"]) for event in events} == {0}
     assert all(event.decoded("dtstart") > timezone.now() for event in events)
 
 

@@ -284,7 +284,7 @@ def test_cancel_link_asks_first_and_cancels_only_on_post(client, mailoutbox):
     mine.refresh_from_db()
     waiting.refresh_from_db()
     assert (mine.state, waiting.state) == (State.CANCELLED, State.CONFIRMED)
-    assert [m.to for m in mailoutbox] == [[waiting.email]]
+    assert [m.to for m in mailoutbox] == [[mine.email], [waiting.email]]
 
 
 def test_an_unknown_or_guessed_cancel_token_is_not_found(client):

@@ -229,6 +229,10 @@ def calendar_for(event_dates, name=None):
                 for moment in (event_date.starts_at, event_date.ends_at)
                 if moment
             ]
+    if not events:
+        # RFC 5545 §3.6: a calendar holds at least one component; an empty one (no dates in
+        # the coming months) gets the time zone of this year.
+        years = [timezone.localtime(timezone.now(), BERLIN).year]
     if years:
         lines += _timezone(min(years), max(years))
     lines += events

@@ -124,7 +124,7 @@ def test_cancelling_in_the_admin_moves_the_waiting_list_up(editor_client, mailou
     waiting.refresh_from_db()
     assert (confirmed.state, waiting.state) == (State.CANCELLED, State.CONFIRMED)
     assert [m.to for m in mailoutbox] == [[confirmed.email], [waiting.email]]
-    assert mailoutbox[0].subject.startswith("Wir haben Ihre Anmeldung storniert: ")
+    assert mailoutbox[0].subject.startswith("[Transferportal] Wir haben Ihre Anmeldung storniert: ")
 
 
 def test_the_state_of_a_registration_cannot_be_edited_by_hand(editor_client):

@@ -39,7 +39,7 @@ def test_cancelling_on_the_dates_page_tells_everyone_registered(
     assert "2 angemeldete Personen werden per E-Mail informiert" in page
     assert sorted(m.to[0] for m in mailoutbox) == ["bestaetigt@example.org", "warte@example.org"]
     for message in mailoutbox:
-        assert message.subject.startswith("Abgesagt: ")
+        assert message.subject.startswith("[Transferportal] Abgesagt: ")
         assert "Werkstatt im Mai" in message.subject
         assert "wurde leider abgesagt" in message.body
         assert "stornieren" not in message.body  # nothing left to cancel

@@ -163,7 +163,10 @@ def test_a_new_time_is_sent_to_everyone_registered_with_the_updated_entry(
     assert "wurde geändert: 2 angemeldete Personen werden per E-Mail informiert" in page
     assert [m.to for m in mailoutbox] == [[confirmed.email], [waiting.email]]
     for message in mailoutbox:
-        assert message.subject == f"Geändert: {date.offer.title} – Grundlagen"
+        assert (
+            message.subject
+            == f"[Transferportal] Geändert: {date.offer.title} – Grundlagen, 8. Juli 2031"
+        )
         assert "die Zeit des folgenden Termins hat sich geändert" in message.body
         assert "Neue Zeit: Dienstag, 8. Juli 2031, 14:00–16:00 Uhr" in message.body
         assert "Wo: Potsdam" in message.body
@@ -235,7 +238,7 @@ def test_moved_and_cancelled_at_once_is_one_cancellation(save_in_admin, mailoutb
     date, _confirmed, _waiting, _original = registered
     save_in_admin(date, location="Cottbus", cancelled="on")
     assert len(mailoutbox) == 2
-    assert all(m.subject.startswith("Abgesagt: ") for m in mailoutbox)
+    assert all(m.subject.startswith("[Transferportal] Abgesagt: ") for m in mailoutbox)
 
 
 def test_the_change_e_mail_is_english_for_who_registered_in_english(save_in_admin, mailoutbox):
@@ -245,7 +248,10 @@ def test_the_change_e_mail_is_english_for_who_registered_in_english(save_in_admi
     mailoutbox.clear()
     save_in_admin(date, location="Cottbus")
     [message] = mailoutbox
-    assert message.subject == f"Changed: {date.offer.title} – Grundlagen"
+    assert (
+        message.subject
+        == f"[Transferportal] Changed: {date.offer.title} – Grundlagen, July 1, 2031"
+    )
     assert "the place of the following date has changed" in message.body
     assert "New place: Cottbus" in message.body
     assert f"/en/termine/{date.pk}/" in message.body
@@ -286,7 +292,7 @@ def test_a_date_that_takes_place_after_all_is_sent_again(save_in_admin, mailoutb
     page = save_in_admin(date, cancelled="")
     assert "2 angemeldete Personen werden per E-Mail informiert" in page
     assert [m.to for m in mailoutbox] == [[confirmed.email], [waiting.email]]
-    assert mailoutbox[0].subject.startswith("Findet doch statt: ")
+    assert mailoutbox[0].subject.startswith("[Transferportal] Findet doch statt: ")
     assert "findet doch statt" in mailoutbox[0].body
     event = _event(mailoutbox[0])
     assert (str(event["status"]), int(event["sequence"])) == ("CONFIRMED", 2)
@@ -302,7 +308,10 @@ def test_cancelling_through_the_link_is_confirmed_by_e_mail(client, mailoutbox):
     client.post(registration.get_cancel_url())
     [message] = mailoutbox
     assert message.to == ["erika@example.org"]
-    assert message.subject == f"Ihre Anmeldung ist storniert: {date.offer.title} – Grundlagen"
+    assert message.subject == (
+        "[Transferportal] Ihre Anmeldung ist storniert: "
+        f"{date.offer.title} – Grundlagen, 1. Juli 2031"
+    )
     assert "wie gewünscht haben wir Ihre Anmeldung" in message.body
     assert "löschen Sie den Eintrag dort bitte" in message.body
     assert registration.get_cancel_url() not in message.body  # nothing left to cancel
@@ -317,7 +326,7 @@ def test_cancelling_in_english_is_confirmed_in_english(mailoutbox):
     registration = factories.registration(_date(), language="en")
     services.cancel_registration(registration.cancel_token)
     [message] = mailoutbox
-    assert message.subject.startswith("Your registration is cancelled: ")
+    assert message.subject.startswith("[Transferportal] Your registration is cancelled: ")
     assert "as you asked" in message.body
 
 
@@ -330,7 +339,7 @@ def test_a_registration_cancelled_by_an_editor_is_told_so(editor_client, mailout
     )
     [message] = mailoutbox
     assert message.to == ["erika@example.org"]
-    assert message.subject.startswith("Wir haben Ihre Anmeldung storniert: ")
+    assert message.subject.startswith("[Transferportal] Wir haben Ihre Anmeldung storniert: ")
     assert "wie gewünscht" not in message.body  # they did not ask for it
     assert "Falls Sie damit nicht gerechnet haben, melden Sie sich bitte bei uns." in message.body
     assert "Petra Berater (petra@example.org)" in message.body

@@ -89,9 +89,12 @@ def test_feed_has_the_upcoming_dates_of_three_months_of_published_offers_only(cl
 
 
 def test_an_empty_feed_is_still_a_valid_calendar(client):
-    calendar, events = _events(client.get("/termine.ics"))
+    response = client.get("/termine.ics")
+    calendar, events = _events(response)
     assert events == []
-    assert calendar.walk("VTIMEZONE") == []
+    # RFC 5545 §3.6: at least one component, or strict readers refuse the file.
+    assert [zone["TZID"] for zone in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    assert b"BEGIN:VTIMEZONE\r\n" in response.content
 
 
 # --- The writer itself: what the icalendar library read back must be what went in --------

@@ -333,9 +333,9 @@ def test_emails_follow_the_language_the_person_registered_in(client, mailoutbox)
     )
     assert "waiting list" in response.content.decode()
     german_mail, english_mail = mailoutbox
-    assert german_mail.subject.startswith("Ihre Anmeldung ist bestätigt")
+    assert german_mail.subject.startswith("[Transferportal] Ihre Anmeldung ist bestätigt")
     assert "/en/" not in german_mail.body
-    assert not english_mail.subject.startswith("Ihr")
+    assert not english_mail.subject.startswith("[Transferportal] Ihr")
     assert f"/en/termine/{date.pk}/" in english_mail.body
     assert Registration.objects.get(email="english@example.org").language == "en"
 

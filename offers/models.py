@@ -277,7 +277,13 @@ class EventDate(models.Model):
     title = models.CharField(
         _("title"), max_length=200, help_text=_("For example “Grundlagen” or “Vertiefung”.")
     )
-    starts_at = models.DateTimeField(_("starts at"))
+    starts_at = models.DateTimeField(
+        _("starts at"),
+        help_text=_(
+            "Changing the time or place of an upcoming date tells everyone registered by "
+            "e-mail when you save, with the updated calendar entry."
+        ),
+    )
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     all_day = models.BooleanField(
         _("date only, without time of day"),
@@ -291,7 +297,10 @@ class EventDate(models.Model):
         _("location or online note"),
         max_length=300,
         blank=True,
-        help_text=_("An address, or for online dates a note such as “Online via BigBlueButton”."),
+        help_text=_(
+            "An address, or for online dates a note such as “Online via BigBlueButton”. "
+            "A change is announced to everyone registered, like a new time."
+        ),
     )
     capacity = models.PositiveIntegerField(
         _("places"),

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
@@ -155,8 +156,33 @@ class MeasureAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
                 insight.save(update_fields=["project"])
 
 
+class InsightAdminForm(forms.ModelForm):
+    """The model project may be left empty when a measure is chosen: it is the measure's."""
+
+    class Meta:
+        model = Insight
+        fields = ["project", "measure", "topic", "kind", "text", "published"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "project" in self.fields:
+            self.fields["project"].required = False
+            self.fields["project"].help_text = _("Taken from the measure if left empty.")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        measure = cleaned_data.get("measure")
+        if "project" in self.fields and not cleaned_data.get("project"):
+            if measure is not None:
+                cleaned_data["project"] = measure.project
+            elif "project" not in self.errors:
+                self.add_error("project", _("Choose a model project or a measure."))
+        return cleaned_data
+
+
 @admin.register(Insight)
 class InsightAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
+    form = InsightAdminForm
     list_display = ["__str__", "kind", "topic", "project", "measure", "is_published"]
     is_published = yes_no(Insight, "published")
     list_filter = ["published", "kind", "topic", "project"]

@@ -134,3 +134,32 @@ def test_topic_autocomplete_searches_names_only(editor_client):
         },
     )
     assert [item["id"] for item in response.json()["results"]] == [str(wanted.pk)]
+
+
+def _add_insight(editor_client, **fields):
+    data = {"kind": "tipp", "text": "Früh mit dem Datenschutz reden.", "project": "", "measure": ""}
+    return editor_client.post("/admin/projects/insight/add/", {**data, **fields})
+
+
+def test_a_lesson_learned_takes_its_project_from_the_chosen_measure(editor_client, db):
+    from projects.models import Insight
+
+    topic = factories.topic()
+    measure = factories.measure(factories.project(title="Projekt Alpha"))
+    response = _add_insight(editor_client, topic=topic.pk, measure=measure.pk)
+    assert response.status_code == 302
+    assert Insight.objects.get().project == measure.project
+
+
+def test_a_lesson_learned_needs_a_project_or_a_measure_and_they_must_match(editor_client, db):
+    from projects.models import Insight
+
+    topic = factories.topic()
+    measure, other = factories.measure(), factories.project()
+    response = _add_insight(editor_client, topic=topic.pk)
+    assert response.status_code == 200
+    assert "Wählen Sie ein Modellprojekt oder eine Maßnahme." in response.content.decode()
+    response = _add_insight(editor_client, topic=topic.pk, measure=measure.pk, project=other.pk)
+    assert response.status_code == 200
+    assert "Die Maßnahme muss zum gewählten Modellprojekt gehören." in response.content.decode()
+    assert not Insight.objects.exists()

@@ -43,6 +43,8 @@ def release_question(request):
 
 
 def send_question(project, data, *, page_url, measure=None):
+    """Send the question (an error if that fails); True if the sender's confirmation went
+    out as well."""
     recipient = project.contact_email or settings.PORTAL_CONTACT_EMAIL
     about = measure or project
     context = {
@@ -71,5 +73,6 @@ def send_question(project, data, *, page_url, measure=None):
     try:
         confirmation.send()
     except Exception:  # the question went out: sending it again would duplicate it
-        logger.exception("Could not send the confirmation of a question to %s", recipient)
-    return recipient
+        logger.exception("Could not send the confirmation of a question to its sender")
+        return False
+    return True

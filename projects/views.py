@@ -309,7 +309,7 @@ def _ask(request, project, measure):
             status = 429
         else:
             try:
-                send_question(
+                confirmed = send_question(
                     project,
                     form.cleaned_data,
                     page_url=settings.SITE_URL + about.get_absolute_url(),
@@ -325,7 +325,12 @@ def _ask(request, project, measure):
             else:
                 messages.success(
                     request,
-                    _("Your question has been sent. You will receive a confirmation by e-mail."),
+                    _("Your question has been sent. You will receive a confirmation by e-mail.")
+                    if confirmed
+                    else _(
+                        "Your question has been sent. The confirmation to your e-mail address "
+                        "could not be sent; please do not send the question again."
+                    ),
                 )
                 return redirect(about)
     return render(

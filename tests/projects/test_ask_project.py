@@ -200,10 +200,14 @@ def test_a_failed_confirmation_does_not_make_the_visitor_send_the_question_again
         return send(message, *args, **kwargs)
 
     monkeypatch.setattr(EmailMessage, "send", confirmation_fails)
-    response = client.post(f"/modellprojekte/{project.slug}/frage/", QUESTION)
-    assert response.status_code == 302  # the question reached the project: sent
+    response = client.post(f"/modellprojekte/{project.slug}/frage/", QUESTION, follow=True)
+    assert response.redirect_chain  # the question reached the project: sent
     assert [mail.to for mail in mailoutbox] == [["kontakt@projekt.example"]]
     assert "Could not send the confirmation" in caplog.text
+    page = response.content.decode()
+    assert "Ihre Frage wurde gesendet." in page
+    assert "Bestätigung an Ihre E-Mail-Adresse konnte nicht gesendet werden" in page
+    assert "Sie erhalten eine Bestätigung" not in page
 
 
 def test_the_fields_declare_their_purpose_for_autofill(client, db):

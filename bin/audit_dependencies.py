@@ -10,12 +10,14 @@ latest release only, and its "vulnerabilities" are PyPI's advisories (OSV) for t
 release, the same data pip-audit reads per version. So a locked version that is the
 latest release is audited; an older one is reported as not audited, never as safe.
 
-Exit status: 1 if a locked version has a known vulnerability, 0 otherwise (the report
-names what could not be audited).
+Exit status: 1 if a locked version has a known vulnerability; 3 if PyPI gave no answer
+for a package (nothing may pass unchecked for that reason); 2 for a wrong call; 0
+otherwise, with the locked versions that are not the latest release named as not audited.
 """
 
 import json
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -25,6 +27,8 @@ from packaging.version import InvalidVersion, Version
 
 PYPI = "https://pypi.org/pypi/{name}/json"
 TIMEOUT_SECONDS = 30
+ATTEMPTS = 3
+NO_ANSWER = "no answer from PyPI"
 
 
 def locked_versions(lines):
@@ -48,8 +52,16 @@ def fetch_project(name):
     # A fixed https address; only the project's name is filled in.
     address = PYPI.format(name=name)
     request = urllib.request.Request(address, headers={"Accept": "application/json"})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-        return json.load(response)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+                return json.load(response)
+        except urllib.error.HTTPError:
+            raise  # an answer (404: no such project): asking again changes nothing
+        except OSError:
+            if attempt == ATTEMPTS:
+                raise
+            time.sleep(2 * attempt)
 
 
 def _same_version(a, b):
@@ -71,7 +83,7 @@ def audit(pins, fetch=None):
             latest = project["info"]["version"]
             advisories = project["vulnerabilities"]
         except (OSError, ValueError, KeyError, TypeError) as error:
-            unaudited.append((name, version, f"no answer from PyPI ({error})"))
+            unaudited.append((name, version, f"{NO_ANSWER} ({error})"))
             continue
         if not _same_version(version, latest):
             unaudited.append((name, version, f"not the latest release ({latest})"))
@@ -102,7 +114,11 @@ def main(argv=None):
         f"{len(audited)} of {len(pins)} locked packages audited against PyPI's advisories, "
         f"{len(vulnerable)} known vulnerabilities, {len(unaudited)} not audited."
     )
-    return 1 if vulnerable else 0
+    if vulnerable:
+        return 1
+    if any(reason.startswith(NO_ANSWER) for _name, _version, reason in unaudited):
+        return 3
+    return 0
 
 
 if __name__ == "__main__":

@@ -89,3 +89,26 @@ def test_exit_status(tmp_path, monkeypatch, capsys):
     )
     assert audit_dependencies.main([str(requirements)]) == 1
     assert "VULNERABLE django==6.1.3: GHSA-x (fixed in: no fix yet)" in capsys.readouterr().out
+
+
+def test_no_answer_from_pypi_fails_rather_than_passing_unchecked(tmp_path, monkeypatch, capsys):
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("django==6.1.3\nasgiref==3.13.0\n")
+
+    def fetch(name):
+        if name == "django":
+            raise OSError("unreachable")
+        return project("3.14.0")  # asgiref: a newer release exists, only a warning
+
+    monkeypatch.setattr(audit_dependencies, "fetch_project", fetch)
+    assert audit_dependencies.main([str(requirements)]) == 3
+    output = capsys.readouterr().out
+    assert "not audited django==6.1.3: no answer from PyPI (unreachable)" in output
+    assert "not audited asgiref==3.13.0: not the latest release (3.14.0)" in output
+
+
+def test_a_newer_release_alone_is_only_reported(tmp_path, monkeypatch):
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("asgiref==3.13.0\n")
+    monkeypatch.setattr(audit_dependencies, "fetch_project", lambda name: project("3.14.0"))
+    assert audit_dependencies.main([str(requirements)]) == 0

@@ -385,8 +385,11 @@ class EventDate(models.Model):
         """Save; a change to CALENDAR_FIELDS counts up `sequence` and is listed in
         `calendar_changes` (for whoever tells the people registered)."""
         update_fields = kwargs.get("update_fields")
-        self.calendar_changes = self._calendar_changes(update_fields)
-        if not self._state.adding and (update_fields is None or self.calendar_changes):
+        changes = self._calendar_changes(update_fields)
+        self.calendar_changes = changes or []
+        # None: a new date, or one deleted meanwhile, which Django inserts anew – an INSERT
+        # cannot take F().
+        if changes is not None and (update_fields is None or changes):
             # Counted by the database and never written back as read: two editors saving
             # at once both count, and a save that read the number before someone else's
             # change cannot lower it (calendars ignore a version number they already
@@ -401,13 +404,15 @@ class EventDate(models.Model):
 
     def _calendar_changes(self, update_fields):
         """The CALENDAR_FIELDS this save changes, compared with the stored row (not with
-        what was loaded earlier); none for a new date."""
+        what was loaded earlier); None when there is no stored row (a new date)."""
         if self._state.adding:
-            return []
+            return None
         names = [name for name in CALENDAR_FIELDS if update_fields is None or name in update_fields]
-        stored = EventDate.objects.filter(pk=self.pk).values(*names).first() if names else None
-        if stored is None:
+        if not names:
             return []
+        stored = EventDate.objects.filter(pk=self.pk).values(*names).first()
+        if stored is None:
+            return None
         return [name for name in names if getattr(self, name) != stored[name]]
 
     @property

@@ -137,6 +137,18 @@ def test_a_copy_loaded_before_another_change_cannot_lower_the_version():
     assert EventDate.objects.get(pk=date.pk).sequence == second.sequence == 1
 
 
+def test_saving_a_date_deleted_meanwhile_inserts_it_as_django_does_without_an_error():
+    """Another editor deleted it: an UPDATE finds no row, and Django's INSERT instead
+    cannot take the F() that counts the version."""
+    date = _date()
+    stale = EventDate.objects.get(pk=date.pk)
+    EventDate.objects.filter(pk=date.pk).delete()
+    stale.location = "Cottbus"
+    stale.save()
+    assert EventDate.objects.get(pk=date.pk).location == "Cottbus"
+    assert stale.calendar_changes == []
+
+
 def test_both_the_dates_file_and_the_feed_carry_the_version(client):
     date = factories.event_date(days=3, title="Grundlagen")
     date.location = "Cottbus"

@@ -136,7 +136,7 @@ def test_privacy_page_shows_the_configured_periods(client, seeded, settings):
     assert "45 Tage nach dem Termin anonymisiert" in html
     assert "nach 14 Tagen gelöscht" in html
     # What the mail to colleagues of the same municipality discloses (new_colleague.txt).
-    assert "erfährt beim Hinzukommen Ihre E-Mail-Adresse" in html
+    assert "Sobald Sie hinzukommen, erhalten alle, die bereits für dieselbe Kommune" in html
 
 
 def test_account_pages_are_valid_html(client, participant_with_history):

@@ -1,5 +1,6 @@
 """Deployment checks (`manage.py check --deploy`) for what Django's own cannot know."""
 
+import ipaddress
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -39,7 +40,15 @@ def shared_cache_configured(app_configs, **kwargs):
     ]
 
 
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+def _local(host):
+    """localhost, a loopback or an unspecified address (127.0.1.1, ::1, 0.0.0.0 …)."""
+    if not host or host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 @checks.register(deploy=True)
@@ -49,7 +58,7 @@ def public_addresses_configured(app_configs, **kwargs):
     to 127.0.0.1 and mail from an address nobody can answer."""
     findings = []
     site = urlsplit(settings.SITE_URL)
-    if site.hostname in LOCAL_HOSTS or site.hostname is None:
+    if _local(site.hostname):
         findings.append(
             checks.Error(
                 f"SITE_URL is {settings.SITE_URL!r}: links in e-mails, calendar files and "
@@ -67,7 +76,7 @@ def public_addresses_configured(app_configs, **kwargs):
             )
         )
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ").lower()
-    if domain in LOCAL_HOSTS or "." not in domain:
+    if _local(domain.strip("[]")) or "." not in domain:
         findings.append(
             checks.Error(
                 f"DJANGO_DEFAULT_FROM_EMAIL is {settings.DEFAULT_FROM_EMAIL!r}: mail from it "

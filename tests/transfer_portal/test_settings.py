@@ -14,7 +14,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "transfer.example.org",
     "DATABASE_URL": "sqlite:////tmp/transfer-portal-deploy-check.sqlite3",
     "DJANGO_EMAIL_HOST": "smtp.example.org",
-    "DJANGO_DEFAULT_FROM_EMAIL": "transferportal@transfer.example.org",
+    "DJANGO_DEFAULT_FROM_EMAIL": "Transferportal <transferportal@transfer.example.org>",
     "SITE_URL": "https://transfer.example.org",
     "REDIS_URL": "redis://127.0.0.1:6379/0",  # only named: the checks do not connect
 }
@@ -76,6 +76,9 @@ def test_check_deploy_names_a_missing_setting(missing, finding):
     ("variable", "value", "finding"),
     [
         ("SITE_URL", "http://localhost:8000", "transfer_portal.E002"),
+        ("SITE_URL", "https://127.0.1.1", "transfer_portal.E002"),
+        ("SITE_URL", "http://0.0.0.0:8000", "transfer_portal.E002"),
+        ("SITE_URL", "https://[::1]:8443", "transfer_portal.E002"),
         ("SITE_URL", "http://transfer.example.org", "transfer_portal.W002"),
         ("DJANGO_DEFAULT_FROM_EMAIL", "Portal <portal@localhost>", "transfer_portal.E003"),
     ],

@@ -4,7 +4,9 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from offers.models import Registration
@@ -107,8 +109,10 @@ def test_date_list_titles_name_the_page(client, settings):
     member = Client()
     member.force_login(portal.user("teilnahme@example.org"))
     for visitor in (client, member, member):  # the last one from the fragment cache
-        html = visitor.get("/termine/", {"seite": "2"}).content.decode()
+        with CaptureQueriesContext(connection) as queries:
+            html = visitor.get("/termine/", {"seite": "2"}).content.decode()
         assert "<title>Termine – Seite 2 von 2 – " in html
+    assert not [q for q in queries if '"offers_' in q["sql"]]  # title and list: cached
     assert "<title>Vergangene Termine – " in client.get("/termine/archiv/").content.decode()
 
 

@@ -1,7 +1,9 @@
 """The knowledge base pages: content, visibility of drafts, filters and bad input."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Measure, ModelProject
@@ -420,6 +422,11 @@ def test_list_titles_name_the_filters_and_the_page(client, editor, settings, fra
             "Maßnahmen – Thema: Verkehr, Modellprojekt: Projekt Alpha, Stand: geplant"
             " – Seite 2 von 2" + suffix
         )
+    if fragment_seconds:  # the editor's title and list came from the cache: no content query
+        with CaptureQueriesContext(connection) as queries:
+            again = editor_client.get("/massnahmen/", {**query, "seite": "2"})
+        assert not [q for q in queries if '"projects_' in q["sql"]]
+        assert "Seite 2 von 2" in _title(again)
     assert _title(client.get("/massnahmen/", {"thema": "verkehr", "status": "abgeschlossen"})) == (
         "Maßnahmen – Thema: Verkehr, Stand: abgeschlossen" + suffix
     )

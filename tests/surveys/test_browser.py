@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from surveys.models import Question, Response
+from surveys.models import Response
 from tests.checkers import assert_accessible
 from tests.surveys import factories as survey_factories
 
@@ -179,9 +179,7 @@ def test_the_admin_shows_a_questions_settings_for_its_kind(page, portal):
     expect(scale_label).to_be_hidden()
 
     # A question's own page: the kind it has is applied when the page opens.
-    question = Question.objects.filter(kind="zahl").first() or Question.objects.first()
-    question.kind = "zahl"
-    question.save()
+    question = survey_factories.question(survey_factories.survey(), "zahl", min_value=1)
     page.goto(portal + f"/admin/surveys/question/{question.pk}/change/")
     expect(page.locator("#id_min_value")).to_be_visible()
     expect(page.locator("#id_max_choices")).to_be_hidden()

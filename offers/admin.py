@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from offers import services
@@ -85,18 +85,16 @@ def announce_cancellations_on_commit(request, event_dates):
     for event_date in event_dates:
         if event_date.is_past():
             continue  # recorded afterwards: nobody to tell
-        transaction.on_commit(functools.partial(services.announce_cancellation, event_date.pk))
-        active = event_date.registrations.exclude(state=State.CANCELLED).count()
-        if active:
-            messages.info(
-                request,
-                ngettext(
-                    "“%(date)s” is cancelled: %(count)d registered person is told by e-mail.",
-                    "“%(date)s” is cancelled: %(count)d registered people are told by e-mail.",
-                    active,
-                )
-                % {"date": event_date, "count": active},
-            )
+        _announce_on_commit(
+            request,
+            event_date,
+            functools.partial(services.announce_cancellation, event_date.pk),
+            ngettext_lazy(
+                "“%(date)s” is cancelled: %(count)d registered person is told by e-mail.",
+                "“%(date)s” is cancelled: %(count)d registered people are told by e-mail.",
+                "count",
+            ),
+        )
 
 
 def announce_changes_on_commit(request, event_dates):
@@ -107,18 +105,23 @@ def announce_changes_on_commit(request, event_dates):
         changes = getattr(event_date, "calendar_changes", [])
         if not changes or event_date.cancelled or event_date.is_past():
             continue
-        transaction.on_commit(functools.partial(services.announce_change, event_date.pk, changes))
-        active = event_date.registrations.exclude(state=State.CANCELLED).count()
-        if active:
-            messages.info(
-                request,
-                ngettext(
-                    "“%(date)s” has changed: %(count)d registered person is told by e-mail.",
-                    "“%(date)s” has changed: %(count)d registered people are told by e-mail.",
-                    active,
-                )
-                % {"date": event_date, "count": active},
-            )
+        _announce_on_commit(
+            request,
+            event_date,
+            functools.partial(services.announce_change, event_date.pk, changes),
+            ngettext_lazy(
+                "“%(date)s” has changed: %(count)d registered person is told by e-mail.",
+                "“%(date)s” has changed: %(count)d registered people are told by e-mail.",
+                "count",
+            ),
+        )
+
+
+def _announce_on_commit(request, event_date, announce, message):
+    transaction.on_commit(announce)
+    active = event_date.registrations.exclude(state=State.CANCELLED).count()
+    if active:
+        messages.info(request, message % {"date": event_date, "count": active})
 
 
 class ExportPermissionMixin:

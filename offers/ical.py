@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from offers.models import SAMPLE_LABEL
+
 BERLIN = ZoneInfo("Europe/Berlin")
 TZID = "Europe/Berlin"
 PRODID = "-//DigitalAgentur Brandenburg//Transferportal//DE"
@@ -90,7 +92,7 @@ class _Texts:
     event) and each offer's shortened summary."""
 
     def __init__(self):
-        self.sample = _("[Sample date] %(summary)s")
+        self.sample = str(SAMPLE_LABEL)
         self.cancelled = _("Cancelled: %(summary)s")
         self.details = _("Details and registration: %(url)s")
         self._summaries = {}

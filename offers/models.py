@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -269,6 +270,9 @@ def _upcoming_condition(now):
 # subscribed calendar picks it up from the feed anyway.
 CALENDAR_FIELDS = ("starts_at", "ends_at", "all_day", "location", "cancelled")
 
+# A sample date is labelled wherever it appears (feed, calendar files, page title).
+SAMPLE_LABEL = _("[Sample date] %(summary)s")
+
 
 class EventDate(models.Model):
     offer = models.ForeignKey(
@@ -401,6 +405,13 @@ class EventDate(models.Model):
 
     def get_absolute_url(self):
         return reverse("offers:event_detail", args=[self.pk])
+
+    def label(self):
+        """ "Offer – date title, day" in the active language: e-mail subjects, the feed, the
+        page title; a sample date says so."""
+        day = date_format(timezone.localtime(self.starts_at), "DATE_FORMAT")
+        label = f"{self.offer.title} – {self.title}, {day}"
+        return SAMPLE_LABEL % {"summary": label} if self.is_sample else label
 
     def _calendar_changes(self, update_fields):
         """The CALENDAR_FIELDS this save changes, compared with the stored row (not with

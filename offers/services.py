@@ -8,7 +8,6 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -232,11 +231,9 @@ def _send(registration, reason, changes=()):
         }
         # The day tells several dates of one offer apart in an inbox; the prefix is the one
         # of the portal's other mails (account, surveys).
-        day = date_format(timezone.localtime(event_date.starts_at), "DATE_FORMAT")
-        label = f"{event_date.offer.title} – {event_date.title}, {day}"
         subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + str(
             EMAIL_SUBJECTS[reason, registration.state]
-        ) % {"date": label}
+        ) % {"date": event_date.label()}
         message = EmailMessage(
             subject=subject,
             body=render_to_string("offers/emails/registration.txt", context),

@@ -7,9 +7,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.formats import date_format
 from django.utils.html import linebreaks
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,17 +17,6 @@ from surveys.models import Survey
 
 ITEMS_PER_KIND = 20
 ITEMS = 30
-
-
-def _day(moment):
-    return date_format(localtime(moment), "DATE_FORMAT")
-
-
-def _date_title(event_date):
-    title = f"{event_date.offer.title} – {event_date.title}, {_day(event_date.starts_at)}"
-    if event_date.is_sample:  # labelled wherever it shows (only in local trial set-ups)
-        return _("[Sample date] %(summary)s") % {"summary": title}
-    return title
 
 
 @dataclass
@@ -76,7 +63,7 @@ def _entries(topic=None):
         *(
             Entry(
                 _("Date"),
-                _date_title(d),
+                d.label(),
                 d.location,
                 d.get_absolute_url(),
                 d.updated_at,

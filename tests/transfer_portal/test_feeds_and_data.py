@@ -224,4 +224,4 @@ def test_a_sample_date_is_labelled_in_the_feed_and_in_its_page_title(client, db)
     assert any(t.startswith("Termin: Schreibwerkstatt – Echt") for t in titles), titles
     html = client.get(sample.get_absolute_url()).content.decode()
     title = html[html.index("<title>") : html.index("</title>")]
-    assert "(Beispieltermin – nur zum Ausprobieren)" in title
+    assert "<title>[Beispieltermin] Schreibwerkstatt – Ausprobieren, " in title

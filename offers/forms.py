@@ -15,18 +15,20 @@ class OfferFilterForm(forms.Form):
     )
     art = forms.ChoiceField(label=_("Kind of offer"), required=False, error_messages=FILTER_ERRORS)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Topics that have a published offer, loaded once for both the choices and cleaning.
+        # Topics and kinds of the offers the visitor sees (editors: drafts too, so that a
+        # draft's filter link works), loaded once for both the choices and cleaning.
+        offers = Offer.objects.visible_to(user)
         self.topics = {
-            topic.slug: topic for topic in Topic.objects.filter(offers__published=True).distinct()
+            topic.slug: topic for topic in Topic.objects.filter(offers__in=offers).distinct()
         }
         self.fields["thema"].choices = [
             ("", _("All")),
             *((slug, topic.name) for slug, topic in self.topics.items()),
         ]
-        # Only kinds that have a published offer: the others would always find nothing.
-        kinds = set(Offer.objects.published().values_list("kind", flat=True).distinct())
+        # Only kinds that have an offer: the others would always find nothing.
+        kinds = set(offers.values_list("kind", flat=True).distinct())
         self.fields["art"].choices = [
             ("", _("All")),
             *((value, label) for value, label in Offer.Kind.choices if value in kinds),

@@ -48,7 +48,7 @@ def _get_date_or_404(user, pk):
 
 @require_safe
 def offer_list(request):
-    form = OfferFilterForm(request.GET or None)
+    form = OfferFilterForm(request.GET or None, user=request.user)
     offers = (
         Offer.objects.visible_to(request.user)
         .select_related("contact")

@@ -52,6 +52,15 @@ def test_the_kind_filter_offers_only_kinds_that_have_a_published_offer(client):
     assert "Diesen Filterwert gibt es nicht (mehr)" in response.content.decode()
 
 
+def test_editors_can_filter_by_the_topics_and_kinds_of_drafts(editor_client):
+    topic = portal.topic(slug="entwurfsthema")
+    draft = factories.offer(kind="beratung", published=False, topics=[topic])
+    response = editor_client.get("/angebote/", {"thema": "entwurfsthema", "art": "beratung"})
+    assert response.status_code == 200
+    assert [offer.pk for offer in response.context["offers"]] == [draft.pk]
+    assert Client().get("/angebote/", {"art": "beratung"}).status_code == 400
+
+
 def test_offer_list_title_names_the_filters(client):
     topic = portal.topic(name="Partizipation", slug="partizipation-test")
     factories.offer(topics=[topic], kind="onlinekurs")

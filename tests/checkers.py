@@ -85,3 +85,15 @@ def html_errors(documents):
 def assert_valid_html(documents):
     errors = html_errors(documents)
     assert errors == [], "Nu Html Checker errors:\n" + "\n".join(errors)
+
+
+def log_in_as_editor(page, portal, email="redakteurin@example.org"):
+    """A new editor account, logged in through the admin's login page in the browser."""
+    from tests import factories
+
+    factories.editor(email)
+    page.goto(portal + "/admin/")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort").fill("test-passwort-123")
+    page.get_by_role("button", name="Anmelden", exact=True).click()
+    page.wait_for_url("**/admin/")

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.checkers import assert_accessible
+from tests.checkers import assert_accessible, log_in_as_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,14 +80,7 @@ def test_navigation_works_on_a_small_screen(page, portal):
 
 def test_admin_works_under_the_strict_content_security_policy(page, portal):
     """The admin's own scripts (slug prefill, autocomplete, inlines) run without inline code."""
-    from tests import factories
-
-    factories.editor("redakteurin@example.org")
-    page.goto(portal + "/admin/")
-    page.get_by_label("E-Mail-Adresse").fill("redakteurin@example.org")
-    page.get_by_label("Passwort").fill("test-passwort-123")
-    page.get_by_role("button", name="Anmelden", exact=True).click()
-    page.wait_for_url("**/admin/")
+    log_in_as_editor(page, portal)
     page.goto(portal + "/admin/projects/measure/add/")
     page.locator("#id_title").press_sequentially("Neue Maßnahme für Bürger im Browser")
     # German transliteration (static/js/admin-slugs.js), as in the portal's own addresses.

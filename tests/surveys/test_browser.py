@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from surveys.models import Response
-from tests.checkers import assert_accessible
+from tests.checkers import assert_accessible, log_in_as_editor
 from tests.surveys import factories as survey_factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -152,14 +152,7 @@ def test_the_field_for_other_appears_when_other_is_ticked(page, portal):
 
 
 def test_the_admin_shows_a_questions_settings_for_its_kind(page, portal):
-    from tests import factories
-
-    factories.editor("redakteurin@example.org")
-    page.goto(portal + "/admin/")
-    page.get_by_label("E-Mail-Adresse").fill("redakteurin@example.org")
-    page.get_by_label("Passwort").fill("test-passwort-123")
-    page.get_by_role("button", name="Anmelden", exact=True).click()
-    page.wait_for_url("**/admin/")
+    log_in_as_editor(page, portal)
     page.goto(portal + "/admin/surveys/survey/add/")
     page.get_by_role("button", name=re.compile("Frage hinzufügen")).click()  # a new inline form
     new = page.locator(".inline-related.dynamic-questions").last

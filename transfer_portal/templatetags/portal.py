@@ -136,15 +136,21 @@ def cached_content(parser, token):
     With a (filter) form, content is only kept when the form is unbound or valid: a bad
     filter value is rendered anew each time (with its error and a 400, see
     projects.views.render_filtered) and cannot fill the cache with junk addresses."""
+    nodelist, name, form = _parse_cached(parser, token)
+    return CachedContentNode(nodelist, name, form)
+
+
+def _parse_cached(parser, token):
+    """`{% tag "name" [form] %}…{% endtag %}`: the body, the name and the form (or None)."""
     bits = token.split_contents()
     if len(bits) not in (2, 3):
         raise template.TemplateSyntaxError(
-            f"{bits[0]} takes the fragment name and optionally a filter form"
+            f"{bits[0]} takes the fragment's name and optionally a filter form"
         )
-    nodelist = parser.parse(("endcached_content",))
+    nodelist = parser.parse((f"end{bits[0]}",))
     parser.delete_first_token()
     form = parser.compile_filter(bits[2]) if len(bits) == 3 else None
-    return CachedContentNode(nodelist, bits[1].strip("\"'"), form)
+    return nodelist, bits[1].strip("\"'"), form
 
 
 @register.tag
@@ -153,15 +159,7 @@ def cached_title(parser, token):
     whose content is `{% cached_content "name" [form] %}`: a title that depends on the
     content (filters, page number) from the fragment cache as well, kept under the same
     rules. Both come in one round trip to the cache."""
-    bits = token.split_contents()
-    if len(bits) not in (2, 3):
-        raise template.TemplateSyntaxError(
-            f"{bits[0]} takes the content fragment's name and optionally a filter form"
-        )
-    nodelist = parser.parse(("endcached_title",))
-    parser.delete_first_token()
-    form = parser.compile_filter(bits[2]) if len(bits) == 3 else None
-    name = bits[1].strip("\"'")
+    nodelist, name, form = _parse_cached(parser, token)
     return CachedContentNode(nodelist, f"{name}:title", form, prefetch=(name,))
 
 

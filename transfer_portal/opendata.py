@@ -39,6 +39,10 @@ class Dataset:
         return self.download_url("csv")
 
     @property
+    def download_url_excel_csv(self):
+        return self.download_url(EXCEL_CSV)
+
+    @property
     def download_url_json(self):
         return self.download_url("json")
 
@@ -204,14 +208,24 @@ DATASETS = [
     ),
 ]
 DATASETS_BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
+EXCEL_CSV = "excel.csv"  # /daten/massnahmen.excel.csv
+FORMATS = ("csv", EXCEL_CSV, "json")
 
 
-def as_csv(dataset):
+def as_csv(dataset, *, excel=False):
     """RFC 4180 CSV in UTF-8. Text that a spreadsheet program would run as a formula
     ("=HYPERLINK(…)" in a measure's text, or just "- gering") gets a leading apostrophe,
-    as the page says; the JSON files carry every value unchanged."""
+    as the page says; the JSON files carry every value unchanged. For Excel (as the
+    survey exports of the admin): semicolons, and a byte-order mark, without which German
+    Excel reads UTF-8 umlauts as two characters each."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[name for name, _label in dataset.fields])
+    if excel:
+        buffer.write("\ufeff")
+    writer = csv.DictWriter(
+        buffer,
+        fieldnames=[name for name, _label in dataset.fields],
+        delimiter=";" if excel else ",",
+    )
     writer.writeheader()
     for row in dataset.rows():
         writer.writerow({name: defuse_formula(value) for name, value in row.items()})

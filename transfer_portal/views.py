@@ -201,15 +201,17 @@ def open_data(request):
 @require_safe
 def open_data_download(request, slug, fmt):
     dataset = opendata.DATASETS_BY_SLUG.get(slug)
-    if dataset is None or fmt not in ("csv", "json"):
+    if dataset is None or fmt not in opendata.FORMATS:
         raise Http404
-    if fmt == "csv":
-        response = HttpResponse(opendata.as_csv(dataset), content_type="text/csv; charset=utf-8")
-    else:
+    if fmt == "json":
         response = HttpResponse(
             opendata.as_json(dataset), content_type="application/json; charset=utf-8"
         )
-    response["Content-Disposition"] = f'inline; filename="{dataset.slug}.{fmt}"'
+    else:
+        content = opendata.as_csv(dataset, excel=fmt == opendata.EXCEL_CSV)
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    filename = f"{dataset.slug}-excel.csv" if fmt == opendata.EXCEL_CSV else f"{dataset.slug}.{fmt}"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     # Open data: the licence travels with the file, and other sites' scripts may read it
     # (public, anonymous, no cookies involved).
     response["Link"] = f'<{opendata.LICENSE_URL}>; rel="license"'

@@ -148,6 +148,18 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas_but_json_keeps_them(client
     assert formula in next(item for item in data if item["titel"] == "Formel").values()
 
 
+def test_the_csv_for_excel_has_semicolons_a_byte_order_mark_and_defused_formulas(client, db):
+    factories.measure(title="Bürgerbeteiligung", summary="=1+1")
+    response = client.get("/daten/massnahmen.excel.csv")
+    assert response["Content-Disposition"] == 'inline; filename="massnahmen-excel.csv"'
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")  # German Excel reads UTF-8 only with it
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    row = next(row for row in rows if row["titel"] == "Bürgerbeteiligung")
+    assert "'=1+1" in row.values()
+    assert "Maßnahmen als CSV für Excel" in client.get("/daten/").content.decode()
+
+
 def test_unknown_dataset_or_format_is_404(client, db):
     assert client.get("/daten/nutzer.csv").status_code == 404
     assert client.get("/daten/modellprojekte.xml").status_code == 404

@@ -184,6 +184,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# The owner hears of a changed password or address (with address and browser of the
+# change): an account taken over does not go unnoticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Transferportal] "
 ACCOUNT_ADAPTER = "transfer_portal.account_adapter.AccountAdapter"
 ACCOUNT_USER_DISPLAY = "transfer_portal.account_adapter.user_display"

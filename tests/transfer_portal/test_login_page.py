@@ -81,3 +81,20 @@ def test_a_page_with_two_forms_of_one_form_object_shows_one_error_summary(client
         "/konto/email/", {"action_add": "", "email": "keine-adresse"}
     ).content.decode()
     assert html.count('id="fehler"') == 1
+
+
+def test_a_changed_password_is_told_to_the_owner_by_e_mail(client, mailoutbox, db):
+    """So that an account taken over does not go unnoticed (ACCOUNT_EMAIL_NOTIFICATIONS)."""
+    client.force_login(factories.user("person@amt-beispiel.de"))
+    new = "ein-neues-Passwort-42"
+    client.post(
+        "/konto/password/change/",
+        {"oldpassword": "test-passwort-123", "password1": new, "password2": new},
+    )
+    [message] = mailoutbox
+    assert message.to == ["person@amt-beispiel.de"]
+    assert message.subject == "[Transferportal] Passwort geändert"
+    assert "Ihr Passwort wurde geändert." in message.body
+    assert "setzen Sie bitte sofort Ihr Passwort zurück („Passwort vergessen?“" in message.body
+    assert "- IP-Adresse: 127.0.0.1" in message.body
+    assert '"' not in message.body  # allauth's own German has a stray quote after the date

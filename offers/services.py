@@ -190,20 +190,16 @@ def _tell_everyone_registered(event_date, reason, changes=()):
 # The CALENDAR_FIELDS an e-mail calls "the time" of a date.
 TIME_FIELDS = {"starts_at", "ends_at", "all_day"}
 
+# By reason; a registration's first mail also depends on where it landed.
 EMAIL_SUBJECTS = {
     ("registered", State.CONFIRMED): gettext_lazy("Your registration is confirmed: %(date)s"),
     ("registered", State.WAITING): gettext_lazy("You are on the waiting list: %(date)s"),
-    ("promoted", State.CONFIRMED): gettext_lazy("A place has become free for you: %(date)s"),
-    ("date_cancelled", State.CONFIRMED): gettext_lazy("Cancelled: %(date)s"),
-    ("date_cancelled", State.WAITING): gettext_lazy("Cancelled: %(date)s"),
-    ("date_changed", State.CONFIRMED): gettext_lazy("Changed: %(date)s"),
-    ("date_changed", State.WAITING): gettext_lazy("Changed: %(date)s"),
-    ("date_reinstated", State.CONFIRMED): gettext_lazy("Takes place after all: %(date)s"),
-    ("date_reinstated", State.WAITING): gettext_lazy("Takes place after all: %(date)s"),
-    ("cancelled", State.CANCELLED): gettext_lazy("Your registration is cancelled: %(date)s"),
-    ("cancelled_by_editor", State.CANCELLED): gettext_lazy(
-        "We have cancelled your registration: %(date)s"
-    ),
+    "promoted": gettext_lazy("A place has become free for you: %(date)s"),
+    "date_cancelled": gettext_lazy("Cancelled: %(date)s"),
+    "date_changed": gettext_lazy("Changed: %(date)s"),
+    "date_reinstated": gettext_lazy("Takes place after all: %(date)s"),
+    "cancelled": gettext_lazy("Your registration is cancelled: %(date)s"),
+    "cancelled_by_editor": gettext_lazy("We have cancelled your registration: %(date)s"),
 }
 
 
@@ -231,9 +227,8 @@ def _send(registration, reason, changes=()):
         }
         # The day tells several dates of one offer apart in an inbox; the prefix is the one
         # of the portal's other mails (account, surveys).
-        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + str(
-            EMAIL_SUBJECTS[reason, registration.state]
-        ) % {"date": event_date.label()}
+        subject = EMAIL_SUBJECTS.get((reason, registration.state)) or EMAIL_SUBJECTS[reason]
+        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject % {"date": event_date.label()}
         message = EmailMessage(
             subject=subject,
             body=render_to_string("offers/emails/registration.txt", context),

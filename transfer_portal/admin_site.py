@@ -2,16 +2,14 @@
 
 from allauth.account.decorators import secure_admin_login
 from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-
-def mfa_satisfied(user) -> bool:
-    """Staff may use the admin only with TOTP set up, where the setting requires it."""
-    return not settings.ADMIN_REQUIRE_MFA or is_mfa_enabled(user)
+from transfer_portal.editors import may_use_admin
 
 
 class PortalAutocompleteJsonView(AutocompleteJsonView):
@@ -43,18 +41,24 @@ class PortalAdminSite(admin.AdminSite):
         return PortalAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def has_permission(self, request):
-        return super().has_permission(request) and mfa_satisfied(request.user)
+        return super().has_permission(request) and may_use_admin(request.user)
 
     def login(self, request, extra_context=None):
         # The admin's own password form would bypass allauth's rate limits and 2FA step.
         user = request.user
-        if user.is_authenticated and user.is_active and user.is_staff and not mfa_satisfied(user):
-            messages.warning(
-                request,
-                _(
-                    "Editors need two-factor authentication. Please set up an authenticator "
-                    "app before you open the editing area."
-                ),
-            )
-            return redirect("mfa_activate_totp")
+        if user.is_authenticated and user.is_active and user.is_staff and not may_use_admin(user):
+            if not is_mfa_enabled(user):
+                messages.warning(
+                    request,
+                    _(
+                        "Editors need two-factor authentication. Please set up an "
+                        "authenticator app before you open the editing area."
+                    ),
+                )
+                return redirect("mfa_activate_totp")
+            # Logged in before the app was set up, or without it: the code once more.
+            messages.info(request, _("Please confirm with a code from your authenticator app."))
+            next_url = request.GET.get("next") or reverse("admin:index")
+            query = urlencode({"next": next_url})
+            return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
         return secure_admin_login(super().login)(request, extra_context)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offers.models import EventDate, Registration
 from offers.services import CancellationClosed, cancel_registration
-from surveys.models import Participant, Response
+from surveys.models import Participant, ResponseVersion
 from transfer_portal.validators import normalize_email
 
 ANONYMISED_NAME = "anonymisiert"
@@ -36,18 +36,24 @@ def data_inventory():
             % {"days": settings.UNVERIFIED_ACCOUNT_DAYS},
         ),
         (
-            _("Link between your account and your municipality"),
+            _("Link between your account and your municipality, and who confirmed it"),
             _(
-                "Answering surveys on behalf of your municipality. Whoever already answers "
-                "for the same municipality is told your e-mail address by e-mail when you "
-                "join, so that a wrong link can be reported."
+                "Answering surveys on behalf of your municipality. To confirm the link, the "
+                "colleagues who already answer for the same municipality and the editors "
+                "learn your e-mail address."
             ),
             _("Until you delete the account."),
         ),
         (
-            _("Survey answers of your municipality"),
-            _("Evaluating the survey; answers belong to the municipality, not to a person"),
-            _("Kept when you delete your account, but no longer linked to your name."),
+            _("Survey answers of your municipality, with a history of who saved them when"),
+            _(
+                "Evaluating the survey; answers belong to the municipality, not to a person. "
+                "Confirmed colleagues and the editors see the history."
+            ),
+            _(
+                "Kept when you delete your account; the history then names a “deleted "
+                "account” instead of you."
+            ),
         ),
         (
             _("Registrations for dates: name, e-mail address, municipality"),
@@ -69,8 +75,10 @@ def data_inventory():
 
 
 def _registrations_of(user):
-    emails = list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
-    emails.append(user.email)
+    """The registrations that are this person's: made with the account, or under one of its
+    **verified** addresses. An address added but never confirmed proves nothing: through it
+    one could read, cancel or anonymise a stranger's registration."""
+    emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
     condition = Q(user=user)
     # Registrations store addresses in one spelling (validators.normalize_email); older ones
     # may not: both are matched.
@@ -79,14 +87,47 @@ def _registrations_of(user):
     return Registration.objects.filter(condition).select_related("event_date__offer")
 
 
+def _link_data(participant):
+    if participant is None:
+        return {"kommune": None, "genannte_kommune": None, "stand": None}
+    return {
+        "kommune": participant.municipality.name if participant.municipality else None,
+        "genannte_kommune": participant.requested_municipality or None,
+        "stand": participant.get_status_display(),
+        "angefragt_am": participant.created_at.isoformat(),
+        "entschieden_am": participant.decided_at.isoformat() if participant.decided_at else None,
+        "entschieden_durch": participant.get_decided_via_display() or None,
+    }
+
+
+def _version_data(version):
+    return {
+        "umfrage": version.response.survey.title,
+        "kommune": version.response.municipality.name,
+        "gespeichert_am": version.saved_at.isoformat(),
+        "stand": version.get_state_display(),
+        "antworten": [
+            {
+                "frage": row.get("question"),
+                "auswahl": row.get("choices") or [],
+                "sonstiges": row.get("other") or "",
+                "text": row.get("text") or "",
+                "zahl": row.get("number"),
+            }
+            for row in version.answers
+        ],
+    }
+
+
 def export_user_data(user):
-    """Everything the portal keeps about one person, as a JSON-serialisable dict."""
+    """Everything the portal keeps about one person, as a JSON-serialisable dict: among it
+    every version of a survey response that this person saved (the municipality's response
+    as such belongs to the municipality)."""
     participant = Participant.objects.filter(user=user).select_related("municipality").first()
-    responses = (
-        Response.objects.filter(Q(submitted_by=user) | Q(updated_by=user))
-        .select_related("survey", "municipality")
-        .prefetch_related("answers__question", "answers__choices")
-        .distinct()
+    versions = (
+        ResponseVersion.objects.filter(saved_by=user)
+        .select_related("response__survey", "response__municipality")
+        .order_by("saved_at", "pk")
     )
     return {
         "konto": {
@@ -100,34 +141,8 @@ def export_user_data(user):
                 for address in EmailAddress.objects.filter(user=user)
             ],
         },
-        "kommune": {
-            "kommune": participant.municipality.name
-            if participant and participant.municipality
-            else None,
-            "genannte_kommune": participant.requested_municipality if participant else None,
-        },
-        "umfrageantworten": [
-            {
-                "umfrage": response.survey.title,
-                "kommune": response.municipality.name,
-                "stand": response.get_state_display(),
-                "abgegeben_am": response.submitted_at.isoformat()
-                if response.submitted_at
-                else None,
-                "von_ihnen_abgegeben": response.submitted_by_id == user.pk,
-                "antworten": [
-                    {
-                        "frage": answer.question.text,
-                        "auswahl": [choice.label for choice in answer.choices.all()],
-                        "sonstiges": answer.other_text,
-                        "text": answer.text,
-                        "zahl": answer.number,
-                    }
-                    for answer in response.answers.all()
-                ],
-            }
-            for response in responses
-        ],
+        "kommune": _link_data(participant),
+        "von_ihnen_gespeicherte_umfrageantworten": [_version_data(version) for version in versions],
         "anmeldungen": [
             {
                 "angebot": registration.event_date.offer.title,
@@ -152,8 +167,9 @@ def _anonymise(registrations):
 
 
 def delete_account(user):
-    """Delete the account. Survey responses stay with the municipality, without the name;
-    upcoming registrations are cancelled (freeing the place), past ones anonymised."""
+    """Delete the account. Survey responses stay with the municipality, and their history
+    names a "deleted account"; the person's upcoming registrations (made with the account or
+    under a verified address) are cancelled, freeing the place, past ones anonymised."""
     registrations = list(_registrations_of(user))
     for registration in registrations:
         if registration.state != Registration.State.CANCELLED:
@@ -162,7 +178,8 @@ def delete_account(user):
                 cancel_registration(registration.cancel_token)
     with transaction.atomic():
         _anonymise(Registration.objects.filter(pk__in=[r.pk for r in registrations]))
-        # Response.submitted_by / updated_by are SET_NULL: the answers stay, the name goes.
+        # Response.submitted_by / updated_by and ResponseVersion.saved_by are SET_NULL: the
+        # answers stay, the name goes.
         user.delete()
 
 

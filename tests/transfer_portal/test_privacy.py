@@ -11,7 +11,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from offers.models import Registration
-from surveys.models import Response
+from surveys import services
+from surveys.forms import AnswerData
+from surveys.models import Response, ResponseVersion
 from tests import factories
 from tests.offers import factories as offer_factories
 from tests.surveys import factories as survey_factories
@@ -28,13 +30,13 @@ def participant_with_history(db):
     user.save()
     survey, questions = survey_factories.full_survey()
     single = questions["single"]
-    response = survey_factories.response(
-        survey,
+    response, _first = services.save_response(
+        survey=survey,
         municipality=user.survey_participant.municipality,
-        answers={single: [single.choices.first()]},
+        user=user,
+        answers=[AnswerData(single, choice_ids=[single.choices.first().pk])],
+        submit=True,
     )
-    response.submitted_by = user
-    response.save()
     upcoming = offer_factories.event_date(days=10, capacity=1)
     past = offer_factories.event_date(days=-10)
     offer_factories.registration(upcoming, name="Paula Teilnehmerin", email=user.email, user=user)
@@ -71,8 +73,10 @@ def test_download_contains_account_responses_and_registrations(client, participa
     assert download["Content-Disposition"] == 'attachment; filename="meine-daten.json"'
     data = json.loads(download.content)
     assert data["konto"]["e_mail"] == "paula@kommune.example"
-    assert data["umfrageantworten"][0]["von_ihnen_abgegeben"] is True
-    assert data["umfrageantworten"][0]["antworten"][0]["auswahl"] == ["Ja"]
+    assert data["kommune"]["stand"] == "bestätigt"
+    [version] = data["von_ihnen_gespeicherte_umfrageantworten"]
+    assert version["stand"] == "Abgegeben"
+    assert version["antworten"][0]["auswahl"] == ["Ja"]
     assert len(data["anmeldungen"]) == 2
     assert "Wanda Warteliste" not in download.content.decode()
 
@@ -92,6 +96,8 @@ def test_deleting_the_account_keeps_answers_without_name_and_frees_places(
     response = Response.objects.get(pk=response.pk)
     assert response.submitted_by is None
     assert response.state == Response.State.SUBMITTED
+    # The history keeps the version, naming nobody (pages say "gelöschtes Konto").
+    assert ResponseVersion.objects.get(response=response).saved_by is None
     assert not Registration.objects.filter(email__iexact="paula@kommune.example").exists()
     assert not Registration.objects.filter(name="Paula Teilnehmerin").exists()
     waiting.refresh_from_db()
@@ -135,8 +141,8 @@ def test_privacy_page_shows_the_configured_periods(client, seeded, settings):
     html = client.get("/datenschutz/").content.decode()
     assert "45 Tage nach dem Termin anonymisiert" in html
     assert "nach 14 Tagen gelöscht" in html
-    # What the mail to colleagues of the same municipality discloses (new_colleague.txt).
-    assert "Sobald Sie hinzukommen, erhalten alle, die bereits für dieselbe Kommune" in html
+    # What confirming a link discloses (surveys/email/confirm_colleague.txt).
+    assert "Um die Verknüpfung zu bestätigen, erfahren die Kolleginnen und Kollegen" in html
 
 
 def test_account_pages_are_valid_html(client, participant_with_history):
@@ -165,3 +171,84 @@ def test_a_registration_in_the_normalised_spelling_belongs_to_the_account(client
     client.force_login(user)
     data = json.loads(client.post("/konto/meine-daten/").content)
     assert len(data["anmeldungen"]) == 1
+
+
+def test_every_version_a_person_saved_is_in_their_download_and_only_theirs(client, db):
+    """Someone who drafted and submitted first, while a colleague saved last, still gets
+    their own versions (the response's last saver is the colleague)."""
+    municipality = factories.municipality()
+    first = survey_factories.participant(municipality, "erste@example.org")
+    colleague = survey_factories.participant(municipality, "zweite@example.org")
+    survey, questions = survey_factories.full_survey()
+    text = questions["text"]
+    for user, words, submit in [
+        (first, "Entwurf von Erste", False),
+        (first, "Abgabe von Erste", True),
+        (colleague, "Änderung von Zweite", True),
+    ]:
+        services.save_response(
+            survey=survey,
+            municipality=municipality,
+            user=user,
+            answers=[AnswerData(text, text=words)],
+            submit=submit,
+        )
+    client.force_login(first)
+    data = json.loads(client.post("/konto/meine-daten/").content)
+    versions = data["von_ihnen_gespeicherte_umfrageantworten"]
+    assert [v["antworten"][0]["text"] for v in versions] == [
+        "Entwurf von Erste",
+        "Abgabe von Erste",
+    ]
+    assert [v["stand"] for v in versions] == ["Entwurf", "Abgegeben"]
+    assert "Änderung von Zweite" not in json.dumps(data, ensure_ascii=False)
+
+
+@pytest.fixture
+def strangers_registration(db):
+    date = offer_factories.event_date(days=10, capacity=5)
+    return offer_factories.registration(date, name="Sabine Fremd", email="fremd@example.org")
+
+
+def test_an_unverified_address_does_not_reach_a_strangers_registration(
+    client, mailoutbox, strangers_registration
+):
+    from allauth.account.models import EmailAddress
+
+    attacker = factories.user("angreifer@example.org")
+    EmailAddress.objects.create(user=attacker, email="Fremd@Example.org", verified=False)
+    client.force_login(attacker)
+    download = client.post("/konto/meine-daten/").content.decode()
+    assert "Sabine Fremd" not in download and "fremd@example.org" not in download
+
+    client.post("/konto/loeschen/", {"password": "test-passwort-123"})
+    assert not User.objects.filter(pk=attacker.pk).exists()
+    strangers_registration.refresh_from_db()
+    assert strangers_registration.state == Registration.State.CONFIRMED
+    assert strangers_registration.name == "Sabine Fremd"
+    assert mailoutbox == []
+
+
+def test_a_verified_second_address_does_reach_ones_own_registration(client, strangers_registration):
+    from allauth.account.models import EmailAddress
+
+    owner = factories.user("sabine@arbeit.example")
+    EmailAddress.objects.create(user=owner, email="fremd@example.org", verified=True)
+    client.force_login(owner)
+    assert "Sabine Fremd" in client.post("/konto/meine-daten/").content.decode()
+
+
+def test_purging_an_unconfirmed_sign_up_leaves_a_registrants_registration_alone(
+    mailoutbox, strangers_registration
+):
+    from allauth.account.models import EmailAddress
+
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=40)):
+        squatter = User.objects.create_user("fremd", "fremd@example.org", "x")
+        EmailAddress.objects.create(user=squatter, email="fremd@example.org", verified=False)
+    call_command("purge_personal_data", stdout=StringIO())
+    assert not User.objects.filter(pk=squatter.pk).exists()
+    strangers_registration.refresh_from_db()
+    assert strangers_registration.state == Registration.State.CONFIRMED
+    assert strangers_registration.name == "Sabine Fremd"
+    assert mailoutbox == []

@@ -1,4 +1,10 @@
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    DomainNameValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -41,6 +47,71 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:topic_detail", args=[self.slug])
+
+
+# Addresses at these providers belong to anyone: never proof of working for a municipality.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    [
+        "aol.com",
+        "arcor.de",
+        "freenet.de",
+        "gmail.com",
+        "googlemail.com",
+        "gmx.de",
+        "gmx.net",
+        "hotmail.com",
+        "hotmail.de",
+        "icloud.com",
+        "live.com",
+        "live.de",
+        "mail.de",
+        "mailbox.org",
+        "me.com",
+        "online.de",
+        "outlook.com",
+        "outlook.de",
+        "posteo.de",
+        "proton.me",
+        "protonmail.com",
+        "t-online.de",
+        "web.de",
+        "yahoo.com",
+        "yahoo.de",
+    ]
+)
+
+
+def email_domains_of(text):
+    """The domains in an editor's list (one per line, or separated by commas or spaces),
+    lower case, without a leading "@" or dot, in the order given, each once."""
+    domains = []
+    for item in text.replace(",", " ").split():
+        domain = item.strip().lstrip("@.").rstrip(".").lower()
+        if domain and domain not in domains:
+            domains.append(domain)
+    return domains
+
+
+def validate_email_domains(text):
+    errors = []
+    for domain in email_domains_of(text):
+        try:
+            DomainNameValidator(accept_idna=True)(domain)
+        except ValidationError:
+            errors.append(_("“%(domain)s” is not a domain such as guben.de.") % {"domain": domain})
+            continue
+        if "." not in domain:
+            errors.append(_("“%(domain)s” is not a domain such as guben.de.") % {"domain": domain})
+        elif domain in PUBLIC_MAIL_DOMAINS:
+            errors.append(
+                _(
+                    "“%(domain)s” is a public mail provider: anybody can have an address "
+                    "there, so it proves nothing about a municipality."
+                )
+                % {"domain": domain}
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 class Municipality(models.Model):
@@ -99,6 +170,17 @@ class Municipality(models.Model):
         default=False,
         help_text=_("Marks a made-up municipality used only for trying out the portal."),
     )
+    email_domains = models.TextField(
+        _("e-mail domains of the administration"),
+        blank=True,
+        validators=[validate_email_domains],
+        help_text=_(
+            "One per line, e.g. guben.de. An account with a confirmed address at one of these "
+            "domains (or a subdomain) is linked to the municipality at once; everybody else "
+            "waits for a colleague or the editors to confirm. Only domains that the "
+            "administration alone hands out addresses on."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -117,6 +199,20 @@ class Municipality(models.Model):
         if self.kind == self.Kind.DISTRICT:
             return _("Landkreis %(name)s") % {"name": self.name}
         return self.name
+
+    def clean(self):
+        super().clean()
+        self.email_domains = "\n".join(email_domains_of(self.email_domains))
+
+    def owns_email_address(self, address):
+        """Whether an address is on one of the municipality's domains (or a subdomain)."""
+        domain = address.rpartition("@")[2].strip().rstrip(".").lower()
+        if not domain:
+            return False
+        return any(
+            domain == own or domain.endswith("." + own)
+            for own in email_domains_of(self.email_domains)
+        )
 
 
 class SourceFields(models.Model):

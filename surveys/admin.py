@@ -7,8 +7,17 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from surveys import services
-from surveys.models import Answer, Choice, Participant, Question, Response, Survey, SurveyTopTopic
+from surveys import membership, services
+from surveys.models import (
+    Answer,
+    Choice,
+    Participant,
+    Question,
+    Response,
+    ResponseVersion,
+    Survey,
+    SurveyTopTopic,
+)
 from transfer_portal.admin_columns import (
     KeepRelatedObjects,
     change_link,
@@ -220,6 +229,47 @@ class AnswerInline(KeepRelatedObjects, admin.TabularInline):
         return ", ".join(choice.label for choice in obj.choices.all())
 
 
+class ResponseVersionInline(admin.TabularInline):
+    """Every save and submission, newest first: who, when, draft or submitted, the answers."""
+
+    model = ResponseVersion
+    extra = 0
+    fields = ["saved_at", "saved_by_email", "state", "answer_summary"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("saved_by")
+
+    @admin.display(description=_("saved by"))
+    def saved_by_email(self, obj):
+        return obj.saved_by.email if obj.saved_by else gettext("deleted account")
+
+    @admin.display(description=_("answers"))
+    def answer_summary(self, obj):
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong><br>{}</p>",
+            ((row["question"], _answer_text(row)) for row in obj.answers),
+        )
+
+
+def _answer_text(row):
+    parts = [", ".join(row.get("choices") or [])]
+    if row.get("other"):
+        parts.append(gettext("Other: %(text)s") % {"text": row["other"]})
+    parts.append(row.get("text") or "")
+    if row.get("number") is not None:
+        parts.append(str(row["number"]))
+    return "; ".join(part for part in parts if part)
+
+
 @admin.register(Response)
 class ResponseAdmin(KeepRelatedObjects, admin.ModelAdmin):
     list_display = ["municipality_name", "survey_title", "state", "submitted", "updated"]
@@ -238,7 +288,7 @@ class ResponseAdmin(KeepRelatedObjects, admin.ModelAdmin):
         "updated_at",
         "submitted_at",
     ]
-    inlines = [AnswerInline]
+    inlines = [AnswerInline, ResponseVersionInline]
 
     def has_add_permission(self, request):
         return False
@@ -264,18 +314,18 @@ class ResponseAdmin(KeepRelatedObjects, admin.ModelAdmin):
         return short_datetime(obj.updated_at)
 
 
-class AwaitingConfirmationFilter(admin.SimpleListFilter):
-    title = _("link")
-    parameter_name = "verknuepfung"
+class LinkStateFilter(admin.SimpleListFilter):
+    """The state of links; pending requests are listed oldest first (see get_ordering)."""
+
+    title = _("state of the link")
+    parameter_name = "stand"
 
     def lookups(self, request, model_admin):
-        return [("offen", _("awaiting confirmation")), ("bestaetigt", _("confirmed"))]
+        return Participant.Status.choices
 
     def queryset(self, request, queryset):
-        if self.value() == "offen":
-            return queryset.filter(municipality__isnull=True)
-        if self.value() == "bestaetigt":
-            return queryset.filter(municipality__isnull=False)
+        if self.value() in Participant.Status.values:
+            return queryset.filter(status=self.value())
         return queryset
 
 
@@ -307,13 +357,52 @@ class UserByEmailField(forms.ModelChoiceField):
 
 @admin.register(Participant)
 class ParticipantAdmin(KeepRelatedObjects, admin.ModelAdmin):
-    list_display = ["user_email", "municipality", "requested_municipality", "created_at"]
-    list_filter = [AwaitingConfirmationFilter]
+    list_display = ["user_email", "municipality_or_named", "status", "created_at", "decision"]
+    list_filter = [LinkStateFilter]
     search_fields = ["user__email", "municipality__name", "requested_municipality"]
-    list_select_related = ["user", "municipality"]
+    list_select_related = ["user", "municipality", "decided_by"]
     autocomplete_fields = ["municipality"]
-    readonly_fields = ["created_at", "updated_at"]
-    actions = ["confirm_requested"]
+    fields = [
+        "user",
+        "municipality",
+        "requested_municipality",
+        "status",
+        "decided_via",
+        "decided_by_email",
+        "decided_at",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = ["decided_via", "decided_by_email", "decided_at", "created_at", "updated_at"]
+    actions = ["confirm_links", "decline_links", "confirm_requested"]
+
+    def get_ordering(self, request):
+        # The requests that wait, oldest first: whoever has waited longest comes first.
+        if request.GET.get(LinkStateFilter.parameter_name) == Participant.Status.PENDING:
+            return ["created_at", "pk"]
+        return ["-created_at", "-pk"]
+
+    def save_model(self, request, obj, form, change):
+        if not change or {"status", "municipality"} & set(form.changed_data):
+            membership.record_editor_change(obj, request.user)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("municipality"), ordering="municipality__name")
+    def municipality_or_named(self, obj):
+        if obj.municipality_id:
+            return str(obj.municipality)
+        return format_html("{} <em>({})</em>", obj.requested_municipality, _("named, missing"))
+
+    @admin.display(description=_("decided"))
+    def decision(self, obj):
+        if not obj.decided_at:
+            return "–"
+        who = obj.decided_by.email if obj.decided_by else obj.get_decided_via_display()
+        return f"{short_datetime(obj.decided_at)} · {who}"
+
+    @admin.display(description=_("decided by (account)"))
+    def decided_by_email(self, obj):
+        return obj.decided_by.email if obj.decided_by else "–"
 
     def get_readonly_fields(self, request, obj=None):
         # The account of an existing link stays (a new account gets a new link).
@@ -359,13 +448,46 @@ class ParticipantAdmin(KeepRelatedObjects, admin.ModelAdmin):
     def user_email(self, obj):
         return obj.user.email
 
+    @admin.action(description=_("Confirm the selected pending links"))
+    def confirm_links(self, request, queryset):
+        self._decide(
+            request, queryset, membership.confirm, _("%(user)s is now linked to %(municipality)s.")
+        )
+
+    @admin.action(description=_("Decline the selected pending links"))
+    def decline_links(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            membership.decline,
+            _("The link of %(user)s to %(municipality)s is declined."),
+        )
+
+    def _decide(self, request, queryset, decide, done):
+        for participant in queryset.filter(status=Participant.Status.PENDING):
+            try:
+                decided = decide(participant.pk, by=request.user, via=Participant.DecidedVia.EDITOR)
+            except membership.NotDecidable as error:
+                self.message_user(request, f"{participant.user}: {error}", messages.WARNING)
+                continue
+            self.message_user(
+                request,
+                done % {"user": decided.user, "municipality": decided.municipality_label},
+                messages.SUCCESS,
+            )
+
     @admin.action(description=_("Create the named municipality and confirm the link"))
     def confirm_requested(self, request, queryset):
-        for participant in queryset.filter(municipality__isnull=True):
-            municipality = services.confirm_requested_municipality(participant)
+        for participant in queryset.filter(
+            municipality__isnull=True, status=Participant.Status.PENDING
+        ):
+            services.create_requested_municipality(participant)
+            decided = membership.confirm(
+                participant.pk, by=request.user, via=Participant.DecidedVia.EDITOR
+            )
             self.message_user(
                 request,
                 _("%(user)s is now linked to %(municipality)s.")
-                % {"user": participant.user, "municipality": municipality},
+                % {"user": decided.user, "municipality": decided.municipality},
                 messages.SUCCESS,
             )

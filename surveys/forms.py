@@ -2,6 +2,8 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import F, Value
+from django.db.models.functions import Lower, Replace
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Municipality
@@ -45,12 +47,13 @@ TOO_LONG = {
 class ResponseForm(forms.Form):
     """All questions of a survey; drafts skip the required check, never the others."""
 
-    def __init__(self, *args, questions, require_answers=True, **kwargs):
+    def __init__(self, *args, questions, require_answers=True, disabled=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         self.require_answers = require_answers
         for question in self.questions:
             field_ = self._field_for(question)
+            field_.disabled = disabled  # a preview of the questions, for a pending link
             # For the template, which marks the editors' German wording on pages in another
             # language (WCAG 3.1.2, language of parts): the form's own hint apart from the
             # question's help text, and the options whose labels an editor wrote (not "Other",
@@ -66,6 +69,7 @@ class ResponseForm(forms.Form):
                 self.fields[other_field_name(question)] = forms.CharField(
                     label=_("Other, please specify"),
                     required=False,
+                    disabled=disabled,
                     max_length=question.max_length,
                     error_messages=TOO_LONG,
                     # The blank placeholder lets CSS tell an empty field (:placeholder-shown)
@@ -268,6 +272,25 @@ class MunicipalityField(forms.ModelChoiceField):
             ) from None
 
 
+# Ignored when searching a municipality by name: "Frankfurt/Oder", "Frankfurt Oder" and
+# "Frankfurt (Oder)" are one town.
+NAME_SEPARATORS = " /-().,'’"
+
+
+def _without_separators(expression):
+    for character in NAME_SEPARATORS:
+        expression = Replace(expression, Value(character), Value(""))
+    return Lower(expression)
+
+
+def matching_name(queryset, search):
+    """Municipalities whose name contains the search, punctuation, spaces and case ignored."""
+    key = "".join(c for c in search if c not in NAME_SEPARATORS).lower()
+    if not key:
+        return queryset
+    return queryset.alias(name_key=_without_separators(F("name"))).filter(name_key__contains=key)
+
+
 class MunicipalityChoiceForm(forms.Form):
     municipality = MunicipalityField(
         queryset=Municipality.objects.none(),
@@ -283,7 +306,7 @@ class MunicipalityChoiceForm(forms.Form):
         # (not every municipality of Brandenburg); one more tells whether there are more.
         queryset = Municipality.objects.select_related("district").order_by("name", "pk")
         if search:
-            queryset = queryset.filter(name__icontains=search)
+            queryset = matching_name(queryset, search)
         field_ = self.fields["municipality"]
         rows = list(queryset[: MUNICIPALITY_RESULTS + 1])
         self.offered = rows[:MUNICIPALITY_RESULTS]

@@ -80,7 +80,14 @@ def load(stdout):
     user = create_verified_user(
         PARTICIPANT_EMAIL, password, first_name="Beispiel", last_name="Kommune"
     )
-    Participant.objects.create(user=user, municipality=municipality)
+    # Confirmed as if by the editors, so that the printed account can answer at once.
+    Participant.objects.create(
+        user=user,
+        municipality=municipality,
+        status=Participant.Status.CONFIRMED,
+        decided_via=Participant.DecidedVia.EDITOR,
+        decided_at=timezone.now(),
+    )
     stdout.write(
         f"Lokales Teilnahmekonto für Umfragen ({SAMPLE_MUNICIPALITY}), "
         "Anmeldung unter http://127.0.0.1:8000/konto/login/:\n"

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -293,8 +293,43 @@ class Choice(models.Model):
         return choice
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=Participant.Status.CONFIRMED)
+
+    def pending(self):
+        return self.filter(status=Participant.Status.PENDING)
+
+    def confirmed_members_of(self, municipality):
+        """The confirmed, active accounts that speak for a municipality and can be reached
+        at their own confirmed address."""
+        return self.confirmed().filter(
+            municipality=municipality,
+            user__is_active=True,
+            user__emailaddress__verified=True,
+            user__emailaddress__email__iexact=F("user__email"),
+        )
+
+
 class Participant(models.Model):
-    """Links a user account to the municipality it answers surveys for."""
+    """Links a user account to the municipality it answers surveys for.
+
+    A new link is pending until it is confirmed: at once by a confirmed address on one of the
+    municipality's e-mail domains, or by a confirmed colleague of the same municipality, or
+    by an editor. Only a confirmed member sees and saves the municipality's answers; only
+    editors change a link once it is made.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "offen", _("awaiting confirmation")
+        CONFIRMED = "bestaetigt", _("confirmed")
+        DECLINED = "abgelehnt", _("declined")
+
+    class DecidedVia(models.TextChoices):
+        EMAIL_DOMAIN = "domain", _("e-mail domain of the municipality")
+        COLLEAGUE = "kollegium", _("a confirmed colleague")
+        EDITOR = "redaktion", _("the editors")
+        BEFORE_CHECKS = "uebernommen", _("linked before links were checked")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -317,8 +352,31 @@ class Participant(models.Model):
         blank=True,
         help_text=_("A municipality missing from the list; create it and link it to confirm."),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    status = models.CharField(
+        _("state of the link"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PENDING,
+        help_text=_(
+            "Only a confirmed link lets the account see and change the municipality's answers."
+        ),
+    )
+    decided_via = models.CharField(
+        _("confirmed or declined by"), max_length=12, choices=DecidedVia.choices, blank=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by (account)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -330,14 +388,39 @@ class Participant(models.Model):
                 name="participant_has_municipality_or_request",
                 violation_error_message=_("Choose a municipality or name the missing one."),
             ),
+            models.CheckConstraint(
+                condition=~Q(status="bestaetigt") | Q(municipality__isnull=False),
+                name="participant_confirmed_has_municipality",
+                violation_error_message=_(
+                    "A link can only be confirmed to a municipality of the list."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["offen", "bestaetigt", "abgelehnt"]),
+                name="participant_status_valid",
+            ),
         ]
+        indexes = [models.Index(fields=["municipality", "status"])]
 
     def __str__(self):
         return str(self.user)
 
     @property
     def is_confirmed(self):
-        return self.municipality_id is not None
+        return self.status == self.Status.CONFIRMED and self.municipality_id is not None
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_declined(self):
+        return self.status == self.Status.DECLINED
+
+    @property
+    def municipality_label(self):
+        """The municipality chosen, or the one named as missing."""
+        return str(self.municipality) if self.municipality_id else self.requested_municipality
 
 
 class ResponseQuerySet(models.QuerySet):
@@ -435,6 +518,46 @@ class Answer(models.Model):
 
     def __str__(self):
         return str(self.question)
+
+
+class ResponseVersion(models.Model):
+    """One save or submission of a municipality's response, as it was then: who, when, draft
+    or submitted, and the answers (question texts and option labels as they read then).
+
+    Kept when the account that saved it is deleted ("deleted account"): the response belongs
+    to the municipality.
+    """
+
+    # Written along with its response, which invalidates cached pages itself.
+    page_cache_derived = True
+
+    response = models.ForeignKey(
+        Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="versions"
+    )
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    saved_at = models.DateTimeField(_("saved at"), default=timezone.now)
+    state = models.CharField(_("state"), max_length=10, choices=Response.State.choices)
+    answers = models.JSONField(_("answers"), default=list)
+
+    class Meta:
+        ordering = ["-saved_at", "-pk"]
+        verbose_name = _("saved version of a response")
+        verbose_name_plural = _("saved versions of responses")
+        indexes = [models.Index(fields=["response", "-saved_at"])]
+
+    def __str__(self):
+        return f"{self.response} – {self.saved_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_submitted(self):
+        return self.state == Response.State.SUBMITTED
 
 
 class ResponseTopic(models.Model):

@@ -1,4 +1,5 @@
-"""Writes that span several models: saving a response with its answers, copying a survey."""
+"""Writes that span several models: saving a response with its answers (and its history),
+copying a survey. Links of accounts to municipalities: surveys/membership.py."""
 
 import datetime
 
@@ -8,7 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from projects.models import Municipality
-from surveys.models import Answer, Choice, Participant, Response, Survey
+from surveys.models import Answer, Choice, Response, ResponseVersion, Survey
 
 
 class SurveyClosedError(Exception):
@@ -91,21 +92,40 @@ def _save(survey, municipality, user, answers, submit, loaded_version):
     # Saved after its answers: saving a response recomputes which topics it chose
     # (surveys/topics.py; bulk_create sends no signal of its own).
     response.save()
+    ResponseVersion.objects.create(
+        response=response,
+        saved_by=user,
+        saved_at=response.updated_at,
+        state=response.state,
+        answers=version_answers(answers),
+    )
     return response, first_submission
 
 
-def link_participant(user, *, municipality=None, requested_name=""):
-    """Link a user to a municipality, or record the missing one for an editor to confirm."""
-    participant, _created = Participant.objects.update_or_create(
-        user=user,
-        defaults={"municipality": municipality, "requested_municipality": requested_name},
-    )
-    return participant
+def version_answers(answers):
+    """The answers as a history entry keeps them: with the question's text and the options'
+    labels as they read at the time (AnswerData with questions whose options are loaded)."""
+    rows = []
+    for item in answers:
+        question = item.question
+        labels = {choice.pk: choice.label for choice in question.choices.all()}
+        rows.append(
+            {
+                "question_id": question.pk,
+                "question": question.text,
+                "choices": [labels[pk] for pk in item.choice_ids if pk in labels],
+                "other": item.other_text if item.other_selected else "",
+                "text": item.text,
+                "number": item.number,
+            }
+        )
+    return rows
 
 
 @transaction.atomic
-def confirm_requested_municipality(participant):
-    """Create the municipality a participant named and link it; returns it."""
+def create_requested_municipality(participant):
+    """Create the municipality a participant named (or find it) and link the participant
+    to it, still pending: the editor confirms the link. Returns the municipality."""
     name = participant.requested_municipality.strip()
     municipality = Municipality.objects.filter(name__iexact=name).first()
     if municipality is None:

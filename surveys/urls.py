@@ -7,8 +7,17 @@ app_name = "surveys"
 urlpatterns = [
     path("umfragen/", views.survey_list, name="survey_list"),
     path("umfragen/kommune-waehlen/", views.choose_municipality, name="choose_municipality"),
+    path("umfragen/kommune-waehlen/auswahl/", views.link_municipality, name="link_municipality"),
+    path(
+        "umfragen/kommune-waehlen/fehlt/",
+        views.report_missing_municipality,
+        name="report_missing_municipality",
+    ),
+    path("umfragen/ihre-kommune/", views.membership_overview, name="membership"),
+    path("umfragen/ihre-kommune/anfrage/<str:token>/", views.decide_link, name="decide_link"),
     path("umfragen/<slug:slug>/", views.survey_detail, name="survey_detail"),
     path("umfragen/<slug:slug>/teilnehmen/", views.survey_participate, name="survey_participate"),
+    path("umfragen/<slug:slug>/verlauf/", views.response_history, name="response_history"),
     path("umfragen/<slug:slug>/ergebnisse/", views.survey_results, name="survey_results"),
     path("umfragen/<slug:slug>/export/<str:kind>/", views.survey_export, name="survey_export"),
 ]

@@ -3,26 +3,27 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage, send_mail
-from django.db.models import F, Prefetch
+from django.core.mail import send_mail
+from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from surveys import exports, services
+from surveys import exports, membership, services
 from surveys.forms import (
     MissingMunicipalityForm,
     MunicipalityChoiceForm,
     MunicipalitySearchForm,
     ResponseForm,
 )
-from surveys.models import Answer, Participant, Response, Survey
+from surveys.models import Answer, Participant, Response, ResponseVersion, Survey
 from surveys.results import survey_results as compute_results
 from transfer_portal import page_cache
 from transfer_portal.editors import is_editor
@@ -42,6 +43,7 @@ def _get_survey_for_user(request, slug):
 
 
 def _participant(user):
+    """The account's link to a municipality (confirmed or not), for a verified account."""
     if not user.is_authenticated:
         return None
     return (
@@ -49,6 +51,10 @@ def _participant(user):
         .filter(user=user, user__emailaddress__verified=True)
         .first()
     )
+
+
+def _has_verified_address(user):
+    return user.emailaddress_set.filter(verified=True).exists()
 
 
 @require_safe
@@ -71,10 +77,13 @@ def survey_detail(request, slug):
     survey = _get_survey_for_user(request, slug)
     participant = _participant(request.user)
     response = None
+    colleagues_asked = 0
     if participant and participant.is_confirmed:
         response = Response.objects.filter(
             survey=survey, municipality=participant.municipality
         ).first()
+    elif participant and participant.is_pending:
+        colleagues_asked = membership.colleagues_asked(participant)
     return render(
         request,
         "surveys/survey_detail.html",
@@ -82,6 +91,7 @@ def survey_detail(request, slug):
             "survey": survey,
             "participant": participant,
             "response": response,
+            "colleagues_asked": colleagues_asked,
             "results_visible": survey.results_visible_to(request.user),
         },
     )
@@ -93,13 +103,27 @@ def survey_participate(request, slug):
     survey = _get_survey_for_user(request, slug)
     participant = _participant(request.user)
     if participant is None:
-        if not request.user.emailaddress_set.filter(verified=True).exists():
+        if not _has_verified_address(request.user):
             raise PermissionDenied(_("Please verify your e-mail address first."))
         query = urlencode({"next": request.path})
         return redirect(f"{reverse('surveys:choose_municipality')}?{query}")
 
     context = {"survey": survey, "participant": participant}
-    if not participant.is_confirmed or not survey.is_open:
+    if not participant.is_confirmed:
+        # The questions, but neither the municipality's answers nor a way to save: a link
+        # that nobody confirmed yet speaks for nobody.
+        context["preview"] = ResponseForm(
+            questions=survey.questions.prefetch_related("choices"), disabled=True
+        )
+        if participant.is_pending:
+            context["colleagues_asked"] = membership.colleagues_asked(participant)
+        return render(
+            request,
+            "surveys/survey_participate.html",
+            context,
+            status=403 if request.method == "POST" else 200,
+        )
+    if not survey.is_open:
         # Read-only page; writes are refused, and nothing is changed.
         return render(
             request,
@@ -160,6 +184,7 @@ def survey_participate(request, slug):
     context.update({"form": form, "response": response, "draft_action": ACTION_DRAFT})
     context.update({"version_field": VERSION_FIELD, "version": version, "conflict": conflict})
     context["submit_action"] = ACTION_SUBMIT
+    context["version_count"] = response.versions.count() if response else 0
     return render(request, "surveys/survey_participate.html", context, status=status)
 
 
@@ -201,42 +226,6 @@ def _mail(subject, body, recipients):
         send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, recipients)
     except Exception:
         logger.exception("Could not send the survey e-mail %r", subject)
-
-
-def _tell_colleagues(request, participant):
-    """A new account answers for a municipality: its colleagues learn of it by e-mail, so
-    that an account that does not belong there is noticed (anyone may choose a municipality;
-    the editors correct a wrong link)."""
-    colleagues = list(
-        Participant.objects.filter(
-            municipality=participant.municipality,
-            user__is_active=True,
-            user__emailaddress__verified=True,
-            user__emailaddress__email__iexact=F("user__email"),
-        )
-        .exclude(user=request.user)
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
-    if not colleagues:
-        return
-    context = {
-        "municipality": participant.municipality,
-        "newcomer": request.user.email,
-        "contact": settings.PORTAL_CONTACT_EMAIL,
-    }
-    # In the portal's language: the colleagues' own is not known.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Another account now answers surveys for %(municipality)s") % context
-        body = render_to_string("surveys/email/new_colleague.txt", context, request=request)
-    # One message each (the addresses are not shared among them), over one connection: a
-    # slow mail server costs its timeout once, not once per colleague.
-    sender = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject
-    messages_ = [EmailMessage(sender, body, to=[colleague]) for colleague in colleagues]
-    try:
-        mail.mailers.default.send_messages(messages_)
-    except Exception:
-        logger.exception("Could not tell the colleagues of %s", participant.municipality)
 
 
 @require_safe
@@ -285,64 +274,178 @@ def _safe_next(request):
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe
 def choose_municipality(request):
+    """Search the list of municipalities and choose one; the link is checked (see
+    surveys/membership.py) and only editors change it afterwards."""
     participant = _participant(request.user)
-    if participant is None and not request.user.emailaddress_set.filter(verified=True).exists():
+    if participant is None and not _has_verified_address(request.user):
         raise PermissionDenied(_("Please verify your e-mail address first."))
+    return _choose_page(request, participant)
+
+
+def _choose_page(request, participant, *, choice_form=None, missing_form=None, status=200):
     next_url = _safe_next(request)
-    if participant and participant.is_confirmed:
-        # Only editors change a confirmed link, so nobody answers for several municipalities.
+    if participant is not None:
+        # Made already (pending, confirmed or declined): only editors change it, so nobody
+        # answers for several municipalities or tries one after the other.
         return render(
             request,
             "surveys/choose_municipality.html",
             {"participant": participant, "next": next_url},
-            status=403 if request.method == "POST" else 200,
+            status=403 if request.method == "POST" else status,
         )
-
     search_form = MunicipalitySearchForm(request.GET or None)
     search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
-    choice_form = MunicipalityChoiceForm(search=search)
-    missing_form = MissingMunicipalityForm()
-    status = 200
-    if request.method == "POST":
-        if "name" in request.POST:
-            missing_form = MissingMunicipalityForm(request.POST)
-            if missing_form.is_valid():
-                services.link_participant(
-                    request.user, requested_name=missing_form.cleaned_data["name"]
-                )
-                messages.info(
-                    request,
-                    _(
-                        "Thank you. The editors will add your municipality and confirm "
-                        "your link; you will be able to answer after that."
-                    ),
-                )
-                return redirect(next_url)
-        else:
-            choice_form = MunicipalityChoiceForm(request.POST, search=search)
-            if choice_form.is_valid():
-                municipality = choice_form.cleaned_data["municipality"]
-                participant = services.link_participant(request.user, municipality=municipality)
-                _tell_colleagues(request, participant)
-                messages.success(
-                    request,
-                    _("You now answer surveys for %(municipality)s.")
-                    % {"municipality": municipality},
-                )
-                return redirect(next_url)
-        status = 400
     return render(
         request,
         "surveys/choose_municipality.html",
         {
-            "participant": participant,
             "search_form": search_form,
             "search": search,
-            "choice_form": choice_form,
-            "missing_form": missing_form,
+            "choice_form": choice_form or MunicipalityChoiceForm(search=search),
+            "missing_form": missing_form or MissingMunicipalityForm(),
             "next": next_url,
         },
         status=status,
+    )
+
+
+@login_required
+@require_POST
+def link_municipality(request):
+    """The municipality chosen from the list (choose_municipality's first form)."""
+    participant = _participant(request.user)
+    if participant is None and not _has_verified_address(request.user):
+        raise PermissionDenied(_("Please verify your e-mail address first."))
+    if participant is not None:
+        return _choose_page(request, participant)
+    search_form = MunicipalitySearchForm(request.GET or None)
+    search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
+    form = MunicipalityChoiceForm(request.POST, search=search)
+    if not form.is_valid():
+        return _choose_page(request, None, choice_form=form, status=400)
+    municipality = form.cleaned_data["municipality"]
+    try:
+        participant = membership.request_link(request.user, municipality)
+    except membership.LinkExists:
+        return _choose_page(request, _participant(request.user))
+    if participant.is_confirmed:
+        messages.success(
+            request,
+            _("Your e-mail address belongs to %(municipality)s: you now answer surveys for it.")
+            % {"municipality": municipality},
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "Your request to answer for %(municipality)s has been sent. You can answer "
+                "once it is confirmed; we will let you know by e-mail."
+            )
+            % {"municipality": municipality},
+        )
+    return redirect(_safe_next(request))
+
+
+@login_required
+@require_POST
+def report_missing_municipality(request):
+    """A municipality missing from the list (choose_municipality's second form)."""
+    participant = _participant(request.user)
+    if participant is None and not _has_verified_address(request.user):
+        raise PermissionDenied(_("Please verify your e-mail address first."))
+    if participant is not None:
+        return _choose_page(request, participant)
+    form = MissingMunicipalityForm(request.POST)
+    if not form.is_valid():
+        return _choose_page(request, None, missing_form=form, status=400)
+    try:
+        membership.report_missing_municipality(request.user, form.cleaned_data["name"])
+    except membership.LinkExists:
+        return _choose_page(request, _participant(request.user))
+    messages.info(
+        request,
+        _(
+            "Thank you. The editors will add your municipality and confirm your link; you "
+            "will be able to answer after that."
+        ),
+    )
+    return redirect(_safe_next(request))
+
+
+@login_required
+@require_safe
+def membership_overview(request):
+    """The account's link, and for confirmed members the requests they may decide."""
+    participant = _participant(request.user)
+    pending = list(membership.pending_for(participant))
+    return render(
+        request,
+        "surveys/membership_overview.html",
+        {
+            "participant": participant,
+            "pending": [
+                (request_, membership.decision_token(request_, request.user))
+                for request_ in pending
+            ],
+            "colleagues_asked": membership.colleagues_asked(participant)
+            if participant and participant.is_pending
+            else 0,
+        },
+    )
+
+
+DECISIONS = {"bestaetigen": membership.confirm, "ablehnen": membership.decline}
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def decide_link(request, token):
+    """A colleague confirms or declines a pending link: one click from the e-mail (the signed
+    link is theirs alone) or from the portal's list. GET asks, POST decides – a link
+    preview must not decide anything."""
+    loaded = membership.load_decision(token)
+    if loaded is None:
+        raise Http404(_("This link is not valid (any more)."))
+    participant, colleague = loaded
+    allowed = membership.may_decide(colleague, participant)
+    context = {"participant": participant, "allowed": allowed, "token": token}
+    if request.method != "POST":
+        return render(request, "surveys/decide_link.html", context, status=200 if allowed else 403)
+    decide = DECISIONS.get(request.POST.get("entscheidung", ""))
+    if not allowed or decide is None:
+        context["invalid_choice"] = allowed
+        return render(
+            request, "surveys/decide_link.html", context, status=403 if not allowed else 400
+        )
+    try:
+        participant = decide(
+            participant.pk, by=colleague.user, via=Participant.DecidedVia.COLLEAGUE
+        )
+    except membership.NotDecidable as error:
+        # Decided by someone else meanwhile: the page shows how it stands now.
+        context["participant"] = membership.load_decision(token)[0]
+        context["error"] = str(error)
+        return render(request, "surveys/decide_link.html", context, status=409)
+    # The page the redirect leads to says what was decided (once, as its heading).
+    return redirect("surveys:decide_link", token=token)
+
+
+@login_required
+@require_safe
+def response_history(request, slug):
+    """Every saved version of the municipality's response: who, when, draft or submitted,
+    and what the answers were. For confirmed members of the municipality and editors."""
+    survey = _get_survey_for_user(request, slug)
+    participant = _participant(request.user)
+    if participant is None or not participant.is_confirmed:
+        raise PermissionDenied(_("Only confirmed members of a municipality see its history."))
+    versions = ResponseVersion.objects.filter(
+        response__survey=survey, response__municipality=participant.municipality
+    ).select_related("saved_by")
+    return render(
+        request,
+        "surveys/response_history.html",
+        {"survey": survey, "participant": participant, "versions": versions},
     )

@@ -20,6 +20,7 @@ from django.views.static import serve as static_serve
 from offers.models import Contact
 from offers.services import upcoming_dates
 from projects.models import Measure, ModelProject, Topic
+from surveys import membership
 from surveys.models import Participant
 from surveys.results import home_highlights
 from transfer_portal import opendata, page_cache, privacy
@@ -234,10 +235,13 @@ def profile(request):
     participant = (
         Participant.objects.filter(user=request.user).select_related("municipality").first()
     )
+    colleagues_asked = (
+        membership.colleagues_asked(participant) if participant and participant.is_pending else 0
+    )
     return render(
         request,
         "portal_account/profile.html",
-        {"form": form, "participant": participant},
+        {"form": form, "participant": participant, "colleagues_asked": colleagues_asked},
         status=status,
     )
 

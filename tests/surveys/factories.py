@@ -65,9 +65,17 @@ def full_survey(state="offen", topics=(), **fields):
     return obj, questions
 
 
-def participant(municipality=None, email=None):
+def participant(municipality=None, email=None, status=Participant.Status.CONFIRMED):
+    """An account linked to a municipality; confirmed (by the editors) unless told."""
     user = factories.user(email)
-    Participant.objects.create(user=user, municipality=municipality or factories.municipality())
+    confirmed = status == Participant.Status.CONFIRMED
+    Participant.objects.create(
+        user=user,
+        municipality=municipality or factories.municipality(),
+        status=status,
+        decided_via=Participant.DecidedVia.EDITOR if confirmed else "",
+        decided_at=timezone.now() if confirmed else None,
+    )
     return user
 
 

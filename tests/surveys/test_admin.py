@@ -1,7 +1,10 @@
 """The editors' side: response count and progress, duplicating, confirming municipalities."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.models import Municipality
 from surveys.models import Participant, Response, Survey
@@ -59,7 +62,7 @@ def test_duplicate_action_copies_questions_and_options_as_a_draft(editor_client)
     assert survey.questions.count() == 5  # the original keeps its questions
 
 
-def test_confirming_a_named_municipality_creates_and_links_it(editor_client, member):
+def test_confirming_a_named_municipality_creates_and_links_it(editor_client, editor, member):
     participant = Participant.objects.create(user=member, requested_municipality="Neudorf")
     editor_client.post(
         reverse("admin:surveys_participant_changelist"),
@@ -67,18 +70,106 @@ def test_confirming_a_named_municipality_creates_and_links_it(editor_client, mem
     )
     participant.refresh_from_db()
     assert participant.municipality == Municipality.objects.get(name="Neudorf")
+    assert participant.is_confirmed and participant.decided_by == editor
+    assert participant.decided_via == Participant.DecidedVia.EDITOR
 
 
-def test_editors_can_correct_a_participants_municipality(editor_client, participant):
+def test_pending_requests_are_listed_oldest_first_with_who_asked_and_when(editor_client, db):
+    municipality = factories.municipality(name="Wartestadt")
+    first = survey_factories.participant(municipality, "zuerst@example.org", status="offen")
+    second = survey_factories.participant(municipality, "danach@example.org", status="offen")
+    survey_factories.participant(municipality, "bestaetigt@example.org")
+    Participant.objects.filter(user=first).update(
+        created_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    url = reverse("admin:surveys_participant_changelist") + "?stand=offen"
+    html = editor_client.get(url).content.decode()
+    assert html.index(first.email) < html.index(second.email)
+    assert "bestaetigt@example.org" not in html
+    assert "angefragt am" in html.lower()
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "subject"),
+    [
+        ("confirm_links", "bestaetigt", "Sie können jetzt Umfragen für Wartestadt beantworten"),
+        ("decline_links", "abgelehnt", "Ihre Verknüpfung mit Wartestadt wurde nicht bestätigt"),
+    ],
+)
+def test_editors_confirm_or_decline_pending_links(
+    editor_client,
+    editor,
+    db,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    action,
+    status,
+    subject,
+):
+    municipality = factories.municipality(name="Wartestadt")
+    user = survey_factories.participant(municipality, "wartet@example.org", status="offen")
+    link = Participant.objects.get(user=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            reverse("admin:surveys_participant_changelist"),
+            {"action": action, "_selected_action": [link.pk]},
+        )
+    link.refresh_from_db()
+    assert link.status == status and link.decided_by == editor
+    [told] = mailoutbox
+    assert told.to == ["wartet@example.org"] and subject in told.subject
+
+
+def test_editors_can_correct_a_participants_municipality(
+    editor_client, editor, participant, django_capture_on_commit_callbacks
+):
     link = Participant.objects.get(user=participant)
     other = factories.municipality(name="Andere Gemeinde")
-    response = editor_client.post(
-        reverse("admin:surveys_participant_change", args=[link.pk]),
-        {"user": participant.pk, "municipality": other.pk, "requested_municipality": ""},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            reverse("admin:surveys_participant_change", args=[link.pk]),
+            {"municipality": other.pk, "requested_municipality": "", "status": "bestaetigt"},
+        )
     assert response.status_code == 302
     link.refresh_from_db()
     assert link.municipality == other
+    assert link.decided_by == editor and link.decided_via == Participant.DecidedVia.EDITOR
+
+
+def test_a_link_cannot_be_confirmed_without_a_municipality_of_the_list(editor_client, member):
+    link = Participant.objects.create(user=member, requested_municipality="Neudorf")
+    response = editor_client.post(
+        reverse("admin:surveys_participant_change", args=[link.pk]),
+        {"municipality": "", "requested_municipality": "Neudorf", "status": "bestaetigt"},
+    )
+    assert response.status_code == 200
+    assert "Bestätigt werden kann nur eine Verknüpfung mit einer Kommune aus der Liste" in (
+        response.content.decode()
+    )
+    link.refresh_from_db()
+    assert link.is_pending
+
+
+def test_a_response_shows_its_history_in_the_admin(editor_client, db):
+    survey, questions = survey_factories.full_survey()
+    municipality = factories.municipality()
+    user = survey_factories.participant(municipality, "verlauf@example.org")
+    from surveys import services
+    from surveys.forms import AnswerData
+
+    for text in ["Erste Fassung", "Zweite Fassung"]:
+        response, _first = services.save_response(
+            survey=survey,
+            municipality=municipality,
+            user=user,
+            answers=[AnswerData(questions["text"], text=text)],
+            submit=False,
+        )
+    html = editor_client.get(
+        reverse("admin:surveys_response_change", args=[response.pk])
+    ).content.decode()
+    assert html.index("Zweite Fassung") < html.index("Erste Fassung")
+    assert html.count("verlauf@example.org") >= 2
 
 
 def test_non_editors_cannot_open_the_survey_admin(member_client):
@@ -135,7 +226,7 @@ def test_editors_give_a_participants_account_by_its_e_mail(editor_client, editor
     assert "/admin/auth/user/" not in html
     municipality = factories.municipality()
     url = reverse("admin:surveys_participant_add")
-    data = {"municipality": municipality.pk, "requested_municipality": ""}
+    data = {"municipality": municipality.pk, "requested_municipality": "", "status": "offen"}
     # Staff, unconfirmed, already linked and unknown addresses are refused, and say why.
     for email in (editor.email, unverified.email, linked.email, "niemand@example.org"):
         response = editor_client.post(url, {**data, "user": email})

@@ -1,6 +1,7 @@
 """A municipality answers the open survey in a real browser, with axe-core on each page."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -51,7 +52,7 @@ def test_participant_saves_a_draft_comes_back_and_submits(page, portal, mailoutb
     assert_accessible(page)
 
     # Submitting the empty form shows the errors, linked to their questions.
-    page.get_by_role("button", name="Absenden").click()
+    page.get_by_role("button", name="Abgeben", exact=True).click()
     summary = page.get_by_role("alert")
     assert "Bitte korrigieren Sie die markierten Angaben" in summary.inner_text()
     expect(summary).to_be_focused()  # keyboard and screen-reader users start there
@@ -80,9 +81,9 @@ def test_participant_saves_a_draft_comes_back_and_submits(page, portal, mailoutb
         "Wir sammeln erste Ideen und Informationen."
     ).check()
     page.get_by_label("Ihre Antwort").fill("Ländliche Nahversorgung")
-    page.get_by_role("button", name="Absenden").click()
+    page.get_by_role("button", name="Abgeben", exact=True).click()
     page.get_by_text("Vielen Dank! Die Antworten für Musterstadt wurden abgegeben.").wait_for()
-    expect(page.get_by_role("button", name="Änderungen absenden")).to_be_visible()
+    expect(page.get_by_role("button", name="Änderungen abgeben")).to_be_visible()
     assert_accessible(page)
 
     response = Response.objects.get()
@@ -111,8 +112,57 @@ def test_new_participant_chooses_the_municipality_on_a_small_screen(page, live_s
     page.get_by_role("button", name="Suchen").click()
     page.get_by_label(re.compile("Bad Belzig")).check()
     page.get_by_role("button", name="Diese Kommune wählen").click()
-    page.get_by_text("Sie beantworten Umfragen jetzt für Bad Belzig.").wait_for()
+    page.get_by_text("Sie können antworten, sobald sie bestätigt ist").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0
     assert_accessible(page)
+
+
+def test_sign_up_wait_for_a_colleague_then_answer(page, browser, portal, municipality, mailoutbox):
+    """A new municipal employee creates an account, chooses the municipality, sees the
+    questions while the link is pending; a colleague confirms from the e-mail; then the
+    newcomer answers."""
+    page.goto(portal + "/konto/signup/?next=/umfragen/")
+    page.locator("#id_email").fill("neuling@example.org")
+    page.locator("#id_password1").fill("ein-langes-passwort-42")
+    page.locator("#id_password2").fill("ein-langes-passwort-42")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    [confirm_mail] = [m for m in mailoutbox if "neuling@example.org" in m.to]
+    [confirm_link] = re.findall(r"https?://\S+/konto/confirm-email/\S+", confirm_mail.body)
+    page.goto(portal + urlsplit(confirm_link).path)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+    page.goto(portal + "/umfragen/kommune-waehlen/")
+    assert_accessible(page)
+    search = page.get_by_role("search", name="Ihre Kommune suchen")
+    search.get_by_label("Name Ihrer Kommune").fill("Muster")
+    search.get_by_role("button", name="Suchen").click()
+    page.get_by_label("Musterstadt").check()
+    page.get_by_role("button", name="Diese Kommune wählen").click()
+    page.goto(portal + "/umfragen/folgeumfrage-testdaten/teilnehmen/")
+    page.get_by_text("wartet auf Bestätigung").first.wait_for()
+    expect(page.get_by_role("button", name="Abgeben", exact=True)).to_have_count(0)
+    expect(question(page, INTERESTS).get_by_label("Partizipation")).to_be_disabled()
+    assert_accessible(page)
+
+    # The colleague's one-click link (its host is SITE_URL, its path the portal's).
+    [ask] = [m for m in mailoutbox if m.to == ["browser@example.org"]]
+    [link] = re.findall(r"/umfragen/ihre-kommune/anfrage/\S+/", ask.body)
+    colleague = browser.new_page()
+    colleague.goto(portal + link)
+    assert_accessible(colleague)
+    colleague.get_by_role("button", name="Bestätigen").click()
+    colleague.get_by_role("heading", name="Anfrage bestätigt").wait_for()
+    assert_accessible(colleague)
+    colleague.close()
+
+    page.reload()
+    question(page, INTERESTS).get_by_label("Partizipation").check()
+    page.get_by_role("button", name="Zwischenspeichern").click()
+    page.get_by_text("Ihr Entwurf wurde gespeichert.").wait_for()
+    assert "von: neuling@example.org" in page.content()
+    assert Response.objects.get().municipality == municipality
 
 
 def test_question_titles_sit_inside_their_box_on_a_small_screen(page, portal):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from projects.models import Topic
 from surveys.forms import field_name
 from surveys.results import home_highlights, topic_interest
+from tests import factories
 from tests.checkers import assert_valid_html
 from tests.surveys import factories as survey_factories
 
@@ -68,15 +69,62 @@ def test_participant_pages_are_valid_html_including_errors(
     participant_client.post(url, {"action": "zwischenspeichern"})
     documents["draft"] = _get(participant_client, url)
 
+    documents["history"] = _get(
+        participant_client, reverse("surveys:response_history", args=[survey.slug])
+    )
+
     participant_client.force_login(member)
     choose = reverse("surveys:choose_municipality")
     documents["choose"] = _get(participant_client, choose)
     documents["choose search"] = _get(participant_client, choose + "?q=Pots")
     documents["choose no match"] = _get(participant_client, choose + "?q=zzzz")
-    invalid = participant_client.post(choose, {"municipality": "999999"})
+    invalid = participant_client.post(
+        reverse("surveys:link_municipality"), {"municipality": "999999"}
+    )
     assert invalid.status_code == 400
     documents["choose with errors"] = invalid.content.decode()
+    missing = participant_client.post(reverse("surveys:report_missing_municipality"), {})
+    assert missing.status_code == 400
+    documents["missing with errors"] = missing.content.decode()
     assert_valid_html(documents)
+
+
+def test_pages_of_pending_links_and_their_confirmation_are_valid_html(
+    client, participant, municipality, open_survey
+):
+    from surveys import membership
+    from surveys.models import Participant
+
+    survey, _questions = open_survey
+    newcomer = survey_factories.participant(municipality, "neu@example.org", status="offen")
+    request = Participant.objects.get(user=newcomer)
+    token = membership.decision_token(request, participant)
+    decide = reverse("surveys:decide_link", args=[token])
+    documents = {"decide": _get(client, decide)}
+    wrong = client.post(decide, {"entscheidung": "vielleicht"})
+    assert wrong.status_code == 400
+    documents["decide without choice"] = wrong.content.decode()
+    client.force_login(participant)
+    documents["overview with a request"] = _get(client, reverse("surveys:membership"))
+    client.force_login(newcomer)
+    documents["pending: questions only"] = _get(client, survey_factories_url(survey))
+    documents["pending: survey"] = _get(client, survey.get_absolute_url())
+    documents["pending: overview"] = _get(client, reverse("surveys:membership"))
+    documents["pending: choose"] = _get(client, reverse("surveys:choose_municipality"))
+    client.post(decide, {"entscheidung": "ablehnen"})
+    documents["declined"] = _get(client, decide)
+    documents["declined: choose"] = _get(client, reverse("surveys:choose_municipality"))
+    stranger = survey_factories.participant(factories.municipality(), "fremd@example.org")
+    documents["not allowed"] = _get(
+        client,
+        reverse("surveys:decide_link", args=[membership.decision_token(request, stranger)]),
+        403,
+    )
+    assert_valid_html(documents)
+
+
+def survey_factories_url(survey):
+    return reverse("surveys:survey_participate", args=[survey.slug])
 
 
 def test_editor_results_and_partials_are_valid_html(editor_client, seeded):

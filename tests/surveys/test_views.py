@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from surveys.forms import OTHER, field_name, other_field_name
-from surveys.models import Answer, Participant, Response
+from surveys.models import Answer, Response
 from tests import factories
 from tests.surveys import factories as survey_factories
 
@@ -72,92 +72,6 @@ def test_user_without_verified_email_cannot_take_part(client, open_survey):
     assert client.get(reverse("surveys:choose_municipality")).status_code == 403
 
 
-def test_participant_picks_a_municipality_from_the_search(client, member, municipality):
-    client.force_login(member)
-    page = client.get(reverse("surveys:choose_municipality"), {"q": "muster"})
-    assert "Musterstadt" in page.content.decode()
-    response = client.post(
-        reverse("surveys:choose_municipality"),
-        {"municipality": municipality.pk, "next": "/umfragen/"},
-    )
-    assert response.status_code == 302
-    assert response["Location"] == "/umfragen/"
-    assert Participant.objects.get(user=member).municipality == municipality
-
-
-def test_choosing_nothing_after_a_search_keeps_the_search_and_says_what_is_missing(
-    client, member, municipality
-):
-    for n in range(3):
-        factories.municipality(name=f"Anderswo {n}")
-    client.force_login(member)
-    url = reverse("surveys:choose_municipality") + "?q=muster"
-    page = client.post(url, {"next": "/umfragen/"})
-    assert page.status_code == 400
-    html = page.content.decode()
-    assert "Musterstadt" in html and "Anderswo" not in html  # the matches, not every one
-    assert 'id="fehler"' in html and 'href="#id_municipality_0"' in html
-    assert "Bitte wählen Sie Ihre Kommune aus der Liste aus." in html
-    assert "nur die ersten Einträge" not in html
-    assert not Participant.objects.filter(user=member).exists()
-
-
-def test_a_municipality_beyond_the_offered_ones_can_still_be_chosen(client, member, db):
-    """The list shows the first matches; the id of any municipality is accepted."""
-    from surveys.forms import MUNICIPALITY_RESULTS
-
-    rows = [
-        factories.municipality(name=f"Gemeinde {n:03}") for n in range(MUNICIPALITY_RESULTS + 2)
-    ]
-    client.force_login(member)
-    page = client.get(reverse("surveys:choose_municipality")).content.decode()
-    assert "Gemeinde 000" in page and rows[-1].name not in page
-    assert "Es werden nur die ersten Einträge angezeigt" in page
-    response = client.post(reverse("surveys:choose_municipality"), {"municipality": rows[-1].pk})
-    assert response.status_code == 302
-    assert Participant.objects.get(user=member).municipality == rows[-1]
-
-
-def test_colleagues_learn_of_a_new_account_for_their_municipality(
-    client, member, participant, colleague, municipality, mailoutbox
-):
-    client.force_login(member)
-    client.post(reverse("surveys:choose_municipality"), {"municipality": municipality.pk})
-    assert sorted(message.to[0] for message in mailoutbox) == [
-        "kollegin@example.org",
-        "teilnahme@example.org",
-    ]
-    assert all(member.email in message.body for message in mailoutbox)
-    assert "Musterstadt" in mailoutbox[0].subject
-
-
-def test_the_notice_to_colleagues_is_german_whatever_the_newcomers_language(
-    client, member, participant, municipality, mailoutbox
-):
-    client.force_login(member)
-    client.post("/en/umfragen/kommune-waehlen/", {"municipality": municipality.pk})
-    [notice] = mailoutbox
-    assert notice.subject.startswith("[Transferportal] Ein weiteres Konto")
-
-
-def test_only_confirmed_addresses_of_colleagues_get_the_notice(
-    client, member, participant, municipality, mailoutbox
-):
-    from allauth.account.models import EmailAddress
-
-    EmailAddress.objects.filter(user=participant).update(verified=False)
-    client.force_login(member)
-    client.post(reverse("surveys:choose_municipality"), {"municipality": municipality.pk})
-    assert mailoutbox == []
-
-
-def test_the_first_account_of_a_municipality_sends_no_notice(client, member, mailoutbox, db):
-    municipality = factories.municipality()
-    client.force_login(member)
-    client.post(reverse("surveys:choose_municipality"), {"municipality": municipality.pk})
-    assert mailoutbox == []
-
-
 def test_a_mail_server_failure_does_not_turn_saved_answers_into_an_error(
     participant_client, open_survey, monkeypatch
 ):
@@ -171,38 +85,6 @@ def test_a_mail_server_failure_does_not_turn_saved_answers_into_an_error(
     response = participant_client.post(participate_url(survey), valid_post(questions))
     assert response.status_code == 302
     assert Response.objects.get(survey=survey).is_submitted
-
-
-def test_choosing_ignores_foreign_redirect_targets(client, member, municipality):
-    client.force_login(member)
-    response = client.post(
-        reverse("surveys:choose_municipality"),
-        {"municipality": municipality.pk, "next": "https://example.com/"},
-    )
-    assert response["Location"] == reverse("surveys:survey_list")
-
-
-def test_confirmed_participant_cannot_switch_municipality_alone(participant_client, participant):
-    other = factories.municipality()
-    response = participant_client.post(
-        reverse("surveys:choose_municipality"), {"municipality": other.pk}
-    )
-    assert response.status_code == 403
-    assert Participant.objects.get(user=participant).municipality.name == "Musterstadt"
-
-
-def test_missing_municipality_waits_for_confirmation(client, member, open_survey):
-    survey, questions = open_survey
-    client.force_login(member)
-    client.post(reverse("surveys:choose_municipality"), {"name": "Neudorf am See"})
-    link = Participant.objects.get(user=member)
-    assert link.municipality is None and link.requested_municipality == "Neudorf am See"
-    page = client.get(participate_url(survey))
-    assert page.status_code == 200
-    assert "Neudorf am See" in page.content.decode()
-    assert "form" not in page.context or page.context.get("form") is None
-    assert client.post(participate_url(survey), valid_post(questions)).status_code == 403
-    assert not Response.objects.exists()
 
 
 def test_submitting_saves_all_answers_and_sends_a_confirmation(
@@ -484,18 +366,6 @@ def test_participant_is_offered_to_continue_the_draft_of_the_municipality(
     survey_factories.response(survey, municipality, state=Response.State.DRAFT)
     html = participant_client.get(survey.get_absolute_url()).content.decode()
     assert "Weiter beantworten" in html
-
-
-def test_confirmed_municipality_lets_the_participant_answer(client, member, open_survey):
-    from surveys.services import confirm_requested_municipality
-
-    survey, questions = open_survey
-    client.force_login(member)
-    client.post(reverse("surveys:choose_municipality"), {"name": "Neudorf am See"})
-    confirm_requested_municipality(Participant.objects.get(user=member))
-    response = client.post(participate_url(survey), valid_post(questions))
-    assert response.status_code == 302
-    assert Response.objects.get().municipality.name == "Neudorf am See"
 
 
 def test_survey_must_close_after_it_opens(db):

@@ -2,12 +2,13 @@
 
 import logging
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal.httpkit import clean_client_ip
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
@@ -29,18 +30,41 @@ class PortalSite:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    """Every link in allauth's e-mails leads to SITE_URL: allauth builds them from the
+    request, whose Host is whatever allowed name the request came in on (localhost, an
+    internal name behind the proxy), not the portal's public address."""
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return settings.SITE_URL + reverse("account_confirm_email", args=[emailconfirmation.key])
+
+    def get_reset_password_from_key_url(self, key):
+        # As allauth builds it: the opaque key ("uidb36-token") fills both URL arguments.
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return settings.SITE_URL + path.replace("UID-KEY", quote(key))
+
     def send_mail(self, template_prefix, email, context):
         site = PortalSite(
             gettext("Smart City Transfer Portal Brandenburg"), urlsplit(settings.SITE_URL).netloc
         )
         context = {
-            **context,
+            **{name: self._on_portal(value) for name, value in context.items()},
             "current_site": site,
             "recipient_email": email,
             "site_url": settings.SITE_URL,
             "unverified_account_days": settings.UNVERIFIED_ACCOUNT_DAYS,
         }
         return super().send_mail(template_prefix, email, context)
+
+    def _on_portal(self, value):
+        """A link allauth built from the request with no hook to build it otherwise (the
+        sign-up and password-reset links in the "unknown account" and "account already
+        exists" mails), moved to SITE_URL."""
+        if not isinstance(value, str) or self.request is None:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or parts.netloc != self.request.get_host():
+            return value
+        return settings.SITE_URL + urlunsplit(parts._replace(scheme="", netloc=""))
 
     def get_client_ip(self, request):
         """allauth raises ImproperlyConfigured (a 500) when X-Forwarded-For has fewer entries

@@ -1,10 +1,13 @@
 """The portal's django-allauth adapter."""
 
+import ipaddress
 import logging
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from allauth import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import ratelimit
 from allauth.core.internal.httpkit import clean_client_ip
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
@@ -12,6 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
+
+# ACCOUNT_RATE_LIMITS action of the portal's own: failed logins to one account from all
+# addresses together (allauth's "login_failed" counts per address and per address and
+# account, see AccountAdapter).
+LOGIN_FAILED_ACCOUNT = "login_failed_account"
 
 
 def user_display(user):
@@ -84,3 +92,55 @@ class AccountAdapter(DefaultAccountAdapter):
                 ip,
             )
             return ip
+
+    # Failed logins. allauth's "login_failed" limit counts per address ("…/ip") and per
+    # key ("…/key"); its key is the account alone, so five wrong passwords from anywhere
+    # locked the owner out everywhere. Here the key is the client's address (its /64 network
+    # for IPv6, as allauth's own per-address count) and the account together: a stranger's
+    # failures lock only the stranger's address out of that account. A ceiling per
+    # account across all addresses (LOGIN_FAILED_ACCOUNT) still bounds guessing from
+    # many addresses; reaching it takes many addresses at their per-address limit at once,
+    # and a successful login or password reset of the owner clears it.
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """allauth offers no public hook for this key: its documented authenticate() always
+        counts "login_failed" by this method's key, which also clears the count after a
+        password reset. An underscore method, so allauth may rename it;
+        tests/transfer_portal/test_login_limits.py fails then (the owner from another
+        address would be locked out again)."""
+        return f"{self._client_network(request)}|{_login_of(credentials)}"
+
+    def authenticate(self, request, **credentials):
+        account = _login_of(credentials)
+        if account and not ratelimit.consume(
+            request, action=LOGIN_FAILED_ACCOUNT, key=account, dry_run=True
+        ):
+            raise self.validation_error("too_many_login_attempts")
+        user = super().authenticate(request, **credentials)
+        if account:
+            if user is None:
+                ratelimit.consume(request, action=LOGIN_FAILED_ACCOUNT, key=account)
+            else:
+                ratelimit.clear(request, action=LOGIN_FAILED_ACCOUNT, key=account)
+        return user
+
+    def _client_network(self, request):
+        address = ipaddress.ip_address(self.get_client_ip(request))
+        if address.version == 6:
+            prefix = allauth_settings.RATE_LIMIT_IPV6_PREFIX
+            return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
+        return str(address)
+
+
+def _login_of(credentials):
+    """The account a login names, as allauth reads it (e-mail address, else user name)."""
+    return str(credentials.get("email", credentials.get("username", ""))).strip().lower()
+
+
+def clear_account_login_limit(sender, request, user, **kwargs):
+    """allauth's password_reset signal: the owner proved to own the mailbox; their failed
+    logins from other addresses no longer count (allauth clears its own count likewise)."""
+    from allauth.account.models import EmailAddress
+
+    for address in EmailAddress.objects.filter(user=user):
+        ratelimit.clear(request, action=LOGIN_FAILED_ACCOUNT, key=address.email.strip().lower())

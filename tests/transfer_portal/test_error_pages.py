@@ -24,7 +24,7 @@ def error_pages(seeded, settings):
 
     client = Client(raise_request_exception=False)
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
-    settings.ACCOUNT_RATE_LIMITS = {"signup": "20/m/ip"}
+    settings.ACCOUNT_RATE_LIMITS = {"signup": "20/m/ip", "reset_password": "1/h/key"}
     try:
         raise RuntimeError("kaputt")
     except RuntimeError:
@@ -38,6 +38,8 @@ def error_pages(seeded, settings):
         "405.html": client.post("/massnahmen/"),
         "500.html": page_500,
     }
+    for _ in range(2):
+        pages["429.html"] = client.post("/konto/password/reset/", {"email": "a@example.org"})
     return pages
 
 
@@ -57,7 +59,7 @@ def test_no_template_comment_reaches_an_error_page(error_pages, language, monkey
     prefix = "/en" if language == "en" else ""
     pages["503.html"] = Client(raise_request_exception=False).get(f"{prefix}/modellprojekte/")
     expected = {"400.html": 400, "403.html": 403, "403_csrf.html": 403, "404.html": 404}
-    expected |= {"405.html": 405, "500.html": 500, "503.html": 503}
+    expected |= {"405.html": 405, "429.html": 429, "500.html": 500, "503.html": 503}
     for name, response in pages.items():
         assert response.status_code == expected[name], name
         html = response.content.decode()

@@ -34,6 +34,9 @@ def test_three_mails_an_hour_per_address(mailoutbox, known):
             statuses.append(ask(email, address=f"192.0.2.{n + 1}").status_code)
             traveller.shift(datetime.timedelta(minutes=10))
         assert statuses == [302, 302, 302, 429]
+        page = ask("person@example.org").content.decode()
+        assert "<h1>Zu viele Anfragen</h1>" in page
+        assert "sehen Sie bitte zuerst in Ihrem Posteingang" in page
         assert len(mailoutbox) == 3
         assert ask("andere@example.org").status_code == 302  # other addresses are not held up
         traveller.shift(datetime.timedelta(minutes=31))  # an hour after the first

@@ -8,7 +8,6 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from allauth import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import ratelimit
-from allauth.core.internal.httpkit import clean_client_ip
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.urls import reverse
@@ -83,7 +82,7 @@ class AccountAdapter(DefaultAccountAdapter):
             return super().get_client_ip(request)
         except ImproperlyConfigured:
             first = request.headers.get("x-forwarded-for", "").split(",")[0]
-            ip = clean_client_ip(first)
+            ip = forwarded_address(first)
             if not ip:
                 raise PermissionDenied("Unable to determine client IP address") from None
             logger.warning(
@@ -130,6 +129,20 @@ class AccountAdapter(DefaultAccountAdapter):
             prefix = allauth_settings.RATE_LIMIT_IPV6_PREFIX
             return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
         return str(address)
+
+
+def forwarded_address(value):
+    """The address in an X-Forwarded-For entry ("198.51.100.7", "198.51.100.7:4711",
+    "[2001:db8::1]:4711"), or None (allauth's own parser is internal)."""
+    value = value.strip()
+    if value.startswith("["):
+        value = value[1:].partition("]")[0]
+    elif value.count(":") == 1:
+        value = value.partition(":")[0]
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
 
 
 def _login_of(credentials):

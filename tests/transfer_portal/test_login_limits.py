@@ -130,3 +130,21 @@ def test_the_ceiling_expires_after_an_hour(owner):
         assert blocked(log_in(ADDRESS_B, PASSWORD))
         traveller.shift(datetime.timedelta(minutes=45))
         assert logged_in(log_in(ADDRESS_B, PASSWORD))
+
+
+@pytest.mark.parametrize(
+    ("entry", "address"),
+    [
+        ("198.51.100.7", "198.51.100.7"),
+        (" 198.51.100.7:4711", "198.51.100.7"),
+        ("2001:db8::1", "2001:db8::1"),
+        ("[2001:db8::1]:4711", "2001:db8::1"),
+        ("<script>", None),
+        ("", None),
+        ("198.51.100.7:4711:1", None),
+    ],
+)
+def test_forwarded_addresses_are_read_with_or_without_a_port(entry, address):
+    from transfer_portal.account_adapter import forwarded_address
+
+    assert forwarded_address(entry) == address

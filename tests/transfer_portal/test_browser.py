@@ -16,6 +16,8 @@ PAGES = [
     "/gibt-es-nicht/",
     "/konto/login/",
     "/konto/signup/",
+    "/konto/password/reset/",
+    "/modellprojekte/cottbus/frage/",
     "/en/",
     "/en/themen/partizipation/",
     "/en/suche/?q=Mobilit%C3%A4t",

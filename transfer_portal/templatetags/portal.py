@@ -205,6 +205,19 @@ def claim_error_summary(form):
 
 
 @register.filter
+def claim_required_note(form):
+    """True the first time it is asked for a form with a visible required field, then
+    False: the note on what * means stands once per form, however many templates render
+    parts of it (allauth's form and fields elements, /konto/email/'s two forms)."""
+    if form is None or getattr(form, "_required_note_claimed", False):
+        return False
+    if not any(field.field.required for field in form.visible_fields()):
+        return False
+    form._required_note_claimed = True
+    return True
+
+
+@register.filter
 def has_field_errors(form):
     """Whether a field is marked, not only the form as a whole (a wrong password, a limit)."""
     return any(name != NON_FIELD_ERRORS for name in form.errors)

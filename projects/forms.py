@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Insight, Measure, ModelProject, Municipality, Topic
-from transfer_portal.validators import single_line
+from transfer_portal.validators import no_bidi_controls, single_line
 from transfer_portal.widgets import FastSelect
 
 # An unknown filter value comes from an old or edited link, not from the select.
@@ -92,7 +92,10 @@ class QuestionToProjectForm(forms.Form):
         help_text=_("The answer will be sent to this address; you receive a confirmation."),
     )
     message = forms.CharField(
-        label=_("Your question"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Your question"),
+        max_length=5000,
+        validators=[no_bidi_controls],
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     # Honeypot: hidden from people (display: none), filled in by bots. Never rendered with
     # a value, so that a person whose browser autofilled it can simply send again.

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from transfer_portal.validators import single_line
+
 
 class ProfileForm(forms.ModelForm):
     class Meta:
@@ -11,6 +13,13 @@ class ProfileForm(forms.ModelForm):
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Shown to colleagues of the same municipality (surveys) and filled into registrations
+        # for dates, which go into e-mails: one line, no characters that reorder the text.
+        for name in ("first_name", "last_name"):
+            self.fields[name].validators.append(single_line)
 
 
 class DeleteAccountForm(forms.Form):

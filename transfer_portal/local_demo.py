@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -28,6 +29,6 @@ def load(stdout):
     )
     editor.groups.add(Group.objects.get(name=EDITOR_GROUP))
     stdout.write(
-        "Lokales Redaktionskonto (Gruppe Redaktion) für http://127.0.0.1:8000/admin/:\n"
+        f"Lokales Redaktionskonto (Gruppe Redaktion) für {settings.SITE_URL}/admin/:\n"
         f"  E-Mail:   {EDITOR_EMAIL}\n  Passwort: {password}\n"
     )

@@ -1,6 +1,10 @@
 from django.conf import settings
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.template import loader
+from django.utils import translation
+
+NUL = "\x00"
 
 
 class PermissionsPolicyMiddleware:
@@ -30,3 +34,40 @@ class MethodNotAllowedPageMiddleware:
             page["Allow"] = response["Allow"]
             return page
         return response
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL character has no place in any address, query or form of the portal, and
+    PostgreSQL refuses text holding one (psycopg raises DataError): it reached the database
+    as an error, the 503 maintenance page and an ERROR log for a malformed request. Such a
+    request gets the 400 page before anything else runs. A cookie holding one was never set
+    by the portal and is ignored (a session key with one failed every page the same way).
+
+    Early in MIDDLEWARE, before the session is read and before LocaleMiddleware: the page's
+    language comes from the address here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, value in list(request.COOKIES.items()):
+            if NUL in name or NUL in value:
+                del request.COOKIES[name]
+        if _holds_nul(request):
+            language = translation.get_language_from_path(request.path_info)
+            with translation.override(language or settings.LANGUAGE_CODE):
+                return HttpResponseBadRequest(loader.render_to_string("400.html"))
+        return self.get_response(request)
+
+
+def _holds_nul(request):
+    if NUL in request.path:
+        return True
+    data = [request.GET]
+    if request.method == "POST":
+        data.append(request.POST)
+    return any(
+        NUL in key or any(NUL in value for value in values)
+        for query in data
+        for key, values in query.lists()
+    )

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "transfer_portal.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -195,11 +196,17 @@ ACCOUNT_USER_DISPLAY = "transfer_portal.account_adapter.user_display"
 # proxies tells allauth which X-Forwarded-For entry is the client's, for its rate limits
 # and the question form's (1 behind the nginx of README, Betrieb; 0 without a proxy).
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+# Failed logins: per address 20 a minute; per address and account 5 in five minutes and
+# 20 an hour (the key is both, transfer_portal/account_adapter.py), so a stranger cannot
+# lock the owner out from elsewhere; per account from all addresses together 200 an hour,
+# which takes ten addresses at their limit at once. Password reset mails: 3 an hour to one
+# address, so that the form cannot be used to flood someone's mailbox.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/300s/key",
+    "login_failed": "20/m/ip,5/5m/key,20/h/key",
+    "login_failed_account": "200/h/key",
     "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "20/m/ip,3/h/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Staff must set up TOTP before the admin opens. On by default in production; a local

@@ -65,7 +65,7 @@ def home(request):
 
 @require_safe
 def search(request):
-    query = request.GET.get("q", "")[: portal_search.MAX_QUERY_LENGTH].replace("\x00", "")
+    query = request.GET.get("q", "")[: portal_search.MAX_QUERY_LENGTH]
     return render(
         request,
         "search.html",

@@ -16,6 +16,8 @@ PAGES = [
     "/gibt-es-nicht/",
     "/konto/login/",
     "/konto/signup/",
+    "/konto/password/reset/",
+    "/modellprojekte/cottbus/frage/",
     "/en/",
     "/en/themen/partizipation/",
     "/en/suche/?q=Mobilit%C3%A4t",
@@ -101,3 +103,14 @@ def test_a_stale_form_gets_a_page_that_leads_back_to_it(page, portal):
     assert_accessible(page)
     page.get_by_role("link", name="Zurück zum Formular").click()
     page.wait_for_url(form_url)
+
+
+def test_the_too_many_requests_page_is_accessible(page, portal, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"reset_password": "1/h/key"}
+    for _ in range(2):
+        page.goto(portal + "/konto/password/reset/")
+        page.get_by_label("E-Mail-Adresse").fill("jemand@example.org")
+        page.get_by_role("button", name="Passwort zurücksetzen").click()
+        page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", name="Zu viele Anfragen")).to_be_visible()
+    assert_accessible(page)

@@ -1,10 +1,12 @@
 """The set-up commands behind the README's first command."""
 
+import os
 from io import StringIO
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from projects.models import Measure, ModelProject, Municipality, Topic
 from transfer_portal.content import load_initial_content, load_local_demo
@@ -54,3 +56,74 @@ def test_load_initial_content_command_reports_success(db):
     out = StringIO()
     call_command("load_initial_content", stdout=out)
     assert "Grundinhalte sind geladen." in out.getvalue()
+
+
+class TestServe:
+    """`manage.py serve ADDRPORT` links to where it serves: its own output and the links in
+    e-mails (SITE_URL), unless the SITE_URL environment variable says otherwise."""
+
+    @pytest.fixture
+    def runserver(self, monkeypatch, settings):
+        from django.core.management.commands import runserver
+
+        settings.SITE_URL = "http://127.0.0.1:8000"  # restored after the test
+        monkeypatch.setitem(os.environ, "SITE_URL", "")  # as if not set; restored too
+        monkeypatch.delenv("RUN_MAIN", raising=False)
+        seen = {}
+
+        def handle(command, *args, **options):
+            seen.update(
+                addrport=options["addrport"],
+                site_url=django_settings.SITE_URL,
+                environ=os.environ["SITE_URL"],
+            )
+
+        monkeypatch.setattr(runserver.Command, "handle", handle)
+        return seen
+
+    @pytest.mark.parametrize(
+        ("addrport", "site_url"),
+        [
+            ("127.0.0.1:8100", "http://127.0.0.1:8100"),
+            ("8100", "http://127.0.0.1:8100"),
+            ("localhost:8200", "http://localhost:8200"),
+            ("[::1]:8100", "http://[::1]:8100"),
+            ("0.0.0.0:8100", "http://127.0.0.1:8100"),
+            ("0:8100", "http://127.0.0.1:8100"),
+        ],
+    )
+    def test_site_url_follows_the_bound_address(self, runserver, addrport, site_url):
+        call_command("serve", addrport, "--noreload", stdout=StringIO())
+        # The reloader's child process reads SITE_URL from the environment.
+        assert runserver == {"addrport": addrport, "site_url": site_url, "environ": site_url}
+
+    def test_printed_links_and_e_mails_lead_to_the_bound_port(
+        self, runserver, settings, client, mailoutbox
+    ):
+        settings.DEBUG = True  # local try-out accounts on a fresh database
+        out = StringIO()
+        call_command("serve", "127.0.0.1:8100", "--noreload", stdout=out)
+        assert "für http://127.0.0.1:8100/admin/:" in out.getvalue()
+        client.post(
+            "/konto/signup/",
+            {
+                "email": "neu@example.org",
+                "password1": "gut-Passwort-9",
+                "password2": "gut-Passwort-9",
+            },
+        )
+        [mail] = mailoutbox
+        assert "http://127.0.0.1:8100/konto/" in mail.body
+        assert ":8000" not in mail.body
+
+    def test_an_explicit_site_url_is_kept(self, runserver, settings, monkeypatch):
+        monkeypatch.setitem(os.environ, "SITE_URL", "https://transfer.example.org")
+        settings.SITE_URL = "https://transfer.example.org"
+        call_command("serve", "127.0.0.1:8100", "--noreload", stdout=StringIO())
+        assert runserver["site_url"] == "https://transfer.example.org"
+        assert os.environ["SITE_URL"] == "https://transfer.example.org"
+
+    def test_a_bad_address_is_refused_before_anything_runs(self, runserver):
+        with pytest.raises(CommandError, match="not a valid port number"):
+            call_command("serve", "nicht:gut", "--noreload", stdout=StringIO())
+        assert runserver == {}

@@ -1,14 +1,15 @@
 import json
-from urllib.parse import urlsplit, urlunsplit
 
 from django import template
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
-from django.urls import Resolver404, resolve, translate_url
+from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils import translation
 from django.utils.formats import date_format, time_format
 from django.utils.html import _json_script_escapes, conditional_escape, format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
@@ -33,18 +34,45 @@ def content(value):
 
 @register.simple_tag(takes_context=True)
 def language_url(context, language_code):
-    """The current page's address in another interface language (/en/… for English)."""
+    """The current page's address in another interface language (/en/… for English).
+
+    Always a path on this host: where the address is not one (a 404 for "//evil.example/",
+    which a browser reads as another host, as it does "/\\evil.example" and "////…"), or
+    would not be one in the other language, the link leads to that language's home page."""
     request = context.get("request")
     if request is None:
-        return "/"
-    parts = urlsplit(request.get_full_path())
-    query = QueryDict(parts.query, mutable=True)
+        return _home(language_code)
+    # Split by hand: urlsplit() reads "//evil.example/" as a host and a path.
+    path, _sep, query_string = request.get_full_path().partition("?")
+    if not _is_local_path(path):
+        return _home(language_code)
+    path = _in_language(path, language_code)
+    if not _is_local_path(path):
+        return _home(language_code)
+    query = QueryDict(query_string, mutable=True)
     # Where a login leads afterwards is a page of the portal: in the chosen language too.
-    target = query.get("next")
-    if target and target.startswith("/") and not target.startswith("//"):
-        query["next"] = _in_language(target, language_code)
-    path = _in_language(parts.path, language_code)
-    return urlunsplit(parts._replace(path=path, query=query.urlencode(safe="/")))
+    # Anything else is dropped (allauth would not follow it anyway).
+    if "next" in query:
+        target = query.get("next")
+        target = _in_language(target, language_code) if _is_local_path(target) else ""
+        if _is_local_path(target):
+            query["next"] = target
+        else:
+            del query["next"]
+    if not query:
+        return path
+    return f"{path}?{query.urlencode(safe='/')}"
+
+
+def _home(language_code):
+    with translation.override(language_code):
+        return reverse("home")
+
+
+def _is_local_path(url):
+    """A path on this host, one that no browser reads as another host ("//host/",
+    "/\\host", "///host")."""
+    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
 
 
 def _in_language(path, language_code):
@@ -173,6 +201,19 @@ def claim_error_summary(form):
     if getattr(form, "_error_summary_claimed", False):
         return False
     form._error_summary_claimed = True
+    return True
+
+
+@register.filter
+def claim_required_note(form):
+    """True the first time it is asked for a form with a visible required field, then
+    False: the note on what * means stands once per form, however many templates render
+    parts of it (allauth's form and fields elements, /konto/email/'s two forms)."""
+    if form is None or getattr(form, "_required_note_claimed", False):
+        return False
+    if not any(field.field.required for field in form.visible_fields()):
+        return False
+    form._required_note_claimed = True
     return True
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Municipality
 from surveys.models import SCALE_VALUES, Question
+from transfer_portal.validators import no_bidi_controls, single_line
 
 OTHER = "sonstiges"
 MUNICIPALITY_RESULTS = 30
@@ -70,6 +71,7 @@ class ResponseForm(forms.Form):
                     label=_("Other, please specify"),
                     required=False,
                     disabled=disabled,
+                    validators=[no_bidi_controls],
                     max_length=question.max_length,
                     error_messages=TOO_LONG,
                     # The blank placeholder lets CSS tell an empty field (:placeholder-shown)
@@ -124,6 +126,7 @@ class ResponseForm(forms.Form):
             )
         return forms.CharField(
             max_length=question.max_length,
+            validators=[no_bidi_controls],
             widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
             error_messages={"required": _("Please answer this question."), **TOO_LONG},
             **common,
@@ -318,5 +321,6 @@ class MissingMunicipalityForm(forms.Form):
     name = forms.CharField(
         label=_("Name of the missing municipality"),
         max_length=150,
+        validators=[single_line],  # it goes into the editors' e-mail
         help_text=_("An editor of the DigitalAgentur adds it and confirms your link."),
     )

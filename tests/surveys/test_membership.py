@@ -421,3 +421,10 @@ def test_a_missing_municipality_needs_a_name(client, member):
     response = client.post(MISSING, {"name": "  "})
     assert response.status_code == 400
     assert not Participant.objects.exists()
+
+
+def test_a_missing_municipality_name_is_one_line_without_direction_marks(client, member):
+    client.force_login(member)
+    for name in ["Neu\ndorf", "Neu\u202edorf"]:
+        assert client.post(MISSING, {"name": name}).status_code == 400
+    assert not Participant.objects.exists()

@@ -448,3 +448,16 @@ def test_answers_that_break_a_rule_say_so_in_the_participants_words(participant_
     assert "Bitte beantworten Sie diese Frage." in html
     assert "Bitte wählen Sie einen Wert." in html  # the required scale
     assert "zwingend erforderlich" not in html
+
+
+@pytest.mark.parametrize("mark", ["\u202e", "\u2066", "\u202a"])
+def test_free_text_answers_refuse_direction_marks(participant_client, open_survey, mark):
+    survey, questions = open_survey
+    data = valid_post(questions, **{field_name(questions["text"]): f"Mehr{mark} Austausch"})
+    data[field_name(questions["multiple"])] = [OTHER]
+    data[other_field_name(questions["multiple"])] = f"Anderes{mark}"
+    response = participant_client.post(participate_url(survey), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert html.count("unsichtbare Zeichen") >= 2
+    assert not Response.objects.exists()

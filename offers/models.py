@@ -1,6 +1,7 @@
 import secrets
 from datetime import UTC, datetime, time, timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Municipality, PublishedQuerySet, Topic
 from transfer_portal.editors import is_editor
+from transfer_portal.validators import normalize_email
 
 
 class Contact(models.Model):
@@ -503,6 +505,35 @@ def new_cancel_token():
     return secrets.token_urlsafe(32)
 
 
+def verified_addresses(user):
+    """The spellings of the account's verified e-mail addresses (as stored and as
+    normalize_email writes them); empty for anonymous visitors. One query."""
+    if not user.is_authenticated:
+        return frozenset()
+    stored = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return frozenset(spelling for email in stored for spelling in (email, normalize_email(email)))
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        """Registrations that take part: confirmed or on the waiting list."""
+        return self.filter(state__in=[Registration.State.CONFIRMED, Registration.State.WAITING])
+
+    def of_user(self, user, *, addresses=None):
+        """The registrations a person may see as their own: made with the account, or for
+        one of its verified addresses (in any case, and in normalize_email's spelling).
+        Never by an unverified address: anyone can add one to an account. `addresses`:
+        verified_addresses(user), if the caller has it already (saves its query)."""
+        if not user.is_authenticated:
+            return self.none()
+        if addresses is None:
+            addresses = verified_addresses(user)
+        condition = Q(user=user)
+        for email in sorted(addresses):
+            condition |= Q(email__iexact=email)
+        return self.filter(condition)
+
+
 class Registration(models.Model):
     class State(models.TextChoices):
         CONFIRMED = "bestaetigt", _("confirmed")
@@ -543,6 +574,8 @@ class Registration(models.Model):
     cancel_token = models.CharField(
         _("cancel token"), max_length=64, unique=True, default=new_cancel_token, editable=False
     )
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

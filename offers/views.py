@@ -1,7 +1,7 @@
 import datetime
 
 from django.contrib import messages
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,11 +11,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from offers import ical, services
 from offers.forms import OfferFilterForm, RegistrationForm
-from offers.models import Contact, EventDate, Offer, Registration
+from offers.models import Contact, EventDate, Offer, Registration, verified_addresses
 from surveys.models import Participant
 from transfer_portal import page_cache
 from transfer_portal.listing import paged
-from transfer_portal.validators import normalize_email
 
 DATES_PER_PAGE = 20
 # The subscribable feed holds the dates of the next three months (not every date ever
@@ -29,17 +28,16 @@ def _visible_dates(user):
     return EventDate.objects.visible_to(user).select_related("offer").with_counts()
 
 
-def _get_date_or_404(user, pk):
+def _get_date_or_404(user, pk, *, own_addresses=None):
+    """A date the visitor may see, with offer, contact and counts. With `own_addresses`
+    (verified_addresses of a logged-in visitor), in the same query the state of their own
+    registration (Registration.objects.of_user), so that the page says they take part."""
     dates = _visible_dates(user).select_related("offer__contact")
-    if user.is_authenticated:
-        # In the same query: the state of the visitor's own registration (by account or by
-        # address), so that the page says they are registered.
-        own = Q(user=user)
-        if user.email:
-            own |= Q(email__iexact=normalize_email(user.email))
+    if own_addresses is not None and user.is_authenticated:
         registration = (
-            Registration.objects.filter(own, event_date=OuterRef("pk"))
-            .exclude(state=Registration.State.CANCELLED)
+            Registration.objects.of_user(user, addresses=own_addresses)
+            .active()
+            .filter(event_date=OuterRef("pk"))
             .order_by("created_at")
         )
         dates = dates.annotate(own_registration=Subquery(registration.values("state")[:1]))
@@ -117,7 +115,8 @@ def event_archive(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def event_detail(request, pk):
-    event_date = _get_date_or_404(request.user, pk)
+    addresses = verified_addresses(request.user)
+    event_date = _get_date_or_404(request.user, pk, own_addresses=addresses)
     status = 200
     form = None
     own_registration = getattr(event_date, "own_registration", None)

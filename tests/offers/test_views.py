@@ -190,6 +190,23 @@ def test_a_registration_by_address_counts_as_the_members_own(member_client, memb
     assert "Sie sind für diesen Termin angemeldet." not in html
 
 
+def test_a_registration_of_an_unverified_address_of_the_account_is_not_the_members_own(
+    member_client, member
+):
+    """Anyone can add an address to their account; only a verified one says whose it is."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=member, email="chefin@example.org", verified=False)
+    date = factories.event_date()
+    factories.registration(date, email="chefin@example.org")
+    response = member_client.get(date.get_absolute_url())
+    assert response.context["own_registration"] is None
+    assert "für diesen Termin angemeldet" not in response.content.decode()
+    EmailAddress.objects.filter(email="chefin@example.org").update(verified=True)
+    response = member_client.get(date.get_absolute_url())
+    assert response.context["own_registration"] == State.CONFIRMED
+
+
 @pytest.mark.parametrize(
     "registration",
     [

@@ -80,7 +80,7 @@ def test_editors_export_registrations_of_dates_as_csv(editor_client):
     assert header[:7] == ["Angebot", "Termin", "Beginn", "Name", "E-Mail", "Kommune", "Status"]
     assert [row[3:7] for row in rows] == [
         ["Erika Muster", "e@example.org", "Testdorf", "bestätigt"],
-        ["'=HYPERLINK(1)", "x@example.org", "", "Warteliste"],
+        ["'=HYPERLINK(1)", "x@example.org", "", "auf der Warteliste"],
     ]
     assert rows[0][1] == "Grundlagen"
 
@@ -198,7 +198,7 @@ def test_a_dates_page_sums_up_its_registrations_with_links(editor_client):
     html = editor_client.get(f"/admin/offers/eventdate/{date.pk}/change/").content.decode()
     base = f"/admin/offers/registration/?event_date__id__exact={date.pk}"
     assert f'<a href="{base}&amp;state__exact=bestaetigt">1 bestätigt</a>' in html
-    assert f'<a href="{base}&amp;state__exact=warteliste">1 Warteliste</a>' in html
+    assert f'<a href="{base}&amp;state__exact=warteliste">1 auf der Warteliste</a>' in html
     assert f'<a href="{base}&amp;state__exact=storniert">1 storniert</a>' in html
     assert "2 Plätze frei" in html
     assert f'<a href="{base}">Alle Anmeldungen dieses Termins</a>' in html

@@ -111,6 +111,24 @@ def test_cancel_page_queries(client, data, django_assert_num_queries):
     assert registration.name in response.content.decode()
 
 
+def test_confirmation_page_queries(client, data, django_assert_num_queries):
+    """The request with its date, offer and the date's confirmed count (is it full now?)."""
+    _topic, offers = data
+    date = offers[0].dates.order_by("starts_at").last()  # upcoming
+    _request, token = factories.pending_request(date, name="Anfragende Person")
+    url = f"/teilnahme/{token}/bestaetigen/"
+    with django_assert_num_queries(1):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Anfragende Person" in response.content.decode()
+    assert response.context["event_date"].free_places == 4  # 5 places, 1 confirmed
+    client.post(url)
+    with django_assert_num_queries(1):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["state"] == "bestaetigt"
+
+
 def test_partials_for_topic_and_home_page_queries(data, django_assert_num_queries):
     """offers_for_topic: offers with contact and next date; upcoming_dates: one query each."""
     topic, offers = data

@@ -40,7 +40,7 @@ def test_cancelled_registrations_do_not_take_a_place():
 def test_registering_twice_with_the_same_email_is_refused_whatever_the_case():
     date = factories.event_date()
     _register(date, "erika@example.org")
-    with pytest.raises(services.AlreadyRegistered, match="bereits eine Anmeldung"):
+    with pytest.raises(services.AlreadyRegistered, match="nehmen Sie bereits an diesem Termin"):
         _register(date, " Erika@Example.ORG ")
     assert date.registrations.count() == 1
 

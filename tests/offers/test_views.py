@@ -1,6 +1,7 @@
 """The offer pages, registering and cancelling through the web, seen by visitors and editors."""
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
@@ -146,26 +147,62 @@ def test_contact_page_lists_published_contacts_with_their_offers(client):
     assert "Unveröffentlicht" not in html
 
 
-def test_registering_through_the_form_confirms_and_redirects_with_a_message(client, mailoutbox):
+def confirm_link(message):
+    """The confirmation page's path from the e-mail to an unconfirmed address."""
+    return re.search(r"https?://[^/\s]+(/\S*/bestaetigen/)", message.body).group(1)
+
+
+def test_registering_through_the_form_holds_a_place_only_once_the_address_is_confirmed(
+    client, mailoutbox
+):
     date = factories.event_date(capacity=2)
     municipality = portal.municipality(name="Testdorf")
+    page = client.get(date.get_absolute_url()).content.decode()
+    assert "Erst wenn Sie Ihre Adresse damit bestätigt haben" in page  # said before sending
     response = client.post(
         date.get_absolute_url(), _form(municipality=municipality.pk), follow=True
     )
     assert response.redirect_chain == [(date.get_absolute_url(), 302)]
-    assert "Vielen Dank, Sie sind angemeldet." in response.content.decode()
-    registration = date.registrations.get()
-    assert (registration.state, registration.municipality) == (State.CONFIRMED, municipality)
-    assert registration.user is None
-    assert len(mailoutbox) == 1
+    html = response.content.decode()
+    assert "Fast geschafft: Wir haben eine E-Mail an erika@example.org geschickt." in html
+    assert "2 von 2 Plätzen frei" in html  # the request holds no place
+    request = date.registrations.get()
+    assert (request.state, request.user) == (State.PENDING, None)
+    [message] = mailoutbox
+
+    url = confirm_link(message)
+    assert client.get(url).status_code == 200  # a link preview confirms nothing
+    request.refresh_from_db()
+    assert request.state == State.PENDING
+    assert client.post(url).status_code == 302
+    request.refresh_from_db()
+    assert (request.state, request.municipality) == (State.CONFIRMED, municipality)
+    assert len(mailoutbox) == 2 and mailoutbox[1].attachments  # with the calendar entry
+    assert "1 von 2 Plätzen frei" in client.get(date.get_absolute_url()).content.decode()
 
 
-def test_a_logged_in_member_is_linked_and_the_form_is_prefilled(member_client, member):
+def test_a_member_with_a_verified_address_is_registered_at_once_and_linked(
+    member_client, member, mailoutbox
+):
     date = factories.event_date()
     response = member_client.get(date.get_absolute_url())
     assert response.context["form"].initial["email"] == member.email
-    member_client.post(date.get_absolute_url(), _form(email=member.email))
-    assert date.registrations.get().user == member
+    assert "Mit einer bestätigten E-Mail-Adresse Ihres Kontos" in response.content.decode()
+    member_client.post(date.get_absolute_url(), _form(email=member.email.upper()))
+    registration = date.registrations.get()
+    assert (registration.state, registration.user) == (State.CONFIRMED, member)
+    [message] = mailoutbox
+    assert "/bestaetigen/" not in message.body
+
+
+def test_a_member_with_an_unverified_address_confirms_it_like_anyone(member_client, member):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=member, email="zweit@example.org", verified=False)
+    date = factories.event_date()
+    member_client.post(date.get_absolute_url(), _form(email="zweit@example.org"))
+    request = date.registrations.get()
+    assert (request.state, request.user) == (State.PENDING, None)
 
 
 def test_a_registered_member_reads_so_and_may_register_someone_else(member_client, member):
@@ -178,7 +215,9 @@ def test_a_registered_member_reads_so_and_may_register_someone_else(member_clien
     assert page.context["form"].initial == {}  # not prefilled with the member's own data
     response = member_client.post(date.get_absolute_url(), _form(email="kollegin@example.org"))
     assert response.status_code == 302
-    assert date.registrations.count() == 2
+    colleague = date.registrations.get(email="kollegin@example.org")
+    # The colleague confirms her own address; the request is not the member's.
+    assert (colleague.state, colleague.user) == (State.PENDING, None)
 
 
 def test_a_registration_by_address_counts_as_the_members_own(member_client, member):
@@ -233,23 +272,45 @@ def test_anonymous_visitors_see_no_registration_state(client):
     assert "für diesen Termin angemeldet" not in html
 
 
-def test_a_full_date_puts_new_registrations_on_the_waiting_list_and_says_so(client):
+def test_a_full_date_puts_new_registrations_on_the_waiting_list_and_says_so(client, mailoutbox):
     date = factories.event_date(capacity=1)
     factories.registration(date)
     page = client.get(date.get_absolute_url()).content.decode()
     assert "Dieser Termin ist ausgebucht." in page
     assert "Auf die Warteliste setzen" in page
-    response = client.post(date.get_absolute_url(), _form(), follow=True)
-    assert "stehen Sie auf der Warteliste" in response.content.decode()
+    client.post(date.get_absolute_url(), _form())
+    response = client.post(confirm_link(mailoutbox[0]), follow=True)
+    assert "deshalb stehen Sie auf der Warteliste" in response.content.decode()
     assert date.registrations.get(email="erika@example.org").state == State.WAITING
 
 
-def test_registering_twice_shows_a_clear_message_on_the_email_field(client):
+def test_the_answer_does_not_tell_whether_an_address_is_registered(mailoutbox):
+    """A visitor learns nothing about other people: a registered address gets a reminder
+    instead of a link, the page says the same."""
     date = factories.event_date()
-    factories.registration(date, email="erika@example.org")
-    response = client.post(date.get_absolute_url(), _form(email="ERIKA@example.org"))
+    factories.registration(date, email="erika@example.org", name="Erika Echt")
+    answers = []
+    for email in ("ERIKA@example.org", "niemand@example.org"):
+        response = Client().post(date.get_absolute_url(), _form(email=email), follow=True)
+        messages = [str(m) for m in response.context["messages"]]
+        answers.append((response.redirect_chain, [m.replace(email.lower(), "…") for m in messages]))
+    assert answers[0] == answers[1]
+    reminder, request = mailoutbox
+    assert reminder.to == ["erika@example.org"] and "/bestaetigen/" not in reminder.body
+    assert "Erika Echt" in reminder.body  # her own registration, as she entered it
+    assert "Erika Musterfrau" not in reminder.body  # not what this visitor typed
+    assert request.to == ["niemand@example.org"] and "/bestaetigen/" in request.body
+    assert date.registrations.filter(email="erika@example.org").count() == 1
+
+
+def test_registering_ones_own_verified_address_twice_says_so_on_the_email_field(
+    member_client, member
+):
+    date = factories.event_date()
+    factories.registration(date, email=member.email)
+    response = member_client.post(date.get_absolute_url(), _form(email=member.email))
     assert response.status_code == 400
-    assert "bereits eine Anmeldung für diesen Termin" in response.context["form"].errors["email"][0]
+    assert "nehmen Sie bereits an diesem Termin teil" in response.context["form"].errors["email"][0]
     assert date.registrations.count() == 1
 
 
@@ -356,13 +417,19 @@ def test_emails_follow_the_language_the_person_registered_in(client, mailoutbox)
     from offers.services import cancel_registration
 
     date = factories.event_date(capacity=1)
-    german = client.post(f"/termine/{date.pk}/", _form(), follow=True)
+    client.post(f"/termine/{date.pk}/", _form())
+    german_request = mailoutbox[-1]
+    assert german_request.subject.startswith("[Transferportal] Bitte bestätigen Sie")
+    assert "Guten Tag," in german_request.body
+    german = client.post(confirm_link(german_request), follow=True)
     assert german.status_code == 200
-    response = client.post(
-        f"/en/termine/{date.pk}/", _form(email="english@example.org"), follow=True
-    )
+    client.post(f"/en/termine/{date.pk}/", _form(email="english@example.org"))
+    english_request = mailoutbox[-1]
+    assert english_request.subject.startswith("[Transferportal] Please confirm")
+    assert "/en/teilnahme/" in english_request.body
+    response = client.post(confirm_link(english_request), follow=True)
     assert "waiting list" in response.content.decode()
-    german_mail, english_mail = mailoutbox
+    german_mail, english_mail = mailoutbox[1], mailoutbox[3]
     assert german_mail.subject.startswith("[Transferportal] Ihre Anmeldung ist bestätigt")
     assert "/en/" not in german_mail.body
     assert not english_mail.subject.startswith("[Transferportal] Ihr")

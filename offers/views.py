@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 
 from django.conf import settings
@@ -303,7 +304,8 @@ def contact_list(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def cancel_registration(request, token):
     """GET asks for confirmation, POST cancels: a link preview must not cancel anything.
-    A request not confirmed yet has no cancel link (it holds no place)."""
+    A request not confirmed yet has no cancel link (it holds no place). The page after
+    cancelling says what happened once, in its heading – no message on top of it."""
     registration = get_object_or_404(
         Registration.objects.exclude(state=Registration.State.PENDING).select_related(
             "event_date__offer"
@@ -311,13 +313,9 @@ def cancel_registration(request, token):
         cancel_token=token,
     )
     if request.method == "POST":
-        try:
-            result = services.cancel_registration(token)
-        except services.CancellationClosed as error:
-            messages.error(request, str(error))
-        else:
-            if not result.already_cancelled:
-                messages.success(request, _("Your registration has been cancelled."))
+        # A date that is over (CancellationClosed) cannot be cancelled: the page says so.
+        with contextlib.suppress(services.CancellationClosed):
+            services.cancel_registration(token)
         return redirect("offers:cancel_registration", token=token)
     return render(
         request,

@@ -59,7 +59,7 @@ def test_municipal_employee_finds_a_workshop_by_topic_registers_and_cancels(
     page.get_by_label("Kommune").select_option(label="Cottbus")
     page.get_by_label("Ich bin einverstanden").check()
     expect(page.get_by_text("Erst wenn Sie Ihre Adresse damit bestätigt haben")).to_be_visible()
-    page.locator("main").get_by_role("button", name="Anmelden", exact=True).click()
+    page.locator("main").get_by_role("button", name="Teilnahme beantragen", exact=True).click()
     page.wait_for_url(f"**/termine/{workshop_date.pk}/")
     expect(
         page.get_by_text("Fast geschafft: Wir haben eine E-Mail an erika@example.org")
@@ -96,8 +96,9 @@ def test_municipal_employee_finds_a_workshop_by_topic_registers_and_cancels(
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0
     assert_accessible(page)
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.get_by_role("button", name="Ja, Anmeldung stornieren").click()
-    expect(page.get_by_text("Ihre Anmeldung wurde storniert.")).to_be_visible()
+    page.get_by_role("button", name="Ja, Teilnahme absagen").click()
+    expect(page.get_by_role("heading", name="Teilnahme abgesagt")).to_be_visible()
+    assert_accessible(page)
     registration.refresh_from_db()
     assert registration.state == Registration.State.CANCELLED
 
@@ -116,11 +117,12 @@ def test_a_logged_in_member_registers_and_then_reads_so_on_the_page(page, portal
     expect(page.get_by_label("E-Mail")).to_have_value("browser@example.org")  # prefilled
     page.get_by_label("Name").fill("Erika Musterfrau")
     page.get_by_label("Ich bin einverstanden").check()
-    page.locator("main").get_by_role("button", name="Anmelden", exact=True).click()
+    page.locator("main").get_by_role("button", name="Teilnahme beantragen", exact=True).click()
     page.wait_for_url(f"**/termine/{workshop_date.pk}/")
-    expect(page.get_by_text("Sie sind für diesen Termin angemeldet.")).to_be_visible()
+    expect(page.get_by_text("Ihre Teilnahme an diesem Termin ist bestätigt.")).to_be_visible()
     # The form below is for a colleague: empty, under its own heading.
-    expect(page.get_by_role("heading", name="Eine weitere Person anmelden")).to_be_visible()
+    another = page.get_by_role("heading", name="Teilnahme für eine weitere Person beantragen")
+    expect(another).to_be_visible()
     expect(page.get_by_label("E-Mail")).to_have_value("")
     assert_accessible(page)
     assert Registration.objects.get().email == "browser@example.org"
@@ -129,7 +131,7 @@ def test_a_logged_in_member_registers_and_then_reads_so_on_the_page(page, portal
 def test_form_errors_are_announced_accessibly(page, portal, workshop_date):
     response = page.goto(portal + workshop_date.get_absolute_url())
     assert response.ok, response.status
-    page.locator("main").get_by_role("button", name="Anmelden", exact=True).click()
+    page.locator("main").get_by_role("button", name="Teilnahme beantragen", exact=True).click()
     expect(page.get_by_text("Dieses Feld ist zwingend erforderlich.").first).to_be_visible()
     # The summary above the form gets the focus (a screen reader reads it), its links lead
     # to the fields, and the title says that something is wrong.

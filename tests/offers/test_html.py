@@ -113,7 +113,7 @@ def test_offer_pages_and_partials_are_valid_html(client, editor_client):
     member_client = Client()
     member_client.force_login(member)
     pages["registered member"] = member_client.get(all_day.get_absolute_url()).content.decode()
-    assert "Eine weitere Person anmelden" in pages["registered member"]
+    assert "Teilnahme für eine weitere Person beantragen" in pages["registered member"]
 
     request = RequestFactory().get("/")
     pages["topic_offers partial"] = _document(

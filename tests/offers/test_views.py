@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -210,8 +211,8 @@ def test_a_registered_member_reads_so_and_may_register_someone_else(member_clien
     member_client.post(date.get_absolute_url(), _form(email=member.email))
     page = member_client.get(date.get_absolute_url())
     html = page.content.decode()
-    assert "Sie sind für diesen Termin angemeldet." in html
-    assert "Eine weitere Person anmelden" in html
+    assert "Ihre Teilnahme an diesem Termin ist bestätigt." in html
+    assert "Teilnahme für eine weitere Person beantragen" in html
     assert page.context["form"].initial == {}  # not prefilled with the member's own data
     response = member_client.post(date.get_absolute_url(), _form(email="kollegin@example.org"))
     assert response.status_code == 302
@@ -226,7 +227,7 @@ def test_a_registration_by_address_counts_as_the_members_own(member_client, memb
     factories.registration(waiting, email=member.email.upper(), state=State.WAITING)
     html = member_client.get(waiting.get_absolute_url()).content.decode()
     assert "Sie stehen auf der Warteliste für diesen Termin." in html
-    assert "Sie sind für diesen Termin angemeldet." not in html
+    assert "Ihre Teilnahme an diesem Termin ist bestätigt." not in html
 
 
 def test_a_registration_of_an_unverified_address_of_the_account_is_not_the_members_own(
@@ -240,7 +241,7 @@ def test_a_registration_of_an_unverified_address_of_the_account_is_not_the_membe
     factories.registration(date, email="chefin@example.org")
     response = member_client.get(date.get_absolute_url())
     assert response.context["own_registration"] is None
-    assert "für diesen Termin angemeldet" not in response.content.decode()
+    assert "Ihre Teilnahme an diesem Termin ist bestätigt" not in response.content.decode()
     EmailAddress.objects.filter(email="chefin@example.org").update(verified=True)
     response = member_client.get(date.get_absolute_url())
     assert response.context["own_registration"] == State.CONFIRMED
@@ -260,8 +261,8 @@ def test_only_an_active_own_registration_is_shown(member_client, member, registr
     factories.registration(other, email=member.email)  # another date's
     response = member_client.get(date.get_absolute_url())
     html = response.content.decode()
-    assert "für diesen Termin angemeldet" not in html
-    assert "Eine weitere Person anmelden" not in html
+    assert "Ihre Teilnahme an diesem Termin ist bestätigt" not in html
+    assert "Teilnahme für eine weitere Person beantragen" not in html
     assert response.context["form"].initial["email"] == member.email
 
 
@@ -269,7 +270,7 @@ def test_anonymous_visitors_see_no_registration_state(client):
     date = factories.event_date()
     factories.registration(date)
     html = client.get(date.get_absolute_url()).content.decode()
-    assert "für diesen Termin angemeldet" not in html
+    assert "Ihre Teilnahme an diesem Termin ist bestätigt" not in html
 
 
 def test_a_full_date_puts_new_registrations_on_the_waiting_list_and_says_so(client, mailoutbox):
@@ -277,7 +278,7 @@ def test_a_full_date_puts_new_registrations_on_the_waiting_list_and_says_so(clie
     factories.registration(date)
     page = client.get(date.get_absolute_url()).content.decode()
     assert "Dieser Termin ist ausgebucht." in page
-    assert "Auf die Warteliste setzen" in page
+    assert "Platz auf der Warteliste beantragen" in page
     client.post(date.get_absolute_url(), _form())
     response = client.post(confirm_link(mailoutbox[0]), follow=True)
     assert "deshalb stehen Sie auf der Warteliste" in response.content.decode()
@@ -332,7 +333,7 @@ def test_registration_needs_name_valid_email_and_consent(client):
         ({"cancelled": True}, "wurde abgesagt"),
         (
             {"registration_deadline": timezone.now() - datetime.timedelta(hours=1)},
-            "Anmeldeschluss ist vorbei",
+            "Frist, um die Teilnahme zu beantragen, ist vorbei",
         ),
     ],
     ids=["past", "cancelled", "deadline"],
@@ -362,20 +363,35 @@ def test_cancel_link_asks_first_and_cancels_only_on_post(client, mailoutbox):
 
     page = client.get(url)
     assert page.status_code == 200
-    assert "Ja, Anmeldung stornieren" in page.content.decode()
+    html = page.content.decode()
+    assert "<h1>Teilnahme absagen</h1>" in html
+    assert "Ja, Teilnahme absagen" in html
     assert page["Cache-Control"].startswith("max-age=0")
     mine.refresh_from_db()
     assert mine.state == State.CONFIRMED
 
     response = client.post(url, follow=True)
-    assert "Ihre Anmeldung wurde storniert." in response.content.decode()
-    assert "Diese Anmeldung ist storniert." in response.content.decode()
-    assert "<dd>storniert</dd>" in response.content.decode()  # a date is "abgesagt"
-    assert "abgesagt" not in response.content.decode()
+    html = response.content.decode()
+    # Said once, in the heading: no message above it, no state row repeating it.
+    assert "<title>Teilnahme abgesagt – " in html
+    assert html.count("abgesagt") == 3  # <title>, breadcrumb, <h1>
+    assert "<h1>Teilnahme abgesagt</h1>" in html
+    assert 'class="messages"' not in html
+    assert "Sie müssen nichts weiter tun." in html
     mine.refresh_from_db()
     waiting.refresh_from_db()
     assert (mine.state, waiting.state) == (State.CANCELLED, State.CONFIRMED)
     assert [m.to for m in mailoutbox] == [[mine.email], [waiting.email]]
+
+
+def test_a_date_that_is_over_says_so_once_on_the_cancel_page(client):
+    registration = factories.registration(factories.event_date(days=1))
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        response = client.post(registration.get_cancel_url(), follow=True)
+    html = response.content.decode()
+    assert html.count("die Teilnahme kann nicht mehr abgesagt werden") == 1
+    registration.refresh_from_db()
+    assert registration.state == State.CONFIRMED
 
 
 def test_an_unknown_or_guessed_cancel_token_is_not_found(client):
@@ -430,7 +446,7 @@ def test_emails_follow_the_language_the_person_registered_in(client, mailoutbox)
     response = client.post(confirm_link(english_request), follow=True)
     assert "waiting list" in response.content.decode()
     german_mail, english_mail = mailoutbox[1], mailoutbox[3]
-    assert german_mail.subject.startswith("[Transferportal] Ihre Anmeldung ist bestätigt")
+    assert german_mail.subject.startswith("[Transferportal] Ihre Teilnahme ist bestätigt")
     assert "/en/" not in german_mail.body
     assert not english_mail.subject.startswith("[Transferportal] Ihr")
     assert f"/en/termine/{date.pk}/" in english_mail.body

@@ -34,7 +34,9 @@ def _local(moment):
 
 
 def registrations_csv(registrations, filename):
-    """Semicolon-separated UTF-8 with BOM, so that spreadsheet programs open umlauts right."""
+    """Semicolon-separated UTF-8 with BOM, so that spreadsheet programs open umlauts right.
+    Requests not confirmed yet are left out: they are not participants, and what they say
+    was typed by anyone."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
@@ -52,6 +54,7 @@ def registrations_csv(registrations, filename):
             gettext("Cancelled at"),
         ]
     )
+    registrations = registrations.exclude(state=State.PENDING)
     for registration in registrations.select_related("event_date__offer", "municipality").order_by(
         "event_date__starts_at", "event_date", "created_at", "pk"
     ):
@@ -119,7 +122,7 @@ def announce_changes_on_commit(request, event_dates):
 
 def _announce_on_commit(request, event_date, announce, message):
     transaction.on_commit(announce)
-    active = event_date.registrations.exclude(state=State.CANCELLED).count()
+    active = event_date.registrations.active().count()
     if active:
         messages.info(request, message % {"date": event_date, "count": active})
 
@@ -219,7 +222,8 @@ class OfferAdmin(KeepRelatedObjects, admin.ModelAdmin):
 
 
 class RegistrationInline(KeepRelatedObjects, admin.TabularInline):
-    """Read-only: registrations come in through the form, so the capacity rule holds."""
+    """Read-only: registrations come in through the form, so the capacity rule holds. The
+    participants only: requests not confirmed yet are counted and linked above."""
 
     model = Registration
     fields = ["name", "email", "municipality", "state", "created_at", "cancelled_at"]
@@ -232,7 +236,12 @@ class RegistrationInline(KeepRelatedObjects, admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("municipality")
+        return (
+            super()
+            .get_queryset(request)
+            .exclude(state=State.PENDING)
+            .select_related("municipality")
+        )
 
 
 class UpcomingFilter(admin.SimpleListFilter):
@@ -284,7 +293,8 @@ class EventDateAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAdmin
             .annotate(
                 cancelled_count=Count(
                     "registrations", filter=Q(registrations__state=State.CANCELLED)
-                )
+                ),
+                pending_count=Count("registrations", filter=Q(registrations__state=State.PENDING)),
             )
         )
 
@@ -297,18 +307,19 @@ class EventDateAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAdmin
         return short_datetime(obj.starts_at)
 
     def _counts(self, obj):
-        """Confirmed, waiting and cancelled, each linked to the registrations list."""
+        """Confirmed, waiting and cancelled, each linked to the registrations list; requests
+        not confirmed yet only when there are any (they hold no place)."""
+        counts = [
+            (State.CONFIRMED, obj.confirmed_count),
+            (State.WAITING, obj.waiting_count),
+            (State.CANCELLED, obj.cancelled_count),
+        ]
+        if obj.pending_count:
+            counts.append((State.PENDING, obj.pending_count))
         return format_html_join(
             " · ",
             '<a href="{}">{}</a>',
-            (
-                (registrations_url(obj, state), f"{count} {state.label}")
-                for state, count in [
-                    (State.CONFIRMED, obj.confirmed_count),
-                    (State.WAITING, obj.waiting_count),
-                    (State.CANCELLED, obj.cancelled_count),
-                ]
-            ),
+            ((registrations_url(obj, state), f"{count} {state.label}") for state, count in counts),
         )
 
     @admin.display(description=_("registrations"), ordering="confirmed_count")
@@ -375,7 +386,8 @@ class RegistrationAddForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["name"].validators.append(single_line)
+        if "name" in self.fields:  # not when the page is read-only (a request, view rights)
+            self.fields["name"].validators.append(single_line)
 
     def clean_email(self):
         return normalize_email(self.cleaned_data["email"])
@@ -410,11 +422,18 @@ class RegistrationChangeForm(RegistrationAddForm):
 
 @admin.register(Registration)
 class RegistrationAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAdmin):
-    list_display = ["name", "email", "date", "municipality_name", "state", "registered_at"]
+    list_display = ["name", "email", "date", "municipality_name", "state_label", "registered_at"]
     list_filter = ["state", "event_date__offer", "event_date"]
     search_fields = ["name", "email", "event_date__title", "event_date__offer__title"]
     list_select_related = ["event_date__offer", "municipality"]
-    readonly_fields = ["event_date", "state", "created_at", "cancelled_at", "user"]
+    readonly_fields = [
+        "event_date",
+        "state",
+        "created_at",
+        "cancelled_at",
+        "user",
+        "confirm_expires_at",
+    ]
     fields = ["event_date", "name", "email", "municipality", "user", "state", "created_at"]
     autocomplete_fields = ["municipality", "event_date"]  # event_date: when adding
     actions = ["export", "cancel"]
@@ -426,7 +445,18 @@ class RegistrationAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAd
         return super().get_form(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):
-        return self.add_fields if obj is None else self.fields
+        if obj is None:
+            return self.add_fields
+        if obj.state == State.PENDING:
+            return [*self.fields, "confirm_expires_at"]
+        return self.fields
+
+    def has_change_permission(self, request, obj=None):
+        # A request not confirmed yet is what anyone typed, for an address nobody has
+        # confirmed: editors may delete it, not turn it into a participant.
+        if obj is not None and obj.state == State.PENDING:
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.readonly_fields
@@ -477,6 +507,16 @@ class RegistrationAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAd
     def municipality_name(self, obj):
         return str(obj.municipality) if obj.municipality_id else "–"
 
+    @admin.display(description=_("state"), ordering="state")
+    def state_label(self, obj):
+        if obj.state != State.PENDING:
+            return obj.get_state_display()
+        return format_html(
+            "<em>{}</em>",
+            gettext("%(state)s: holds no place; can be confirmed until %(moment)s")
+            % {"state": obj.get_state_display(), "moment": short_datetime(obj.confirm_expires_at)},
+        )
+
     @admin.display(description=_("registered at"), ordering="created_at")
     def registered_at(self, obj):
         return short_datetime(obj.created_at)
@@ -502,7 +542,9 @@ class RegistrationAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAd
     )
     def cancel(self, request, queryset):
         done = 0
-        for token in queryset.exclude(state=State.CANCELLED).values_list("cancel_token", flat=True):
+        # Requests not confirmed yet have nothing to cancel (and nobody to write to).
+        active = queryset.active()
+        for token in active.values_list("cancel_token", flat=True):
             try:
                 services.cancel_registration(token, by_editor=True)
             except services.CancellationClosed:

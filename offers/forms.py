@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from offers import services
-from offers.models import Offer, Registration, already_registered_message
+from offers.models import Offer, Registration
 from projects.forms import FILTER_ERRORS
 from projects.models import Municipality, Topic
 from transfer_portal.validators import normalize_email, single_line
@@ -64,17 +63,11 @@ class RegistrationForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
 
-    def __init__(self, *args, event_date, **kwargs):
-        self.event_date = event_date
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].validators.append(single_line)  # it goes into the e-mails
 
     def clean_email(self):
+        # Whether the address is registered already is not checked here: the answer to the
+        # visitor must be the same either way (the view and services decide what to send).
         return normalize_email(self.cleaned_data["email"])
-
-    def clean(self):
-        cleaned = super().clean()
-        email = cleaned.get("email")
-        if email and services.is_registered(self.event_date, email):
-            self.add_error("email", already_registered_message())
-        return cleaned

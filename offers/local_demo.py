@@ -9,7 +9,7 @@ from offers.models import EventDate, Offer
 
 # The label "Beispieltermin – nur zum Ausprobieren" comes with every display of a sample
 # date (badge, e-mail, .ics): the title itself does not repeat it.
-SAMPLE_TITLE = "Anmeldung ausprobieren"
+SAMPLE_TITLE = "Teilnahme ausprobieren"
 
 
 def load(stdout):
@@ -28,6 +28,6 @@ def load(stdout):
         is_sample=True,
     )
     stdout.write(
-        "Beispieltermin zum Ausprobieren der Anmeldung (2 Plätze, danach Warteliste):\n"
+        "Beispieltermin zum Ausprobieren der Teilnahme (2 Plätze, danach Warteliste):\n"
         f"  {settings.SITE_URL}{event_date.get_absolute_url()}"
     )

@@ -1,6 +1,8 @@
+import hashlib
 import secrets
 from datetime import UTC, datetime, time, timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
@@ -18,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Municipality, PublishedQuerySet, Topic
 from transfer_portal.editors import is_editor
+from transfer_portal.validators import normalize_email
 
 
 class Contact(models.Model):
@@ -492,9 +495,10 @@ class EventDate(models.Model):
 
 
 def already_registered_message():
-    """Shared by the form and the service, so the visitor reads the same clear sentence."""
+    """For someone registering with an address of their own account (verified), who may
+    learn that it is registered; anyone else gets the same answer either way."""
     return gettext(
-        "This e-mail address is already registered for this date. If you did not receive "
+        "You already take part in this date with this e-mail address. If you did not receive "
         "the confirmation, please check your spam folder or write to the contact person."
     )
 
@@ -503,10 +507,56 @@ def new_cancel_token():
     return secrets.token_urlsafe(32)
 
 
+def new_confirm_token():
+    """A new confirmation token and the digest stored for it: the token itself only goes
+    into the e-mail, so neither a copy of the database nor the admin can confirm for
+    someone."""
+    token = secrets.token_urlsafe(32)
+    return token, confirm_token_digest(token)
+
+
+def confirm_token_digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def verified_addresses(user):
+    """The spellings of the account's verified e-mail addresses (as stored and as
+    normalize_email writes them); empty for anonymous visitors. One query."""
+    if not user.is_authenticated:
+        return frozenset()
+    stored = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return frozenset(spelling for email in stored for spelling in (email, normalize_email(email)))
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        """Registrations that take part: confirmed or on the waiting list."""
+        return self.filter(state__in=ACTIVE_STATES)
+
+    def pending(self):
+        """Requests whose address is not confirmed yet: no place, no participant."""
+        return self.filter(state=Registration.State.PENDING)
+
+    def of_user(self, user, *, addresses=None):
+        """The registrations a person may see as their own: made with the account, or for
+        one of its verified addresses (in any case, and in normalize_email's spelling).
+        Never by an unverified address: anyone can add one to an account. `addresses`:
+        verified_addresses(user), if the caller has it already (saves its query)."""
+        if not user.is_authenticated:
+            return self.none()
+        if addresses is None:
+            addresses = verified_addresses(user)
+        condition = Q(user=user)
+        for email in sorted(addresses):
+            condition |= Q(email__iexact=email)
+        return self.filter(condition)
+
+
 class Registration(models.Model):
     class State(models.TextChoices):
+        PENDING = "unbestaetigt", _("not yet confirmed")
         CONFIRMED = "bestaetigt", _("confirmed")
-        WAITING = "warteliste", _("waiting list")
+        WAITING = "warteliste", _("on the waiting list")
         CANCELLED = "storniert", pgettext_lazy("registration state", "cancelled")
 
     event_date = models.ForeignKey(
@@ -529,6 +579,7 @@ class Registration(models.Model):
         null=True,
         blank=True,
         related_name="offer_registrations",
+        help_text=_("Set when someone registers with a verified address of their account."),
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices)
     language = models.CharField(
@@ -538,29 +589,70 @@ class Registration(models.Model):
         default="de",
         help_text=_("E-mails about this registration are written in this language."),
     )
-    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    created_at = models.DateTimeField(
+        _("registered at"),
+        auto_now_add=True,
+        help_text=_(
+            "When the address was confirmed (for a request not yet confirmed: when it was "
+            "made). The waiting list moves up in this order."
+        ),
+    )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_token = models.CharField(
         _("cancel token"), max_length=64, unique=True, default=new_cancel_token, editable=False
     )
+    confirm_token = models.CharField(
+        _("confirmation token (digest)"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    confirm_expires_at = models.DateTimeField(
+        _("can be confirmed until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Until then the person can confirm the request with the link in the e-mail; "
+            "afterwards it is deleted."
+        ),
+    )
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         constraints = [
+            # A request not yet confirmed does not block the address: otherwise anyone
+            # could lock a person out of a date by asking for it with their address.
             models.UniqueConstraint(
                 F("event_date"),
                 Lower("email"),
-                condition=~Q(state="storniert"),
+                condition=Q(state__in=["bestaetigt", "warteliste"]),
                 name="offers_registration_one_per_email",
                 violation_error_message=_(
                     "This e-mail address is already registered for this date."
                 ),
             ),
+            # One open request per address and date: a new one replaces it.
+            models.UniqueConstraint(
+                F("event_date"),
+                Lower("email"),
+                condition=Q(state="unbestaetigt"),
+                name="offers_registration_one_request_per_email",
+            ),
             models.CheckConstraint(
-                condition=Q(state__in=["bestaetigt", "warteliste", "storniert"]),
+                condition=Q(state__in=["unbestaetigt", "bestaetigt", "warteliste", "storniert"]),
                 name="offers_registration_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="unbestaetigt")
+                | Q(confirm_token__isnull=False, confirm_expires_at__isnull=False),
+                name="offers_registration_request_has_token_and_expiry",
             ),
         ]
         indexes = [models.Index(fields=["event_date", "state", "created_at"])]
@@ -570,3 +662,11 @@ class Registration(models.Model):
 
     def get_cancel_url(self):
         return reverse("offers:cancel_registration", args=[self.cancel_token])
+
+
+ACTIVE_STATES = [Registration.State.CONFIRMED, Registration.State.WAITING]
+
+
+def confirm_url(token):
+    """The page where the address is confirmed, for the token (not its stored digest)."""
+    return reverse("offers:confirm_registration", args=[token])

@@ -1,18 +1,29 @@
-"""Registrations (capacity, waiting list, cancelling) and the offers shown on other pages."""
+"""Registrations (confirming the address, capacity, waiting list, cancelling) and the offers
+shown on other pages."""
 
+import datetime
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from offers import ical
-from offers.models import EventDate, Offer, Registration, already_registered_message
+from offers.models import (
+    EventDate,
+    Offer,
+    Registration,
+    already_registered_message,
+    confirm_token_digest,
+    confirm_url,
+    new_confirm_token,
+)
 from transfer_portal.listing import first_rows
 from transfer_portal.validators import normalize_email
 
@@ -36,28 +47,49 @@ class CancellationClosed(RegistrationError):
     pass
 
 
-def register(event_date_id, *, name, email, municipality=None, user=None, send_email=True):
-    """Register for a date: a free place is confirmed, otherwise the waiting list.
+class UnknownRequest(RegistrationError):
+    """No request has this confirmation token (mistyped, replaced by a newer one, or
+    deleted after it expired)."""
 
-    The date's row is locked for the whole transaction, so concurrent registrations are
-    counted one after the other and the capacity is never exceeded. Called inside a larger
-    transaction (the admin), pass send_email=False and send it on commit
-    (send_registered_email), so that no e-mail goes out for a registration rolled back.
+
+class RequestExpired(RegistrationError):
+    pass
+
+
+def _locked_date(**lookup):
+    """The date (with its offer), its row locked until the transaction ends: everything
+    that takes or frees a place on it runs one after the other, so the capacity holds."""
+    return EventDate.objects.select_for_update(of=("self",)).select_related("offer").get(**lookup)
+
+
+def _closed():
+    return RegistrationClosed(_("Registration for this date is closed."))
+
+
+def _has_place(event_date):
+    """Needs the lock on the date's row."""
+    if event_date.capacity is None:
+        return True
+    return event_date.registrations.filter(state=State.CONFIRMED).count() < event_date.capacity
+
+
+def register(event_date_id, *, name, email, municipality=None, user=None, send_email=True):
+    """Register at once for a date: a free place is confirmed, otherwise the waiting list.
+
+    Only for addresses that need no confirmation by e-mail: a verified address of the
+    visitor's account, or someone an editor enters. An open request of the same address
+    is replaced. Called inside a larger transaction (the admin), pass send_email=False and
+    send it on commit (send_registered_email), so that no e-mail goes out for a
+    registration rolled back.
     """
     email = normalize_email(email)
     with transaction.atomic():
-        event_date = (
-            EventDate.objects.select_for_update(of=("self",))
-            .select_related("offer")
-            .get(pk=event_date_id)
-        )
+        event_date = _locked_date(pk=event_date_id)
         if not event_date.registration_open():
-            raise RegistrationClosed(_("Registration for this date is closed."))
+            raise _closed()
         if is_registered(event_date, email):
             raise AlreadyRegistered(already_registered_message())
-        active = event_date.registrations.exclude(state=State.CANCELLED)
-        confirmed = active.filter(state=State.CONFIRMED).count()
-        has_place = event_date.capacity is None or confirmed < event_date.capacity
+        event_date.registrations.pending().filter(email__iexact=email).delete()
         try:
             with transaction.atomic():
                 registration = Registration.objects.create(
@@ -66,7 +98,7 @@ def register(event_date_id, *, name, email, municipality=None, user=None, send_e
                     email=email,
                     municipality=municipality,
                     user=user,
-                    state=State.CONFIRMED if has_place else State.WAITING,
+                    state=State.CONFIRMED if _has_place(event_date) else State.WAITING,
                     language=_interface_language(),
                 )
         except IntegrityError as error:
@@ -77,6 +109,105 @@ def register(event_date_id, *, name, email, municipality=None, user=None, send_e
     return registration
 
 
+def request_registration(event_date_id, *, name, email, municipality=None):
+    """Ask for a place with an address nobody has confirmed yet: a request that holds no
+    place, and an e-mail to the address with the link that confirms it (confirm_request).
+
+    A new request for the same address replaces an open one (a new link; the old one no
+    longer works). An address that takes part already gets a reminder of its registration
+    instead. Either way the answer is the moment until which the link holds, so that the
+    visitor learns nothing about whether the address is registered.
+    """
+    email = normalize_email(email)
+    now = timezone.now()
+    with transaction.atomic():
+        event_date = _locked_date(pk=event_date_id)
+        if not event_date.registration_open(now):
+            raise _closed()
+        expires_at = min(
+            now + datetime.timedelta(hours=settings.REGISTRATION_CONFIRM_HOURS),
+            event_date.registration_closes_at,
+        )
+        registration = event_date.registrations.active().filter(email__iexact=email).first()
+        token = None
+        if registration is None:
+            registration = event_date.registrations.pending().filter(
+                email__iexact=email
+            ).first() or Registration(event_date=event_date, state=State.PENDING)
+            token, registration.confirm_token = new_confirm_token()
+            registration.email = email
+            registration.name = name.strip()
+            registration.municipality = municipality
+            registration.language = _interface_language()
+            registration.confirm_expires_at = expires_at
+            registration.created_at = now
+            registration.save()
+        registration.event_date = event_date
+    if token is None:
+        _send(registration, "reminder")
+    else:
+        _send(registration, "confirm_request", token=token)
+    return expires_at
+
+
+@dataclass
+class ConfirmResult:
+    registration: Registration
+    already_confirmed: bool = False
+
+
+def confirm_registration(token):
+    """Confirm the request with this token: a free place is confirmed, otherwise the
+    waiting list (the date may have filled up since the request), and the e-mail of a new
+    registration goes out. Confirming again changes nothing.
+
+    Raises UnknownRequest, RequestExpired, RegistrationClosed, or AlreadyRegistered when
+    the address took part meanwhile by other means (the request is then deleted).
+    """
+    digest = confirm_token_digest(token)
+    now = timezone.now()
+    with transaction.atomic():
+        try:
+            event_date = _locked_date(registrations__confirm_token=digest)
+        except EventDate.DoesNotExist:
+            raise UnknownRequest(_("This link is not valid.")) from None
+        registration = event_date.registrations.get(confirm_token=digest)
+        registration.event_date = event_date
+        if registration.state != State.PENDING:
+            return ConfirmResult(registration, already_confirmed=True)
+        if now >= registration.confirm_expires_at:
+            raise RequestExpired(_("This link has expired."))
+        if not event_date.registration_open(now):
+            raise _closed()
+        superseded = is_registered(event_date, registration.email)
+        if superseded:
+            registration.delete()
+        else:
+            registration.state = State.CONFIRMED if _has_place(event_date) else State.WAITING
+            # The waiting list moves up in the order addresses were confirmed: a request
+            # confirmed late does not overtake those who confirmed before.
+            registration.created_at = now
+            registration.confirm_expires_at = None
+            registration.save(update_fields=["state", "created_at", "confirm_expires_at"])
+    if superseded:
+        raise AlreadyRegistered(already_registered_message())
+    send_registered_email(registration)
+    return ConfirmResult(registration)
+
+
+def delete_expired_requests(now=None):
+    """Delete the requests whose link has expired, or whose date no longer takes
+    registrations in time (the daily purge_personal_data); returns how many."""
+    now = now or timezone.now()
+    expired = Registration.objects.pending().filter(
+        Q(confirm_expires_at__lte=now)
+        | Q(event_date__starts_at__lte=now)
+        | Q(event_date__registration_deadline__lte=now)
+    )
+    _total, per_model = expired.delete()
+    return per_model.get(Registration._meta.label, 0)
+
+
 def send_registered_email(registration):
     """The confirmation or waiting-list e-mail of a new registration."""
     _send(registration, "registered")
@@ -85,7 +216,7 @@ def send_registered_email(registration):
 def is_registered(event_date, email, *, besides=None):
     """Whether an address has a registration (confirmed or waiting) for the date, apart
     from the registration `besides` (one being corrected)."""
-    registrations = event_date.registrations.exclude(state=State.CANCELLED)
+    registrations = event_date.registrations.active()
     if besides is not None:
         registrations = registrations.exclude(pk=besides.pk)
     return registrations.filter(email__iexact=normalize_email(email)).exists()
@@ -96,6 +227,7 @@ class CancelResult:
     registration: Registration
     promoted: list
     already_cancelled: bool = False
+    withdrawn: bool = False  # a request never confirmed: deleted, nobody told
 
 
 def cancel_registration(token, *, by_editor=False):
@@ -103,16 +235,16 @@ def cancel_registration(token, *, by_editor=False):
     The person gets a confirmation – worded for an editor's cancellation with `by_editor`,
     since they did not ask for it."""
     with transaction.atomic():
-        event_date = (
-            EventDate.objects.select_for_update(of=("self",))
-            .select_related("offer")
-            .get(registrations__cancel_token=token)
-        )
+        event_date = _locked_date(registrations__cancel_token=token)
         registration = event_date.registrations.select_related("event_date__offer").get(
             cancel_token=token
         )
         if registration.state == State.CANCELLED:
             return CancelResult(registration, [], already_cancelled=True)
+        if registration.state == State.PENDING:
+            # Holds no place, and its address is not confirmed: nobody to write to.
+            registration.delete()
+            return CancelResult(registration, [], withdrawn=True)
         if event_date.is_past():
             raise CancellationClosed(
                 _("This date is over; the registration can no longer be cancelled.")
@@ -130,11 +262,7 @@ def cancel_registration(token, *, by_editor=False):
 def fill_free_places(event_date_id):
     """Move people up from the waiting list while places are free (e.g. after more places)."""
     with transaction.atomic():
-        event_date = (
-            EventDate.objects.select_for_update(of=("self",))
-            .select_related("offer")
-            .get(pk=event_date_id)
-        )
+        event_date = _locked_date(pk=event_date_id)
         promoted = _fill_free_places(event_date)
     for moved_up in promoted:
         _send(moved_up, "promoted")
@@ -180,7 +308,7 @@ def announce_change(event_date_id, changes):
 
 def _tell_everyone_registered(event_date, reason, changes=()):
     """One e-mail to each confirmed or waiting registration of the date; returns them."""
-    registrations = list(event_date.registrations.exclude(state=State.CANCELLED))
+    registrations = list(event_date.registrations.active())
     for registration in registrations:
         registration.event_date = event_date
         _send(registration, reason, changes)
@@ -190,10 +318,14 @@ def _tell_everyone_registered(event_date, reason, changes=()):
 # The CALENDAR_FIELDS an e-mail calls "the time" of a date.
 TIME_FIELDS = {"starts_at", "ends_at", "all_day"}
 
-# By reason; a registration's first mail also depends on where it landed.
+# By reason; a registration's first mail (and a reminder of it) also depends on where it
+# landed.
 EMAIL_SUBJECTS = {
+    "confirm_request": gettext_lazy("Please confirm your registration: %(date)s"),
     ("registered", State.CONFIRMED): gettext_lazy("Your registration is confirmed: %(date)s"),
     ("registered", State.WAITING): gettext_lazy("You are on the waiting list: %(date)s"),
+    ("reminder", State.CONFIRMED): gettext_lazy("You are registered already: %(date)s"),
+    ("reminder", State.WAITING): gettext_lazy("You are on the waiting list already: %(date)s"),
     "promoted": gettext_lazy("A place has become free for you: %(date)s"),
     "date_cancelled": gettext_lazy("Cancelled: %(date)s"),
     "date_changed": gettext_lazy("Changed: %(date)s"),
@@ -210,43 +342,67 @@ def _interface_language():
     return language if language in codes else settings.LANGUAGE_CODE
 
 
-def _send(registration, reason, changes=()):
+def _send(registration, reason, changes=(), *, token=None):
     """Send the e-mail for a registration in the language the person registered in;
-    a mail failure must not undo the registration."""
+    a mail failure must not undo the registration. `token`: the confirmation token, for
+    the request to confirm an address (confirm_request)."""
     event_date = registration.event_date
     with translation.override(registration.language or settings.LANGUAGE_CODE):
-        context = {
-            "registration": registration,
-            "event_date": event_date,
-            "offer": event_date.offer,
-            "reason": reason,
-            "time_changed": bool(TIME_FIELDS.intersection(changes)),
-            "place_changed": "location" in changes,
-            "date_url": ical.absolute_url(event_date.get_absolute_url()),
-            "cancel_url": ical.absolute_url(registration.get_cancel_url()),
-        }
         # The day tells several dates of one offer apart in an inbox; the prefix is the one
         # of the portal's other mails (account, surveys).
         subject = EMAIL_SUBJECTS.get((reason, registration.state)) or EMAIL_SUBJECTS[reason]
         subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject % {"date": event_date.label()}
-        message = EmailMessage(
-            subject=subject,
-            body=render_to_string("offers/emails/registration.txt", context),
-            to=[registration.email],
-            reply_to=[event_date.offer.contact.email] if event_date.offer.contact_id else None,
-        )
-        # The entry as it now stands – new, moved, or cancelled (STATUS:CANCELLED) – with
-        # the same UID and the date's current SEQUENCE, so that calendars update theirs.
-        if registration.state == State.CONFIRMED:
-            message.attach(
-                f"termin-{event_date.pk}.ics", ical.calendar_for([event_date]), "text/calendar"
+        context = {
+            "event_date": event_date,
+            "offer": event_date.offer,
+            "date_url": ical.absolute_url(event_date.get_absolute_url()),
+        }
+        if reason == "confirm_request":
+            # To an address nobody has confirmed: nothing the requester typed (name,
+            # municipality) and no Reply-To to DABB, or the form would send anybody's
+            # words to anybody, in DABB's name.
+            context |= {
+                "confirm_url": ical.absolute_url(confirm_url(token)),
+                "expires_at": registration.confirm_expires_at,
+            }
+            message = EmailMessage(
+                subject=subject,
+                body=render_to_string("offers/emails/confirm_request.txt", context),
+                to=[registration.email],
             )
+        else:
+            message = _registration_message(registration, reason, changes, subject, context)
     try:
         message.send()
     except Exception:
         logger.exception(
             "Could not send the %s e-mail for registration %s", reason, registration.pk
         )
+
+
+def _registration_message(registration, reason, changes, subject, context):
+    """The e-mail to a confirmed address: by name, with the contact person as Reply-To."""
+    event_date = registration.event_date
+    context |= {
+        "registration": registration,
+        "reason": reason,
+        "time_changed": bool(TIME_FIELDS.intersection(changes)),
+        "place_changed": "location" in changes,
+        "cancel_url": ical.absolute_url(registration.get_cancel_url()),
+    }
+    message = EmailMessage(
+        subject=subject,
+        body=render_to_string("offers/emails/registration.txt", context),
+        to=[registration.email],
+        reply_to=[event_date.offer.contact.email] if event_date.offer.contact_id else None,
+    )
+    # The entry as it now stands – new, moved, or cancelled (STATUS:CANCELLED) – with
+    # the same UID and the date's current SEQUENCE, so that calendars update theirs.
+    if registration.state == State.CONFIRMED:
+        message.attach(
+            f"termin-{event_date.pk}.ics", ical.calendar_for([event_date]), "text/calendar"
+        )
+    return message
 
 
 # Offers for other pages (topic page, home page): a fixed number of queries each.

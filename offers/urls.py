@@ -34,4 +34,9 @@ urlpatterns = [
         views.cancel_registration,
         name="cancel_registration",
     ),
+    path(
+        "teilnahme/<str:token>/bestaetigen/",
+        views.confirm_registration,
+        name="confirm_registration",
+    ),
 ]

@@ -1,21 +1,32 @@
+import contextlib
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from offers import ical, services
 from offers.forms import OfferFilterForm, RegistrationForm
-from offers.models import Contact, EventDate, Offer, Registration
+from offers.models import (
+    Contact,
+    EventDate,
+    Offer,
+    Registration,
+    confirm_token_digest,
+    verified_addresses,
+)
 from surveys.models import Participant
-from transfer_portal import page_cache
+from transfer_portal import page_cache, ratelimits
 from transfer_portal.listing import paged
-from transfer_portal.validators import normalize_email
+from transfer_portal.templatetags.portal import date_and_time
 
 DATES_PER_PAGE = 20
 # The subscribable feed holds the dates of the next three months (not every date ever
@@ -29,17 +40,16 @@ def _visible_dates(user):
     return EventDate.objects.visible_to(user).select_related("offer").with_counts()
 
 
-def _get_date_or_404(user, pk):
+def _get_date_or_404(user, pk, *, own_addresses=None):
+    """A date the visitor may see, with offer, contact and counts. With `own_addresses`
+    (verified_addresses of a logged-in visitor), in the same query the state of their own
+    registration (Registration.objects.of_user), so that the page says they take part."""
     dates = _visible_dates(user).select_related("offer__contact")
-    if user.is_authenticated:
-        # In the same query: the state of the visitor's own registration (by account or by
-        # address), so that the page says they are registered.
-        own = Q(user=user)
-        if user.email:
-            own |= Q(email__iexact=normalize_email(user.email))
+    if own_addresses is not None and user.is_authenticated:
         registration = (
-            Registration.objects.filter(own, event_date=OuterRef("pk"))
-            .exclude(state=Registration.State.CANCELLED)
+            Registration.objects.of_user(user, addresses=own_addresses)
+            .active()
+            .filter(event_date=OuterRef("pk"))
             .order_by("created_at")
         )
         dates = dates.annotate(own_registration=Subquery(registration.values("state")[:1]))
@@ -117,36 +127,30 @@ def event_archive(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def event_detail(request, pk):
-    event_date = _get_date_or_404(request.user, pk)
+    addresses = verified_addresses(request.user)
+    event_date = _get_date_or_404(request.user, pk, own_addresses=addresses)
     status = 200
     form = None
     own_registration = getattr(event_date, "own_registration", None)
     if event_date.registration_status() == "open":
         # Registered already: the form is for someone else, not prefilled with own data.
         initial = {} if own_registration else _registration_initial(request)
-        form = RegistrationForm(request.POST or None, event_date=event_date, initial=initial)
+        form = RegistrationForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form is None:
             messages.error(request, _("Registration for this date is closed."))
             status = 400
         elif form.is_valid():
             try:
-                registration = services.register(
-                    event_date.pk,
-                    name=form.cleaned_data["name"],
-                    email=form.cleaned_data["email"],
-                    municipality=form.cleaned_data["municipality"],
-                    user=request.user if request.user.is_authenticated else None,
-                )
-            except services.AlreadyRegistered as error:
-                form.add_error("email", str(error))
+                outcome = _take_part(request, event_date, form, addresses)
             except services.RegistrationClosed as error:
                 messages.error(request, str(error))
                 form, status = None, 400
             else:
-                _tell_result(request, registration)
-                return redirect(event_date)
-        if form is not None:  # the form with its errors, what was entered kept
+                if not isinstance(outcome, int):
+                    return outcome
+                status = outcome
+        if form is not None and status == 200:  # the form with its errors, input kept
             status = 400
     return render(
         request,
@@ -156,9 +160,70 @@ def event_detail(request, pk):
             "offer": event_date.offer,
             "form": form,
             "own_registration": own_registration,
+            "has_verified_address": bool(addresses),
         },
         status=status,
     )
+
+
+def _take_part(request, event_date, form, addresses):
+    """With a verified address of the visitor's account: registered at once. Any other
+    address gets a request and an e-mail with the link that confirms it – within the rate
+    limits. A redirect, or the status of the form page (the problem added to the form)."""
+    data = form.cleaned_data
+    if data["email"] in addresses:
+        try:
+            registration = services.register(
+                event_date.pk,
+                name=data["name"],
+                email=data["email"],
+                municipality=data["municipality"],
+                user=request.user,
+            )
+        except services.AlreadyRegistered as error:  # their own address: they may know
+            form.add_error("email", str(error))
+            return 400
+        _tell_result(request, registration)
+        return redirect(event_date)
+    refusal = _rate_limited(request, data["email"])
+    if refusal:
+        form.add_error(None, refusal)
+        return 429
+    expires_at = services.request_registration(
+        event_date.pk, name=data["name"], email=data["email"], municipality=data["municipality"]
+    )
+    # The same words whether or not the address is registered already (it then gets a
+    # reminder instead of a link): the page must not tell who takes part.
+    messages.info(
+        request,
+        _(
+            "Almost done: we have sent an e-mail to %(email)s. Please confirm your "
+            "registration with the link in it by %(deadline)s – only then is a place held "
+            "for you (on the waiting list, if the date is fully booked). No e-mail? Please "
+            "also look in your spam folder."
+        )
+        % {"email": data["email"], "deadline": date_and_time(timezone.localtime(expires_at))},
+    )
+    return redirect(event_date)
+
+
+def _rate_limited(request, email):
+    """Why the client or the address may not ask for another confirmation e-mail now, or
+    None. Counted per client address (behind the configured proxies: the client's, see
+    ratelimits.client_ip) and per e-mail address, each per hour."""
+    ip = ratelimits.client_ip(request)
+    if not ratelimits.take("registration-ip", ip, settings.REGISTRATION_RATE_LIMIT_IP):
+        return _(
+            "You have asked for several registrations in a short time. Please try again in "
+            "an hour; what you entered is still here."
+        )
+    if not ratelimits.take("registration-email", email, settings.REGISTRATION_RATE_LIMIT_EMAIL):
+        return _(
+            "Registration for this e-mail address has been asked for several times within the "
+            "last hour. Please look for our e-mail in that inbox (also in the spam folder), "
+            "or try again in an hour."
+        )
+    return None
 
 
 def _registration_initial(request):
@@ -238,21 +303,106 @@ def contact_list(request):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def cancel_registration(request, token):
-    """GET asks for confirmation, POST cancels: a link preview must not cancel anything."""
+    """GET asks for confirmation, POST cancels: a link preview must not cancel anything.
+    A request not confirmed yet has no cancel link (it holds no place). The page after
+    cancelling says what happened once, in its heading – no message on top of it."""
     registration = get_object_or_404(
-        Registration.objects.select_related("event_date__offer"), cancel_token=token
+        Registration.objects.exclude(state=Registration.State.PENDING).select_related(
+            "event_date__offer"
+        ),
+        cancel_token=token,
     )
     if request.method == "POST":
-        try:
-            result = services.cancel_registration(token)
-        except services.CancellationClosed as error:
-            messages.error(request, str(error))
-        else:
-            if not result.already_cancelled:
-                messages.success(request, _("Your registration has been cancelled."))
+        # A date that is over (CancellationClosed) cannot be cancelled: the page says so.
+        with contextlib.suppress(services.CancellationClosed):
+            services.cancel_registration(token)
         return redirect("offers:cancel_registration", token=token)
     return render(
         request,
         "offers/cancel_registration.html",
         {"registration": registration, "event_date": registration.event_date},
+    )
+
+
+def _confirmation_or_none(token):
+    """The request (or registration) with this confirmation token, with its date, offer and
+    the date's confirmed count (for `free_places`), in one query; None if there is none."""
+    confirmed = (
+        Registration.objects.filter(
+            event_date=OuterRef("event_date"), state=Registration.State.CONFIRMED
+        )
+        .order_by()
+        .values("event_date")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    registration = (
+        Registration.objects.select_related("event_date__offer")
+        .annotate(date_confirmed=Coalesce(Subquery(confirmed), 0))
+        .filter(confirm_token=confirm_token_digest(token))
+        .first()
+    )
+    if registration is not None:
+        registration.event_date.confirmed_count = registration.date_confirmed
+    return registration
+
+
+# The confirmation page by the request's state (or, once confirmed, the registration's):
+# a link that no longer confirms anything answers 404 (unknown) or 410 (expired, closed),
+# with the page that says why.
+CONFIRM_STATUS = {"unknown": 404, "expired": 410, "closed": 410}
+CONFIRM_HEADINGS = {
+    "ask": gettext_lazy("Confirm registration"),
+    Registration.State.CONFIRMED: gettext_lazy("Registration confirmed"),
+    Registration.State.WAITING: gettext_lazy("On the waiting list"),
+    Registration.State.CANCELLED: gettext_lazy("Registration cancelled"),
+    "expired": gettext_lazy("Link expired"),
+    "closed": gettext_lazy("Registration closed"),
+    "unknown": gettext_lazy("Link not valid"),
+}
+
+
+def _confirmation_state(registration, now=None):
+    if registration is None:
+        return "unknown"
+    if registration.state != Registration.State.PENDING:
+        return registration.state
+    now = now or timezone.now()
+    if now >= registration.confirm_expires_at:
+        return "expired"
+    if not registration.event_date.registration_open(now):
+        return "closed"
+    return "ask"
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm_registration(request, token):
+    """The link in the e-mail to an address not confirmed yet. GET asks, POST confirms: a
+    link preview must not take a place. Confirming again only shows the state."""
+    registration = _confirmation_or_none(token)
+    state = _confirmation_state(registration)
+    if request.method == "POST" and state == "ask":
+        try:
+            services.confirm_registration(token)
+        except services.AlreadyRegistered as error:  # meanwhile by other means
+            messages.info(request, str(error))
+            return redirect(registration.event_date)
+        except services.RegistrationError:  # expired or closed in the meantime
+            registration = _confirmation_or_none(token)
+            state = _confirmation_state(registration)
+        else:
+            return redirect("offers:confirm_registration", token=token)
+    elif request.method == "POST" and state not in CONFIRM_STATUS:
+        return redirect("offers:confirm_registration", token=token)  # confirmed before
+    return render(
+        request,
+        "offers/confirm_registration.html",
+        {
+            "registration": registration,
+            "event_date": registration.event_date if registration else None,
+            "state": state,
+            "heading": CONFIRM_HEADINGS[state],
+        },
+        status=CONFIRM_STATUS.get(state, 200),
     )

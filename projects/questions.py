@@ -1,45 +1,31 @@
 """Sending a visitor's question to a model project's contact (or to DABB)."""
 
-import contextlib
 import logging
 
-from allauth.account.adapter import get_adapter
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-RATE_LIMIT_WINDOW = 3600
+from transfer_portal import ratelimits
+
+RATE_LIMIT_SCOPE = "project-question"
 
 logger = logging.getLogger(__name__)
 
 
-def _key(request):
-    """Per client address; behind a reverse proxy allauth's setting says which address in
-    X-Forwarded-For is the client's (DJANGO_TRUSTED_PROXY_COUNT), as for its own limits."""
-    return f"project-question:{get_adapter(request).get_client_ip(request)}"
-
-
 def reserve_question(request) -> bool:
-    """Takes one of the address's QUESTION_RATE_LIMIT questions per hour, counted atomically
-    before the e-mails go out (a check before and a count after would let parallel requests
-    all pass); False when none is left. A form sent back with errors does not get here."""
-    key = _key(request)
-    cache.add(key, 0, RATE_LIMIT_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired in between
-        cache.set(key, 1, RATE_LIMIT_WINDOW)
-        count = 1
-    return count <= settings.QUESTION_RATE_LIMIT
+    """Takes one of the client address's QUESTION_RATE_LIMIT questions per hour, before the
+    e-mails go out; False when none is left. A form sent back with errors does not get
+    here."""
+    ip = ratelimits.client_ip(request)
+    return ratelimits.take(RATE_LIMIT_SCOPE, ip, settings.QUESTION_RATE_LIMIT)
 
 
 def release_question(request):
     """Gives a reserved question back, when its e-mails could not be sent."""
-    with contextlib.suppress(ValueError):  # expired in between
-        cache.decr(_key(request))
+    ratelimits.give_back(RATE_LIMIT_SCOPE, ratelimits.client_ip(request))
 
 
 def send_question(project, data, *, page_url, measure=None):

@@ -85,11 +85,11 @@ def public_addresses_configured(app_configs, **kwargs):
                 id="transfer_portal.E003",
             )
         )
-    if settings.MAILERS["default"]["BACKEND"].endswith("console.EmailBackend"):
+    if not settings.MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
         findings.append(
             checks.Warning(
                 "DJANGO_EMAIL_HOST is not set: e-mails (registrations, sign-up, password "
-                "reset) are only written to the log, never sent.",
+                "reset) are only written to the log or to files, never sent.",
                 hint="Set DJANGO_EMAIL_HOST and its access data (README, Betrieb).",
                 id="transfer_portal.W003",
             )

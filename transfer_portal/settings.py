@@ -33,14 +33,17 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}.")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+    return number
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -257,6 +260,15 @@ if _email_host:
             },
         }
     }
+elif env_str("DJANGO_EMAIL_FILE_PATH"):
+    # Without a mail server, e-mails as files in this folder instead of on the console
+    # (a local try-out that wants to click the links; the operations tests read them).
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": env_str("DJANGO_EMAIL_FILE_PATH")},
+        }
+    }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "transferportal@localhost")
@@ -267,7 +279,13 @@ PORTAL_CONTACT_EMAIL = env_str("DJANGO_PORTAL_CONTACT_EMAIL", DEFAULT_FROM_EMAIL
 # privacy page from these same values.
 REGISTRATION_RETENTION_DAYS = env_int("DJANGO_REGISTRATION_RETENTION_DAYS", 90)
 UNVERIFIED_ACCOUNT_DAYS = env_int("DJANGO_UNVERIFIED_ACCOUNT_DAYS", 30)
-QUESTION_RATE_LIMIT = env_int("DJANGO_QUESTION_RATE_LIMIT", 5)  # per address and hour
+QUESTION_RATE_LIMIT = env_int("DJANGO_QUESTION_RATE_LIMIT", 5, minimum=1)  # per address, hour
+# Registering for a date through the portal: the link in the e-mail that confirms the
+# address holds for this many hours (at the latest until registration closes); requests
+# per client address and per e-mail address and hour.
+REGISTRATION_CONFIRM_HOURS = env_int("DJANGO_REGISTRATION_CONFIRM_HOURS", 24, minimum=1)
+REGISTRATION_RATE_LIMIT_IP = env_int("DJANGO_REGISTRATION_RATE_LIMIT_IP", 10, minimum=1)
+REGISTRATION_RATE_LIMIT_EMAIL = env_int("DJANGO_REGISTRATION_RATE_LIMIT_EMAIL", 3, minimum=1)
 
 # Security. Scripts and styles come only from our own static files.
 SECURE_CSP = {

@@ -5,7 +5,7 @@ import itertools
 
 from django.utils import timezone
 
-from offers.models import Contact, EventDate, Offer, Registration
+from offers.models import Contact, EventDate, Offer, Registration, new_confirm_token
 
 _counter = itertools.count(1)
 
@@ -55,3 +55,14 @@ def registration(event_date_=None, **fields):
     fields.setdefault("email", f"person{n}@example.org")
     fields.setdefault("state", Registration.State.CONFIRMED)
     return Registration.objects.create(event_date=event_date_ or event_date(), **fields)
+
+
+def pending_request(event_date_=None, *, hours=24, **fields):
+    """A request whose address is not confirmed yet, valid for `hours`; returns it and the
+    token of its confirmation link (only its digest is stored)."""
+    token, digest = new_confirm_token()
+    fields.setdefault("confirm_expires_at", timezone.now() + datetime.timedelta(hours=hours))
+    request = registration(
+        event_date_, state=Registration.State.PENDING, confirm_token=digest, **fields
+    )
+    return request, token

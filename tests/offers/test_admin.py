@@ -80,7 +80,7 @@ def test_editors_export_registrations_of_dates_as_csv(editor_client):
     assert header[:7] == ["Angebot", "Termin", "Beginn", "Name", "E-Mail", "Kommune", "Status"]
     assert [row[3:7] for row in rows] == [
         ["Erika Muster", "e@example.org", "Testdorf", "bestätigt"],
-        ["'=HYPERLINK(1)", "x@example.org", "", "Warteliste"],
+        ["'=HYPERLINK(1)", "x@example.org", "", "auf der Warteliste"],
     ]
     assert rows[0][1] == "Grundlagen"
 
@@ -124,7 +124,7 @@ def test_cancelling_in_the_admin_moves_the_waiting_list_up(editor_client, mailou
     waiting.refresh_from_db()
     assert (confirmed.state, waiting.state) == (State.CANCELLED, State.CONFIRMED)
     assert [m.to for m in mailoutbox] == [[confirmed.email], [waiting.email]]
-    assert mailoutbox[0].subject.startswith("[Transferportal] Wir haben Ihre Anmeldung storniert: ")
+    assert mailoutbox[0].subject.startswith("[Transferportal] Wir haben Ihre Teilnahme abgesagt: ")
 
 
 def test_the_state_of_a_registration_cannot_be_edited_by_hand(editor_client):
@@ -198,8 +198,8 @@ def test_a_dates_page_sums_up_its_registrations_with_links(editor_client):
     html = editor_client.get(f"/admin/offers/eventdate/{date.pk}/change/").content.decode()
     base = f"/admin/offers/registration/?event_date__id__exact={date.pk}"
     assert f'<a href="{base}&amp;state__exact=bestaetigt">1 bestätigt</a>' in html
-    assert f'<a href="{base}&amp;state__exact=warteliste">1 Warteliste</a>' in html
-    assert f'<a href="{base}&amp;state__exact=storniert">1 storniert</a>' in html
+    assert f'<a href="{base}&amp;state__exact=warteliste">1 auf der Warteliste</a>' in html
+    assert f'<a href="{base}&amp;state__exact=storniert">1 abgesagt</a>' in html
     assert "2 Plätze frei" in html
     assert f'<a href="{base}">Alle Anmeldungen dieses Termins</a>' in html
     assert f'href="/admin/offers/registration/{confirmed.pk}/change/"' in html  # inline link

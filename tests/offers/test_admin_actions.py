@@ -39,11 +39,11 @@ def test_cancelling_one_registration_says_so_in_the_singular(editor_client):
     response = editor_client.post(
         url, {"action": "cancel", "_selected_action": [first.pk]}, follow=True
     )
-    assert _messages(response) == ["1 Anmeldung storniert."]
+    assert _messages(response) == ["1 Anmeldung abgesagt."]
     response = editor_client.post(
         url, {"action": "cancel", "_selected_action": [second.pk, third.pk]}, follow=True
     )
-    assert _messages(response) == ["2 Anmeldungen storniert."]
+    assert _messages(response) == ["2 Anmeldungen abgesagt."]
 
 
 def test_withdrawing_an_offer_is_in_its_history(editor_client, editor):

@@ -9,6 +9,7 @@ State = Registration.State
 pytestmark = pytest.mark.django_db
 
 ADD_URL = "/admin/offers/registration/add/"
+CLOSED = "Für diesen Termin kann die Teilnahme nicht mehr beantragt werden."
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def test_a_second_registration_of_an_address_is_refused_on_the_form(add, editor_
     assert response.status_code == 200
     html = response.content.decode()
     # Said to the editor: not the advice to the person about their spam folder.
-    assert "Diese E-Mail-Adresse ist für diesen Termin bereits angemeldet." in html
+    assert "Diese E-Mail-Adresse nimmt an diesem Termin bereits teil." in html
     assert "Spam" not in html
     assert date.registrations.count() == 1 and mailoutbox == []
 
@@ -63,7 +64,7 @@ def test_correcting_an_address_to_one_already_registered_is_refused(editor_clien
     data = {"name": "Wera Warte", "email": "PAUL@example.org", "municipality": ""}
     response = editor_client.post(url, data)
     assert response.status_code == 200  # the form again, with the message – not a 500
-    assert "Diese E-Mail-Adresse ist für diesen Termin bereits angemeldet." in (
+    assert "Diese E-Mail-Adresse nimmt an diesem Termin bereits teil." in (
         response.content.decode()
     )
     other.refresh_from_db()
@@ -85,7 +86,7 @@ def test_an_address_can_be_corrected_and_is_stored_normalised(editor_client):
 def test_no_registration_for_a_cancelled_or_past_date(add, editor_client, mailoutbox, fields):
     date = factories.event_date(**fields)
     response = add(date)
-    assert "Die Anmeldung für diesen Termin ist geschlossen." in response.content.decode()
+    assert CLOSED in response.content.decode()
     assert not Registration.objects.exists() and mailoutbox == []
 
 
@@ -104,13 +105,13 @@ def test_a_registration_closed_in_between_is_reported_not_a_500(
     date = factories.event_date()
 
     def closed(*args, **kwargs):
-        raise services.RegistrationClosed("Die Anmeldung für diesen Termin ist geschlossen.")
+        raise services.RegistrationClosed(CLOSED)
 
     monkeypatch.setattr(services, "register", closed)
     response = add(date)
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == ADD_URL
-    assert "Die Anmeldung für diesen Termin ist geschlossen." in response.content.decode()
+    assert CLOSED in response.content.decode()
     assert not Registration.objects.exists()
 
 
@@ -118,7 +119,7 @@ def test_the_dates_page_links_to_registering_someone_for_it(editor_client):
     date = factories.event_date()
     html = editor_client.get(f"/admin/offers/eventdate/{date.pk}/change/").content.decode()
     link = f"/admin/offers/registration/add/?event_date={date.pk}"
-    assert f'<a href="{link}">Jemanden anmelden (z. B. telefonisch)</a>' in html
+    assert f'<a href="{link}">Jemanden eintragen (z. B. telefonisch)</a>' in html
     form = editor_client.get(link).content.decode()
     assert f'<option value="{date.pk}" selected>' in form
 

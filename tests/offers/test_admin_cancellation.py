@@ -36,7 +36,7 @@ def test_cancelling_on_the_dates_page_tells_everyone_registered(
         django_capture_on_commit_callbacks,
         cancelled="on",
     )
-    assert "2 angemeldete Personen werden per E-Mail informiert" in page
+    assert "2 eingetragene Personen werden per E-Mail informiert" in page
     assert sorted(m.to[0] for m in mailoutbox) == ["bestaetigt@example.org", "warte@example.org"]
     for message in mailoutbox:
         assert message.subject.startswith("[Transferportal] Abgesagt: ")

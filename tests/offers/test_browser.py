@@ -8,8 +8,10 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from offers import services
 from offers.models import EventDate, Offer, Registration
 from tests.checkers import assert_accessible
+from tests.offers import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,16 +58,35 @@ def test_municipal_employee_finds_a_workshop_by_topic_registers_and_cancels(
     page.get_by_label("E-Mail").fill("erika@example.org")
     page.get_by_label("Kommune").select_option(label="Cottbus")
     page.get_by_label("Ich bin einverstanden").check()
-    page.locator("main").get_by_role("button", name="Anmelden", exact=True).click()
+    expect(page.get_by_text("Erst wenn Sie Ihre Adresse damit bestätigt haben")).to_be_visible()
+    page.locator("main").get_by_role("button", name="Teilnahme beantragen", exact=True).click()
     page.wait_for_url(f"**/termine/{workshop_date.pk}/")
-    expect(page.get_by_text("Vielen Dank, Sie sind angemeldet.")).to_be_visible()
-    # The confirmation gets the focus, so that a screen reader announces it (WCAG 4.1.3).
+    expect(
+        page.get_by_text("Fast geschafft: Wir haben eine E-Mail an erika@example.org")
+    ).to_be_visible()
+    # The message gets the focus, so that a screen reader announces it (WCAG 4.1.3).
     expect(page.locator("#meldungen")).to_be_focused()
+    expect(page.get_by_text("1 von 1 Plätzen frei")).to_be_visible()  # nothing held yet
     assert_accessible(page)
+
+    # The link in the e-mail: a page that asks, then the place.
+    [request] = mail.outbox
+    confirm_url = re.search(r"http\S+/bestaetigen/", request.body).group(0)
+    page.goto(confirm_url)
+    expect(page.get_by_role("heading", name="Teilnahme bestätigen")).to_be_visible()
+    assert_accessible(page)
+    assert Registration.objects.get().state == Registration.State.PENDING
+    page.get_by_role("button", name="Teilnahme bestätigen").click()
+    expect(page.get_by_role("heading", name="Teilnahme bestätigt")).to_be_visible()
+    expect(page.get_by_text("Ihr Platz ist reserviert.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Zur Seite des Termins").click()
+    page.wait_for_url(f"**/termine/{workshop_date.pk}/")
+    expect(page.locator("main .badge-booked")).to_have_text(re.compile("^Ausgebucht"))  # taken
 
     registration = Registration.objects.get()
     assert registration.state == Registration.State.CONFIRMED
-    [message] = mail.outbox
+    _request, message = mail.outbox
     cancel_url = re.search(r"http\S+/stornieren/", message.body).group(0)
 
     Registration.objects.filter(pk=registration.pk).update(name="Erika" + "M" * 140)
@@ -75,8 +96,9 @@ def test_municipal_employee_finds_a_workshop_by_topic_registers_and_cancels(
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0
     assert_accessible(page)
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.get_by_role("button", name="Ja, Anmeldung stornieren").click()
-    expect(page.get_by_text("Ihre Anmeldung wurde storniert.")).to_be_visible()
+    page.get_by_role("button", name="Ja, Teilnahme absagen").click()
+    expect(page.get_by_role("heading", name="Teilnahme abgesagt")).to_be_visible()
+    assert_accessible(page)
     registration.refresh_from_db()
     assert registration.state == Registration.State.CANCELLED
 
@@ -95,11 +117,12 @@ def test_a_logged_in_member_registers_and_then_reads_so_on_the_page(page, portal
     expect(page.get_by_label("E-Mail")).to_have_value("browser@example.org")  # prefilled
     page.get_by_label("Name").fill("Erika Musterfrau")
     page.get_by_label("Ich bin einverstanden").check()
-    page.locator("main").get_by_role("button", name="Anmelden", exact=True).click()
+    page.locator("main").get_by_role("button", name="Teilnahme beantragen", exact=True).click()
     page.wait_for_url(f"**/termine/{workshop_date.pk}/")
-    expect(page.get_by_text("Sie sind für diesen Termin angemeldet.")).to_be_visible()
+    expect(page.get_by_text("Ihre Teilnahme an diesem Termin ist bestätigt.")).to_be_visible()
     # The form below is for a colleague: empty, under its own heading.
-    expect(page.get_by_role("heading", name="Eine weitere Person anmelden")).to_be_visible()
+    another = page.get_by_role("heading", name="Teilnahme für eine weitere Person beantragen")
+    expect(another).to_be_visible()
     expect(page.get_by_label("E-Mail")).to_have_value("")
     assert_accessible(page)
     assert Registration.objects.get().email == "browser@example.org"
@@ -108,7 +131,7 @@ def test_a_logged_in_member_registers_and_then_reads_so_on_the_page(page, portal
 def test_form_errors_are_announced_accessibly(page, portal, workshop_date):
     response = page.goto(portal + workshop_date.get_absolute_url())
     assert response.ok, response.status
-    page.locator("main").get_by_role("button", name="Anmelden", exact=True).click()
+    page.locator("main").get_by_role("button", name="Teilnahme beantragen", exact=True).click()
     expect(page.get_by_text("Dieses Feld ist zwingend erforderlich.").first).to_be_visible()
     # The summary above the form gets the focus (a screen reader reads it), its links lead
     # to the fields, and the title says that something is wrong.
@@ -150,6 +173,16 @@ def test_every_offers_page_passes_axe(page, portal, workshop_date, width):
         event_date=workshop_date, name="Warte", email="warte@example.org", state="warteliste"
     )
     past = EventDate.objects.filter(title="Grundlagen").get()
+    _asking, token = factories.pending_request(workshop_date)
+    confirmed, confirmed_token = factories.pending_request(
+        EventDate.objects.create(
+            offer=workshop_date.offer,
+            title="Zweiter Testtermin",
+            starts_at=workshop_date.starts_at + datetime.timedelta(days=1),
+        )
+    )
+    services.confirm_registration(confirmed_token)
+    _expired, expired_token = factories.pending_request(workshop_date, hours=-1)
     for path in [
         "/angebote/",
         "/angebote/onlinekurs-digitale-buergerbeteiligung/",
@@ -160,7 +193,17 @@ def test_every_offers_page_passes_axe(page, portal, workshop_date, width):
         past.get_absolute_url(),
         "/kontakt/",
         waiting.get_cancel_url(),
+        f"/teilnahme/{token}/bestaetigen/",
+        f"/teilnahme/{confirmed_token}/bestaetigen/",
     ]:
         response = page.goto(portal + path)
         assert response.ok, (path, response.status)
+        assert_accessible(page)
+    # The pages that explain a dead link.
+    for path, status in [
+        (f"/teilnahme/{expired_token}/bestaetigen/", 410),
+        ("/teilnahme/unbekannt/bestaetigen/", 404),
+    ]:
+        response = page.goto(portal + path)
+        assert response.status == status, path
         assert_accessible(page)

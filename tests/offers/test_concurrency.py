@@ -1,5 +1,7 @@
-"""The capacity holds when many people register at the same moment (PostgreSQL row locks)."""
+"""The capacity holds when many people register or confirm at the same moment (PostgreSQL
+row locks)."""
 
+import re
 import threading
 
 import pytest
@@ -47,6 +49,69 @@ def test_concurrent_registrations_never_exceed_the_capacity():
         for state in (State.CONFIRMED, State.WAITING)
     }
     assert counts == {State.CONFIRMED: 3, State.WAITING: 9}
+
+
+def _token(message):
+    return re.search(r"/teilnahme/([^/\s]+)/bestaetigen/", message.body).group(1)
+
+
+def test_fifty_requests_then_fifty_confirmations_at_once_fill_two_places(mailoutbox):
+    date = factories.event_date(capacity=2)
+    requested = _run_at_once(
+        50,
+        lambda i: services.request_registration(
+            date.pk, name=f"Person {i}", email=f"p{i}@example.org"
+        ),
+    )
+    assert not [r for r in requested if isinstance(r, Exception)], requested
+    assert date.registrations.pending().count() == 50
+    tokens = {message.to[0]: _token(message) for message in mailoutbox}
+    assert len(tokens) == 50
+    mailoutbox.clear()
+
+    results = _run_at_once(50, lambda i: services.confirm_registration(tokens[f"p{i}@example.org"]))
+
+    assert all(isinstance(r, services.ConfirmResult) for r in results), results
+    assert not [r for r in results if r.already_confirmed]
+    states = list(date.registrations.values_list("state", flat=True))
+    assert sorted(states) == [State.CONFIRMED] * 2 + [State.WAITING] * 48
+    emails = list(date.registrations.values_list("email", flat=True))
+    assert len(set(emails)) == len(emails) == 50
+    subjects = [message.subject for message in mailoutbox]
+    assert len(subjects) == 50
+    assert sum("ist bestätigt" in subject for subject in subjects) == 2
+
+
+def test_one_link_clicked_many_times_at_once_confirms_once(mailoutbox):
+    date = factories.event_date(capacity=5)
+    services.request_registration(date.pk, name="Erika", email="erika@example.org")
+    token = _token(mailoutbox[0])
+    mailoutbox.clear()
+    results = _run_at_once(8, lambda i: services.confirm_registration(token))
+    assert sum(not r.already_confirmed for r in results) == 1, results
+    assert list(date.registrations.values_list("state", flat=True)) == [State.CONFIRMED]
+    assert len(mailoutbox) == 1
+
+
+def test_many_requests_for_one_address_at_once_leave_one_open_request(mailoutbox):
+    date = factories.event_date(capacity=5)
+    results = _run_at_once(
+        8,
+        lambda i: services.request_registration(date.pk, name=f"V{i}", email="Erika@example.org"),
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert date.registrations.pending().count() == 1
+    # Each request replaced the one before: only the last mail's link still works.
+    tokens = [_token(message) for message in mailoutbox]
+    assert len(tokens) == 8
+    working = []
+    for token in tokens:
+        try:
+            services.confirm_registration(token)
+        except services.UnknownRequest:
+            continue
+        working.append(token)
+    assert len(working) == 1
 
 
 def test_concurrent_registrations_with_the_same_email_create_only_one():

@@ -172,7 +172,7 @@ def test_a_new_time_is_sent_to_everyone_registered_with_the_updated_entry(
         ends_at_0="08.07.2031",
         ends_at_1="16:00:00",
     )
-    assert "wurde geändert: 2 angemeldete Personen werden per E-Mail informiert" in page
+    assert "wurde geändert: 2 eingetragene Personen werden per E-Mail informiert" in page
     assert [m.to for m in mailoutbox] == [[confirmed.email], [waiting.email]]
     for message in mailoutbox:
         assert (
@@ -192,7 +192,7 @@ def test_a_new_time_is_sent_to_everyone_registered_with_the_updated_entry(
     assert str(event["status"]) == "CONFIRMED"
     assert event.decoded("dtstart") == datetime.datetime(2031, 7, 8, 14, 0, tzinfo=BERLIN)
     assert to_waiting.attachments == []  # no place, no calendar entry
-    assert "von der Warteliste abmelden" in to_waiting.body
+    assert "von der Warteliste austragen" in to_waiting.body
 
 
 def test_a_new_place_is_named_as_such(save_in_admin, mailoutbox, registered):
@@ -302,7 +302,7 @@ def test_a_date_that_takes_place_after_all_is_sent_again(save_in_admin, mailoutb
     save_in_admin(date, cancelled="on")
     mailoutbox.clear()
     page = save_in_admin(date, cancelled="")
-    assert "2 angemeldete Personen werden per E-Mail informiert" in page
+    assert "2 eingetragene Personen werden per E-Mail informiert" in page
     assert [m.to for m in mailoutbox] == [[confirmed.email], [waiting.email]]
     assert mailoutbox[0].subject.startswith("[Transferportal] Findet doch statt: ")
     assert "findet doch statt" in mailoutbox[0].body
@@ -321,10 +321,10 @@ def test_cancelling_through_the_link_is_confirmed_by_e_mail(client, mailoutbox):
     [message] = mailoutbox
     assert message.to == ["erika@example.org"]
     assert message.subject == (
-        "[Transferportal] Ihre Anmeldung ist storniert: "
+        "[Transferportal] Ihre Teilnahme ist abgesagt: "
         f"{date.offer.title} – Grundlagen, 1. Juli 2031"
     )
-    assert "wie gewünscht haben wir Ihre Anmeldung" in message.body
+    assert "wie gewünscht haben wir Ihre Teilnahme" in message.body
     assert "löschen Sie den Eintrag dort bitte" in message.body
     assert registration.get_cancel_url() not in message.body  # nothing left to cancel
     assert message.attachments == []
@@ -351,7 +351,7 @@ def test_a_registration_cancelled_by_an_editor_is_told_so(editor_client, mailout
     )
     [message] = mailoutbox
     assert message.to == ["erika@example.org"]
-    assert message.subject.startswith("[Transferportal] Wir haben Ihre Anmeldung storniert: ")
+    assert message.subject.startswith("[Transferportal] Wir haben Ihre Teilnahme abgesagt: ")
     assert "wie gewünscht" not in message.body  # they did not ask for it
     assert "Falls Sie damit nicht gerechnet haben, melden Sie sich bitte bei uns." in message.body
     assert "Petra Berater (petra@example.org)" in message.body

@@ -7,6 +7,7 @@ import zoneinfo
 
 import pytest
 
+from tests import factories as portal
 from tests.offers import factories
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def timed_date(db):
 def test_german_times_end_in_uhr_and_the_range_stays_on_one_line(client, timed_date):
     html = client.get("/termine/").content.decode()
     assert "Samstag, 16. März 2030, 10:00–12:00 Uhr" in text(html)
-    assert "Anmeldung bis 9. März 2030, 12:00 Uhr" in text(html)
+    assert "Teilnahme beantragen bis 9. März 2030, 12:00 Uhr" in text(html)
     nowrap = re.search(r'<span class="text-nowrap">(.*?)</span>', html).group(1)
     assert text(nowrap) == "10:00–12:00 Uhr"
 
@@ -49,7 +50,7 @@ def test_english_times_have_no_oclock_suffix(client, timed_date):
 def test_the_deadline_on_the_date_page_reads_like_the_list(client, timed_date):
     german = text(client.get(timed_date.get_absolute_url()).content.decode())
     english = text(client.get("/en" + timed_date.get_absolute_url()).content.decode())
-    assert "Anmeldeschluss9. März 2030, 12:00 Uhr" in german  # <dt>…</dt><dd>…
+    assert "Teilnahme beantragen bis9. März 2030, 12:00 Uhr" in german  # <dt>…</dt><dd>…
     assert "Registration deadlineMarch 9, 2030, noon" in english
 
 
@@ -77,5 +78,29 @@ def test_a_fully_booked_date_is_not_marked_like_a_sample_date(client):
     full = factories.event_date(days=5, capacity=1, is_sample=True)
     factories.registration(full)
     html = client.get("/termine/").content.decode()
-    assert '<span class="badge badge-booked">Ausgebucht – Warteliste</span>' in html
+    assert (
+        '<span class="badge badge-booked">Ausgebucht – noch niemand auf der Warteliste</span>'
+        in html
+    )
     assert '<span class="badge text-bg-warning">Beispieltermin' in html
+
+
+@pytest.mark.parametrize(
+    ("waiting", "text"),
+    [
+        (1, "Ausgebucht – 1 Person auf der Warteliste"),
+        (3, "Ausgebucht – 3 Personen auf der Warteliste"),
+    ],
+)
+def test_a_full_date_says_how_many_wait_on_every_page_that_lists_it(client, waiting, text):
+    topic = portal.topic()
+    offer = factories.offer(topics=[topic])
+    full = factories.event_date(offer, days=5, capacity=1)
+    factories.registration(full)
+    for _ in range(waiting):
+        factories.registration(full, state="warteliste")
+    factories.pending_request(full)  # not confirmed: not waiting
+    factories.registration(full, state="storniert")
+    for url in ["/termine/", full.get_absolute_url(), offer.get_absolute_url(), "/angebote/"]:
+        assert text in client.get(url).content.decode(), url
+    assert text in client.get(topic.get_absolute_url()).content.decode()

@@ -146,7 +146,7 @@ def test_long_descriptions_of_multibyte_characters_are_folded_and_read_back(sett
     [event] = _read([date]).walk("VEVENT")
     assert str(event["description"]) == (
         f"{summary[: ical.SUMMARY_CHARS - 1]}…\n\n"
-        "Details und Anmeldung: https://transfer.example.org/termine/7/"
+        "Details und Teilnahme: https://transfer.example.org/termine/7/"
     )
 
 

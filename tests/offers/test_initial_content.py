@@ -70,7 +70,7 @@ def test_local_demo_adds_one_labelled_future_sample_date(seeded, client):
     local_demo.load(out)
     local_demo.load(out)
     sample = EventDate.objects.get(is_sample=True)
-    assert sample.title == "Anmeldung ausprobieren"
+    assert sample.title == "Teilnahme ausprobieren"
     assert sample.registration_open()
     assert sample.get_absolute_url() in out.getvalue()
     listing = client.get("/termine/").content.decode()

@@ -60,21 +60,29 @@ def test_event_detail_queries(client, data, django_assert_num_queries):
     _topic, offers = data
     date = offers[-1].dates.order_by("starts_at").last()
     with django_assert_num_queries(2):
-        client.get(date.get_absolute_url())
+        response = client.get(date.get_absolute_url())
+    assert response.status_code == 200
+    assert date.title in response.content.decode()
 
 
 def test_event_detail_queries_logged_in(client, data, django_assert_num_queries):
-    """As above, plus session and account, and whether the visitor is a survey participant
-    (whose municipality the form suggests); their own registration comes with the date."""
+    """As above, plus session and account, the account's verified addresses (which
+    registrations are the visitor's own, and which address needs no confirmation link), and
+    whether the visitor is a survey participant (whose municipality the form suggests);
+    their own registration comes with the date."""
     _topic, offers = data
     date = offers[-1].dates.order_by("starts_at").last()
     user = portal.user("angemeldet@example.org")
     client.force_login(user)
-    with django_assert_num_queries(5):
-        client.get(date.get_absolute_url())
+    with django_assert_num_queries(6):
+        response = client.get(date.get_absolute_url())
+    assert response.status_code == 200
+    assert 'value="angemeldet@example.org"' in response.content.decode()  # prefilled
     services.register(date.pk, name="Angemeldet", email=user.email, send_email=False)
-    with django_assert_num_queries(4):  # registered: the form is for someone else
-        client.get(date.get_absolute_url())
+    with django_assert_num_queries(5):  # registered: the form is for someone else
+        response = client.get(date.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["own_registration"] == "bestaetigt"
 
 
 def test_calendar_queries(client, data, django_assert_num_queries):
@@ -98,7 +106,27 @@ def test_cancel_page_queries(client, data, django_assert_num_queries):
     _topic, offers = data
     registration = offers[0].dates.first().registrations.first()
     with django_assert_num_queries(1):
-        client.get(registration.get_cancel_url())
+        response = client.get(registration.get_cancel_url())
+    assert response.status_code == 200
+    assert registration.name in response.content.decode()
+
+
+def test_confirmation_page_queries(client, data, django_assert_num_queries):
+    """The request with its date, offer and the date's confirmed count (is it full now?)."""
+    _topic, offers = data
+    date = offers[0].dates.order_by("starts_at").last()  # upcoming
+    _request, token = factories.pending_request(date, name="Anfragende Person")
+    url = f"/teilnahme/{token}/bestaetigen/"
+    with django_assert_num_queries(1):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Anfragende Person" in response.content.decode()
+    assert response.context["event_date"].free_places == 4  # 5 places, 1 confirmed
+    client.post(url)
+    with django_assert_num_queries(1):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["state"] == "bestaetigt"
 
 
 def test_partials_for_topic_and_home_page_queries(data, django_assert_num_queries):

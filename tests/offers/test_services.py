@@ -40,7 +40,7 @@ def test_cancelled_registrations_do_not_take_a_place():
 def test_registering_twice_with_the_same_email_is_refused_whatever_the_case():
     date = factories.event_date()
     _register(date, "erika@example.org")
-    with pytest.raises(services.AlreadyRegistered, match="bereits eine Anmeldung"):
+    with pytest.raises(services.AlreadyRegistered, match="nehmen Sie bereits an diesem Termin"):
         _register(date, " Erika@Example.ORG ")
     assert date.registrations.count() == 1
 
@@ -120,7 +120,7 @@ def test_confirmation_email_is_german_with_calendar_entry_and_absolute_cancel_li
     registration = _register(date, "erika@example.org")
     [message] = mailoutbox
     assert message.to == ["erika@example.org"]
-    assert message.subject.startswith("[Transferportal] Ihre Anmeldung ist bestätigt: ")
+    assert message.subject.startswith("[Transferportal] Ihre Teilnahme ist bestätigt: ")
     assert "Guten Tag Erika Musterfrau," in message.body
     cancel_url = f"https://transfer.example.org/anmeldung/{registration.cancel_token}/stornieren/"
     assert cancel_url in message.body
@@ -140,7 +140,7 @@ def test_waiting_list_email_says_so_and_has_no_calendar_entry(mailoutbox):
     assert "Warteliste" in message.body
     assert message.attachments == []
     # Whoever waits has no place to give up: they may leave the waiting list.
-    assert "von der Warteliste abmelden" in message.body
+    assert "von der Warteliste austragen" in message.body
     assert "Ihren Platz bekommen" not in message.body
 
 
@@ -173,7 +173,7 @@ def test_cancelling_frees_the_place_for_the_first_on_the_waiting_list_who_gets_a
     }
     cancelled, message = mailoutbox
     assert cancelled.to == ["erste@example.org"]
-    assert cancelled.subject.startswith("[Transferportal] Ihre Anmeldung ist storniert: ")
+    assert cancelled.subject.startswith("[Transferportal] Ihre Teilnahme ist abgesagt: ")
     assert message.to == ["zweite@example.org"]
     assert message.subject.startswith("[Transferportal] Ein Platz ist für Sie frei geworden: ")
     assert "nachgerückt" in message.body

@@ -1,9 +1,11 @@
 """The offer pages, registering and cancelling through the web, seen by visitors and editors."""
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -146,26 +148,62 @@ def test_contact_page_lists_published_contacts_with_their_offers(client):
     assert "Unveröffentlicht" not in html
 
 
-def test_registering_through_the_form_confirms_and_redirects_with_a_message(client, mailoutbox):
+def confirm_link(message):
+    """The confirmation page's path from the e-mail to an unconfirmed address."""
+    return re.search(r"https?://[^/\s]+(/\S*/bestaetigen/)", message.body).group(1)
+
+
+def test_registering_through_the_form_holds_a_place_only_once_the_address_is_confirmed(
+    client, mailoutbox
+):
     date = factories.event_date(capacity=2)
     municipality = portal.municipality(name="Testdorf")
+    page = client.get(date.get_absolute_url()).content.decode()
+    assert "Erst wenn Sie Ihre Adresse damit bestätigt haben" in page  # said before sending
     response = client.post(
         date.get_absolute_url(), _form(municipality=municipality.pk), follow=True
     )
     assert response.redirect_chain == [(date.get_absolute_url(), 302)]
-    assert "Vielen Dank, Sie sind angemeldet." in response.content.decode()
-    registration = date.registrations.get()
-    assert (registration.state, registration.municipality) == (State.CONFIRMED, municipality)
-    assert registration.user is None
-    assert len(mailoutbox) == 1
+    html = response.content.decode()
+    assert "Fast geschafft: Wir haben eine E-Mail an erika@example.org geschickt." in html
+    assert "2 von 2 Plätzen frei" in html  # the request holds no place
+    request = date.registrations.get()
+    assert (request.state, request.user) == (State.PENDING, None)
+    [message] = mailoutbox
+
+    url = confirm_link(message)
+    assert client.get(url).status_code == 200  # a link preview confirms nothing
+    request.refresh_from_db()
+    assert request.state == State.PENDING
+    assert client.post(url).status_code == 302
+    request.refresh_from_db()
+    assert (request.state, request.municipality) == (State.CONFIRMED, municipality)
+    assert len(mailoutbox) == 2 and mailoutbox[1].attachments  # with the calendar entry
+    assert "1 von 2 Plätzen frei" in client.get(date.get_absolute_url()).content.decode()
 
 
-def test_a_logged_in_member_is_linked_and_the_form_is_prefilled(member_client, member):
+def test_a_member_with_a_verified_address_is_registered_at_once_and_linked(
+    member_client, member, mailoutbox
+):
     date = factories.event_date()
     response = member_client.get(date.get_absolute_url())
     assert response.context["form"].initial["email"] == member.email
-    member_client.post(date.get_absolute_url(), _form(email=member.email))
-    assert date.registrations.get().user == member
+    assert "Mit einer bestätigten E-Mail-Adresse Ihres Kontos" in response.content.decode()
+    member_client.post(date.get_absolute_url(), _form(email=member.email.upper()))
+    registration = date.registrations.get()
+    assert (registration.state, registration.user) == (State.CONFIRMED, member)
+    [message] = mailoutbox
+    assert "/bestaetigen/" not in message.body
+
+
+def test_a_member_with_an_unverified_address_confirms_it_like_anyone(member_client, member):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=member, email="zweit@example.org", verified=False)
+    date = factories.event_date()
+    member_client.post(date.get_absolute_url(), _form(email="zweit@example.org"))
+    request = date.registrations.get()
+    assert (request.state, request.user) == (State.PENDING, None)
 
 
 def test_a_registered_member_reads_so_and_may_register_someone_else(member_client, member):
@@ -173,12 +211,14 @@ def test_a_registered_member_reads_so_and_may_register_someone_else(member_clien
     member_client.post(date.get_absolute_url(), _form(email=member.email))
     page = member_client.get(date.get_absolute_url())
     html = page.content.decode()
-    assert "Sie sind für diesen Termin angemeldet." in html
-    assert "Eine weitere Person anmelden" in html
+    assert "Ihre Teilnahme an diesem Termin ist bestätigt." in html
+    assert "Teilnahme für eine weitere Person beantragen" in html
     assert page.context["form"].initial == {}  # not prefilled with the member's own data
     response = member_client.post(date.get_absolute_url(), _form(email="kollegin@example.org"))
     assert response.status_code == 302
-    assert date.registrations.count() == 2
+    colleague = date.registrations.get(email="kollegin@example.org")
+    # The colleague confirms her own address; the request is not the member's.
+    assert (colleague.state, colleague.user) == (State.PENDING, None)
 
 
 def test_a_registration_by_address_counts_as_the_members_own(member_client, member):
@@ -187,7 +227,24 @@ def test_a_registration_by_address_counts_as_the_members_own(member_client, memb
     factories.registration(waiting, email=member.email.upper(), state=State.WAITING)
     html = member_client.get(waiting.get_absolute_url()).content.decode()
     assert "Sie stehen auf der Warteliste für diesen Termin." in html
-    assert "Sie sind für diesen Termin angemeldet." not in html
+    assert "Ihre Teilnahme an diesem Termin ist bestätigt." not in html
+
+
+def test_a_registration_of_an_unverified_address_of_the_account_is_not_the_members_own(
+    member_client, member
+):
+    """Anyone can add an address to their account; only a verified one says whose it is."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=member, email="chefin@example.org", verified=False)
+    date = factories.event_date()
+    factories.registration(date, email="chefin@example.org")
+    response = member_client.get(date.get_absolute_url())
+    assert response.context["own_registration"] is None
+    assert "Ihre Teilnahme an diesem Termin ist bestätigt" not in response.content.decode()
+    EmailAddress.objects.filter(email="chefin@example.org").update(verified=True)
+    response = member_client.get(date.get_absolute_url())
+    assert response.context["own_registration"] == State.CONFIRMED
 
 
 @pytest.mark.parametrize(
@@ -204,8 +261,8 @@ def test_only_an_active_own_registration_is_shown(member_client, member, registr
     factories.registration(other, email=member.email)  # another date's
     response = member_client.get(date.get_absolute_url())
     html = response.content.decode()
-    assert "für diesen Termin angemeldet" not in html
-    assert "Eine weitere Person anmelden" not in html
+    assert "Ihre Teilnahme an diesem Termin ist bestätigt" not in html
+    assert "Teilnahme für eine weitere Person beantragen" not in html
     assert response.context["form"].initial["email"] == member.email
 
 
@@ -213,26 +270,48 @@ def test_anonymous_visitors_see_no_registration_state(client):
     date = factories.event_date()
     factories.registration(date)
     html = client.get(date.get_absolute_url()).content.decode()
-    assert "für diesen Termin angemeldet" not in html
+    assert "Ihre Teilnahme an diesem Termin ist bestätigt" not in html
 
 
-def test_a_full_date_puts_new_registrations_on_the_waiting_list_and_says_so(client):
+def test_a_full_date_puts_new_registrations_on_the_waiting_list_and_says_so(client, mailoutbox):
     date = factories.event_date(capacity=1)
     factories.registration(date)
     page = client.get(date.get_absolute_url()).content.decode()
     assert "Dieser Termin ist ausgebucht." in page
-    assert "Auf die Warteliste setzen" in page
-    response = client.post(date.get_absolute_url(), _form(), follow=True)
-    assert "stehen Sie auf der Warteliste" in response.content.decode()
+    assert "Platz auf der Warteliste beantragen" in page
+    client.post(date.get_absolute_url(), _form())
+    response = client.post(confirm_link(mailoutbox[0]), follow=True)
+    assert "deshalb stehen Sie auf der Warteliste" in response.content.decode()
     assert date.registrations.get(email="erika@example.org").state == State.WAITING
 
 
-def test_registering_twice_shows_a_clear_message_on_the_email_field(client):
+def test_the_answer_does_not_tell_whether_an_address_is_registered(mailoutbox):
+    """A visitor learns nothing about other people: a registered address gets a reminder
+    instead of a link, the page says the same."""
     date = factories.event_date()
-    factories.registration(date, email="erika@example.org")
-    response = client.post(date.get_absolute_url(), _form(email="ERIKA@example.org"))
+    factories.registration(date, email="erika@example.org", name="Erika Echt")
+    answers = []
+    for email in ("ERIKA@example.org", "niemand@example.org"):
+        response = Client().post(date.get_absolute_url(), _form(email=email), follow=True)
+        messages = [str(m) for m in response.context["messages"]]
+        answers.append((response.redirect_chain, [m.replace(email.lower(), "…") for m in messages]))
+    assert answers[0] == answers[1]
+    reminder, request = mailoutbox
+    assert reminder.to == ["erika@example.org"] and "/bestaetigen/" not in reminder.body
+    assert "Erika Echt" in reminder.body  # her own registration, as she entered it
+    assert "Erika Musterfrau" not in reminder.body  # not what this visitor typed
+    assert request.to == ["niemand@example.org"] and "/bestaetigen/" in request.body
+    assert date.registrations.filter(email="erika@example.org").count() == 1
+
+
+def test_registering_ones_own_verified_address_twice_says_so_on_the_email_field(
+    member_client, member
+):
+    date = factories.event_date()
+    factories.registration(date, email=member.email)
+    response = member_client.post(date.get_absolute_url(), _form(email=member.email))
     assert response.status_code == 400
-    assert "bereits eine Anmeldung für diesen Termin" in response.context["form"].errors["email"][0]
+    assert "nehmen Sie bereits an diesem Termin teil" in response.context["form"].errors["email"][0]
     assert date.registrations.count() == 1
 
 
@@ -254,7 +333,7 @@ def test_registration_needs_name_valid_email_and_consent(client):
         ({"cancelled": True}, "wurde abgesagt"),
         (
             {"registration_deadline": timezone.now() - datetime.timedelta(hours=1)},
-            "Anmeldeschluss ist vorbei",
+            "Frist, um die Teilnahme zu beantragen, ist vorbei",
         ),
     ],
     ids=["past", "cancelled", "deadline"],
@@ -284,20 +363,35 @@ def test_cancel_link_asks_first_and_cancels_only_on_post(client, mailoutbox):
 
     page = client.get(url)
     assert page.status_code == 200
-    assert "Ja, Anmeldung stornieren" in page.content.decode()
+    html = page.content.decode()
+    assert "<h1>Teilnahme absagen</h1>" in html
+    assert "Ja, Teilnahme absagen" in html
     assert page["Cache-Control"].startswith("max-age=0")
     mine.refresh_from_db()
     assert mine.state == State.CONFIRMED
 
     response = client.post(url, follow=True)
-    assert "Ihre Anmeldung wurde storniert." in response.content.decode()
-    assert "Diese Anmeldung ist storniert." in response.content.decode()
-    assert "<dd>storniert</dd>" in response.content.decode()  # a date is "abgesagt"
-    assert "abgesagt" not in response.content.decode()
+    html = response.content.decode()
+    # Said once, in the heading: no message above it, no state row repeating it.
+    assert "<title>Teilnahme abgesagt – " in html
+    assert html.count("abgesagt") == 3  # <title>, breadcrumb, <h1>
+    assert "<h1>Teilnahme abgesagt</h1>" in html
+    assert 'class="messages"' not in html
+    assert "Sie müssen nichts weiter tun." in html
     mine.refresh_from_db()
     waiting.refresh_from_db()
     assert (mine.state, waiting.state) == (State.CANCELLED, State.CONFIRMED)
     assert [m.to for m in mailoutbox] == [[mine.email], [waiting.email]]
+
+
+def test_a_date_that_is_over_says_so_once_on_the_cancel_page(client):
+    registration = factories.registration(factories.event_date(days=1))
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        response = client.post(registration.get_cancel_url(), follow=True)
+    html = response.content.decode()
+    assert html.count("die Teilnahme kann nicht mehr abgesagt werden") == 1
+    registration.refresh_from_db()
+    assert registration.state == State.CONFIRMED
 
 
 def test_an_unknown_or_guessed_cancel_token_is_not_found(client):
@@ -339,14 +433,20 @@ def test_emails_follow_the_language_the_person_registered_in(client, mailoutbox)
     from offers.services import cancel_registration
 
     date = factories.event_date(capacity=1)
-    german = client.post(f"/termine/{date.pk}/", _form(), follow=True)
+    client.post(f"/termine/{date.pk}/", _form())
+    german_request = mailoutbox[-1]
+    assert german_request.subject.startswith("[Transferportal] Bitte bestätigen Sie")
+    assert "Guten Tag," in german_request.body
+    german = client.post(confirm_link(german_request), follow=True)
     assert german.status_code == 200
-    response = client.post(
-        f"/en/termine/{date.pk}/", _form(email="english@example.org"), follow=True
-    )
+    client.post(f"/en/termine/{date.pk}/", _form(email="english@example.org"))
+    english_request = mailoutbox[-1]
+    assert english_request.subject.startswith("[Transferportal] Please confirm")
+    assert "/en/teilnahme/" in english_request.body
+    response = client.post(confirm_link(english_request), follow=True)
     assert "waiting list" in response.content.decode()
-    german_mail, english_mail = mailoutbox
-    assert german_mail.subject.startswith("[Transferportal] Ihre Anmeldung ist bestätigt")
+    german_mail, english_mail = mailoutbox[1], mailoutbox[3]
+    assert german_mail.subject.startswith("[Transferportal] Ihre Teilnahme ist bestätigt")
     assert "/en/" not in german_mail.body
     assert not english_mail.subject.startswith("[Transferportal] Ihr")
     assert f"/en/termine/{date.pk}/" in english_mail.body

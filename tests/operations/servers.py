@@ -146,16 +146,20 @@ class Visitor:
     HTTP, but over loopback the proxy's TLS is simply not there, so they are kept anyway.
     """
 
-    def __init__(self, base, cookies=None, host_header=None):
+    def __init__(self, base, cookies=None, host_header=None, headers=None):
+        """`headers`: sent with every request, e.g. the X-Forwarded-For a proxy adds."""
         self.base = base
         self.host, port = base.removeprefix("http://").split(":")
         self.port = int(port)
         self.cookies = dict(cookies or {})
         self.host_header = host_header
+        self.headers = dict(headers or {})
 
     def request(self, method, path, data=None):
         connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
-        headers = {"Host": self.host_header} if self.host_header else {}
+        headers = dict(self.headers)
+        if self.host_header:
+            headers["Host"] = self.host_header
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -184,6 +188,22 @@ class Visitor:
 
     def post(self, path, data):
         return self.request("POST", path, data)
+
+
+def sent_mails(folder):
+    """The e-mails gunicorn wrote with DJANGO_EMAIL_FILE_PATH=folder, parsed. Django's file
+    backend appends each message and a line of 79 dashes to a file per connection; two
+    worker processes may append to the same file."""
+    import email
+    from email import policy
+
+    separator = b"\n" + b"-" * 79 + b"\n"
+    messages = []
+    for path in sorted(Path(folder).glob("*.log")):
+        for chunk in path.read_bytes().split(separator):
+            if chunk.strip():
+                messages.append(email.message_from_bytes(chunk, policy=policy.default))
+    return messages
 
 
 class TcpProxy:

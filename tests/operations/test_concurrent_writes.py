@@ -4,6 +4,7 @@ tests/surveys and tests/offers race the services in threads; these send real for
 through the whole stack (sessions in Redis, CSRF, several worker processes and threads).
 """
 
+import re
 import threading
 
 import pytest
@@ -14,7 +15,7 @@ from surveys.models import Question, Response
 from tests import factories
 from tests.offers import factories as offer_factories
 from tests.operations.conftest import logged_in_cookies
-from tests.operations.servers import Visitor
+from tests.operations.servers import Visitor, sent_mails
 from tests.surveys import factories as survey_factories
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shared_cache")]
@@ -112,20 +113,81 @@ def test_colleagues_racing_for_one_municipality_produce_exactly_one_response(ser
     assert response.answers.filter(question__kind=Question.Kind.NUMBER).count() == 1
 
 
-def test_hundred_registrations_at_once_are_stored_once_within_the_capacity(server):
-    date = offer_factories.event_date(capacity=30)
-    path = date.get_absolute_url()
-    visitors = [Visitor(server.base) for _ in range(100)]
+def _body(message):
+    return message.get_body(("plain",)).get_content()
 
-    def register(index, visitor):
+
+@pytest.fixture
+def mail_server(start_gunicorn, tmp_path):
+    """gunicorn writing its e-mails into a folder, behind one (pretended) reverse proxy:
+    each visitor sends the X-Forwarded-For a proxy would add, so that the limit of
+    registration requests per client applies to each of them, not to all together."""
+    folder = tmp_path / "mails"
+    env = {"DJANGO_EMAIL_FILE_PATH": str(folder), "DJANGO_TRUSTED_PROXY_COUNT": "1"}
+    return start_gunicorn(env=env), folder
+
+
+def test_fifty_requests_then_fifty_confirmations_at_once_fill_two_places(mail_server):
+    """The row lock of the date holds across worker processes: of 50 people who confirm
+    their address at the same moment, exactly 2 get the 2 places, 48 the waiting list."""
+    server, mails = mail_server
+    date = offer_factories.event_date(capacity=2)
+    path = date.get_absolute_url()
+    visitors = [
+        Visitor(server.base, headers={"X-Forwarded-For": f"198.51.100.{index + 1}"})
+        for index in range(50)
+    ]
+
+    def ask(index, visitor):
         data = {"name": f"Person {index}", "email": f"person{index}@example.org"}
         return visitor.post(path, {**data, "privacy_consent": "on"})
 
-    answers = all_at_once(visitors, expect_form(path), register)
-
-    assert [a.status if hasattr(a, "status") else a for a in answers] == [302] * 100
+    answers = all_at_once(visitors, expect_form(path), ask)
+    assert [a.status if hasattr(a, "status") else a for a in answers] == [302] * 50
     registrations = Registration.objects.filter(event_date=date)
-    assert registrations.count() == 100
-    assert registrations.values("email").distinct().count() == 100
+    assert registrations.pending().count() == 50
+    requests = sent_mails(mails)
+    links = {
+        message["To"]: re.search(r"https?://[^/\s]+(/\S+/bestaetigen/)", _body(message)).group(1)
+        for message in requests
+    }
+    assert len(requests) == len(links) == 50
+
+    def link_of(index):
+        return links[f"person{index}@example.org"]
+
+    def open_link(visitor):
+        index = visitors.index(visitor)
+        answer = visitor.get(link_of(index))
+        assert answer.status == 200, answer
+
+    answers = all_at_once(visitors, open_link, lambda i, v: v.post(link_of(i), {}))
+
+    assert [a.status if hasattr(a, "status") else a for a in answers] == [302] * 50
+    assert registrations.count() == 50
+    assert registrations.values("email").distinct().count() == 50
     states = dict(registrations.values_list("state").annotate(n=Count("pk")))
-    assert states == {Registration.State.CONFIRMED: 30, Registration.State.WAITING: 70}
+    assert states == {Registration.State.CONFIRMED: 2, Registration.State.WAITING: 48}
+    # One request and one confirmation per person, none twice; the confirmations say
+    # where each landed.
+    confirmations = [m for m in sent_mails(mails) if "/bestaetigen/" not in _body(m)]
+    assert sorted(m["To"] for m in confirmations) == sorted(links)
+    subjects = [str(m["Subject"]) for m in confirmations]
+    assert sum("ist bestätigt" in subject for subject in subjects) == 2
+    assert sum("Warteliste" in subject for subject in subjects) == 48
+
+
+def test_the_limit_per_client_is_shared_by_the_worker_processes(mail_server):
+    server, _mails = mail_server
+    date = offer_factories.event_date(capacity=50)
+    path = date.get_absolute_url()
+    visitor = Visitor(server.base, headers={"X-Forwarded-For": "203.0.113.5"})
+    assert visitor.get(path).status == 200
+    statuses = [
+        visitor.post(
+            path, {"name": "Eine", "email": f"p{i}@example.org", "privacy_consent": "on"}
+        ).status
+        for i in range(12)
+    ]
+    assert statuses == [302] * 10 + [429] * 2
+    assert Registration.objects.filter(event_date=date).pending().count() == 10

@@ -89,7 +89,7 @@ def test_only_a_date_open_for_registration_offers_to_register_someone(db, editor
     past = offer_factories.event_date(days=-10)
     for date, offered in ((upcoming, True), (past, False)):
         html = editor_client.get(f"/admin/offers/eventdate/{date.pk}/change/").content.decode()
-        assert ("Jemanden anmelden" in html) is offered, date
+        assert ("Jemanden eintragen" in html) is offered, date
         assert "Alle Anmeldungen dieses Termins" in html
 
 

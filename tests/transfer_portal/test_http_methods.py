@@ -68,11 +68,13 @@ def test_opening_the_data_download_address_directly_is_explained(member_client):
 def test_forms_take_get_head_and_post_but_nothing_else(client, seeded, member_client):
     date = offer_factories.event_date(capacity=5)
     token = offer_factories.registration(date).cancel_token
+    _request, confirm_token = offer_factories.pending_request(date)
     for path in (
         date.get_absolute_url(),
         "/modellprojekte/cottbus/frage/",
         "/massnahmen/cottbus-verkehrszahlung/frage/",
         f"/anmeldung/{token}/stornieren/",
+        f"/teilnahme/{confirm_token}/bestaetigen/",
     ):
         assert client.head(path).status_code == 200, path
         assert client.put(path).status_code == 405, path

@@ -48,6 +48,34 @@ def test_bad_boolean_is_refused_with_a_clear_message():
     assert "DJANGO_DEBUG must be a boolean" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DJANGO_REGISTRATION_CONFIRM_HOURS", "0", "must be at least 1, not 0"),
+        ("DJANGO_REGISTRATION_RATE_LIMIT_IP", "-5", "must be at least 1, not -5"),
+        ("DJANGO_REGISTRATION_RATE_LIMIT_EMAIL", "drei", "must be an integer, not 'drei'"),
+    ],
+)
+def test_a_registration_limit_that_would_block_or_expire_everything_is_refused(
+    variable, value, message
+):
+    """0 would make every confirmation link expire at once, or refuse every request."""
+    result = _manage("check", env={**PRODUCTION_ENV, variable: value})
+    assert result.returncode != 0
+    assert f"{variable} {message}" in result.stderr
+
+
+def test_without_a_mail_server_mail_can_go_to_files_and_check_deploy_still_warns(tmp_path):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_EMAIL_HOST"}
+    env["DJANGO_EMAIL_FILE_PATH"] = str(tmp_path / "mails")
+    result = _manage("check", "--deploy", env=env)
+    assert "transfer_portal.W003" in result.stderr  # files are not delivered mail either
+    sent = _manage("sendtestemail", "test@example.org", env=env)
+    assert sent.returncode == 0, sent.stderr
+    [mail_file] = (tmp_path / "mails").iterdir()
+    assert "To: test@example.org" in mail_file.read_text()
+
+
 def test_check_deploy_is_clean_with_production_variables():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr

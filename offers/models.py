@@ -2,7 +2,6 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, time, timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Municipality, PublishedQuerySet, Topic
 from transfer_portal.editors import is_editor
-from transfer_portal.validators import normalize_email
+from transfer_portal.validators import verified_addresses
 
 
 class Contact(models.Model):
@@ -517,15 +516,6 @@ def new_confirm_token():
 
 def confirm_token_digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def verified_addresses(user):
-    """The spellings of the account's verified e-mail addresses (as stored and as
-    normalize_email writes them); empty for anonymous visitors. One query."""
-    if not user.is_authenticated:
-        return frozenset()
-    stored = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-    return frozenset(spelling for email in stored for spelling in (email, normalize_email(email)))
 
 
 class RegistrationQuerySet(models.QuerySet):

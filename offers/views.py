@@ -21,12 +21,12 @@ from offers.models import (
     Offer,
     Registration,
     confirm_token_digest,
-    verified_addresses,
 )
 from surveys.models import Participant
 from transfer_portal import page_cache, ratelimits
 from transfer_portal.listing import paged
 from transfer_portal.templatetags.portal import date_and_time
+from transfer_portal.validators import verified_addresses
 
 DATES_PER_PAGE = 20
 # The subscribable feed holds the dates of the next three months (not every date ever
@@ -227,11 +227,14 @@ def _rate_limited(request, email):
 
 
 def _registration_initial(request):
-    """A logged-in visitor's name, address and, for survey participants, municipality."""
+    """A logged-in visitor's name, address and, for confirmed survey participants, the
+    municipality (a pending link speaks for nobody yet)."""
     user = request.user
     if not user.is_authenticated:
         return {}
-    participant = Participant.objects.filter(user=user, municipality__is_sample=False).first()
+    participant = (
+        Participant.objects.confirmed().filter(user=user, municipality__is_sample=False).first()
+    )
     return {
         "name": user.get_full_name(),
         "email": user.email,

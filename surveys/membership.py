@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from surveys.models import Participant
+from transfer_portal.validators import verified_addresses
 
 logger = logging.getLogger(__name__)
 
@@ -36,14 +37,6 @@ class LinkExists(Exception):
 class NotDecidable(Exception):
     """The request was decided already, or the person may not decide it; the message says
     which, for the page."""
-
-
-def verified_addresses(user):
-    from allauth.account.models import EmailAddress
-
-    return list(
-        EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-    )
 
 
 @transaction.atomic

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from offers.models import EventDate, Registration
 from offers.services import CancellationClosed, cancel_registration
 from surveys.models import Participant, ResponseVersion
-from transfer_portal.validators import normalize_email
 
 ANONYMISED_NAME = "anonymisiert"
 
@@ -58,8 +57,15 @@ def data_inventory():
         (
             _("Registrations for dates: name, e-mail address, municipality"),
             _("Organising the date, confirmation, waiting list, cancellation"),
-            _("Name and e-mail address are anonymised %(days)s days after the date.")
-            % {"days": settings.REGISTRATION_RETENTION_DAYS},
+            _(
+                "Name and e-mail address are anonymised %(days)s days after the date. A "
+                "request whose address is not confirmed by the link in the e-mail is deleted "
+                "after %(hours)s hours at the latest."
+            )
+            % {
+                "days": settings.REGISTRATION_RETENTION_DAYS,
+                "hours": settings.REGISTRATION_CONFIRM_HOURS,
+            },
         ),
         (
             _("Questions to model projects: name, municipality, e-mail address, message"),
@@ -75,16 +81,9 @@ def data_inventory():
 
 
 def _registrations_of(user):
-    """The registrations that are this person's: made with the account, or under one of its
-    **verified** addresses. An address added but never confirmed proves nothing: through it
-    one could read, cancel or anonymise a stranger's registration."""
-    emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-    condition = Q(user=user)
-    # Registrations store addresses in one spelling (validators.normalize_email); older ones
-    # may not: both are matched.
-    for email in {spelling for e in emails if e for spelling in (e, normalize_email(e))}:
-        condition |= Q(email__iexact=email)
-    return Registration.objects.filter(condition).select_related("event_date__offer")
+    """The person's registrations: made with the account or under one of its verified
+    addresses (Registration.objects.of_user). Nothing else is ever touched."""
+    return Registration.objects.of_user(user).select_related("event_date__offer")
 
 
 def _link_data(participant):

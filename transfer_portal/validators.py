@@ -49,3 +49,15 @@ def normalize_email(value):
             domain = domain.encode("ascii").decode("idna")
         value = f"{local}@{domain}"
     return value.lower()
+
+
+def verified_addresses(user):
+    """The spellings of the account's verified e-mail addresses (as stored and as
+    normalize_email writes them); empty for anonymous visitors. One query. An address added
+    to an account but never confirmed proves nothing: it is never among them."""
+    from allauth.account.models import EmailAddress
+
+    if not user.is_authenticated:
+        return frozenset()
+    stored = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return frozenset(spelling for email in stored for spelling in (email, normalize_email(email)))

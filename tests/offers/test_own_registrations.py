@@ -4,9 +4,10 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
 
-from offers.models import Registration, verified_addresses
+from offers.models import Registration
 from tests import factories as portal
 from tests.offers import factories
+from transfer_portal.validators import verified_addresses
 
 pytestmark = pytest.mark.django_db
 

@@ -479,6 +479,17 @@ def test_a_participant_finds_their_municipality_preset(client):
     assert form["email"].value() == "paula@testdorf.example"
 
 
+def test_a_link_awaiting_confirmation_presets_no_municipality(client):
+    from tests.surveys import factories as survey_factories
+
+    town = portal.municipality(name="Testdorf")
+    user = survey_factories.participant(town, "wartet@testdorf.example", status="offen")
+    client.force_login(user)
+    form = client.get(factories.event_date().get_absolute_url()).context["form"]
+    assert form["municipality"].value() is None
+    assert form["email"].value() == "wartet@testdorf.example"
+
+
 def test_a_date_has_one_address(client):
     date = factories.event_date()
     assert client.get(f"/termine/{date.pk}/").status_code == 200

@@ -292,7 +292,13 @@ def _choose_page(request, participant, *, choice_form=None, missing_form=None, s
         return render(
             request,
             "surveys/choose_municipality.html",
-            {"participant": participant, "next": next_url},
+            {
+                "participant": participant,
+                "colleagues_asked": membership.colleagues_asked(participant)
+                if participant.is_pending
+                else 0,
+                "next": next_url,
+            },
             status=403 if request.method == "POST" else status,
         )
     search_form = MunicipalitySearchForm(request.GET or None)

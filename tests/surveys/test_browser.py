@@ -150,6 +150,10 @@ def test_sign_up_wait_for_a_colleague_then_answer(page, browser, portal, municip
     [ask] = [m for m in mailoutbox if m.to == ["browser@example.org"]]
     [link] = re.findall(r"/umfragen/ihre-kommune/anfrage/\S+/", ask.body)
     colleague = browser.new_page()
+    log_in(colleague, portal)  # the colleague's list shows the request, too
+    colleague.goto(portal + "/umfragen/ihre-kommune/")
+    expect(colleague.get_by_text("neuling@example.org")).to_be_visible()
+    assert_accessible(colleague)
     colleague.goto(portal + link)
     assert_accessible(colleague)
     colleague.get_by_role("button", name="Bestätigen").click()
@@ -163,6 +167,14 @@ def test_sign_up_wait_for_a_colleague_then_answer(page, browser, portal, municip
     page.get_by_text("Ihr Entwurf wurde gespeichert.").wait_for()
     assert "von: neuling@example.org" in page.content()
     assert Response.objects.get().municipality == municipality
+    page.get_by_role("link", name=re.compile("Verlauf: 1 gespeicherte Fassung")).click()
+    page.get_by_role("heading", name="Verlauf der Antworten").wait_for()
+    page.get_by_text("1 Antwort").click()  # opens the version's answers
+    expect(page.get_by_text("Partizipation")).to_be_visible()
+    assert_accessible(page)
+    page.goto(portal + "/konto/profil/")
+    expect(page.get_by_text("Sie beantworten Umfragen für")).to_be_visible()
+    assert_accessible(page)
 
 
 def test_question_titles_sit_inside_their_box_on_a_small_screen(page, portal):

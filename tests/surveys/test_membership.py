@@ -58,9 +58,10 @@ def test_choosing_a_municipality_makes_a_pending_link_and_says_what_happens_next
     assert link.status == Status.PENDING and link.municipality == municipality
     assert not link.is_confirmed
 
-    overview = client.get(reverse("surveys:membership")).content.decode()
-    assert "wartet auf Bestätigung" in overview
-    assert "die 2 Personen, die bereits für Musterstadt antworten" in overview
+    for url in [reverse("surveys:membership"), CHOOSE, "/konto/profil/"]:
+        html = client.get(url).content.decode()
+        assert "wartet auf Bestätigung" in html, url
+        assert "die 2 Personen, die bereits für Musterstadt antworten" in html, url
 
 
 def test_the_search_ignores_punctuation_and_spacing(client, member, db):

@@ -125,7 +125,7 @@ def pick_pages():
 def benchmark_user():
     from django.contrib.auth import get_user_model
 
-    from transfer_portal.local_demo import create_verified_user
+    from transfer_portal.lib.accounts import create_verified_user
 
     user = get_user_model().objects.filter(email=USER_EMAIL).first()
     return user or create_verified_user(USER_EMAIL, secrets.token_urlsafe(16))

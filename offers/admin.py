@@ -17,10 +17,15 @@ from django.utils.translation import gettext_lazy as _
 
 from offers import services
 from offers.models import Contact, EventDate, Offer, Registration
-from transfer_portal.admin_actions import PublishActions, set_published
-from transfer_portal.admin_columns import KeepRelatedObjects, change_link, short_datetime, yes_no
-from transfer_portal.spreadsheets import defuse_formula
-from transfer_portal.validators import normalize_email, single_line
+from transfer_portal.lib.admin_actions import PublishActions, set_published
+from transfer_portal.lib.admin_columns import (
+    KeepRelatedObjects,
+    change_link,
+    short_datetime,
+    yes_no,
+)
+from transfer_portal.lib.spreadsheets import defuse_formula
+from transfer_portal.lib.validators import normalize_email, single_line
 
 State = Registration.State
 

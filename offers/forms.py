@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from offers.models import Offer, Registration
 from projects.forms import FILTER_ERRORS
 from projects.models import Municipality, Topic
-from transfer_portal.validators import normalize_email, single_line
-from transfer_portal.widgets import FastSelect, Select
+from transfer_portal.lib.validators import normalize_email, single_line
+from transfer_portal.lib.widgets import FastSelect, Select
 
 
 class OfferFilterForm(forms.Form):

@@ -18,8 +18,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Municipality, PublishedQuerySet, Topic
-from transfer_portal.editors import is_editor
-from transfer_portal.validators import verified_addresses
+from transfer_portal.lib.accounts import verified_addresses
+from transfer_portal.lib.editors import is_editor
 
 
 class Contact(models.Model):

@@ -24,8 +24,8 @@ from offers.models import (
     confirm_url,
     new_confirm_token,
 )
-from transfer_portal.listing import first_rows
-from transfer_portal.validators import normalize_email
+from transfer_portal.lib.listing import first_rows
+from transfer_portal.lib.validators import normalize_email
 
 logger = logging.getLogger(__name__)
 State = Registration.State

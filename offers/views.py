@@ -23,10 +23,10 @@ from offers.models import (
     confirm_token_digest,
 )
 from surveys.models import Participant
-from transfer_portal import page_cache, ratelimits
-from transfer_portal.listing import paged
-from transfer_portal.templatetags.portal import date_and_time
-from transfer_portal.validators import verified_addresses
+from transfer_portal.lib import page_cache, ratelimits
+from transfer_portal.lib.accounts import verified_addresses
+from transfer_portal.lib.listing import paged
+from transfer_portal.lib.templatetags.portal import date_and_time
 
 DATES_PER_PAGE = 20
 # The subscribable feed holds the dates of the next three months (not every date ever

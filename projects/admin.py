@@ -13,8 +13,13 @@ from projects.models import (
     ProjectSource,
     Topic,
 )
-from transfer_portal.admin_actions import PublishActions
-from transfer_portal.admin_columns import KeepRelatedObjects, change_link, short_datetime, yes_no
+from transfer_portal.lib.admin_actions import PublishActions
+from transfer_portal.lib.admin_columns import (
+    KeepRelatedObjects,
+    change_link,
+    short_datetime,
+    yes_no,
+)
 
 
 @admin.register(Topic)

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Insight, Measure, ModelProject, Municipality, Topic
-from transfer_portal.validators import no_bidi_controls, single_line
-from transfer_portal.widgets import FastSelect
+from transfer_portal.lib.validators import no_bidi_controls, single_line
+from transfer_portal.lib.widgets import FastSelect
 
 # An unknown filter value comes from an old or edited link, not from the select.
 FILTER_ERRORS = {

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from transfer_portal.editors import is_editor
+from transfer_portal.lib.editors import is_editor
 
 
 class PublishedQuerySet(models.QuerySet):

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from transfer_portal import ratelimits
+from transfer_portal.lib import ratelimits
 
 RATE_LIMIT_SCOPE = "project-question"
 

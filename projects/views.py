@@ -18,9 +18,9 @@ from projects.forms import (
 from projects.models import Insight, Measure, ModelProject, Topic
 from projects.questions import release_question, reserve_question, send_question
 from surveys.results import topic_interest
-from transfer_portal import page_cache
-from transfer_portal.editors import is_editor
-from transfer_portal.listing import first_rows, paged
+from transfer_portal.lib import page_cache
+from transfer_portal.lib.editors import is_editor
+from transfer_portal.lib.listing import first_rows, paged
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from surveys.models import (
     Survey,
     SurveyTopTopic,
 )
-from transfer_portal.admin_columns import (
+from transfer_portal.lib.admin_columns import (
     KeepRelatedObjects,
     change_link,
     short_date,

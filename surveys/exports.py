@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveys.models import Answer, Question, Response
-from transfer_portal.spreadsheets import defuse_formula
+from transfer_portal.lib.spreadsheets import defuse_formula
 
 KINDS = {
     "csv": ("csv", "text/csv; charset=utf-8"),

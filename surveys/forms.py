@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Municipality
 from surveys.models import SCALE_VALUES, Question
-from transfer_portal.validators import no_bidi_controls, single_line
+from transfer_portal.lib.validators import no_bidi_controls, single_line
 
 OTHER = "sonstiges"
 MUNICIPALITY_RESULTS = 30

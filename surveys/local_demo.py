@@ -14,7 +14,7 @@ from django.utils import timezone
 from projects.models import Municipality, Topic
 from surveys.initial_content import add_questions, questions
 from surveys.models import Participant, Question, Survey
-from transfer_portal.local_demo import create_verified_user
+from transfer_portal.lib.accounts import create_verified_user
 
 PARTICIPANT_EMAIL = "kommune@example.org"
 SAMPLE_MUNICIPALITY = "Beispielgemeinde (Testdaten)"

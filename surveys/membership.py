@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from surveys.models import Participant
-from transfer_portal.validators import verified_addresses
+from transfer_portal.lib.accounts import verified_addresses
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Municipality, Topic
-from transfer_portal.editors import is_editor
+from transfer_portal.lib.editors import is_editor
 
 SCALE_VALUES = range(1, 6)
 

@@ -25,8 +25,8 @@ from surveys.forms import (
 )
 from surveys.models import Answer, Participant, Response, ResponseVersion, Survey
 from surveys.results import survey_results as compute_results
-from transfer_portal import page_cache
-from transfer_portal.editors import is_editor
+from transfer_portal.lib import page_cache
+from transfer_portal.lib.editors import is_editor
 
 logger = logging.getLogger(__name__)
 

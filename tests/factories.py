@@ -5,8 +5,8 @@ import itertools
 from django.contrib.auth.models import Group
 
 from projects.models import Insight, Measure, ModelProject, Municipality, Topic
-from transfer_portal.editors import EDITOR_GROUP
-from transfer_portal.local_demo import create_verified_user
+from transfer_portal.lib.accounts import create_verified_user
+from transfer_portal.lib.editors import EDITOR_GROUP
 
 _counter = itertools.count(1)
 

@@ -68,15 +68,18 @@ ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
-CSRF_FAILURE_VIEW = "transfer_portal.views.csrf_failure"  # German, in the portal's design
+CSRF_FAILURE_VIEW = "transfer_portal.portal.views.csrf_failure"  # German, in the portal's design
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "transfer_portal",
+    # The three layers (README, "Aufbau"): the portal features on top, the domain apps, the
+    # shared library at the bottom; transfer_portal itself is the configuration.
+    "transfer_portal.portal",
     "projects",
     "surveys",
     "offers",
-    "transfer_portal.admin_config.PortalAdminConfig",
+    "transfer_portal.lib",
+    "transfer_portal.lib.admin_config.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -92,23 +95,28 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
 ]
 
+# The apps whose content editors maintain (by app label), in the order their initial content
+# loads: page cache invalidation, the editor group's permissions and the content commands
+# all go by this one list.
+PORTAL_CONTENT_APPS = ("transfer_portal", "projects", "surveys", "offers")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "transfer_portal.middleware.RefuseNulBytesMiddleware",
+    "transfer_portal.lib.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "transfer_portal.editors.SecondFactorMiddleware",
+    "transfer_portal.lib.editors.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "transfer_portal.middleware.PermissionsPolicyMiddleware",
-    "transfer_portal.middleware.MethodNotAllowedPageMiddleware",
-    "transfer_portal.page_cache.AnonymousPageCacheMiddleware",
+    "transfer_portal.lib.middleware.PermissionsPolicyMiddleware",
+    "transfer_portal.lib.middleware.MethodNotAllowedPageMiddleware",
+    "transfer_portal.lib.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "transfer_portal.urls"
@@ -125,7 +133,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "transfer_portal.context_processors.portal",
+                "transfer_portal.lib.context_processors.portal",
             ],
         },
     },
@@ -162,7 +170,7 @@ if REDIS_URL:
     }
     # Sessions are read from Redis and written through to PostgreSQL: a Redis restart or
     # outage (Redis keeps nothing on disk) logs nobody out.
-    SESSION_ENGINE = "transfer_portal.sessions"
+    SESSION_ENGINE = "transfer_portal.lib.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Anonymous visitors get pages from the cache (transfer_portal/page_cache.py); 0 turns it off.
@@ -193,8 +201,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # change): an account taken over does not go unnoticed.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Transferportal] "
-ACCOUNT_ADAPTER = "transfer_portal.account_adapter.AccountAdapter"
-ACCOUNT_USER_DISPLAY = "transfer_portal.account_adapter.user_display"
+ACCOUNT_ADAPTER = "transfer_portal.lib.account_adapter.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "transfer_portal.lib.account_adapter.user_display"
 # Behind a reverse proxy every request comes from the proxy's address: the number of
 # proxies tells allauth which X-Forwarded-For entry is the client's, for its rate limits
 # and the question form's (1 behind the nginx of README, Betrieb; 0 without a proxy).
@@ -224,7 +232,9 @@ LANGUAGES = [("de", _("German")), ("en", _("English"))]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 # Formal German ("Sie") for django-allauth, whose own German catalogue says "du".
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# transfer_portal/locale: the configuration's, library's and portal features' German texts
+# and those of the project-wide templates (bin/makemessages transfer_portal).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "transfer_portal" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

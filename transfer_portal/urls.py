@@ -5,9 +5,9 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
-from transfer_portal import feeds, views
-from transfer_portal.models import LegalPage
-from transfer_portal.sitemaps import SITEMAPS
+from transfer_portal.portal import feeds, views
+from transfer_portal.portal.models import LegalPage
+from transfer_portal.portal.sitemaps import SITEMAPS
 
 # German pages at the root, the English interface under /en/ (issue 5): the language is
 # part of the address, so it never depends on a browser's Accept-Language header.
@@ -46,4 +46,4 @@ urlpatterns = i18n_patterns(
 if settings.BENCHMARK_MODE:
     urlpatterns.append(path("benchmark/", include("benchmarks.urls")))
 
-handler500 = "transfer_portal.views.server_error"
+handler500 = "transfer_portal.portal.views.server_error"

@@ -9,6 +9,6 @@ os.environ.setdefault("DJANGO_DEBUG", "0")
 
 application = get_wsgi_application()
 
-from transfer_portal.warmup import warm_up  # noqa: E402 - needs the configured app
+from transfer_portal.lib.warmup import warm_up  # noqa: E402 - needs the configured app
 
 warm_up()

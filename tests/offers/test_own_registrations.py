@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from offers.models import Registration
 from tests import factories as portal
 from tests.offers import factories
-from transfer_portal.validators import verified_addresses
+from transfer_portal.lib.accounts import verified_addresses
 
 pytestmark = pytest.mark.django_db
 

@@ -69,7 +69,7 @@ def shared_cache(settings):
             "KEY_PREFIX": "ops",
         }
     }
-    settings.SESSION_ENGINE = "transfer_portal.sessions"  # as in production
+    settings.SESSION_ENGINE = "transfer_portal.lib.sessions"  # as in production
     cache.clear()  # page cache, sessions and rate limits of the previous test
     yield
     cache.clear()

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from projects.models import Measure
 from tests import factories
-from transfer_portal.editors import EDITOR_GROUP
+from transfer_portal.lib.editors import EDITOR_GROUP
 
 pytestmark = pytest.mark.django_db
 

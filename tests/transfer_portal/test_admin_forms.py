@@ -38,7 +38,7 @@ def test_no_form_offers_to_delete_the_object_a_field_points_to(seeded, editor_cl
 
 
 def test_legal_pages_can_be_edited_but_not_deleted_or_moved(seeded, editor_client):
-    from transfer_portal.models import LegalPage
+    from transfer_portal.portal.models import LegalPage
 
     page = LegalPage.objects.get(kind="impressum")
     url = f"/admin/transfer_portal/legalpage/{page.pk}/"

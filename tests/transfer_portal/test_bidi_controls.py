@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from offers.models import Registration
 from tests.offers import factories as offer_factories
-from transfer_portal.validators import no_bidi_controls, single_line
+from transfer_portal.lib.validators import no_bidi_controls, single_line
 
 CONTROLS = [
     "\u202a",

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from projects.models import Measure, ModelProject, Municipality, Topic
-from transfer_portal.content import load_initial_content, load_local_demo
-from transfer_portal.models import LegalPage
+from transfer_portal.portal.content import load_initial_content, load_local_demo
+from transfer_portal.portal.models import LegalPage
 
 pytestmark = pytest.mark.django_db
 

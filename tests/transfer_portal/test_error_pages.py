@@ -20,7 +20,7 @@ ERROR_TEMPLATES = {
 @pytest.fixture
 def error_pages(seeded, settings):
     """Every error page, as the portal serves it (the 503 page last: the database goes)."""
-    from transfer_portal.views import server_error
+    from transfer_portal.portal.views import server_error
 
     client = Client(raise_request_exception=False)
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2

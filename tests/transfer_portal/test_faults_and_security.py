@@ -48,7 +48,7 @@ def test_the_portal_recovers_by_itself_when_the_database_is_back(seeded, monkeyp
 
 
 def test_other_errors_get_the_500_page_not_the_503_page(rf):
-    from transfer_portal.views import server_error
+    from transfer_portal.portal.views import server_error
 
     try:
         raise RuntimeError("kaputt")

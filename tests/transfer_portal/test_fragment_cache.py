@@ -107,7 +107,7 @@ def test_a_bulk_update_without_signals_is_not_seen_until_the_fragment_expires(
 ):
     """Documents the limit: invalidation follows save/delete signals. Code that changes
     content with queryset.update() must call page_cache.invalidate() itself."""
-    from transfer_portal import page_cache
+    from transfer_portal.lib import page_cache
 
     offer = offer_with_dates()
     member_client.get(offer.get_absolute_url())
@@ -270,7 +270,7 @@ def test_a_cached_object_that_cannot_be_loaded_is_read_from_the_database(member_
     """E.g. pickled by a release whose model no longer exists: a miss, never an error."""
     from django.core.cache import cache
 
-    from transfer_portal.page_cache import current_version
+    from transfer_portal.lib.page_cache import current_version
 
     url = offer_with_dates().get_absolute_url()
     member_client.get(url)

@@ -25,7 +25,7 @@ from surveys.models import Choice, Question, Survey
 from tests import factories
 from tests.offers import factories as offer_factories
 from tests.surveys import factories as survey_factories
-from transfer_portal.models import LegalPage
+from transfer_portal.portal.models import LegalPage
 
 pytestmark = pytest.mark.django_db
 

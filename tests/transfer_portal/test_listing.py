@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from projects.models import Measure
 from tests import factories
-from transfer_portal.listing import first_rows, paged
+from transfer_portal.lib.listing import first_rows, paged
 
 pytestmark = pytest.mark.django_db
 

@@ -145,6 +145,6 @@ def test_the_ceiling_expires_after_an_hour(owner):
     ],
 )
 def test_forwarded_addresses_are_read_with_or_without_a_port(entry, address):
-    from transfer_portal.account_adapter import forwarded_address
+    from transfer_portal.lib.account_adapter import forwarded_address
 
     assert forwarded_address(entry) == address

@@ -151,7 +151,7 @@ def test_a_stale_page_is_rendered_by_one_request_while_the_others_get_the_stale_
     import time_machine
     from django.core.cache import cache
 
-    from transfer_portal import page_cache
+    from transfer_portal.lib import page_cache
 
     assert client.get("/modellprojekte/")["X-Page-Cache"] == "miss"
     key = next(k for k in cache._cache if "page2:" in k)  # noqa: SLF001 - the test's LocMem
@@ -170,7 +170,7 @@ def test_a_stale_page_is_rendered_by_one_request_while_the_others_get_the_stale_
 def test_an_entry_not_made_for_this_version_counts_as_a_miss(client, seeded, kind):
     from django.core.cache import cache
 
-    from transfer_portal.page_cache import current_version
+    from transfer_portal.lib.page_cache import current_version
 
     client.get("/modellprojekte/")
     key = next(k for k in cache._cache if "page2:" in k)  # noqa: SLF001 - the test's LocMem
@@ -249,8 +249,8 @@ def test_every_content_model_invalidates_except_derived_rows():
     from offers.models import Offer, Registration
     from projects.models import Measure
     from surveys.models import Answer, Response, ResponseTopic
-    from transfer_portal.models import LegalPage
-    from transfer_portal.page_cache import content_models
+    from transfer_portal.lib.page_cache import content_models
+    from transfer_portal.portal.models import LegalPage
 
     connected = set(content_models())
     for model in (Measure, Measure.topics.through, Offer, Registration, Response, LegalPage):
@@ -263,7 +263,7 @@ def test_rebuilding_derived_rows_bumps_the_version_once_per_change(db, seeded):
     from surveys import topics
     from surveys.models import Response
     from tests.surveys import factories as survey_factories
-    from transfer_portal.page_cache import current_version
+    from transfer_portal.lib.page_cache import current_version
 
     survey, questions = survey_factories.full_survey()
     a, b, _newsletter = questions["multiple"].choices.order_by("position")
@@ -278,7 +278,7 @@ def test_rebuilding_derived_rows_bumps_the_version_once_per_change(db, seeded):
 
 
 def _queued_bumps():
-    from transfer_portal import page_cache
+    from transfer_portal.lib import page_cache
 
     return [c for _ids, c, _robust in connection.run_on_commit if c is page_cache._bump]
 
@@ -289,7 +289,7 @@ def test_a_change_in_a_transaction_bumps_the_version_again_on_commit():
     rows, and cache them under the new version: the commit makes those entries stale."""
     from django.db import transaction
 
-    from transfer_portal.page_cache import current_version
+    from transfer_portal.lib.page_cache import current_version
 
     project = factories.project(title="Vorher")
     topic = factories.topic()
@@ -308,7 +308,7 @@ def test_a_change_in_a_transaction_bumps_the_version_again_on_commit():
 def test_a_bump_queued_in_a_rolled_back_savepoint_is_queued_again_further_out():
     from django.db import transaction
 
-    from transfer_portal.page_cache import current_version
+    from transfer_portal.lib.page_cache import current_version
 
     project = factories.project()
     with transaction.atomic():
@@ -330,7 +330,7 @@ def test_a_bump_queued_in_a_rolled_back_savepoint_is_queued_again_further_out():
 def test_a_lost_version_does_not_start_again_at_a_number_it_had(db):
     from django.core.cache import cache
 
-    from transfer_portal import page_cache
+    from transfer_portal.lib import page_cache
 
     first = page_cache.current_version()
     page_cache.invalidate()

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.utils import timezone
 
-from transfer_portal import ratelimits
+from transfer_portal.lib import ratelimits
 
 
 def test_a_limit_allows_its_hits_per_window_then_refuses():

@@ -154,9 +154,9 @@ def test_search_has_a_fixed_query_budget(client, seeded):
 def test_every_searched_table_has_its_stored_vector_and_index_on_postgres(db):
     import importlib
 
-    from transfer_portal import search
+    from transfer_portal.portal import search
 
-    frozen = importlib.import_module("transfer_portal.migrations.0002_search_indexes").FIELDS
+    frozen = importlib.import_module("transfer_portal.portal.migrations.0002_search_indexes").FIELDS
     assert set(frozen) == search.STORED_VECTOR_TABLES
     with connection.cursor() as cursor:
         for table in [*search.STORED_VECTOR_TABLES, search.DATE_TABLE]:
@@ -206,7 +206,7 @@ def test_the_stored_date_vector_is_what_the_search_computes_for_its_fields(db):
     """Migration 0004 writes the expression out; it must still match DATE_OWN_FIELDS."""
     from offers.models import EventDate
     from tests.offers import factories as offer_factories
-    from transfer_portal import search
+    from transfer_portal.portal import search
 
     date = offer_factories.event_date(title="Auftakt: Förderanträge", location="Cottbus, Rathaus")
     dates = next(t for t in search.TYPES if t.key == "dates")
@@ -228,7 +228,7 @@ def test_the_stored_vectors_are_what_the_search_computes(db):
     from django.contrib.auth.models import AnonymousUser
 
     from tests.offers import factories as offer_factories
-    from transfer_portal import search
+    from transfer_portal.portal import search
 
     words = {
         "title": "Förderanträge: Titel",
@@ -263,7 +263,7 @@ def test_the_stored_vectors_are_what_the_search_computes(db):
 def test_an_offers_title_is_its_only_field_weighted_a():
     """Dates are found by their offer's title through the A part of the offer's stored
     vector (search._date_vector): another A-weighted offer field would widen that."""
-    from transfer_portal import search
+    from transfer_portal.portal import search
 
     offers = next(t for t in search.TYPES if t.key == "offers")
     assert [path for path, weight in offers.fields if weight == "A"] == ["title"]
@@ -277,7 +277,7 @@ class TestSnippet:
     )
 
     def test_cuts_between_words_and_marks_the_match(self):
-        from transfer_portal.search import snippet
+        from transfer_portal.portal.search import snippet
 
         html = str(snippet(self.TEXT, ["Beteiligung"]))
         assert html.startswith("… Wort") and html.endswith(" …")
@@ -286,7 +286,7 @@ class TestSnippet:
         assert "<mark>Beteiligungsportal</mark>" in html
 
     def test_a_text_of_very_long_words_is_still_cut(self):
-        from transfer_portal.search import SNIPPET_LENGTH, snippet
+        from transfer_portal.portal.search import SNIPPET_LENGTH, snippet
 
         html = str(snippet("x" * 1000 + " Treffer " + "y" * 1000, ["Treffer"]))
         assert "<mark>Treffer</mark>" in html
@@ -294,7 +294,7 @@ class TestSnippet:
         assert len(str(snippet("x" * 1000, ["x"]))) < SNIPPET_LENGTH + 40
 
     def test_a_short_text_is_shown_whole(self):
-        from transfer_portal.search import snippet
+        from transfer_portal.portal.search import snippet
 
         assert str(snippet("Die Beteiligung vor Ort.", ["Beteiligung"])) == (
             "Die <mark>Beteiligung</mark> vor Ort."

@@ -3,7 +3,7 @@
 from django.template import engines
 from django.template.loaders.cached import Loader as CachedLoader
 
-from transfer_portal.warmup import warm_up
+from transfer_portal.lib.warmup import warm_up
 
 
 def test_warm_up_compiles_every_project_template_into_the_cached_loader():

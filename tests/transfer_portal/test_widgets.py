@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from projects.forms import ProjectFilterForm
 from projects.models import Municipality
-from transfer_portal.widgets import FastSelect
+from transfer_portal.lib.widgets import FastSelect
 
 
 def squeeze(html):

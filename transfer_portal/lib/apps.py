@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LibConfig(AppConfig):
+    """The shared library under every app: it imports no domain app (projects, surveys,
+    offers) and nothing of the portal features on top (transfer_portal.portal)."""
+
+    name = "transfer_portal.lib"
+    label = "lib"
+    verbose_name = _("Portal basics")
+
+    def ready(self):
+        from allauth.account.signals import password_reset
+        from django.db.models.signals import post_migrate
+
+        from transfer_portal.lib import checks  # noqa: F401 - registers the deploy checks
+        from transfer_portal.lib.account_adapter import clear_account_login_limit
+        from transfer_portal.lib.editors import ensure_editor_group
+        from transfer_portal.lib.page_cache import connect_signals
+
+        # Every app's post_migrate: permissions of later apps exist only after theirs.
+        post_migrate.connect(ensure_editor_group)
+        connect_signals()
+        password_reset.connect(clear_account_login_limit)

@@ -1,0 +1,273 @@
+import sys
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.static import serve as static_serve
+
+from offers.models import Contact
+from offers.services import upcoming_dates
+from projects.models import Measure, ModelProject, Topic
+from surveys import membership
+from surveys.models import Participant
+from surveys.results import home_highlights
+from transfer_portal.lib import page_cache
+from transfer_portal.lib.editors import is_editor
+from transfer_portal.lib.listing import first_rows
+from transfer_portal.portal import opendata, privacy
+from transfer_portal.portal import search as portal_search
+from transfer_portal.portal.forms import DeleteAccountForm, ProfileForm
+from transfer_portal.portal.models import LegalPage
+
+NEWEST_MEASURES = 4
+# Brandenburg has four model projects; should there ever be many more, the home page shows
+# the first ones and links to the list.
+HOME_PROJECTS = 8
+
+
+def _home_projects(user):
+    projects = ModelProject.objects.visible_to(user).prefetch_related("municipalities")
+    shown, total = first_rows(projects.order_by("title", "pk"), HOME_PROJECTS)
+    return {"shown": shown, "total": total}
+
+
+def _newest_measures(user):
+    measures = Measure.objects.visible_to(user).select_related("project")
+    return list(measures.order_by("-created_at", "-pk")[:NEWEST_MEASURES])
+
+
+@require_safe
+def home(request):
+    # Everything lazy: from the fragment cache, the page builds no query at all.
+    return render(
+        request,
+        "home.html",
+        {
+            "projects": page_cache.lazy(_home_projects, request.user),
+            "topics": Topic.objects.all(),
+            "survey_highlights": page_cache.lazy(home_highlights),
+            "upcoming_dates": page_cache.lazy(upcoming_dates, limit=3),
+            "newest_measures": page_cache.lazy(_newest_measures, request.user),
+        },
+    )
+
+
+@require_safe
+def search(request):
+    query = request.GET.get("q", "")[: portal_search.MAX_QUERY_LENGTH]
+    return render(
+        request,
+        "search.html",
+        {
+            "query": query,
+            "results": page_cache.lazy(_search_results, query, request.user),
+            "searched": bool(portal_search.words_of(query)),
+            "topics_url": reverse("projects:topic_list"),
+        },
+    )
+
+
+def _search_results(query, user):
+    groups = portal_search.search(query, user)
+    return {"groups": groups, "total": sum(group.total for group in groups)}
+
+
+@require_safe
+def legal_page(request, kind):
+    page = get_object_or_404(LegalPage, kind=kind)
+    context = {"page": page}
+    if kind == LegalPage.Kind.PRIVACY:
+        context["data_inventory"] = privacy.data_inventory()
+        context["profile_url"] = reverse("profile")
+    return render(request, "legal_page.html", context)
+
+
+def _database_ok():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return False
+    return True
+
+
+def _cache_ok():
+    try:
+        cache.set("healthz", "ok", 10)
+        return cache.get("healthz") == "ok"
+    except Exception:  # noqa: BLE001 - any cache client error means "unavailable"
+        return False
+
+
+# Uploads are contact photos (offers.Contact.photo); nothing else under MEDIA_ROOT is served.
+MEDIA_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp"}
+
+
+@require_safe
+def media(request, path):
+    """Uploaded files, served by the app itself: a handful of small photos, shared by all
+    instances through MEDIA_ROOT, so that no proxy or container volume must be wired up
+    for them. django.views.static.serve refuses paths outside MEDIA_ROOT."""
+    if PurePosixPath(path).suffix.lower() not in MEDIA_EXTENSIONS:
+        raise Http404
+    # Only a photo a contact shows now (a replaced or removed one is deleted, but a file
+    # left over is never public); an unpublished contact's only for the editors.
+    contacts = Contact.objects.filter(photo=path)
+    if not is_editor(request.user):
+        contacts = contacts.filter(published=True)
+    if not contacts.exists():
+        raise Http404
+    response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """Readiness for the load balancer: 200 only if the database (and Redis, if used) answer."""
+    checks = {"database": "ok" if _database_ok() else "unavailable"}
+    if settings.REDIS_URL:
+        checks["cache"] = "ok" if _cache_ok() else "unavailable"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(checks, status=200 if healthy else 503)
+
+
+def server_error(request):
+    """500 handler: an outage of the database or of Redis (sessions, rate limits) gets the
+    friendly 503 page, which needs neither."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (DatabaseError, *page_cache.CACHE_ERRORS)):
+        response = HttpResponseServerError(loader.render_to_string("503.html"))
+        response.status_code = 503
+        response["Retry-After"] = "60"
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: Django's own page is English and outside the portal's design.
+
+    The typical cause for a person is a stale form (logged in or out in another tab, a page
+    left open for hours): the page says so and links back to the form.
+    """
+    referer = request.headers.get("referer", "")
+    back_url = (
+        referer
+        if url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        else ""
+    )
+    return render(request, "403_csrf.html", {"back_url": back_url}, status=403)
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /konto/",
+        "Disallow: /en/konto/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def open_data(request):
+    return render(
+        request,
+        "open_data.html",
+        {
+            "datasets": opendata.DATASETS,
+            "catalog": opendata.catalog_jsonld(),
+            "license_url": opendata.LICENSE_URL,
+        },
+    )
+
+
+@require_safe
+def open_data_download(request, slug, fmt):
+    dataset = opendata.DATASETS_BY_SLUG.get(slug)
+    if dataset is None or fmt not in opendata.FORMATS:
+        raise Http404
+    if fmt == "json":
+        response = HttpResponse(
+            opendata.as_json(dataset), content_type="application/json; charset=utf-8"
+        )
+    else:
+        content = opendata.as_csv(dataset, excel=fmt == opendata.EXCEL_CSV)
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    filename = f"{dataset.slug}-excel.csv" if fmt == opendata.EXCEL_CSV else f"{dataset.slug}.{fmt}"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    # Open data: the licence travels with the file, and other sites' scripts may read it
+    # (public, anonymous, no cookies involved).
+    response["Link"] = f'<{opendata.LICENSE_URL}>; rel="license"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("profile")
+        status = 400
+    else:
+        status = 200
+    participant = (
+        Participant.objects.filter(user=request.user).select_related("municipality").first()
+    )
+    colleagues_asked = (
+        membership.colleagues_asked(participant) if participant and participant.is_pending else 0
+    )
+    return render(
+        request,
+        "portal_account/profile.html",
+        {"form": form, "participant": participant, "colleagues_asked": colleagues_asked},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def download_my_data(request):
+    data = privacy.export_user_data(request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="meine-daten.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete_my_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            user = request.user
+            logout(request)
+            privacy.delete_account(user)
+            messages.success(request, _("Your account has been deleted."))
+            return redirect("home")
+        status = 400
+    else:
+        status = 200
+    return render(request, "portal_account/delete.html", {"form": form}, status=status)

@@ -17,9 +17,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Municipality, PublishedQuerySet, Topic
+from projects.models import Municipality, Topic
 from transfer_portal.lib.accounts import verified_addresses
-from transfer_portal.lib.editors import is_editor
+from transfer_portal.lib.models import PublishedContent, PublishedQuerySet
 
 
 class Contact(models.Model):
@@ -139,7 +139,11 @@ class OfferQuerySet(PublishedQuerySet):
         return self.annotate(**{NEXT_DATE: Subquery(dates.values(json=JSONObject(**columns))[:1])})
 
 
-class Offer(models.Model):
+class Offer(PublishedContent):
+    # What the portal search finds it by (weights A title … D context); PostgreSQL stores
+    # the vector (migration 0007, transfer_portal/lib/search_vectors.py).
+    search_weights = (("title", "A"), ("summary", "B"), ("description", "C"))
+
     class Kind(models.TextChoices):
         ONLINE_COURSE = "onlinekurs", _("online course")
         WORKSHOP = "werkstatt", _("workshop")
@@ -182,9 +186,6 @@ class Offer(models.Model):
         blank=True,
         help_text=_("Leave empty if it does not apply, e.g. for material."),
     )
-    published = models.BooleanField(_("published"), default=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = OfferQuerySet.as_manager()
 
@@ -221,9 +222,10 @@ class Offer(models.Model):
         return [date]
 
 
-class EventDateQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self if is_editor(user) else self.filter(offer__published=True)
+class EventDateQuerySet(PublishedQuerySet):
+    def published(self):
+        """Dates of published offers (a date has no flag of its own)."""
+        return self.filter(offer__published=True)
 
     def upcoming(self, now=None):
         """Dates that have not ended yet (a date without end time lasts until its end of day)."""
@@ -277,6 +279,11 @@ SAMPLE_LABEL = _("[Sample date] %(summary)s")
 
 
 class EventDate(models.Model):
+    # What the portal search finds it by (weights A title … D context); PostgreSQL stores
+    # the vector (migration 0007, transfer_portal/lib/search_vectors.py). The search adds
+    # the offer's title from the offer's vector.
+    search_weights = (("title", "A"), ("location", "B"))
+
     offer = models.ForeignKey(
         Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="dates"
     )

@@ -1,6 +1,7 @@
 """Registrations (confirming the address, capacity, waiting list, cancelling) and the offers
 shown on other pages."""
 
+import contextlib
 import datetime
 import logging
 from dataclasses import dataclass
@@ -425,3 +426,45 @@ def upcoming_dates(limit=5, user=None):
     if user is None:
         dates = dates.filter(offer__published=True)
     return list(dates.coming().select_related("offer")[:limit])
+
+
+# Personal data of registrations (DSGVO): what the account deletion and the daily retention
+# run of transfer_portal.portal.privacy ask for.
+
+ANONYMISED_NAME = "anonymisiert"
+
+
+def _anonymise(registrations):
+    for registration in registrations:
+        registration.name = ANONYMISED_NAME
+        registration.email = f"anonym-{registration.pk}@example.invalid"
+        registration.user = None
+        registration.save(update_fields=["name", "email", "user"])
+
+
+def withdraw_registrations(registrations):
+    """A person leaves: their upcoming registrations are cancelled (freeing the place, with
+    the usual e-mails), and all of them anonymised."""
+    registrations = list(registrations)
+    for registration in registrations:
+        if registration.state != State.CANCELLED:
+            # A date that is over cannot be cancelled: nothing to free, anonymise below.
+            with contextlib.suppress(CancellationClosed):
+                cancel_registration(registration.cancel_token)
+    with transaction.atomic():
+        _anonymise(Registration.objects.filter(pk__in=[r.pk for r in registrations]))
+
+
+def anonymise_past_registrations(now=None):
+    """Anonymise registrations REGISTRATION_RETENTION_DAYS after their date; returns how
+    many."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.REGISTRATION_RETENTION_DAYS)
+    ended = EventDate.objects.filter(
+        Q(ends_at__lt=cutoff) | Q(ends_at__isnull=True, starts_at__lt=cutoff)
+    )
+    stale = Registration.objects.filter(event_date__in=ended).exclude(name=ANONYMISED_NAME)
+    with transaction.atomic():
+        anonymised = list(stale.select_for_update())
+        _anonymise(anonymised)
+    return len(anonymised)

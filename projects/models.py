@@ -11,21 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from transfer_portal.lib.editors import is_editor
-
-
-class PublishedQuerySet(models.QuerySet):
-    """Querysets of content that has a published flag."""
-
-    def published(self):
-        return self.filter(published=True)
-
-    def visible_to(self, user):
-        """Editors see drafts too; everybody else only what is published."""
-        return self if is_editor(user) else self.published()
+from transfer_portal.lib.models import PublishedContent, PublishedQuerySet
 
 
 class Topic(models.Model):
+    # What the portal search finds it by, with weights (title A … context D).
+    search_weights = (("name", "A"), ("description", "B"))
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(
@@ -230,7 +222,17 @@ class SourceFields(models.Model):
         return self.title
 
 
-class ModelProject(models.Model):
+class ModelProject(PublishedContent):
+    # What the portal search finds it by (weights A title … D context); PostgreSQL stores
+    # the vector (migration 0007, transfer_portal/lib/search_vectors.py).
+    search_weights = (
+        ("title", "A"),
+        ("motto", "B"),
+        ("summary", "B"),
+        ("description", "C"),
+        ("fields_of_action", "C"),
+    )
+
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     municipalities = models.ManyToManyField(
@@ -261,9 +263,6 @@ class ModelProject(models.Model):
     contact_role = models.CharField(_("contact role"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
-    published = models.BooleanField(_("published"), default=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = PublishedQuerySet.as_manager()
 
@@ -317,7 +316,20 @@ class MeasureQuerySet(PublishedQuerySet):
         return self.filter(published=True, project__published=True)
 
 
-class Measure(models.Model):
+class Measure(PublishedContent):
+    # What the portal search finds it by (weights A title … D context); PostgreSQL stores
+    # the vector (migration 0007, transfer_portal/lib/search_vectors.py).
+    search_weights = (
+        ("title", "A"),
+        ("summary", "B"),
+        ("description", "C"),
+        ("transfer_preconditions", "C"),
+        ("transfer_effort", "C"),
+        ("transfer_notes", "C"),
+        # The project's title and municipalities (lowest weight): "Cottbus Mobilität".
+        ("search_context", "D"),
+    )
+
     class Status(models.TextChoices):
         PLANNED = "geplant", _("planned")
         IN_PROGRESS = "in_umsetzung", _("in progress")
@@ -355,9 +367,6 @@ class Measure(models.Model):
         help_text=_("Time, money and staff the measure needed."),
     )
     transfer_notes = models.TextField(_("transferability: what others should know"), blank=True)
-    published = models.BooleanField(_("published"), default=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     search_context = models.TextField(
         _("search context"), blank=True, default="", editable=False, help_text=SEARCH_CONTEXT_HELP
     )
@@ -398,7 +407,11 @@ class InsightQuerySet(PublishedQuerySet):
         )
 
 
-class Insight(models.Model):
+class Insight(PublishedContent):
+    # What the portal search finds it by (weights A title … D context); PostgreSQL stores
+    # the vector (migration 0007, transfer_portal/lib/search_vectors.py).
+    search_weights = (("text", "B"), ("search_context", "D"))
+
     class Kind(models.TextChoices):
         SUCCESS_FACTOR = "erfolgsfaktor", _("success factor")
         PITFALL = "stolperstein", _("pitfall")
@@ -423,8 +436,6 @@ class Insight(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     text = models.TextField(_("text"))
-    published = models.BooleanField(_("published"), default=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     search_context = models.TextField(
         _("search context"), blank=True, default="", editable=False, help_text=SEARCH_CONTEXT_HELP
     )

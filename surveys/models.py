@@ -8,18 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Municipality, Topic
 from transfer_portal.lib.editors import is_editor
+from transfer_portal.lib.models import PublishedContent, PublishedQuerySet
 
 SCALE_VALUES = range(1, 6)
 
 
-class SurveyQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published=True)
-
-    def visible_to(self, user):
-        """Editors see drafts too; everybody else only published surveys."""
-        return self if is_editor(user) else self.published()
-
+class SurveyQuerySet(PublishedQuerySet):
     def open(self, now=None):
         now = now or timezone.now()
         return self.filter(opens_at__lte=now, closes_at__gt=now)
@@ -50,7 +44,10 @@ class SurveyQuerySet(models.QuerySet):
         )
 
 
-class Survey(models.Model):
+class Survey(PublishedContent):
+    # What the portal search finds it by, with weights (title A … context D).
+    search_weights = (("title", "A"), ("intro", "B"), ("summary", "C"))
+
     class State(models.TextChoices):
         PLANNED = "geplant", _("planned")
         OPEN = "offen", _("open")
@@ -102,9 +99,6 @@ class Survey(models.Model):
         blank=True,
         help_text=_("Never shown on the portal, e.g. where questions or options come from."),
     )
-    published = models.BooleanField(_("published"), default=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SurveyQuerySet.as_manager()
 

@@ -150,24 +150,54 @@ def test_search_has_a_fixed_query_budget(client, seeded):
     assert len(first) == len(second) == 7
 
 
-@on_postgres
-def test_every_searched_table_has_its_stored_vector_and_index_on_postgres(db):
-    import importlib
+def _latest_stored_weights():
+    """{table: (app, weights)} as the migrations last wrote them (StoredSearchVector)."""
+    from django.db.migrations.loader import MigrationLoader
 
+    from transfer_portal.lib.search_vectors import StoredSearchVector
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    weights = {}
+    for key in loader.graph.leaf_nodes():
+        for app, name in loader.graph.forwards_plan(key):
+            for operation in loader.graph.nodes[(app, name)].operations:
+                if isinstance(operation, StoredSearchVector):
+                    weights[operation.table] = (app, operation.weights)
+    return weights
+
+
+def test_each_stored_vector_is_declared_with_its_model_and_frozen_in_its_apps_migration(db):
+    """A model's search_weights and its app's latest StoredSearchVector agree; a change of
+    the weights needs a migration (lib/search_vectors.py)."""
+    from offers.models import EventDate
     from transfer_portal.portal import search
 
-    frozen = importlib.import_module("transfer_portal.portal.migrations.0002_search_indexes").FIELDS
-    assert set(frozen) == search.STORED_VECTOR_TABLES
+    frozen = _latest_stored_weights()
+    models = [*search.STORED_VECTOR_MODELS, EventDate]
+    assert set(frozen) == {model._meta.db_table for model in models}
+    for model in models:
+        # In the model's own app, not on another app's tables.
+        assert frozen[model._meta.db_table] == (model._meta.app_label, model.search_weights)
+
+
+@on_postgres
+def test_every_searched_table_has_its_stored_vector_and_index_on_postgres(db):
+    from offers.models import EventDate
+    from transfer_portal.lib import search_vectors
+    from transfer_portal.portal import search
+
     with connection.cursor() as cursor:
-        for table in [*search.STORED_VECTOR_TABLES, search.DATE_TABLE]:
+        for model in [*search.STORED_VECTOR_MODELS, EventDate]:
+            table = model._meta.db_table
             cursor.execute(
                 "SELECT is_generated FROM information_schema.columns "
                 "WHERE table_name = %s AND column_name = %s",
-                [table, search.STORED_VECTOR_COLUMN],
+                [table, search_vectors.COLUMN],
             )
             assert cursor.fetchone() == ("ALWAYS",), table
             cursor.execute(
-                "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [f"{table}_search"]
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+                [search_vectors.index_name(table)],
             )
             assert "gin (search_vector)" in cursor.fetchone()[0], table
 
@@ -203,7 +233,7 @@ def test_dates_are_found_by_their_own_words_and_their_offers_title_on_postgres(c
 
 @on_postgres
 def test_the_stored_date_vector_is_what_the_search_computes_for_its_fields(db):
-    """Migration 0004 writes the expression out; it must still match DATE_OWN_FIELDS."""
+    """offers 0007 writes the weights out; the stored vector is what the search computes."""
     from offers.models import EventDate
     from tests.offers import factories as offer_factories
     from transfer_portal.portal import search
@@ -224,7 +254,7 @@ def test_the_stored_date_vector_is_what_the_search_computes_for_its_fields(db):
 
 @on_postgres
 def test_the_stored_vectors_are_what_the_search_computes(db):
-    """Migrations 0002/0003 write the columns and weights out; the search's must match."""
+    """The apps' migrations write the weights out; the search's must match."""
     from django.contrib.auth.models import AnonymousUser
 
     from tests.offers import factories as offer_factories

@@ -4,22 +4,18 @@ DATA_INVENTORY drives the privacy page, and the same settings drive the retentio
 so the page cannot promise other periods than the portal applies.
 """
 
-import contextlib
 import datetime
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from offers.models import EventDate, Registration
-from offers.services import CancellationClosed, cancel_registration
+from offers.models import Registration
+from offers.services import anonymise_past_registrations, withdraw_registrations
 from surveys.models import Participant, ResponseVersion
-
-ANONYMISED_NAME = "anonymisiert"
 
 
 def data_inventory():
@@ -157,44 +153,20 @@ def export_user_data(user):
     }
 
 
-def _anonymise(registrations):
-    for registration in registrations:
-        registration.name = ANONYMISED_NAME
-        registration.email = f"anonym-{registration.pk}@example.invalid"
-        registration.user = None
-        registration.save(update_fields=["name", "email", "user"])
-
-
 def delete_account(user):
     """Delete the account. Survey responses stay with the municipality, and their history
     names a "deleted account"; the person's upcoming registrations (made with the account or
     under a verified address) are cancelled, freeing the place, past ones anonymised."""
-    registrations = list(_registrations_of(user))
-    for registration in registrations:
-        if registration.state != Registration.State.CANCELLED:
-            # A date that is over cannot be cancelled: nothing to free, anonymise below.
-            with contextlib.suppress(CancellationClosed):
-                cancel_registration(registration.cancel_token)
-    with transaction.atomic():
-        _anonymise(Registration.objects.filter(pk__in=[r.pk for r in registrations]))
-        # Response.submitted_by / updated_by and ResponseVersion.saved_by are SET_NULL: the
-        # answers stay, the name goes.
-        user.delete()
+    withdraw_registrations(_registrations_of(user))
+    # Response.submitted_by / updated_by and ResponseVersion.saved_by are SET_NULL: the
+    # answers stay, the name goes.
+    user.delete()
 
 
 def purge(now=None):
     """The daily retention run; returns (anonymised registrations, deleted accounts)."""
     now = now or timezone.now()
-    registration_cutoff = now - datetime.timedelta(days=settings.REGISTRATION_RETENTION_DAYS)
-    ended = EventDate.objects.filter(
-        Q(ends_at__lt=registration_cutoff)
-        | Q(ends_at__isnull=True, starts_at__lt=registration_cutoff)
-    )
-    stale = Registration.objects.filter(event_date__in=ended).exclude(name=ANONYMISED_NAME)
-    with transaction.atomic():
-        anonymised = list(stale.select_for_update())
-        _anonymise(anonymised)
-
+    anonymised = anonymise_past_registrations(now)
     account_cutoff = now - datetime.timedelta(days=settings.UNVERIFIED_ACCOUNT_DAYS)
     verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
     unverified = (
@@ -206,4 +178,4 @@ def purge(now=None):
     for user in unverified:
         delete_account(user)
         deleted += 1
-    return len(anonymised), deleted
+    return anonymised, deleted

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from offers.models import EventDate, Offer
 from projects.models import Insight, Measure, ModelProject, Topic
 from surveys.models import Survey
+from transfer_portal.lib import search_vectors
 from transfer_portal.lib.content_language import mark
 
 MAX_QUERY_LENGTH = 200
@@ -38,19 +39,12 @@ RESULTS_PER_TYPE = 10
 CANDIDATES = 500
 SNIPPET_LENGTH = 220
 WORD = re.compile(r"\w+", re.UNICODE)
-# Tables with a stored, indexed search vector on PostgreSQL (migrations 0003, 0005).
-STORED_VECTOR_COLUMN = "search_vector"
-STORED_VECTOR_TABLES = {
-    "projects_modelproject",
-    "projects_measure",
-    "projects_insight",
-    "offers_offer",
-}
-# A date's own fields, stored as its vector (migration 0004); its offer's title is added
-# from the offer's stored vector (the part weighted A), as a generated column cannot read
-# another table.
-DATE_OWN_FIELDS = (("title", "A"), ("location", "B"))
-DATE_TABLE = "offers_eventdate"
+# Models with a stored, indexed search vector on PostgreSQL, declared with the model
+# (search_weights) and added by its app's migration (transfer_portal/lib/search_vectors.py).
+STORED_VECTOR_MODELS = (ModelProject, Measure, Insight, Offer)
+# A date's vector holds its own fields; its offer's title is added from the offer's stored
+# vector (the part weighted A), as a generated column cannot read another table.
+DATE_OWN_FIELDS = EventDate.search_weights
 
 
 @dataclass(frozen=True)
@@ -101,7 +95,7 @@ TYPES = [
         "topics",
         _("Topics"),
         lambda user: Topic.objects.all(),
-        (("name", "A"), ("description", "B")),
+        Topic.search_weights,
         lambda obj: obj.name,
         lambda obj: obj.description,
     ),
@@ -109,13 +103,7 @@ TYPES = [
         "projects",
         _("Model projects"),
         lambda user: ModelProject.objects.visible_to(user),
-        (
-            ("title", "A"),
-            ("motto", "B"),
-            ("summary", "B"),
-            ("description", "C"),
-            ("fields_of_action", "C"),
-        ),
+        ModelProject.search_weights,
         lambda obj: obj.title,
         lambda obj: obj.summary or obj.description or obj.motto,
     ),
@@ -123,16 +111,7 @@ TYPES = [
         "measures",
         _("Measures"),
         lambda user: Measure.objects.visible_to(user).select_related("project"),
-        (
-            ("title", "A"),
-            ("summary", "B"),
-            ("description", "C"),
-            ("transfer_preconditions", "C"),
-            ("transfer_effort", "C"),
-            ("transfer_notes", "C"),
-            # The project's title and municipalities (lowest weight): "Cottbus Mobilität".
-            ("search_context", "D"),
-        ),
+        Measure.search_weights,
         lambda obj: obj.title,
         lambda obj: obj.summary or obj.description or obj.transfer_notes,
         project=lambda obj: obj.project.title,
@@ -141,7 +120,7 @@ TYPES = [
         "insights",
         _("Lessons learned"),
         lambda user: Insight.objects.visible_to(user).select_related("project", "measure"),
-        (("text", "B"), ("search_context", "D")),
+        Insight.search_weights,
         lambda obj: format_html("{}: {}", obj.get_kind_display(), mark(obj.project.title)),
         lambda obj: obj.text,
     ),
@@ -149,7 +128,7 @@ TYPES = [
         "offers",
         _("Offers of the DigitalAgentur"),
         lambda user: Offer.objects.visible_to(user),
-        (("title", "A"), ("summary", "B"), ("description", "C")),
+        Offer.search_weights,
         lambda obj: obj.title,
         lambda obj: obj.summary or obj.description,
     ),
@@ -165,7 +144,7 @@ TYPES = [
         "surveys",
         _("Surveys"),
         lambda user: Survey.objects.visible_to(user),
-        (("title", "A"), ("intro", "B"), ("summary", "C")),
+        Survey.search_weights,
         lambda obj: obj.title,
         lambda obj: obj.summary or obj.intro,
     ),
@@ -190,10 +169,13 @@ def search_vector(search_type, fields=None):
 
 
 class StoredVector(Expression):
-    """The stored search vector of the queried table (PostgreSQL, migration 0003).
+    """The stored search vector of the queried table (PostgreSQL; lib/search_vectors.py).
 
     The column is not a model field, so it is named here, qualified with the alias the
-    table has in the query being compiled (its own name, or U0 in a subquery)."""
+    table has in the query being compiled (its own name, or U0 in a subquery). Django has
+    no public way to ask a query for that alias: Query.get_initial_alias() is internal.
+    tests/transfer_portal/test_search.py runs the search on PostgreSQL, also inside a
+    subquery, and fails should its meaning change."""
 
     def __init__(self):
         from django.contrib.postgres.search import SearchVectorField
@@ -202,7 +184,7 @@ class StoredVector(Expression):
 
     def as_sql(self, compiler, connection):
         alias = compiler.quote_name(compiler.query.get_initial_alias())
-        return f"{alias}.{connection.ops.quote_name(STORED_VECTOR_COLUMN)}", []
+        return f"{alias}.{connection.ops.quote_name(search_vectors.COLUMN)}", []
 
 
 def _date_vector():
@@ -230,10 +212,9 @@ def _date_vector():
 
 
 def _vector(queryset, search_type):
-    table = queryset.model._meta.db_table
-    if table in STORED_VECTOR_TABLES:
+    if queryset.model in STORED_VECTOR_MODELS:
         return StoredVector()
-    if table == DATE_TABLE:
+    if queryset.model is EventDate:
         return _date_vector()
     return search_vector(search_type)
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path, register_converter
 
 from offers import views
@@ -38,5 +39,15 @@ urlpatterns = [
         "teilnahme/<str:token>/bestaetigen/",
         views.confirm_registration,
         name="confirm_registration",
+    ),
+]
+
+# Outside the language prefix (the root URLconf adds them as they are): a photo has one
+# address whatever the page's language.
+unprefixed_urlpatterns = [
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+        views.contact_photo,
+        name="contact_photo",
     ),
 ]

@@ -1,17 +1,19 @@
 import contextlib
 import datetime
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
+from django.views.static import serve as static_serve
 
 from offers import ical, services
 from offers.forms import OfferFilterForm, RegistrationForm
@@ -111,6 +113,9 @@ def _date_page(request, dates, template_context):
 
 @require_safe
 def event_list(request):
+    """Upcoming dates. Template: offers/event_list.html, which serves event_archive too – the
+    same list, of past dates."""
+
     def dates():  # built only when the list is rendered, not when it comes from the cache
         return _visible_dates(request.user).upcoming().order_by("starts_at", "pk")
 
@@ -119,6 +124,8 @@ def event_list(request):
 
 @require_safe
 def event_archive(request):
+    """Past dates, newest first. Template: offers/event_list.html (shared with event_list)."""
+
     def dates():
         return _visible_dates(request.user).past().order_by("-starts_at", "-pk")
 
@@ -409,3 +416,23 @@ def confirm_registration(request, token):
         },
         status=CONFIRM_STATUS.get(state, 200),
     )
+
+
+# Uploads are contact photos (Contact.photo); nothing else under MEDIA_ROOT is served.
+MEDIA_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp"}
+
+
+@require_safe
+def contact_photo(request, path):
+    """Uploaded files, served by the app itself: a handful of small photos, shared by all
+    instances through MEDIA_ROOT, so that no proxy or container volume must be wired up
+    for them. django.views.static.serve refuses paths outside MEDIA_ROOT."""
+    if PurePosixPath(path).suffix.lower() not in MEDIA_EXTENSIONS:
+        raise Http404
+    # Only a photo a contact shows now (a replaced or removed one is deleted, but a file
+    # left over is never public); an unpublished contact's only for the editors.
+    if not Contact.objects.visible_to(request.user).filter(photo=path).exists():
+        raise Http404
+    response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

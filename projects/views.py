@@ -281,12 +281,16 @@ def _topic_content(topic, user):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def ask_project(request, slug):
+    """A question to a model project. Template: projects/ask.html, which serves ask_measure
+    too – the same form, about a project or one of its measures."""
     project = get_object_or_404(ModelProject.objects.visible_to(request.user), slug=slug)
     return _ask(request, project, None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def ask_measure(request, slug):
+    """A question about a measure, to its project. Template: projects/ask.html (shared with
+    ask_project)."""
     measure = get_object_or_404(_visible_measures(request.user), slug=slug)
     return _ask(request, measure.project, measure)
 

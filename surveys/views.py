@@ -258,6 +258,8 @@ def _results(survey, *, include_texts):
 
 @require_safe
 def survey_export(request, slug, kind):
+    """The responses as a file for editors (CSV, CSV for Excel, XLSX; surveys/exports.py):
+    no template."""
     survey = _get_survey_for_user(request, slug)
     if not is_editor(request.user):
         raise PermissionDenied(_("Only editors can export responses."))
@@ -320,7 +322,8 @@ def _choose_page(request, participant, *, choice_form=None, missing_form=None, s
 @login_required
 @require_POST
 def link_municipality(request):
-    """The municipality chosen from the list (choose_municipality's first form)."""
+    """The municipality chosen from the list: the choose page's first form, which posts
+    here. Template: surveys/choose_municipality.html again, with the form's errors."""
     participant = _participant(request.user)
     if participant is None and not _has_verified_address(request.user):
         raise PermissionDenied(_("Please verify your e-mail address first."))
@@ -357,7 +360,8 @@ def link_municipality(request):
 @login_required
 @require_POST
 def report_missing_municipality(request):
-    """A municipality missing from the list (choose_municipality's second form)."""
+    """A municipality missing from the list: the choose page's second form, which posts
+    here. Template: surveys/choose_municipality.html again, with the form's errors."""
     participant = _participant(request.user)
     if participant is None and not _has_verified_address(request.user):
         raise PermissionDenied(_("Please verify your e-mail address first."))

@@ -12,7 +12,12 @@ def test_warm_up_compiles_every_project_template_into_the_cached_loader():
     loader.reset()
     warm_up()
     cached = set(loader.get_template_cache)
-    assert {"base.html", "home.html", "projects/project_detail.html", "search.html"} <= cached
+    assert {
+        "base.html",
+        "portal/home.html",
+        "projects/project_detail.html",
+        "portal/search.html",
+    } <= cached
 
 
 def test_warm_up_builds_the_url_patterns_of_every_language(settings):

@@ -1,5 +1,4 @@
 import sys
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,16 +14,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django.views.static import serve as static_serve
 
-from offers.models import Contact
 from offers.services import upcoming_dates
 from projects.models import Measure, ModelProject, Topic
 from surveys import membership
 from surveys.models import Participant
 from surveys.results import home_highlights
 from transfer_portal.lib import page_cache
-from transfer_portal.lib.editors import is_editor
 from transfer_portal.lib.listing import first_rows
 from transfer_portal.portal import opendata, privacy
 from transfer_portal.portal import search as portal_search
@@ -53,7 +49,7 @@ def home(request):
     # Everything lazy: from the fragment cache, the page builds no query at all.
     return render(
         request,
-        "home.html",
+        "portal/home.html",
         {
             "projects": page_cache.lazy(_home_projects, request.user),
             "topics": Topic.objects.all(),
@@ -69,7 +65,7 @@ def search(request):
     query = request.GET.get("q", "")[: portal_search.MAX_QUERY_LENGTH]
     return render(
         request,
-        "search.html",
+        "portal/search.html",
         {
             "query": query,
             "results": page_cache.lazy(_search_results, query, request.user),
@@ -91,7 +87,7 @@ def legal_page(request, kind):
     if kind == LegalPage.Kind.PRIVACY:
         context["data_inventory"] = privacy.data_inventory()
         context["profile_url"] = reverse("profile")
-    return render(request, "legal_page.html", context)
+    return render(request, "portal/legal_page.html", context)
 
 
 def _database_ok():
@@ -110,29 +106,6 @@ def _cache_ok():
         return cache.get("healthz") == "ok"
     except Exception:  # noqa: BLE001 - any cache client error means "unavailable"
         return False
-
-
-# Uploads are contact photos (offers.Contact.photo); nothing else under MEDIA_ROOT is served.
-MEDIA_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp"}
-
-
-@require_safe
-def media(request, path):
-    """Uploaded files, served by the app itself: a handful of small photos, shared by all
-    instances through MEDIA_ROOT, so that no proxy or container volume must be wired up
-    for them. django.views.static.serve refuses paths outside MEDIA_ROOT."""
-    if PurePosixPath(path).suffix.lower() not in MEDIA_EXTENSIONS:
-        raise Http404
-    # Only a photo a contact shows now (a replaced or removed one is deleted, but a file
-    # left over is never public); an unpublished contact's only for the editors.
-    contacts = Contact.objects.filter(photo=path)
-    if not is_editor(request.user):
-        contacts = contacts.filter(published=True)
-    if not contacts.exists():
-        raise Http404
-    response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
 
 
 @never_cache
@@ -191,7 +164,7 @@ def robots_txt(request):
 def open_data(request):
     return render(
         request,
-        "open_data.html",
+        "portal/open_data.html",
         {
             "datasets": opendata.DATASETS,
             "catalog": opendata.catalog_jsonld(),
@@ -241,7 +214,7 @@ def profile(request):
     )
     return render(
         request,
-        "portal_account/profile.html",
+        "portal/profile.html",
         {"form": form, "participant": participant, "colleagues_asked": colleagues_asked},
         status=status,
     )
@@ -270,4 +243,4 @@ def delete_my_account(request):
         status = 400
     else:
         status = 200
-    return render(request, "portal_account/delete.html", {"form": form}, status=status)
+    return render(request, "portal/delete_my_account.html", {"form": form}, status=status)

@@ -3,14 +3,11 @@ shown on other pages."""
 
 import contextlib
 import datetime
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,10 +22,10 @@ from offers.models import (
     confirm_url,
     new_confirm_token,
 )
+from transfer_portal.lib import mail
 from transfer_portal.lib.listing import first_rows
 from transfer_portal.lib.validators import normalize_email
 
-logger = logging.getLogger(__name__)
 State = Registration.State
 
 
@@ -79,9 +76,8 @@ def register(event_date_id, *, name, email, municipality=None, user=None, send_e
 
     Only for addresses that need no confirmation by e-mail: a verified address of the
     visitor's account, or someone an editor enters. An open request of the same address
-    is replaced. Called inside a larger transaction (the admin), pass send_email=False and
-    send it on commit (send_registered_email), so that no e-mail goes out for a
-    registration rolled back.
+    is replaced. The e-mail is queued in the same transaction (a registration rolled back
+    sends nothing); the admin, which sends it itself, passes send_email=False.
     """
     email = normalize_email(email)
     with transaction.atomic():
@@ -105,8 +101,8 @@ def register(event_date_id, *, name, email, municipality=None, user=None, send_e
         except IntegrityError as error:
             # Only reachable if the row lock is bypassed; the constraint still holds.
             raise AlreadyRegistered(already_registered_message()) from error
-    if send_email:
-        send_registered_email(registration)
+        if send_email:
+            send_registered_email(registration)
     return registration
 
 
@@ -144,10 +140,10 @@ def request_registration(event_date_id, *, name, email, municipality=None):
             registration.created_at = now
             registration.save()
         registration.event_date = event_date
-    if token is None:
-        _send(registration, "reminder")
-    else:
-        _send(registration, "confirm_request", token=token)
+        if token is None:
+            _send(registration, "reminder")
+        else:
+            _send(registration, "confirm_request", token=token)
     return expires_at
 
 
@@ -190,9 +186,9 @@ def confirm_registration(token):
             registration.created_at = now
             registration.confirm_expires_at = None
             registration.save(update_fields=["state", "created_at", "confirm_expires_at"])
+            send_registered_email(registration)
     if superseded:
         raise AlreadyRegistered(already_registered_message())
-    send_registered_email(registration)
     return ConfirmResult(registration)
 
 
@@ -254,9 +250,9 @@ def cancel_registration(token, *, by_editor=False):
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["state", "cancelled_at"])
         promoted = _fill_free_places(event_date)
-    _send(registration, "cancelled_by_editor" if by_editor else "cancelled")
-    for moved_up in promoted:
-        _send(moved_up, "promoted")
+        _send(registration, "cancelled_by_editor" if by_editor else "cancelled")
+        for moved_up in promoted:
+            _send(moved_up, "promoted")
     return CancelResult(registration, promoted)
 
 
@@ -265,8 +261,8 @@ def fill_free_places(event_date_id):
     with transaction.atomic():
         event_date = _locked_date(pk=event_date_id)
         promoted = _fill_free_places(event_date)
-    for moved_up in promoted:
-        _send(moved_up, "promoted")
+        for moved_up in promoted:
+            _send(moved_up, "promoted")
     return promoted
 
 
@@ -310,9 +306,10 @@ def announce_change(event_date_id, changes):
 def _tell_everyone_registered(event_date, reason, changes=()):
     """One e-mail to each confirmed or waiting registration of the date; returns them."""
     registrations = list(event_date.registrations.active())
-    for registration in registrations:
-        registration.event_date = event_date
-        _send(registration, reason, changes)
+    with transaction.atomic():  # all of them queued, or none
+        for registration in registrations:
+            registration.event_date = event_date
+            _send(registration, reason, changes)
     return registrations
 
 
@@ -344,66 +341,71 @@ def _interface_language():
 
 
 def _send(registration, reason, changes=(), *, token=None):
-    """Send the e-mail for a registration in the language the person registered in;
-    a mail failure must not undo the registration. `token`: the confirmation token, for
-    the request to confirm an address (confirm_request)."""
+    """Queue the e-mail for a registration, in the language the person registered in
+    (transfer_portal/lib/mail.py). `token`: the confirmation token, for the request to
+    confirm an address (confirm_request)."""
     event_date = registration.event_date
-    with translation.override(registration.language or settings.LANGUAGE_CODE):
-        # The day tells several dates of one offer apart in an inbox; the prefix is the one
-        # of the portal's other mails (account, surveys).
-        subject = EMAIL_SUBJECTS.get((reason, registration.state)) or EMAIL_SUBJECTS[reason]
-        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject % {"date": event_date.label()}
-        context = {
+    offer = event_date.offer
+    # The day tells several dates of one offer apart in an inbox.
+    subject = EMAIL_SUBJECTS.get((reason, registration.state)) or EMAIL_SUBJECTS[reason]
+    common = {
+        "to": [registration.email],
+        "subject": lambda: subject % {"date": event_date.label()},
+        "language": registration.language,
+        "category": f"registration.{reason}",
+    }
+
+    def context():  # built in the recipient's language: addresses and dates
+        return {
             "event_date": event_date,
-            "offer": event_date.offer,
+            "offer": offer,
             "date_url": ical.absolute_url(event_date.get_absolute_url()),
         }
-        if reason == "confirm_request":
-            # To an address nobody has confirmed: nothing the requester typed (name,
-            # municipality) and no Reply-To to DABB, or the form would send anybody's
-            # words to anybody, in DABB's name.
-            context |= {
-                "confirm_url": ical.absolute_url(confirm_url(token)),
-                "expires_at": registration.confirm_expires_at,
-            }
-            message = EmailMessage(
-                subject=subject,
-                body=render_to_string("offers/emails/confirm_request.txt", context),
-                to=[registration.email],
-            )
-        else:
-            message = _registration_message(registration, reason, changes, subject, context)
-    try:
-        message.send()
-    except Exception:
-        logger.exception(
-            "Could not send the %s e-mail for registration %s", reason, registration.pk
+
+    if reason == "confirm_request":
+        # To an address nobody has confirmed: nothing the requester typed (name,
+        # municipality) and no Reply-To to DABB, or the form would send anybody's words to
+        # anybody, in DABB's name.
+        mail.send(
+            template="offers/emails/confirm_request.txt",
+            context=lambda: (
+                context()
+                | {
+                    "confirm_url": ical.absolute_url(confirm_url(token)),
+                    "expires_at": registration.confirm_expires_at,
+                }
+            ),
+            **common,
         )
-
-
-def _registration_message(registration, reason, changes, subject, context):
-    """The e-mail to a confirmed address: by name, with the contact person as Reply-To."""
-    event_date = registration.event_date
-    context |= {
-        "registration": registration,
-        "reason": reason,
-        "time_changed": bool(TIME_FIELDS.intersection(changes)),
-        "place_changed": "location" in changes,
-        "cancel_url": ical.absolute_url(registration.get_cancel_url()),
-    }
-    message = EmailMessage(
-        subject=subject,
-        body=render_to_string("offers/emails/registration.txt", context),
-        to=[registration.email],
-        reply_to=[event_date.offer.contact.email] if event_date.offer.contact_id else None,
-    )
-    # The entry as it now stands – new, moved, or cancelled (STATUS:CANCELLED) – with
-    # the same UID and the date's current SEQUENCE, so that calendars update theirs.
+        return
+    # The entry as it now stands – new, moved, or cancelled (STATUS:CANCELLED) – with the
+    # same UID and the date's current SEQUENCE, so that calendars update theirs.
+    attachments = []
     if registration.state == State.CONFIRMED:
-        message.attach(
-            f"termin-{event_date.pk}.ics", ical.calendar_for([event_date]), "text/calendar"
+        attachments.append(
+            mail.Attachment(
+                f"termin-{event_date.pk}.ics",
+                lambda: ical.calendar_for([event_date]),
+                "text/calendar",
+            )
         )
-    return message
+    mail.send(
+        template="offers/emails/registration.txt",
+        context=lambda: (
+            context()
+            | {
+                "registration": registration,
+                "reason": reason,
+                "time_changed": bool(TIME_FIELDS.intersection(changes)),
+                "place_changed": "location" in changes,
+                "cancel_url": ical.absolute_url(registration.get_cancel_url()),
+            }
+        ),
+        # To a confirmed address: by name, with the contact person as Reply-To.
+        reply_to=[offer.contact.email] if offer.contact_id else (),
+        attachments=attachments,
+        **common,
+    )
 
 
 # Offers for other pages (topic page, home page): a fixed number of queries each.

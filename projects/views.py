@@ -1,4 +1,3 @@
-import logging
 from itertools import groupby
 
 from django.conf import settings
@@ -16,13 +15,11 @@ from projects.forms import (
     QuestionToProjectForm,
 )
 from projects.models import Insight, Measure, ModelProject, Topic
-from projects.questions import release_question, reserve_question, send_question
+from projects.questions import reserve_question, send_question
 from surveys.results import topic_interest
 from transfer_portal.lib import page_cache
 from transfer_portal.lib.editors import is_editor
 from transfer_portal.lib.listing import first_rows, paged
-
-logger = logging.getLogger(__name__)
 
 PROJECTS_PER_PAGE = 20
 MEASURES_PER_PAGE = 20
@@ -312,31 +309,17 @@ def _ask(request, project, measure):
             )
             status = 429
         else:
-            try:
-                confirmed = send_question(
-                    project,
-                    form.cleaned_data,
-                    page_url=settings.SITE_URL + about.get_absolute_url(),
-                    measure=measure,
-                )
-            except Exception:  # the mail server; what was entered stays in the form
-                logger.exception("Could not send a question to %s", project)
-                release_question(request)
-                form.add_error(
-                    None, _("Your question could not be sent just now. Please try again later.")
-                )
-                status = 503
-            else:
-                messages.success(
-                    request,
-                    _("Your question has been sent. You will receive a confirmation by e-mail.")
-                    if confirmed
-                    else _(
-                        "Your question has been sent. The confirmation to your e-mail address "
-                        "could not be sent; please do not send the question again."
-                    ),
-                )
-                return redirect(about)
+            send_question(
+                project,
+                form.cleaned_data,
+                page_url=settings.SITE_URL + about.get_absolute_url(),
+                measure=measure,
+            )
+            messages.success(
+                request,
+                _("Your question has been sent. You will receive a confirmation by e-mail."),
+            )
+            return redirect(about)
     return render(
         request,
         "projects/ask.html",

@@ -6,21 +6,16 @@ colleague of the same municipality confirms or declines it (one click from an e-
 from the portal), or an editor does in the admin. Only editors change a link once it is made.
 """
 
-import logging
-
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveys.models import Participant
+from transfer_portal.lib import mail
 from transfer_portal.lib.accounts import verified_addresses
-
-logger = logging.getLogger(__name__)
 
 DECISION_SALT = "surveys.membership.decision"
 # A colleague's link in the e-mail works this long; the portal's list offers fresh ones.
@@ -50,7 +45,7 @@ def request_link(user, municipality):
     if any(municipality.owns_email_address(address) for address in verified_addresses(user)):
         _decide(participant, Status.CONFIRMED, Via.EMAIL_DOMAIN, None)
         return participant
-    transaction.on_commit(lambda: ask_for_confirmation(participant.pk))
+    ask_for_confirmation(participant)
     return participant
 
 
@@ -60,7 +55,7 @@ def report_missing_municipality(user, name):
     if Participant.objects.select_for_update().filter(user=user).exists():
         raise LinkExists
     participant = Participant.objects.create(user=user, requested_municipality=name.strip())
-    transaction.on_commit(lambda: _tell_editors(participant.pk))
+    _tell_editors(participant)
     return participant
 
 
@@ -96,20 +91,19 @@ def _decide(participant, status, via, by):
         update_fields=["status", "decided_via", "decided_by", "decided_at", "updated_at"]
     )
     if via != Via.EMAIL_DOMAIN:  # that one the page says at once
-        transaction.on_commit(lambda: _tell_requester(participant.pk))
+        _tell_requester(participant)
 
 
 def record_editor_change(participant, editor):
     """An editor set the link's state or municipality in the admin: recorded as theirs, and
-    the account is told when the state changed. Call inside the save, before it."""
+    the account is told. Call inside the admin's transaction, before the save."""
     if participant.status == Status.PENDING:
         participant.decided_via, participant.decided_by, participant.decided_at = "", None, None
         return
     participant.decided_via = Via.EDITOR
     participant.decided_by = editor
     participant.decided_at = timezone.now()
-    pk = participant.pk
-    transaction.on_commit(lambda: _tell_requester(pk))
+    _tell_requester(participant)
 
 
 # Tokens in the colleagues' e-mails: one per request and colleague, signed, so that nobody
@@ -180,13 +174,13 @@ def colleagues_asked(participant):
     )
 
 
-# E-mails. A failure is logged: the link itself is saved either way.
+# E-mails, queued in the same transaction as the link they are about
+# (transfer_portal/lib/mail.py): in the portal's language, as the recipients' is not known.
 
 
-def ask_for_confirmation(participant_id):
+def ask_for_confirmation(participant):
     """Ask each confirmed colleague to confirm a pending link; the editors when there is
     nobody to ask."""
-    participant = Participant.objects.select_related("user", "municipality").get(pk=participant_id)
     colleagues = list(
         Participant.objects.confirmed_members_of(participant.municipality_id)
         .exclude(user=participant.user_id)
@@ -194,88 +188,64 @@ def ask_for_confirmation(participant_id):
         .distinct()
     )
     if not colleagues:
-        _tell_editors(participant.pk)
+        _tell_editors(participant)
         return
-    # In the portal's language: the colleagues' own is not known.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Please confirm: who may answer for %(municipality)s?") % {
-            "municipality": participant.municipality
-        }
-        messages = [
-            EmailMessage(
-                settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-                render_to_string(
-                    "surveys/email/confirm_colleague.txt",
-                    {
-                        "participant": participant,
-                        "requester": _account_label(participant.user),
-                        "decide_url": decision_url(participant, colleague.user),
-                        "overview_url": settings.SITE_URL + reverse("surveys:membership"),
-                        "contact": settings.PORTAL_CONTACT_EMAIL,
-                    },
-                ),
-                to=[colleague.user.email],
-            )
-            for colleague in colleagues
-        ]
-    _send_all(messages, f"confirmation requests for participant {participant.pk}")
-
-
-def _tell_editors(participant_id):
-    participant = Participant.objects.select_related("user", "municipality").get(pk=participant_id)
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("A link to a municipality awaits confirmation")
-        body = render_to_string(
-            "surveys/email/link_for_editors.txt",
-            {
+    for colleague in colleagues:
+        mail.send(
+            to=[colleague.user.email],
+            subject=lambda: (
+                _("Please confirm: who may answer for %(municipality)s?")
+                % {"municipality": participant.municipality}
+            ),
+            template="surveys/email/confirm_colleague.txt",
+            context={
                 "participant": participant,
                 "requester": _account_label(participant.user),
-                "admin_url": settings.SITE_URL
-                + reverse("admin:surveys_participant_change", args=[participant.pk]),
-            },
-        )
-    message = EmailMessage(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, to=[settings.PORTAL_CONTACT_EMAIL]
-    )
-    _send_all([message], f"editor notice for participant {participant.pk}")
-
-
-def _tell_requester(participant_id):
-    participant = Participant.objects.select_related("user", "municipality").get(pk=participant_id)
-    if not participant.user.email:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        if participant.is_confirmed:
-            subject = _("You can now answer surveys for %(municipality)s")
-        elif participant.is_declined:
-            subject = _("Your link to %(municipality)s was not confirmed")
-        else:
-            return
-        subject %= {"municipality": participant.municipality_label}
-        body = render_to_string(
-            "surveys/email/link_decided.txt",
-            {
-                "participant": participant,
-                "surveys_url": settings.SITE_URL + reverse("surveys:survey_list"),
+                "decide_url": decision_url(participant, colleague.user),
+                "overview_url": settings.SITE_URL + reverse("surveys:membership"),
                 "contact": settings.PORTAL_CONTACT_EMAIL,
             },
+            category="surveys.link_request",
         )
-    message = EmailMessage(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, to=[participant.user.email]
+
+
+def _tell_editors(participant):
+    mail.send(
+        to=[settings.PORTAL_CONTACT_EMAIL],
+        subject=lambda: _("A link to a municipality awaits confirmation"),
+        template="surveys/email/link_for_editors.txt",
+        context={
+            "participant": participant,
+            "requester": _account_label(participant.user),
+            "admin_url": settings.SITE_URL
+            + reverse("admin:surveys_participant_change", args=[participant.pk]),
+        },
+        category="surveys.link_for_editors",
     )
-    _send_all([message], f"decision mail for participant {participant.pk}")
+
+
+def _tell_requester(participant):
+    if not participant.user.email or participant.is_pending:
+        return
+    label = {"municipality": participant.municipality_label}
+    mail.send(
+        to=[participant.user.email],
+        subject=lambda: (
+            _("You can now answer surveys for %(municipality)s") % label
+            if participant.is_confirmed
+            else _("Your link to %(municipality)s was not confirmed") % label
+        ),
+        template="surveys/email/link_decided.txt",
+        context={
+            "participant": participant,
+            "surveys_url": settings.SITE_URL + reverse("surveys:survey_list"),
+            "contact": settings.PORTAL_CONTACT_EMAIL,
+        },
+        category="surveys.link_decided",
+    )
 
 
 def _account_label(user):
     # Only the confirmed address: a name is whatever the requester typed, and it would go
     # to the colleagues in a mail from the portal.
     return user.email
-
-
-def _send_all(messages, what):
-    from django.core import mail
-
-    try:
-        mail.mailers.default.send_messages(messages)
-    except Exception:
-        logger.exception("Could not send the %s", what)

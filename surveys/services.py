@@ -3,13 +3,16 @@ copying a survey. Links of accounts to municipalities: surveys/membership.py."""
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from projects.models import Municipality
 from surveys.models import Answer, Choice, Response, ResponseVersion, Survey
+from transfer_portal.lib import mail
 
 
 class SurveyClosedError(Exception):
@@ -99,7 +102,32 @@ def _save(survey, municipality, user, answers, submit, loaded_version):
         state=response.state,
         answers=version_answers(answers),
     )
+    if submit and user.email:
+        _confirm_submission(response, user, first=first_submission)
     return response, first_submission
+
+
+def _confirm_submission(response, user, *, first):
+    """The submitter's confirmation, in the language they answered in."""
+    survey = response.survey
+    title = {"title": survey.title}
+    mail.send(
+        to=[user.email],
+        subject=lambda: (
+            _("Your answers to “%(title)s” have been submitted") % title
+            if first
+            else _("Your changed answers to “%(title)s” have been submitted") % title
+        ),
+        template="surveys/email/confirmation.txt",
+        context={
+            "survey": survey,
+            "response": response,
+            "first": first,
+            "url": settings.SITE_URL + reverse("surveys:survey_participate", args=[survey.slug]),
+        },
+        language=translation.get_language(),
+        category="survey.submitted",
+    )
 
 
 def version_answers(answers):

@@ -1,14 +1,11 @@
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -190,7 +187,6 @@ def survey_participate(request, slug):
 
 def _saved(request, survey, municipality, response, *, first, submit):
     if submit:
-        _send_confirmation(request, survey, response, first)
         messages.success(
             request,
             _("Thank you! The answers of %(municipality)s have been submitted.")
@@ -201,31 +197,6 @@ def _saved(request, survey, municipality, response, *, first, submit):
             request, _("Your draft has been saved. It does not count until it is submitted.")
         )
     return redirect("surveys:survey_participate", slug=survey.slug)
-
-
-def _send_confirmation(request, survey, response, first):
-    context = {
-        "survey": survey,
-        "response": response,
-        "first": first,
-        "url": settings.SITE_URL + reverse("surveys:survey_participate", args=[survey.slug]),
-    }
-    subject = (
-        _("Your answers to “%(title)s” have been submitted")
-        if first
-        else _("Your changed answers to “%(title)s” have been submitted")
-    ) % {"title": survey.title}
-    body = render_to_string("surveys/email/confirmation.txt", context, request=request)
-    _mail(subject, body, [request.user.email])
-
-
-def _mail(subject, body, recipients):
-    """Send a survey e-mail; a mail server failure must not turn a saved answer or link into
-    an error page (the page says what was saved)."""
-    try:
-        send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, recipients)
-    except Exception:
-        logger.exception("Could not send the survey e-mail %r", subject)
 
 
 @require_safe

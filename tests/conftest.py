@@ -74,6 +74,10 @@ def _fast_and_isolated(settings):
     # anonymous page cache and the fragment cache on where they are the subject.
     settings.PAGE_CACHE_SECONDS = 0
     settings.FRAGMENT_CACHE_SECONDS = 0
+    # Mail is delivered at once, in the test's thread, so that tests read mailoutbox right
+    # after the request; tests/transfer_portal/test_mail.py uses the database backend and
+    # its worker, as production does.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     from django.core.cache import cache
 
     cache.clear()

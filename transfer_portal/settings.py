@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks_db",
 ]
 
 # The apps whose content editors maintain (by app label), in the order their initial content
@@ -282,6 +283,20 @@ elif env_str("DJANGO_EMAIL_FILE_PATH"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "transferportal@localhost")
+
+# Every mail is stored and delivered by a background task (transfer_portal/lib/mail.py):
+# the worker `manage.py db_worker` runs them from the database, no further server needed
+# (`manage.py serve` starts one along). A failed send is tried again after these pauses,
+# then the mail waits in the admin as failed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+MAIL_RETRY_SECONDS = [
+    int(value)
+    for value in env_list("DJANGO_MAIL_RETRY_SECONDS", ["60", "300", "900", "3600", "14400"])
+]
+# /healthz reports mail that has waited longer than this (a worker down, a mail server
+# refusing); sent mail is deleted after MAIL_RETENTION_DAYS, failed mail after 30 days.
+MAIL_BACKLOG_MINUTES = env_int("DJANGO_MAIL_BACKLOG_MINUTES", 15, minimum=1)
+MAIL_RETENTION_DAYS = env_int("DJANGO_MAIL_RETENTION_DAYS", 7, minimum=1)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Questions to model projects without a contact person go to DABB at this address.
 PORTAL_CONTACT_EMAIL = env_str("DJANGO_PORTAL_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
@@ -333,7 +348,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # django.tasks logs every task's start and end at INFO: one pair per e-mail.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "django.tasks": {"level": "WARNING"}},
 }
 
 # Benchmark mode (benchmarks/run.sh) adds the two floor views under /benchmark/.

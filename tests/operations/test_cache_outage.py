@@ -64,7 +64,7 @@ def test_without_redis_pages_render_uncached_sessions_survive_and_logins_get_503
     assert "Traceback" not in refused.text and "ConnectionError" not in refused.text
     health = anonymous.get("/healthz")
     assert health.status == 503
-    assert health.text == '{"database": "ok", "cache": "unavailable"}'
+    assert health.text == '{"database": "ok", "cache": "unavailable", "mail": "ok"}'
 
     proxy.start()
     assert anonymous.get("/healthz").status == 200

@@ -368,7 +368,7 @@ def test_legal_pages_say_honestly_what_is_missing(client, seeded):
 def test_healthz_reports_the_database(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok"}
+    assert response.json() == {"database": "ok", "mail": "ok"}
 
 
 def test_seed_content_has_a_source_for_every_project_and_measure(seeded):

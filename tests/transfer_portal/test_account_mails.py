@@ -31,7 +31,11 @@ def client():
 
 
 def _texts(mail):
-    return [mail.subject, mail.body, *(content for content, _type in mail.alternatives)]
+    return [
+        mail.subject,
+        mail.body,
+        *(content for content, _type in getattr(mail, "alternatives", ())),
+    ]
 
 
 def _assert_on_the_portal(mails):

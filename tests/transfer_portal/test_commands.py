@@ -81,6 +81,27 @@ class TestServe:
         monkeypatch.setattr(runserver.Command, "handle", handle)
         return seen
 
+    @pytest.fixture(autouse=True)
+    def worker(self, monkeypatch):
+        """The worker process serve starts beside the server, recorded instead of run."""
+        from transfer_portal.portal.management.commands import serve
+
+        started = []
+
+        class Process:
+            def __init__(self, command, **kwargs):
+                self.command, self.env, self.stopped = command, kwargs["env"], False
+                started.append(self)
+
+            def terminate(self):
+                self.stopped = True
+
+            def wait(self, timeout=None):
+                return 0
+
+        monkeypatch.setattr(serve.subprocess, "Popen", Process)
+        return started
+
     @pytest.mark.parametrize(
         ("addrport", "site_url"),
         [
@@ -122,6 +143,19 @@ class TestServe:
         call_command("serve", "127.0.0.1:8100", "--noreload", stdout=StringIO())
         assert runserver["site_url"] == "https://transfer.example.org"
         assert os.environ["SITE_URL"] == "https://transfer.example.org"
+
+    def test_the_task_worker_runs_beside_the_server_and_stops_with_it(self, runserver, worker):
+        call_command("serve", "127.0.0.1:8100", stdout=StringIO())
+        [process] = worker
+        assert process.command[1:] == ["manage.py", "db_worker", "--interval", "1", "--reload"]
+        assert process.env["SITE_URL"] == "http://127.0.0.1:8100"  # links in its mails
+        assert process.stopped
+
+    def test_no_worker_when_told_or_in_the_reloaders_child(self, runserver, worker, monkeypatch):
+        call_command("serve", "--no-worker", "--noreload", stdout=StringIO())
+        monkeypatch.setenv("RUN_MAIN", "true")  # the child serving: its parent started one
+        call_command("serve", "--noreload", stdout=StringIO())
+        assert worker == []
 
     def test_a_bad_address_is_refused_before_anything_runs(self, runserver):
         with pytest.raises(CommandError, match="not a valid port number"):

@@ -240,7 +240,7 @@ def test_with_redis_down_a_content_change_is_still_saved(redis_down):
 def test_with_redis_down_healthz_answers_503_naming_the_cache(client, redis_down):
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"database": "ok", "cache": "unavailable"}
+    assert response.json() == {"database": "ok", "cache": "unavailable", "mail": "ok"}
 
 
 def test_every_content_model_invalidates_except_derived_rows():

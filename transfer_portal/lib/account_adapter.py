@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from transfer_portal.lib import mail
+
 logger = logging.getLogger(__name__)
 
 # ACCOUNT_RATE_LIMITS action of the portal's own: failed logins to one account from all
@@ -60,7 +62,11 @@ class AccountAdapter(DefaultAccountAdapter):
             "site_url": settings.SITE_URL,
             "unverified_account_days": settings.UNVERIFIED_ACCOUNT_DAYS,
         }
-        return super().send_mail(template_prefix, email, context)
+        # As allauth's own send_mail, but queued like every mail of the portal
+        # (transfer_portal/lib/mail.py) instead of sent within the request.
+        context = {"request": self.request, "email": email, **context}
+        message = self.render_mail(template_prefix, email, context)
+        mail.queue_message(message, category=f"account.{template_prefix.rsplit('/', 1)[-1]}")
 
     def _on_portal(self, value):
         """A link allauth built from the request with no hook to build it otherwise (the

@@ -66,7 +66,11 @@ def data_inventory():
         (
             _("Questions to model projects: name, municipality, e-mail address, message"),
             _("Passing your question on to the model project"),
-            _("Not stored: the portal only sends the e-mail."),
+            _(
+                "Stored only as the e-mail until it is sent; sent e-mails are deleted after "
+                "%(days)s days."
+            )
+            % {"days": settings.MAIL_RETENTION_DAYS},
         ),
         (
             _("Server log files: address of the page, time, technical details"),

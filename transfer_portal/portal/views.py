@@ -20,7 +20,7 @@ from projects.models import Measure, ModelProject, Topic
 from surveys import membership
 from surveys.models import Participant
 from surveys.results import home_highlights
-from transfer_portal.lib import page_cache
+from transfer_portal.lib import mail, page_cache
 from transfer_portal.lib.listing import first_rows
 from transfer_portal.portal import opendata, privacy
 from transfer_portal.portal import search as portal_search
@@ -111,11 +111,24 @@ def _cache_ok():
 @never_cache
 @require_safe
 def healthz(request):
-    """Readiness for the load balancer: 200 only if the database (and Redis, if used) answer."""
-    checks = {"database": "ok" if _database_ok() else "unavailable"}
+    """Readiness for the load balancer: 200 only if the database (and Redis, if used) answer.
+
+    "mail" reports e-mails waiting longer than MAIL_BACKLOG_MINUTES (no worker, or a mail
+    server refusing them) for the monitoring; it does not take the instance out of the
+    load balancer, which would not bring a worker back.
+    """
+    database = _database_ok()
+    checks = {"database": "ok" if database else "unavailable"}
     if settings.REDIS_URL:
         checks["cache"] = "ok" if _cache_ok() else "unavailable"
     healthy = all(value == "ok" for value in checks.values())
+    if database:
+        waiting = mail.backlog()
+        checks["mail"] = (
+            f"{waiting} waiting longer than {settings.MAIL_BACKLOG_MINUTES} min"
+            if waiting
+            else "ok"
+        )
     return JsonResponse(checks, status=200 if healthy else 503)
 
 

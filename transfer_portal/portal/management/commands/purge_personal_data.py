@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from offers.services import delete_expired_requests
+from transfer_portal.lib import mail
 from transfer_portal.portal.privacy import purge
 
 
@@ -9,17 +10,22 @@ class Command(BaseCommand):
     help = (
         "Daily retention run: delete registration requests whose confirmation link has "
         "expired, anonymise registrations REGISTRATION_RETENTION_DAYS after their date and "
-        "delete accounts never verified within UNVERIFIED_ACCOUNT_DAYS."
+        "delete accounts never verified within UNVERIFIED_ACCOUNT_DAYS, delete sent e-mails "
+        "after MAIL_RETENTION_DAYS (failed ones after 30 days)."
     )
 
     def handle(self, *args, **options):
         expired = delete_expired_requests()
         anonymised, deleted = purge()
+        mails = mail.delete_old()
         self.stdout.write(
             f"Unbestätigte Teilnahmeanfragen gelöscht: {expired} (Link abgelaufen, gültig "
             f"{settings.REGISTRATION_CONFIRM_HOURS} Stunden); "
             f"Anmeldungen anonymisiert: {anonymised} (älter als "
             f"{settings.REGISTRATION_RETENTION_DAYS} Tage nach dem Termin); "
             f"unbestätigte Konten gelöscht: {deleted} (älter als "
-            f"{settings.UNVERIFIED_ACCOUNT_DAYS} Tage)"
+            f"{settings.UNVERIFIED_ACCOUNT_DAYS} Tage); "
+            f"E-Mails gelöscht: {mails} (gesendet vor mehr als "
+            f"{settings.MAIL_RETENTION_DAYS} Tagen, fehlgeschlagen vor mehr als "
+            f"{mail.FAILED_RETENTION_DAYS} Tagen)"
         )

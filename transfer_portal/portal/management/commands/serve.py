@@ -1,5 +1,8 @@
 import os
 import re
+import signal
+import subprocess
+import sys
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,15 +30,21 @@ class Command(BaseCommand):
     help = (
         "Set up and start the portal locally on http://127.0.0.1:8000 (or the given address): "
         "migrate, load the initial content and, on a fresh database with DEBUG on, create "
-        "local try-out accounts. Links in e-mails and output lead to that address unless the "
-        "SITE_URL environment variable names another."
+        "local try-out accounts; start the task worker that sends the e-mails along. Links in "
+        "e-mails and output lead to that address unless the SITE_URL environment variable "
+        "names another."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--noreload", action="store_true", help="Do not watch for changes.")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start the task worker (manage.py db_worker), e.g. when one runs already.",
+        )
 
-    def handle(self, *args, addrport, noreload, **options):
+    def handle(self, *args, addrport, noreload, no_worker, **options):
         if not os.environ.get("SITE_URL"):
             # In the environment too: the autoreloader serves from a child process, which
             # reads the settings anew.
@@ -48,4 +57,23 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Datenbank und Grundinhalte sind bereit."))
             if fresh and settings.DEBUG and settings.LOCAL_DEMO_ACCOUNTS:
                 load_local_demo(self.stdout)
-        call_command("runserver", addrport, use_reloader=not noreload)
+        worker, on_sigterm = None, None
+        if not no_worker and os.environ.get("RUN_MAIN") != "true":
+            worker = self._start_worker(reload=not noreload)
+            # Stopped (not only by Ctrl+C): the worker stops too, in the finally below.
+            on_sigterm = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            call_command("runserver", addrport, use_reloader=not noreload)
+        finally:
+            if worker is not None:
+                signal.signal(signal.SIGTERM, on_sigterm)
+                worker.terminate()
+                worker.wait(timeout=10)
+
+    def _start_worker(self, *, reload):
+        """The task worker that sends the e-mails, beside the development server: mails
+        appear in this terminal as they are sent (console backend without SMTP)."""
+        self.stdout.write("Task-Worker für den E-Mail-Versand läuft (manage.py db_worker).")
+        command = [sys.executable, "manage.py", "db_worker", "--interval", "1"]
+        command.append("--reload" if reload else "--no-reload")
+        return subprocess.Popen(command, cwd=settings.BASE_DIR, env=os.environ.copy())  # noqa: S603

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from tests.operations.servers import Gunicorn, database_url
+from tests.operations.servers import Gunicorn, TaskWorker, database_url
 
 REDIS_URL = os.environ.get("OPS_REDIS_URL", "redis://127.0.0.1:6379/6")
 HERE = os.path.dirname(__file__)
@@ -80,8 +80,9 @@ def start_gunicorn(django_db_setup, tmp_path_factory):
     """Start gunicorn processes on the test database; all are stopped after the module."""
     started = []
 
-    def start(*, db_port=None, redis_port=None, workers=2, env=None):
-        """db_port / redis_port: reach PostgreSQL / Redis through another port (a proxy)."""
+    def start(*, db_port=None, redis_port=None, workers=2, env=None, task_worker=False):
+        """db_port / redis_port: reach PostgreSQL / Redis through another port (a proxy).
+        task_worker: start `manage.py db_worker` along, which sends the queued e-mails."""
         redis_url = REDIS_URL
         if redis_port:
             parts = urlsplit(REDIS_URL)
@@ -95,11 +96,15 @@ def start_gunicorn(django_db_setup, tmp_path_factory):
             env=env,
         )
         started.append(server)
+        if task_worker:
+            log = tmp_path_factory.mktemp("worker") / "worker.log"
+            server.task_worker = TaskWorker(server.environment, log)
+            started.append(server.task_worker)
         return server
 
     yield start
-    for server in started:
-        server.stop()
+    for process in reversed(started):
+        process.stop()
 
 
 def logged_in_cookies(user):

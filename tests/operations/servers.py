@@ -127,6 +127,44 @@ class Gunicorn:
         self._log.close()
 
 
+class TaskWorker:
+    """`manage.py db_worker`, as production runs it beside gunicorn: it sends the e-mails
+    the web processes queue, with the same environment."""
+
+    def __init__(self, environment, log_path):
+        self.log_path = log_path
+        self._log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(  # noqa: S603 - fixed argument list
+            [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-reload"],
+            cwd=ROOT,
+            env=environment,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def log(self):
+        return Path(self.log_path).read_text(errors="replace")[-4000:]
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._log.close()
+
+
+def wait_until(condition, timeout=60, interval=0.2):
+    """Wait until condition() is true; its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
 class Answer:
     def __init__(self, status, headers, body):
         self.status, self.headers, self.body = status, headers, body

@@ -10,7 +10,8 @@ last try the mail is "failed" and waits in the admin ("send again"). A mail is d
 at most once: a worker claims it before sending.
 
 Reply-To names who answers a mail: the contact person of an offer, the project a question
-went to, the visitor who asked. Never an address that nobody has confirmed.
+went to, the visitor who asked (on the question to the project). A mail to an address that
+nobody has confirmed yet carries none, and nothing its requester typed.
 """
 
 import datetime

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offers import services
 from offers.models import Contact, EventDate, Offer, Registration
-from transfer_portal.lib.admin_actions import PublishActions, set_published
+from transfer_portal.lib.admin_actions import PublishActions
 from transfer_portal.lib.admin_columns import (
     KeepRelatedObjects,
     change_link,
@@ -167,7 +167,7 @@ class EventDateInline(KeepRelatedObjects, admin.TabularInline):
 
 
 @admin.register(Offer)
-class OfferAdmin(KeepRelatedObjects, admin.ModelAdmin):
+class OfferAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
     list_display = ["title", "kind", "format", "contact", "is_published", "date_count"]
     is_published = yes_no(Offer, "published")
     list_filter = ["published", "kind", "format", "topics"]
@@ -176,7 +176,6 @@ class OfferAdmin(KeepRelatedObjects, admin.ModelAdmin):
     autocomplete_fields = ["topics", "contact"]
     list_select_related = ["contact"]
     inlines = [EventDateInline]
-    actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "format", "published"]}),
         (_("Content"), {"fields": ["summary", "description", "topics", "external_url"]}),
@@ -206,24 +205,6 @@ class OfferAdmin(KeepRelatedObjects, admin.ModelAdmin):
                 ],
             )
             announce_changes_on_commit(request, [date for date, _fields in formset.changed_objects])
-
-    @admin.action(description=_("Publish selected offers"))
-    def publish(self, request, queryset):
-        count = set_published(request, queryset, True)
-        self.message_user(
-            request,
-            ngettext("%(count)d offer published.", "%(count)d offers published.", count)
-            % {"count": count},
-        )
-
-    @admin.action(description=_("Withdraw selected offers (draft)"))
-    def unpublish(self, request, queryset):
-        count = set_published(request, queryset, False)
-        self.message_user(
-            request,
-            ngettext("%(count)d offer set to draft.", "%(count)d offers set to draft.", count)
-            % {"count": count},
-        )
 
 
 class RegistrationInline(KeepRelatedObjects, admin.TabularInline):

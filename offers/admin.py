@@ -1,5 +1,5 @@
-import csv
 import functools
+import itertools
 
 from django import forms
 from django.contrib import admin, messages
@@ -24,14 +24,10 @@ from transfer_portal.lib.admin_columns import (
     short_datetime,
     yes_no,
 )
-from transfer_portal.lib.spreadsheets import defuse_formula
+from transfer_portal.lib.spreadsheets import write_csv
 from transfer_portal.lib.validators import normalize_email, single_line
 
 State = Registration.State
-
-
-def _cell(value):
-    return defuse_formula("" if value is None else str(value))
 
 
 def _local(moment):
@@ -39,45 +35,41 @@ def _local(moment):
 
 
 def registrations_csv(registrations, filename):
-    """Semicolon-separated UTF-8 with BOM, so that spreadsheet programs open umlauts right.
-    Requests not confirmed yet are left out: they are not participants, and what they say
-    was typed by anyone."""
+    """CSV for Excel (spreadsheet programs open umlauts right). Requests not confirmed yet
+    are left out: they are not participants, and what they say was typed by anyone."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            gettext("Offer"),
-            gettext("Date"),
-            gettext("Starts at"),
-            gettext("Name"),
-            gettext("E-mail"),
-            gettext("Municipality"),
-            gettext("State"),
-            gettext("Registered at"),
-            gettext("Cancelled at"),
-        ]
+    header = [
+        gettext("Offer"),
+        gettext("Date"),
+        gettext("Starts at"),
+        gettext("Name"),
+        gettext("E-mail"),
+        gettext("Municipality"),
+        gettext("State"),
+        gettext("Registered at"),
+        gettext("Cancelled at"),
+    ]
+    registrations = (
+        registrations.exclude(state=State.PENDING)
+        .select_related("event_date__offer", "municipality")
+        .order_by("event_date__starts_at", "event_date", "created_at", "pk")
     )
-    registrations = registrations.exclude(state=State.PENDING)
-    for registration in registrations.select_related("event_date__offer", "municipality").order_by(
-        "event_date__starts_at", "event_date", "created_at", "pk"
-    ):
-        event_date = registration.event_date
-        writer.writerow(
-            _cell(value)
-            for value in [
-                event_date.offer.title,
-                event_date.title,
-                _local(event_date.starts_at),
-                registration.name,
-                registration.email,
-                registration.municipality.name if registration.municipality else "",
-                registration.get_state_display(),
-                _local(registration.created_at),
-                _local(registration.cancelled_at),
-            ]
-        )
+    rows = (
+        [
+            registration.event_date.offer.title,
+            registration.event_date.title,
+            _local(registration.event_date.starts_at),
+            registration.name,
+            registration.email,
+            registration.municipality.name if registration.municipality else "",
+            registration.get_state_display(),
+            _local(registration.created_at),
+            _local(registration.cancelled_at),
+        ]
+        for registration in registrations
+    )
+    write_csv(response, itertools.chain([header], rows), excel=True)
     return response
 
 

@@ -86,3 +86,33 @@ def test_running_every_apps_ready_again_connects_nothing_twice():
     for config in apps.get_app_configs():
         config.ready()
     assert [len(signal.receivers) for signal in signals] == before
+
+
+def _private_imports():
+    for path, text in source_files():
+        for node in ast.walk(ast.parse(text, filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                modules = [node.module]
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.Import):
+                modules, names = [alias.name for alias in node.names], []
+            else:
+                continue
+            for module in modules:
+                if module.split(".")[0] not in ("django", "allauth"):
+                    continue
+                parts = module.split(".")
+                if "internal" in parts or any(part.startswith("_") for part in parts):
+                    yield f"{path.relative_to(ROOT)}: {module}"
+                yield from (
+                    f"{path.relative_to(ROOT)}: {module}.{name}"
+                    for name in names
+                    if name.startswith("_")
+                )
+
+
+def test_nothing_imports_private_parts_of_django_or_allauth():
+    """Underscore names and allauth's `internal` packages change without notice. Where
+    there is no public way, the code says why and a test fails when it breaks (the search's
+    StoredVector, the adapter's _get_login_attempts_cache_key override)."""
+    assert list(_private_imports()) == []

@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.admin.utils import model_ngettext
 from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +27,12 @@ def set_published(request, queryset, published):
     return len(changing)
 
 
+def _names(queryset, count):
+    """The model's name for `count` objects ("1 Maßnahme", "2 Maßnahmen")."""
+    opts = queryset.model._meta
+    return opts.verbose_name if count == 1 else opts.verbose_name_plural
+
+
 class PublishActions:
     """The list actions "publish" and "withdraw" for every model with a `published` field.
 
@@ -44,7 +49,7 @@ class PublishActions:
         self.message_user(
             request,
             gettext("%(count)d %(items)s published.")
-            % {"count": count, "items": model_ngettext(queryset, count)},
+            % {"count": count, "items": _names(queryset, count)},
         )
 
     @admin.action(description=_("Withdraw selected %(verbose_name_plural)s (draft)"))
@@ -53,5 +58,5 @@ class PublishActions:
         self.message_user(
             request,
             gettext("%(count)d %(items)s set to draft.")
-            % {"count": count, "items": model_ngettext(queryset, count)},
+            % {"count": count, "items": _names(queryset, count)},
         )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Municipality, Topic
 from transfer_portal.lib.accounts import verified_addresses
-from transfer_portal.lib.models import PublishedContent, PublishedQuerySet
+from transfer_portal.lib.models import PublishedContent, PublishedQuerySet, RedirectsOldSlugs
 
 
 class Contact(models.Model):
@@ -108,7 +108,8 @@ class OfferQuerySet(PublishedQuerySet):
         return self.annotate(**{NEXT_DATE: Subquery(dates.values(json=JSONObject(**columns))[:1])})
 
 
-class Offer(PublishedContent):
+class Offer(RedirectsOldSlugs, PublishedContent):
+    slug_url_names = ("offers:offer_detail",)
     # What the portal search finds it by (weights A title … D context); PostgreSQL stores
     # the vector (migration 0007, transfer_portal/lib/search_vectors.py).
     search_weights = (("title", "A"), ("summary", "B"), ("description", "C"))

@@ -1,5 +1,5 @@
-import csv
 import functools
+import itertools
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,21 +17,17 @@ from django.utils.translation import gettext_lazy as _
 
 from offers import services
 from offers.models import Contact, EventDate, Offer, Registration
-from transfer_portal.lib.admin_actions import PublishActions, set_published
+from transfer_portal.lib.admin_actions import PublishActions
 from transfer_portal.lib.admin_columns import (
     KeepRelatedObjects,
     change_link,
     short_datetime,
     yes_no,
 )
-from transfer_portal.lib.spreadsheets import defuse_formula
+from transfer_portal.lib.spreadsheets import write_csv
 from transfer_portal.lib.validators import normalize_email, single_line
 
 State = Registration.State
-
-
-def _cell(value):
-    return defuse_formula("" if value is None else str(value))
 
 
 def _local(moment):
@@ -39,45 +35,41 @@ def _local(moment):
 
 
 def registrations_csv(registrations, filename):
-    """Semicolon-separated UTF-8 with BOM, so that spreadsheet programs open umlauts right.
-    Requests not confirmed yet are left out: they are not participants, and what they say
-    was typed by anyone."""
+    """CSV for Excel (spreadsheet programs open umlauts right). Requests not confirmed yet
+    are left out: they are not participants, and what they say was typed by anyone."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            gettext("Offer"),
-            gettext("Date"),
-            gettext("Starts at"),
-            gettext("Name"),
-            gettext("E-mail"),
-            gettext("Municipality"),
-            gettext("State"),
-            gettext("Registered at"),
-            gettext("Cancelled at"),
-        ]
+    header = [
+        gettext("Offer"),
+        gettext("Date"),
+        gettext("Starts at"),
+        gettext("Name"),
+        gettext("E-mail"),
+        gettext("Municipality"),
+        gettext("State"),
+        gettext("Registered at"),
+        gettext("Cancelled at"),
+    ]
+    registrations = (
+        registrations.exclude(state=State.PENDING)
+        .select_related("event_date__offer", "municipality")
+        .order_by("event_date__starts_at", "event_date", "created_at", "pk")
     )
-    registrations = registrations.exclude(state=State.PENDING)
-    for registration in registrations.select_related("event_date__offer", "municipality").order_by(
-        "event_date__starts_at", "event_date", "created_at", "pk"
-    ):
-        event_date = registration.event_date
-        writer.writerow(
-            _cell(value)
-            for value in [
-                event_date.offer.title,
-                event_date.title,
-                _local(event_date.starts_at),
-                registration.name,
-                registration.email,
-                registration.municipality.name if registration.municipality else "",
-                registration.get_state_display(),
-                _local(registration.created_at),
-                _local(registration.cancelled_at),
-            ]
-        )
+    rows = (
+        [
+            registration.event_date.offer.title,
+            registration.event_date.title,
+            _local(registration.event_date.starts_at),
+            registration.name,
+            registration.email,
+            registration.municipality.name if registration.municipality else "",
+            registration.get_state_display(),
+            _local(registration.created_at),
+            _local(registration.cancelled_at),
+        ]
+        for registration in registrations
+    )
+    write_csv(response, itertools.chain([header], rows), excel=True)
     return response
 
 
@@ -167,7 +159,7 @@ class EventDateInline(KeepRelatedObjects, admin.TabularInline):
 
 
 @admin.register(Offer)
-class OfferAdmin(KeepRelatedObjects, admin.ModelAdmin):
+class OfferAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
     list_display = ["title", "kind", "format", "contact", "is_published", "date_count"]
     is_published = yes_no(Offer, "published")
     list_filter = ["published", "kind", "format", "topics"]
@@ -176,7 +168,6 @@ class OfferAdmin(KeepRelatedObjects, admin.ModelAdmin):
     autocomplete_fields = ["topics", "contact"]
     list_select_related = ["contact"]
     inlines = [EventDateInline]
-    actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "format", "published"]}),
         (_("Content"), {"fields": ["summary", "description", "topics", "external_url"]}),
@@ -206,24 +197,6 @@ class OfferAdmin(KeepRelatedObjects, admin.ModelAdmin):
                 ],
             )
             announce_changes_on_commit(request, [date for date, _fields in formset.changed_objects])
-
-    @admin.action(description=_("Publish selected offers"))
-    def publish(self, request, queryset):
-        count = set_published(request, queryset, True)
-        self.message_user(
-            request,
-            ngettext("%(count)d offer published.", "%(count)d offers published.", count)
-            % {"count": count},
-        )
-
-    @admin.action(description=_("Withdraw selected offers (draft)"))
-    def unpublish(self, request, queryset):
-        count = set_published(request, queryset, False)
-        self.message_user(
-            request,
-            ngettext("%(count)d offer set to draft.", "%(count)d offers set to draft.", count)
-            % {"count": count},
-        )
 
 
 class RegistrationInline(KeepRelatedObjects, admin.TabularInline):

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OffersConfig(AppConfig):
     name = "offers"
     verbose_name = _("DABB offers")
+
+    def ready(self):
+        from offers import contact_photos
+
+        contact_photos.connect_signals()

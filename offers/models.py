@@ -5,11 +5,9 @@ from datetime import UTC, datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, JSONObject, Lower
-from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Municipality, Topic
 from transfer_portal.lib.accounts import verified_addresses
-from transfer_portal.lib.models import PublishedContent, PublishedQuerySet
+from transfer_portal.lib.models import PublishedContent, PublishedQuerySet, RedirectsOldSlugs
 
 
 class Contact(models.Model):
@@ -79,35 +77,6 @@ class Contact(models.Model):
             raise ValidationError({"photo_alt": _("A photo needs an alternative text.")})
 
 
-def _delete_photo_file(name):
-    """Delete an uploaded photo no contact shows any more, once the change is committed (a
-    portrait of someone who left must not stay on the server, nor at its address)."""
-    if name and not Contact.objects.filter(photo=name).exists():
-        storage = Contact._meta.get_field("photo").storage
-        transaction.on_commit(lambda: storage.delete(name))
-
-
-@receiver(pre_save, sender=Contact)
-def _remember_old_photo(sender, instance, **kwargs):
-    instance._photo_before = (
-        Contact.objects.filter(pk=instance.pk).values_list("photo", flat=True).first()
-        if instance.pk
-        else None
-    )
-
-
-@receiver(post_save, sender=Contact)
-def _delete_replaced_photo(sender, instance, **kwargs):
-    before = getattr(instance, "_photo_before", None)
-    if before and before != instance.photo.name:
-        _delete_photo_file(before)
-
-
-@receiver(post_delete, sender=Contact)
-def _delete_photo_of_deleted_contact(sender, instance, **kwargs):
-    _delete_photo_file(instance.photo.name)
-
-
 NEXT_DATE = "next_date"  # the annotation of OfferQuerySet.with_next_date()
 COUNT_COLUMNS = ("confirmed_count", "waiting_count")  # EventDateQuerySet.with_counts()
 
@@ -139,7 +108,8 @@ class OfferQuerySet(PublishedQuerySet):
         return self.annotate(**{NEXT_DATE: Subquery(dates.values(json=JSONObject(**columns))[:1])})
 
 
-class Offer(PublishedContent):
+class Offer(RedirectsOldSlugs, PublishedContent):
+    slug_url_names = ("offers:offer_detail",)
     # What the portal search finds it by (weights A title … D context); PostgreSQL stores
     # the vector (migration 0007, transfer_portal/lib/search_vectors.py).
     search_weights = (("title", "A"), ("summary", "B"), ("description", "C"))

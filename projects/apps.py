@@ -9,4 +9,4 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from projects import search_context
 
-        search_context.connect()
+        search_context.connect_signals()

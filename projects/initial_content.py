@@ -8,7 +8,6 @@ admin) are left alone, missing ones are created.
 import datetime
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from projects.models import (
     Measure,
@@ -18,6 +17,7 @@ from projects.models import (
     ProjectSource,
     Topic,
 )
+from transfer_portal.lib.slugs import portal_slugify
 
 CHECKED_ON = datetime.date(2026, 11, 28)
 
@@ -330,9 +330,9 @@ PROJECTS = [
 def _ensure_municipality(name, kind, district=None):
     municipality = Municipality.objects.filter(name=name, kind=kind).first()
     if municipality is None:
-        slug = slugify(name)
+        slug = portal_slugify(name)
         if Municipality.objects.filter(slug=slug).exists():
-            slug = slugify(f"{name} {kind}")
+            slug = portal_slugify(f"{name} {kind}")
         municipality = Municipality.objects.create(
             name=name, slug=slug, kind=kind, district=district
         )
@@ -383,7 +383,7 @@ def load_projects():
             measure = Measure.objects.create(
                 project=project,
                 title=item["title"],
-                slug=slugify(f"{prefix} {item['title']}"),
+                slug=portal_slugify(f"{prefix} {item['title']}"),
                 summary=data.get("measure_summary", ""),
                 published=True,
             )

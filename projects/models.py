@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from transfer_portal.lib.models import PublishedContent, PublishedQuerySet
+from transfer_portal.lib.models import PublishedContent, PublishedQuerySet, RedirectsOldSlugs
 
 
-class Topic(models.Model):
+class Topic(RedirectsOldSlugs, models.Model):
+    slug_url_names = ("projects:topic_detail", "feed_topic")
     # What the portal search finds it by, with weights (title A … context D).
     search_weights = (("name", "A"), ("description", "B"))
 
@@ -222,7 +223,8 @@ class SourceFields(models.Model):
         return self.title
 
 
-class ModelProject(PublishedContent):
+class ModelProject(RedirectsOldSlugs, PublishedContent):
+    slug_url_names = ("projects:project_detail", "projects:ask_project")
     # What the portal search finds it by (weights A title … D context); PostgreSQL stores
     # the vector (migration 0007, transfer_portal/lib/search_vectors.py).
     search_weights = (
@@ -316,7 +318,8 @@ class MeasureQuerySet(PublishedQuerySet):
         return self.filter(published=True, project__published=True)
 
 
-class Measure(PublishedContent):
+class Measure(RedirectsOldSlugs, PublishedContent):
+    slug_url_names = ("projects:measure_detail", "projects:ask_measure")
     # What the portal search finds it by (weights A title … D context); PostgreSQL stores
     # the vector (migration 0007, transfer_portal/lib/search_vectors.py).
     search_weights = (

@@ -5,9 +5,9 @@ import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from projects.models import Municipality
+from transfer_portal.lib.slugs import portal_slugify
 
 KIND_NAMES = {
     "stadt": Municipality.Kind.CITY,
@@ -81,11 +81,11 @@ def _district_key(name: str) -> str:
 
 
 def _unique_slug(name: str, kind: str, ags: str) -> str:
-    slug = slugify(name) or ags
+    slug = portal_slugify(name) or ags
     if Municipality.objects.filter(slug=slug).exists():
-        slug = slugify(f"{name} {kind}")
+        slug = portal_slugify(f"{name} {kind}")
     if Municipality.objects.filter(slug=slug).exists():
-        slug = slugify(f"{name} {ags}")
+        slug = portal_slugify(f"{name} {ags}")
     return slug
 
 

@@ -43,7 +43,7 @@ def _municipality_saved(sender, instance, created, raw=False, **kwargs):
         refresh(instance.model_projects.all())
 
 
-def connect():
+def connect_signals():
     for model in (Measure, Insight):
         pre_save.connect(_own_context, sender=model, dispatch_uid=f"search-context-{model}")
     post_save.connect(_project_saved, sender=ModelProject, dispatch_uid="search-context-project")

@@ -18,6 +18,7 @@ from surveys.models import (
     Survey,
     SurveyTopTopic,
 )
+from transfer_portal.lib.admin_actions import PublishActions
 from transfer_portal.lib.admin_columns import (
     KeepRelatedObjects,
     change_link,
@@ -84,7 +85,7 @@ class SurveyStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Survey)
-class SurveyAdmin(KeepRelatedObjects, admin.ModelAdmin):
+class SurveyAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
     list_display = ["title", "state_display", "period", "is_published", "progress", "exports"]
     is_published = yes_no(Survey, "published")
     list_filter = [SurveyStateFilter, "published", "results_visibility"]
@@ -92,7 +93,7 @@ class SurveyAdmin(KeepRelatedObjects, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["exports", "links"]
     inlines = [QuestionInline, TopTopicInline]
-    actions = ["duplicate"]
+    actions = [*PublishActions.actions, "duplicate"]
 
     class Media:
         js = ["js/admin-question-kinds.js"]  # shows a question's settings for its kind

@@ -1,15 +1,12 @@
 """Exports of all responses of a survey: one row per response, one column per question."""
 
-import csv
-import io
-
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveys.models import Answer, Question, Response
-from transfer_portal.lib.spreadsheets import defuse_formula
+from transfer_portal.lib.spreadsheets import csv_text, xlsx_bytes
 
 KINDS = {
     "csv": ("csv", "text/csv; charset=utf-8"),
@@ -18,7 +15,6 @@ KINDS = {
 }
 
 
-# Spreadsheet programs run cells starting with these characters as formulas.
 def _answer_value(answer):
     question = answer.question
     if question.is_choice:
@@ -59,14 +55,14 @@ def rows(survey):
         values = {answer.question_id: _answer_value(answer) for answer in response.answers.all()}
         local = timezone.localtime
         yield [
-            defuse_formula(response.municipality.name),
+            response.municipality.name,
             response.municipality.ags or "",
             response.get_state_display(),
             local(response.submitted_at).strftime("%d.%m.%Y %H:%M")
             if response.submitted_at
             else "",
             local(response.updated_at).strftime("%d.%m.%Y %H:%M"),
-            *[defuse_formula(values.get(question.pk, "")) for question in questions],
+            *[values.get(question.pk, "") for question in questions],
         ]
 
 
@@ -76,26 +72,9 @@ def render(survey, kind):
     suffix = "-excel" if kind == "csv-excel" else ""
     filename = f"{survey.slug}-antworten{suffix}.{extension}"
     if kind == "xlsx":
-        # Imported here: openpyxl is large, and only editors export (worker memory).
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Responses")[:31])
-        for row in rows(survey):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        content = buffer.getvalue()
+        content = xlsx_bytes(rows(survey), _("Responses"))
     else:
-        text = io.StringIO()
-        if kind == "csv-excel":
-            # German Excel expects semicolons and recognises UTF-8 only with a BOM.
-            text.write("\ufeff")
-            writer = csv.writer(text, delimiter=";")
-        else:
-            writer = csv.writer(text)
-        writer.writerows(rows(survey))
-        content = text.getvalue().encode("utf-8")
+        content = csv_text(rows(survey), excel=kind == "csv-excel").encode("utf-8")
     return content, filename, content_type
 
 

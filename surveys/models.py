@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Municipality, Topic
 from transfer_portal.lib.editors import is_editor
-from transfer_portal.lib.models import PublishedContent, PublishedQuerySet
+from transfer_portal.lib.models import PublishedContent, PublishedQuerySet, RedirectsOldSlugs
 
 SCALE_VALUES = range(1, 6)
 
@@ -44,7 +44,14 @@ class SurveyQuerySet(PublishedQuerySet):
         )
 
 
-class Survey(PublishedContent):
+class Survey(RedirectsOldSlugs, PublishedContent):
+    slug_url_names = (
+        "surveys:survey_detail",
+        "surveys:survey_participate",
+        "surveys:response_history",
+        "surveys:survey_results",
+        "surveys:survey_export",
+    )
     # What the portal search finds it by, with weights (title A … context D).
     search_weights = (("title", "A"), ("intro", "B"), ("summary", "C"))
 

@@ -7,12 +7,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from projects.models import Municipality
 from surveys.models import Answer, Choice, Response, ResponseVersion, Survey
 from transfer_portal.lib import mail
+from transfer_portal.lib.slugs import unique_slug
 
 
 class SurveyClosedError(Exception):
@@ -157,12 +157,10 @@ def create_requested_municipality(participant):
     name = participant.requested_municipality.strip()
     municipality = Municipality.objects.filter(name__iexact=name).first()
     if municipality is None:
-        base = slugify(name) or "kommune"
-        slug, number = base, 2
-        while Municipality.objects.filter(slug=slug).exists():
-            slug, number = f"{base}-{number}", number + 1
         municipality = Municipality.objects.create(
-            name=name, slug=slug, kind=Municipality.Kind.MUNICIPALITY
+            name=name,
+            slug=unique_slug(Municipality.objects.all(), name, fallback="kommune"),
+            kind=Municipality.Kind.MUNICIPALITY,
         )
     participant.municipality = municipality
     participant.save(update_fields=["municipality", "updated_at"])
@@ -173,10 +171,7 @@ def create_requested_municipality(participant):
 def duplicate_survey(survey, *, now=None):
     """A draft copy with the same questions and options, for a follow-up round."""
     now = now or timezone.now()
-    base = f"{survey.slug}-kopie"
-    slug, number = base, 2
-    while Survey.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
+    slug = unique_slug(Survey.objects.all(), survey.slug, fallback="umfrage", suffix="-kopie")
     opens_at = now + datetime.timedelta(days=7)
     copy = Survey.objects.create(
         title=_("Copy of %(title)s") % {"title": survey.title},

@@ -105,10 +105,22 @@ def _question_deleted(sender, instance, **kwargs):
 
 
 def connect_signals():
-    m2m_changed.connect(_answer_options_changed, sender=Answer.choices.through)
-    post_save.connect(_response_saved, sender=Response)
-    post_save.connect(_choice_saved, sender=Choice)
-    pre_delete.connect(_choice_deleting, sender=Choice)
-    post_delete.connect(_choice_deleted, sender=Choice)
-    pre_delete.connect(_question_deleting, sender=Question)
-    post_delete.connect(_question_deleted, sender=Question)
+    m2m_changed.connect(
+        _answer_options_changed,
+        sender=Answer.choices.through,
+        dispatch_uid="response-topics-answer-options",
+    )
+    post_save.connect(_response_saved, sender=Response, dispatch_uid="response-topics-response")
+    post_save.connect(_choice_saved, sender=Choice, dispatch_uid="response-topics-choice-saved")
+    pre_delete.connect(
+        _choice_deleting, sender=Choice, dispatch_uid="response-topics-choice-deleting"
+    )
+    post_delete.connect(
+        _choice_deleted, sender=Choice, dispatch_uid="response-topics-choice-deleted"
+    )
+    pre_delete.connect(
+        _question_deleting, sender=Question, dispatch_uid="response-topics-question-deleting"
+    )
+    post_delete.connect(
+        _question_deleted, sender=Question, dispatch_uid="response-topics-question-deleted"
+    )

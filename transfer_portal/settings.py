@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "transfer_portal.lib.middleware.PermissionsPolicyMiddleware",
     "transfer_portal.lib.middleware.MethodNotAllowedPageMiddleware",
+    "transfer_portal.lib.middleware.RenamedSlugMiddleware",
     "transfer_portal.lib.page_cache.AnonymousPageCacheMiddleware",
 ]
 

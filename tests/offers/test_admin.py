@@ -1,9 +1,11 @@
 """The editors' side: offers with their dates, registrations per date with counts, CSV export."""
 
 import csv
+import datetime
 import io
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
 
 from offers.models import Registration
@@ -83,6 +85,49 @@ def test_editors_export_registrations_of_dates_as_csv(editor_client):
         ["'=HYPERLINK(1)", "x@example.org", "", "auf der Warteliste"],
     ]
     assert rows[0][1] == "Grundlagen"
+
+
+def test_the_registrations_export_is_byte_for_byte_as_before(editor_client):
+    """What the export wrote before the shared writer (transfer_portal/lib/spreadsheets.py):
+    semicolons, a byte-order mark, defused formulas, local times."""
+    moment = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(moment, tick=False):
+        date = factories.event_date(
+            factories.offer(title="-Werkstatt; digital"), title='Teil "1"', days=14
+        )
+        factories.registration(
+            date,
+            name="Jörg Müller",
+            email="j@example.org",
+            municipality=portal.municipality(name="Testdorf"),
+        )
+        factories.registration(
+            date, name="=HYPERLINK(1)", email="x@example.org", state=State.WAITING
+        )
+        factories.registration(
+            date,
+            name="Weg\nGegangen",
+            email="w@example.org",
+            state=State.CANCELLED,
+            cancelled_at=moment + datetime.timedelta(hours=1),
+        )
+    response = editor_client.post(
+        "/admin/offers/eventdate/",
+        {"action": "export_registrations", "_selected_action": [date.pk]},
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="anmeldungen.csv"'
+    offer_and_date = '"\'-Werkstatt; digital";"Teil ""1""";16.03.2026 10:30;'
+    assert (
+        response.content
+        == (
+            "\ufeffAngebot;Termin;Beginn;Name;E-Mail;Kommune;Status;Eingetragen am;Abgesagt am\r\n"
+            f"{offer_and_date}Jörg Müller;j@example.org;Testdorf;bestätigt;02.03.2026 10:30;\r\n"
+            f"{offer_and_date}'=HYPERLINK(1);x@example.org;;auf der Warteliste;"
+            "02.03.2026 10:30;\r\n"
+            f'{offer_and_date}"Weg\nGegangen";w@example.org;;abgesagt;02.03.2026 10:30;'
+            "02.03.2026 11:30\r\n"
+        ).encode()
+    )
 
 
 def test_staff_without_registration_rights_cannot_export(client):

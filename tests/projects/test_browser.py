@@ -4,6 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.checkers import assert_accessible, log_in_as_editor
+from tests.transfer_portal.test_slugs import CASES as SLUG_CASES
+from transfer_portal.lib.slugs import portal_slugify
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +32,7 @@ def test_visitor_clicks_from_home_via_topic_and_project_to_a_measure(page, porta
     assert_accessible(page)
 
     page.get_by_role("link", name="Verkehrszählung").first.click()
-    page.wait_for_url("**/massnahmen/cottbus-verkehrszahlung/")
+    page.wait_for_url("**/massnahmen/cottbus-verkehrszaehlung/")
     assert page.get_by_role("heading", level=1).inner_text() == "Verkehrszählung"
     assert_accessible(page)
 
@@ -85,6 +87,10 @@ def test_admin_works_under_the_strict_content_security_policy(page, portal):
     page.locator("#id_title").press_sequentially("Neue Maßnahme für Bürger im Browser")
     # German transliteration (static/js/admin-slugs.js), as in the portal's own addresses.
     assert page.locator("#id_slug").input_value() == "neue-massnahme-fuer-buerger-im-browser"
+    # The same rule as the Python side (transfer_portal/lib/slugs.py) in the real admin.
+    texts = [text for text, _slug in SLUG_CASES]
+    slugs = page.evaluate("texts => texts.map((text) => URLify(text, 40, false))", texts)
+    assert slugs == [portal_slugify(text, 40) for text in texts]
     page.goto(portal + "/admin/projects/modelproject/")
     page.get_by_role("link", name="Guben").click()
     page.wait_for_load_state("load")

@@ -74,6 +74,27 @@ def test_confirming_a_named_municipality_creates_and_links_it(editor_client, edi
     assert participant.decided_via == Participant.DecidedVia.EDITOR
 
 
+def test_a_named_municipality_gets_a_slug_by_the_portals_rule(editor_client, member):
+    factories.municipality(name="Groß Döbern (alt)", slug="gross-doebern")
+    participant = Participant.objects.create(user=member, requested_municipality="Groß Döbern")
+    editor_client.post(
+        reverse("admin:surveys_participant_changelist"),
+        {"action": "confirm_requested", "_selected_action": [participant.pk]},
+    )
+    assert Municipality.objects.get(name="Groß Döbern").slug == "gross-doebern-2"
+
+
+def test_copies_of_a_survey_get_free_slugs_within_the_fields_length(editor_client):
+    survey = survey_factories.survey(slug="a" * 200)
+    for _round in range(2):
+        editor_client.post(
+            reverse("admin:surveys_survey_changelist"),
+            {"action": "duplicate", "_selected_action": [survey.pk]},
+        )
+    slugs = set(Survey.objects.exclude(pk=survey.pk).values_list("slug", flat=True))
+    assert slugs == {"a" * 194 + "-kopie", "a" * 192 + "-kopie-2"}
+
+
 def test_pending_requests_are_listed_oldest_first_with_who_asked_and_when(editor_client, db):
     municipality = factories.municipality(name="Wartestadt")
     first = survey_factories.participant(municipality, "zuerst@example.org", status="offen")

@@ -1,14 +1,17 @@
 """Exports of all responses: editors only, CSV (two variants) and XLSX."""
 
 import csv
+import datetime
 import io
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from surveys.models import Response
+from surveys.models import Question, Response
+from tests import factories
 from tests.surveys import factories as survey_factories
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +102,75 @@ def test_export_command_writes_the_file(tmp_path, survey_with_responses):
 def test_export_command_refuses_an_unknown_survey():
     with pytest.raises(CommandError):
         call_command("export_survey_responses", "gibt-es-nicht")
+
+
+@pytest.fixture
+def pinned_survey(db):
+    """Responses with every awkward cell: a formula, a separator, quotes, a line break,
+    umlauts, "Other" and an empty answer."""
+    moment = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(moment, tick=False):
+        survey = survey_factories.survey(title="Festgehalten", slug="festgehalten")
+        single = survey_factories.question(
+            survey, Question.Kind.SINGLE, ["Ja", "Nein"], text="Wählen Sie?", position=1
+        )
+        multiple = survey_factories.question(
+            survey,
+            Question.Kind.MULTIPLE,
+            ["Förderung", "-Beratung"],
+            text="Themen",
+            position=2,
+            allow_other=True,
+        )
+        text = survey_factories.question(survey, Question.Kind.TEXT, text="Was fehlt?", position=3)
+        number = survey_factories.question(
+            survey, Question.Kind.NUMBER, text="Wie viele?", position=4
+        )
+        musterstadt = factories.municipality(name="Musterstadt", ags="12345678")
+        answered = survey_factories.response(
+            survey,
+            musterstadt,
+            answers={
+                single: [single.choices.get(label="Ja")],
+                multiple: list(multiple.choices.all()),
+                text: 'Geld; "Zeit"\nund =HYPERLINK(1)',
+                number: -3,
+            },
+        )
+        other = answered.answers.get(question=multiple)
+        other.other_selected, other.other_text = True, "@Kümmerer"
+        other.save()
+        survey_factories.response(
+            survey,
+            factories.municipality(name="+Zossen"),
+            state=Response.State.DRAFT,
+            answers={text: "- gering"},
+        )
+    return survey
+
+
+# What the exports wrote before the shared writer (transfer_portal/lib/spreadsheets.py):
+# nothing may change for the editors who open these files. Only a cell with the separator,
+# a quote or a line break is quoted; formulas are defused, numbers stay numbers.
+PINNED = {
+    "csv": (
+        "Kommune,AGS,Status,Abgegeben am,Zuletzt geändert am,Wählen Sie?,Themen,Was fehlt?,"
+        "Wie viele?\r\n"
+        "'+Zossen,,Entwurf,,02.03.2026 10:30,,,'- gering,\r\n"
+        "Musterstadt,12345678,Abgegeben,02.03.2026 10:30,02.03.2026 10:30,Ja,"
+        'Förderung; -Beratung; Sonstiges: @Kümmerer,"Geld; ""Zeit""\nund =HYPERLINK(1)",-3\r\n'
+    ),
+    "csv-excel": (
+        "\ufeffKommune;AGS;Status;Abgegeben am;Zuletzt geändert am;Wählen Sie?;Themen;"
+        "Was fehlt?;Wie viele?\r\n"
+        "'+Zossen;;Entwurf;;02.03.2026 10:30;;;'- gering;\r\n"
+        "Musterstadt;12345678;Abgegeben;02.03.2026 10:30;02.03.2026 10:30;Ja;"
+        '"Förderung; -Beratung; Sonstiges: @Kümmerer";"Geld; ""Zeit""\nund =HYPERLINK(1)";-3\r\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", PINNED)
+def test_the_csv_exports_are_byte_for_byte_as_before(editor_client, pinned_survey, kind):
+    content = editor_client.get(export_url(pinned_survey, kind)).content
+    assert content == PINNED[kind].encode()

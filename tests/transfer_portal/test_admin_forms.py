@@ -71,19 +71,6 @@ def test_yes_no_columns_speak_german(seeded, editor_client):
         assert 'icon-yes.svg" alt="ja"' in html or 'icon-no.svg" alt="nein"' in html, url
 
 
-def test_contact_persons_can_be_published_and_withdrawn_from_the_list(db, editor_client):
-    draft = offer_factories.contact(name="Erika Entwurf", published=False)
-    changelist = "/admin/offers/contact/"
-    data = {"action": "publish", "_selected_action": [draft.pk]}
-    response = editor_client.post(changelist, data, follow=True)
-    assert "1 Eintrag veröffentlicht." in response.content.decode()
-    draft.refresh_from_db()
-    assert draft.published
-    editor_client.post(changelist, {"action": "unpublish", "_selected_action": [draft.pk]})
-    draft.refresh_from_db()
-    assert not draft.published
-
-
 def test_only_a_date_open_for_registration_offers_to_register_someone(db, editor_client):
     upcoming = offer_factories.event_date(days=10)
     past = offer_factories.event_date(days=-10)

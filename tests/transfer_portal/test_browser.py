@@ -46,22 +46,22 @@ def test_visitor_searches_opens_a_result_switches_language_and_asks_the_project(
     page.wait_for_url("**/suche/?q=*")
     assert_accessible(page)
     page.get_by_role("link", name="Verkehrszählung", exact=True).click()
-    page.wait_for_url("**/massnahmen/cottbus-verkehrszahlung/")
+    page.wait_for_url("**/massnahmen/cottbus-verkehrszaehlung/")
     page.get_by_role("link", name="English").click()
-    page.wait_for_url("**/en/massnahmen/cottbus-verkehrszahlung/")
+    page.wait_for_url("**/en/massnahmen/cottbus-verkehrszaehlung/")
     assert page.locator("html").get_attribute("lang") == "en"
     expect(page.get_by_role("heading", name="Transferability")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Question to the model project").click()
-    page.wait_for_url("**/en/massnahmen/cottbus-verkehrszahlung/frage/")
+    page.wait_for_url("**/en/massnahmen/cottbus-verkehrszaehlung/frage/")
     assert_accessible(page)
     page.get_by_label("Your name").fill("Karla Kommunal")
     page.get_by_label("Your municipality or organisation").fill("Musterfeld")
     page.get_by_label("Your e-mail address").fill("karla@musterfeld.example")
     page.get_by_label("Your question").fill("Wie viele Zählstellen gibt es?")
     page.get_by_role("button", name="Send question").click()
-    page.wait_for_url("**/en/massnahmen/cottbus-verkehrszahlung/")
+    page.wait_for_url("**/en/massnahmen/cottbus-verkehrszaehlung/")
     expect(page.get_by_text("Your question has been sent.")).to_be_visible()
     recipients = [mail.to for mail in mailoutbox]
     assert recipients == [["transferportal@localhost"], ["karla@musterfeld.example"]]

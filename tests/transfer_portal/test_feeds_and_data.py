@@ -160,6 +160,60 @@ def test_the_csv_for_excel_has_semicolons_a_byte_order_mark_and_defused_formulas
     assert "Maßnahmen als CSV für Excel" in client.get("/daten/").content.decode()
 
 
+@pytest.fixture
+def pinned_data(settings):
+    """A measure with every awkward cell (separator, quotes, line break, formulas, umlauts)
+    and a survey with counted results."""
+    settings.SITE_URL = "https://transfer.example.org"
+    topic = factories.topic(name="Mobilität", slug="mobilitaet")
+    factories.measure(
+        factories.project(title="Testprojekt", slug="testprojekt"),
+        topics=[topic],
+        title='Bürger; "App"',
+        slug="buerger-app",
+        status="in_umsetzung",
+        summary="=1+1",
+        description="Zeile 1\nZeile 2",
+        transfer_preconditions="@Team",
+        transfer_effort="- gering",
+        transfer_notes="+ Tipp",
+    )
+    survey = survey_factories.survey("geschlossen", slug="umfrage")
+    single = survey_factories.question(
+        survey, Question.Kind.SINGLE, ["Ja", "Weiß nicht"], text="Digital?"
+    )
+    for label in ["Ja", "Ja", "Weiß nicht"]:
+        survey_factories.response(survey, answers={single: [single.choices.get(label=label)]})
+
+
+# What the downloads wrote before the shared writer (transfer_portal/lib/spreadsheets.py).
+PINNED_MEASURES = (
+    "slug{s}titel{s}modellprojekt{s}stand{s}zusammenfassung{s}beschreibung{s}themen{s}"
+    "voraussetzungen{s}aufwand{s}hinweise{s}quellen{s}url\r\n"
+    'buerger-app{s}"Bürger; ""App"""{s}testprojekt{s}in_umsetzung{s}\'=1+1{s}'
+    "\"Zeile 1\nZeile 2\"{s}Mobilität{s}'@Team{s}'- gering{s}'+ Tipp{s}{s}"
+    "https://transfer.example.org/massnahmen/buerger-app/\r\n"
+)
+PINNED_RESULTS = (
+    "umfrage{s}teilnehmende_kommunen{s}frage_nr{s}frage{s}option{s}anzahl{s}anteil_prozent\r\n"
+    "umfrage{s}3{s}1{s}Digital?{s}Ja{s}2{s}66.7\r\n"
+    "umfrage{s}3{s}1{s}Digital?{s}Weiß nicht{s}1{s}33.3\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("dataset", "pinned"), [("massnahmen", PINNED_MEASURES), ("umfrageergebnisse", PINNED_RESULTS)]
+)
+@pytest.mark.parametrize(
+    ("fmt", "separator", "bom"), [("csv", ",", ""), ("excel.csv", ";", "\ufeff")]
+)
+def test_the_csv_downloads_are_byte_for_byte_as_before(
+    client, pinned_data, dataset, pinned, fmt, separator, bom
+):
+    expected = bom + pinned.format(s=separator)
+    assert client.get(f"/daten/{dataset}.{fmt}").content == expected.encode()
+
+
 def test_unknown_dataset_or_format_is_404(client, db):
     assert client.get("/daten/nutzer.csv").status_code == 404
     assert client.get("/daten/modellprojekte.xml").status_code == 404

@@ -72,7 +72,7 @@ def test_forms_take_get_head_and_post_but_nothing_else(client, seeded, member_cl
     for path in (
         date.get_absolute_url(),
         "/modellprojekte/cottbus/frage/",
-        "/massnahmen/cottbus-verkehrszahlung/frage/",
+        "/massnahmen/cottbus-verkehrszaehlung/frage/",
         f"/anmeldung/{token}/stornieren/",
         f"/teilnahme/{confirm_token}/bestaetigen/",
     ):

@@ -148,3 +148,21 @@ def test_forwarded_addresses_are_read_with_or_without_a_port(entry, address):
     from transfer_portal.lib.account_adapter import forwarded_address
 
     assert forwarded_address(entry) == address
+
+
+def test_allauth_still_asks_the_adapter_for_the_key_of_failed_logins(owner, monkeypatch):
+    """AccountAdapter._get_login_attempts_cache_key overrides an underscore method of
+    allauth (there is no public hook for the key). Should allauth stop calling it, the
+    owner would be locked out from everywhere again: this says so directly."""
+    from transfer_portal.lib.account_adapter import AccountAdapter
+
+    keys = []
+    original = AccountAdapter._get_login_attempts_cache_key
+
+    def recording(self, request, **credentials):
+        keys.append(original(self, request, **credentials))
+        return keys[-1]
+
+    monkeypatch.setattr(AccountAdapter, "_get_login_attempts_cache_key", recording)
+    log_in(ADDRESS_A, "falsch")
+    assert keys and set(keys) == {f"{ADDRESS_A}|{OWNER}"}

@@ -1,6 +1,12 @@
 """The portal's own template filters."""
 
+import json
+import re
+
 from django.template import Context, Template
+from django.utils.html import json_script
+
+from transfer_portal.lib.templatetags.portal import jsonld
 
 
 def render(source, **context):
@@ -39,3 +45,22 @@ def test_email_display_may_break_only_after_the_at_sign():
     assert render("{{ v|email_display }}", v="<x>@y") == (
         '<span class="text-nowrap">&lt;x&gt;@</span><wbr><span class="text-nowrap">y</span>'
     )
+
+
+def _script_content(block, media_type):
+    return re.fullmatch(rf'<script type="{re.escape(media_type)}">(.*)</script>', block).group(1)
+
+
+def test_a_json_ld_block_escapes_what_json_script_escapes():
+    """The data cannot end the <script> element; the escaping follows Django's public
+    json_script(), and this fails should Django escape more."""
+    value = {"name": "</script><script>alert(1)</script><!-- & -->", "n": [1, 2.5, None]}
+    content = _script_content(jsonld(value), "application/ld+json")
+    assert "<" not in content and ">" not in content and "&" not in content
+    assert json.loads(content) == value
+    assert content == _script_content(json_script(value), "application/json")
+
+
+def test_a_json_ld_block_keeps_umlauts_readable():
+    content = _script_content(jsonld({"titel": "Maßnahmen"}), "application/ld+json")
+    assert content == '{"titel": "Maßnahmen"}'

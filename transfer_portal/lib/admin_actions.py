@@ -1,9 +1,9 @@
-"""Admin actions that the content apps share."""
+"""The admin actions every publishable model shares: publish and withdraw."""
 
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from transfer_portal.lib import page_cache
@@ -27,25 +27,36 @@ def set_published(request, queryset, published):
     return len(changing)
 
 
+def _names(queryset, count):
+    """The model's name for `count` objects ("1 Maßnahme", "2 Maßnahmen")."""
+    opts = queryset.model._meta
+    return opts.verbose_name if count == 1 else opts.verbose_name_plural
+
+
 class PublishActions:
-    """The list actions "publish" and "withdraw" for a model with a `published` field."""
+    """The list actions "publish" and "withdraw" for every model with a `published` field.
+
+    A ModelAdmin with actions of its own lists these too:
+    `actions = [*PublishActions.actions, "duplicate"]`.
+    """
 
     actions = ["publish", "unpublish"]
 
-    @admin.action(description=_("Publish selected entries"))
+    # The admin fills in the model's names, as in Django's own "delete selected" action.
+    @admin.action(description=_("Publish selected %(verbose_name_plural)s"))
     def publish(self, request, queryset):
         count = set_published(request, queryset, True)
         self.message_user(
             request,
-            ngettext("%(count)d entry published.", "%(count)d entries published.", count)
-            % {"count": count},
+            gettext("%(count)d %(items)s published.")
+            % {"count": count, "items": _names(queryset, count)},
         )
 
-    @admin.action(description=_("Withdraw selected entries (draft)"))
+    @admin.action(description=_("Withdraw selected %(verbose_name_plural)s (draft)"))
     def unpublish(self, request, queryset):
         count = set_published(request, queryset, False)
         self.message_user(
             request,
-            ngettext("%(count)d entry set to draft.", "%(count)d entries set to draft.", count)
-            % {"count": count},
+            gettext("%(count)d %(items)s set to draft.")
+            % {"count": count, "items": _names(queryset, count)},
         )

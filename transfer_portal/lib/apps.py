@@ -20,6 +20,6 @@ class LibConfig(AppConfig):
         from transfer_portal.lib.page_cache import connect_signals
 
         # Every app's post_migrate: permissions of later apps exist only after theirs.
-        post_migrate.connect(ensure_editor_group)
+        post_migrate.connect(ensure_editor_group, dispatch_uid="editor-group")
         connect_signals()
-        password_reset.connect(clear_account_login_limit)
+        password_reset.connect(clear_account_login_limit, dispatch_uid="account-login-limit")

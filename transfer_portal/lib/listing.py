@@ -37,7 +37,11 @@ def first_rows(queryset, count):
 
 
 def _with_total(queryset):
-    """Each row carries the number of rows of the whole (unsliced) queryset."""
+    """Each row carries the number of rows of the whole (unsliced) queryset.
+
+    Whether a queryset is distinct or grouped only its `query` knows, which is not
+    documented API (Django has no public question for it); tests/transfer_portal/
+    test_listing.py counts both kinds and fails should their meaning change."""
     if queryset.query.distinct:
         # Neither way would count the rows after DISTINCT (paged() uses a Paginator).
         raise ValueError("A distinct queryset cannot carry its total.")

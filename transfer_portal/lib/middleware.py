@@ -4,6 +4,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
 
+from transfer_portal.lib import slugs
+
 NUL = "\x00"
 
 
@@ -33,6 +35,22 @@ class MethodNotAllowedPageMiddleware:
             page = render(request, "405.html", status=405)
             page["Allow"] = response["Allow"]
             return page
+        return response
+
+
+class RenamedSlugMiddleware:
+    """A page asked for by a slug its object had before (a 404) leads to the same page at
+    the current slug, permanently (301): links and bookmarks survive a renaming. Like
+    Django's redirects app, it looks only after a 404, so found pages cost nothing more.
+    After AuthenticationMiddleware: a draft's new address is only for editors."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 404 and request.method in ("GET", "HEAD"):
+            return slugs.redirect_from_old_slug(request) or response
         return response
 
 

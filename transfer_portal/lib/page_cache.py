@@ -267,7 +267,10 @@ def invalidate(using=DEFAULT_DB_ALIAS, **kwargs):
     if not connection.in_atomic_block:
         return
     # Once per transaction: unless a bump is queued already at this level or further out
-    # (one queued in a savepoint is dropped if the savepoint is rolled back).
+    # (one queued in a savepoint is dropped if the savepoint is rolled back). Django has
+    # no public way to ask what is queued: savepoint_ids and run_on_commit are attributes
+    # of its connection, not documented API; tests/transfer_portal/test_page_cache.py
+    # (the savepoint tests) fails should their shape change.
     current = set(connection.savepoint_ids)
     queued = connection.run_on_commit  # [(savepoint ids, callback, robust)]
     if not any(callback is _bump and ids <= current for ids, callback, _robust in queued):

@@ -4,8 +4,7 @@ Never personal data (no contact persons, no accounts, no registrations) and neve
 free-text answers: survey results are the published aggregates only.
 """
 
-import csv
-import io
+import itertools
 import json
 from dataclasses import dataclass
 
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Insight, Measure, ModelProject
 from surveys.models import Survey
 from surveys.results import survey_results
-from transfer_portal.lib.spreadsheets import defuse_formula
+from transfer_portal.lib.spreadsheets import csv_text
 
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 DCAT_LICENSE = "http://dcat-ap.de/def/licenses/cc-by/4.0"
@@ -213,23 +212,13 @@ FORMATS = ("csv", EXCEL_CSV, "json")
 
 
 def as_csv(dataset, *, excel=False):
-    """RFC 4180 CSV in UTF-8. Text that a spreadsheet program would run as a formula
-    ("=HYPERLINK(…)" in a measure's text, or just "- gering") gets a leading apostrophe,
-    as the page says; the JSON files carry every value unchanged. For Excel (as the
-    survey exports of the admin): semicolons, and a byte-order mark, without which German
-    Excel reads UTF-8 umlauts as two characters each."""
-    buffer = io.StringIO()
-    if excel:
-        buffer.write("\ufeff")
-    writer = csv.DictWriter(
-        buffer,
-        fieldnames=[name for name, _label in dataset.fields],
-        delimiter=";" if excel else ",",
-    )
-    writer.writeheader()
-    for row in dataset.rows():
-        writer.writerow({name: defuse_formula(value) for name, value in row.items()})
-    return buffer.getvalue()
+    """RFC 4180 CSV in UTF-8, or for Excel (as the survey exports of the admin). Text that
+    a spreadsheet program would run as a formula ("=HYPERLINK(…)" in a measure's text, or
+    just "- gering") gets a leading apostrophe, as the page says; the JSON files carry
+    every value unchanged."""
+    names = [name for name, _label in dataset.fields]
+    rows = ([row[name] for name in names] for row in dataset.rows())
+    return csv_text(itertools.chain([names], rows), excel=excel)
 
 
 def as_json(dataset):

@@ -8,7 +8,7 @@ from django.http import QueryDict
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils import translation
 from django.utils.formats import date_format, time_format
-from django.utils.html import _json_script_escapes, conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
@@ -17,6 +17,11 @@ from transfer_portal.lib import page_cache
 from transfer_portal.lib.content_language import mark
 
 register = template.Library()
+
+# What json_script() escapes, so that no text in the data can end the <script> element or
+# open a comment in it. Django keeps its table private and json_script() writes
+# type="application/json"; a JSON-LD block needs its own type.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @register.filter
@@ -97,7 +102,7 @@ def _in_language(path, language_code):
 def jsonld(value):
     """A JSON-LD data block (not executed, so the CSP does not concern it), safely escaped."""
     data = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(
-        _json_script_escapes
+        JSON_SCRIPT_ESCAPES
     )
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(data))  # noqa: S308
 

@@ -251,10 +251,16 @@ def _safe_next(request):
 def choose_municipality(request):
     """Search the list of municipalities and choose one; the link is checked (see
     surveys/membership.py) and only editors change it afterwards."""
+    return _choose_page(request, _linked_participant(request))
+
+
+def _linked_participant(request):
+    """The account's link to a municipality, or None for an account that may make one:
+    only a verified address may."""
     participant = _participant(request.user)
     if participant is None and not _has_verified_address(request.user):
         raise PermissionDenied(_("Please verify your e-mail address first."))
-    return _choose_page(request, participant)
+    return participant
 
 
 def _choose_page(request, participant, *, choice_form=None, missing_form=None, status=200):
@@ -295,11 +301,8 @@ def _choose_page(request, participant, *, choice_form=None, missing_form=None, s
 def link_municipality(request):
     """The municipality chosen from the list: the choose page's first form, which posts
     here. Template: surveys/choose_municipality.html again, with the form's errors."""
-    participant = _participant(request.user)
-    if participant is None and not _has_verified_address(request.user):
-        raise PermissionDenied(_("Please verify your e-mail address first."))
-    if participant is not None:
-        return _choose_page(request, participant)
+    if (linked := _linked_participant(request)) is not None:
+        return _choose_page(request, linked)
     search_form = MunicipalitySearchForm(request.GET or None)
     search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
     form = MunicipalityChoiceForm(request.POST, search=search)
@@ -333,11 +336,8 @@ def link_municipality(request):
 def report_missing_municipality(request):
     """A municipality missing from the list: the choose page's second form, which posts
     here. Template: surveys/choose_municipality.html again, with the form's errors."""
-    participant = _participant(request.user)
-    if participant is None and not _has_verified_address(request.user):
-        raise PermissionDenied(_("Please verify your e-mail address first."))
-    if participant is not None:
-        return _choose_page(request, participant)
+    if (linked := _linked_participant(request)) is not None:
+        return _choose_page(request, linked)
     form = MissingMunicipalityForm(request.POST)
     if not form.is_valid():
         return _choose_page(request, None, missing_form=form, status=400)

@@ -1,10 +1,13 @@
 """Accessibility and HTML validity checks: axe-core in the browser, the Nu Html Checker."""
 
+import atexit
 import json
 import os
 import shutil
+import socket
 import subprocess
-import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
@@ -53,8 +56,51 @@ def assert_accessible(page):
     assert violations == [], f"axe-core violations on {page.url}: {violations}"
 
 
+class _NuChecker:
+    """One Nu Html Checker web service per test process, started on first use: a JVM start
+    costs seconds, a document sent to the running service a few milliseconds."""
+
+    process = None
+    url = None
+
+    @classmethod
+    def start(cls, java):
+        if cls.process is not None and cls.process.poll() is None:
+            return cls.url
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        cls.process = subprocess.Popen(  # noqa: S603 - fixed command
+            [java, "-Dnu.validator.servlet.bind-address=127.0.0.1", "-cp", str(VNU)]
+            + ["nu.validator.servlet.Main", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        atexit.register(cls.process.terminate)
+        cls.url = f"http://127.0.0.1:{port}/?out=json&level=error"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                cls.check("<!DOCTYPE html><html lang=de><title>x</title></html>")
+                return cls.url
+            except OSError:
+                assert cls.process.poll() is None, "The Nu Html Checker service did not start"
+                time.sleep(0.2)
+        raise AssertionError("The Nu Html Checker service did not answer within 60 s")
+
+    @classmethod
+    def check(cls, html):
+        request = urllib.request.Request(  # noqa: S310 - our own loopback service
+            cls.url,
+            data=html.encode("utf-8"),
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            return json.load(response)["messages"]
+
+
 def html_errors(documents):
-    """Validate HTML documents ({name: html}) with one Nu Html Checker run; return errors."""
+    """Validate HTML documents ({name: html}) with the Nu Html Checker; return its errors."""
     java = shutil.which("java")
     if not (java and VNU.exists()) and not os.environ.get("CI"):
         import pytest
@@ -62,23 +108,12 @@ def html_errors(documents):
         pytest.skip("The Nu Html Checker needs Java and `npm ci` (see README: full test run)")
     assert java, "Java is needed for the Nu Html Checker"
     assert VNU.exists(), "Run `npm ci` to install the Nu Html Checker (vnu-jar)"
-    with tempfile.TemporaryDirectory() as folder:
-        paths = {}
-        for number, (name, html) in enumerate(documents.items()):
-            path = Path(folder) / f"page{number}.html"
-            path.write_text(html, encoding="utf-8")
-            paths[str(path)] = name
-        completed = subprocess.run(  # noqa: S603 - fixed command, our own files
-            [java, "-jar", str(VNU), "--errors-only", "--format", "json", *paths],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    messages = json.loads(completed.stderr or '{"messages": []}')["messages"]
+    _NuChecker.start(java)
     return [
-        f"{paths.get(message.get('url', '').removeprefix('file:'), '?')}: "
-        f"line {message.get('lastLine')}: {message['message']}"
-        for message in messages
+        f"{name}: line {message.get('lastLine')}: {message['message']}"
+        for name, html in documents.items()
+        for message in _NuChecker.check(html)
+        if message.get("type") in {"error", "non-document-error"}
     ]
 
 

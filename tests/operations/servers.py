@@ -57,14 +57,36 @@ def collect_static():
         _static_state["done"] = True
 
 
-class Gunicorn:
+class _Process:
+    """A child process of the operations tests, with its output in a log file."""
+
+    def __init__(self, command, environment, log_path):
+        self.log_path = log_path
+        self._log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(  # noqa: S603 - fixed argument lists
+            command, cwd=ROOT, env=environment, stdout=self._log, stderr=subprocess.STDOUT
+        )
+
+    def log(self):
+        return Path(self.log_path).read_text(errors="replace")[-4000:]
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._log.close()
+
+
+class Gunicorn(_Process):
     """The portal in production mode under gunicorn, as deploy/gunicorn.conf.py runs it."""
 
     def __init__(self, *, database_url, redis_url, secret_key, log_path, workers=2, env=None):
         collect_static()
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
         environment = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "transfer_portal.settings",
@@ -83,13 +105,8 @@ class Gunicorn:
             **(env or {}),
         }
         self.environment = environment
-        self._log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(  # noqa: S603 - fixed argument list
-            [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG)],
-            cwd=ROOT,
-            env=environment,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
+        super().__init__(
+            [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG)], environment, log_path
         )
         self._wait_until_up()
 
@@ -114,45 +131,14 @@ class Gunicorn:
         )
         return check.returncode == 0
 
-    def log(self):
-        return Path(self.log_path).read_text(errors="replace")[-4000:]
 
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._log.close()
-
-
-class TaskWorker:
+class TaskWorker(_Process):
     """`manage.py db_worker`, as production runs it beside gunicorn: it sends the e-mails
     the web processes queue, with the same environment."""
 
     def __init__(self, environment, log_path):
-        self.log_path = log_path
-        self._log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(  # noqa: S603 - fixed argument list
-            [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-reload"],
-            cwd=ROOT,
-            env=environment,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def log(self):
-        return Path(self.log_path).read_text(errors="replace")[-4000:]
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._log.close()
+        command = [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-reload"]
+        super().__init__(command, environment, log_path)
 
 
 def wait_until(condition, timeout=60, interval=0.2):

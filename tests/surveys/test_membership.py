@@ -291,7 +291,9 @@ def test_a_decision_needs_one_of_the_two_answers(client, member, participant, mu
 
 
 @pytest.mark.parametrize(
-    "token", ["kaputt", "a" * 300, signing.dumps({"p": 1}, salt=membership.DECISION_SALT)]
+    "token",
+    ["kaputt", "a" * 300, signing.dumps({"p": 1}, salt=membership.DECISION_SALT)],
+    ids=["garbage", "too-long", "no-such-link"],  # the same names in every test process
 )
 def test_a_wrong_link_is_a_404(client, db, token):
     assert client.get(reverse("surveys:decide_link", args=[token])).status_code == 404

@@ -88,12 +88,12 @@ class TestTwoFactorForStaff:
     def test_a_session_without_the_code_is_asked_for_it_once_more(self, editor_client, editor):
         """Logged in before the app was set up (or around allauth's login): not an editor
         until the session passed the second factor."""
-        from tests.auth import set_up_totp, totp_code
+        from tests.auth import code_to_type, set_up_totp
 
         set_up_totp(editor)
         response = editor_client.get("/admin/", follow=True)
         assert response.redirect_chain[-1][0] == "/konto/2fa/reauthenticate/?next=%2Fadmin%2F"
-        again = editor_client.post(response.redirect_chain[-1][0], {"code": totp_code()})
+        again = editor_client.post(response.redirect_chain[-1][0], {"code": code_to_type()})
         assert again.status_code == 302
         assert editor_client.get("/admin/").status_code == 200
 

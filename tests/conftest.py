@@ -1,12 +1,16 @@
 """The shared cast of users, the seeded portal, and browser fixtures."""
 
+import contextlib
 import os
 import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import translation
 
 from tests import factories
@@ -71,22 +75,51 @@ def live_server(live_server):
     return live_server
 
 
-@pytest.fixture(autouse=True)
-def _fast_and_isolated(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.ACCOUNT_RATE_LIMITS = False
+# What every test runs with, also the data that a module builds once (module_transaction).
+FAST_AND_ISOLATED = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    "ACCOUNT_RATE_LIMITS": False,
     # Pages are rendered fresh in tests; tests/transfer_portal/test_page_cache.py turns the
     # anonymous page cache and the fragment cache on where they are the subject.
-    settings.PAGE_CACHE_SECONDS = 0
-    settings.FRAGMENT_CACHE_SECONDS = 0
+    "PAGE_CACHE_SECONDS": 0,
+    "FRAGMENT_CACHE_SECONDS": 0,
     # Mail is delivered at once, in the test's thread, so that tests read mailoutbox right
     # after the request; tests/transfer_portal/test_mail.py uses the database backend and
     # its worker, as production does.
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    from django.core.cache import cache
+    "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+}
 
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    for name, value in FAST_AND_ISOLATED.items():
+        setattr(settings, name, value)
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def module_transaction(django_db_setup, django_db_blocker):
+    """For module-scoped fixtures that build expensive data once: `with module_transaction():`
+    is a transaction that is always rolled back, so no row outlives the module. Tests that
+    run inside it get their own savepoint (pytest-django leaves the outer transaction open)."""
+
+    @contextlib.contextmanager
+    def rolled_back():
+        with (
+            django_db_blocker.unblock(),
+            override_settings(**FAST_AND_ISOLATED),
+            translation.override(settings.LANGUAGE_CODE),
+            transaction.atomic(),
+        ):
+            cache.clear()
+            try:
+                yield
+            finally:
+                transaction.set_rollback(True)
+        cache.clear()
+
+    return rolled_back
 
 
 @pytest.fixture(autouse=True)

@@ -226,12 +226,14 @@ def test_results_page_query_budget_does_not_grow_with_responses(
     url = reverse("surveys:survey_results", args=[survey.slug])
     with django_assert_num_queries(VISITOR_QUERIES):
         page = client.get(url)
-    assert f"{responses} Kommunen haben geantwortet." in page.content.decode()
+    assert page.status_code == 200
+    assert f"{responses} Kommunen haben geantwortet." in page.text
     assert page.context["results"].participants == responses
     client.force_login(editor)
     with django_assert_num_queries(EDITOR_QUERIES):
         page = client.get(url)
     assert page.status_code == 200 and page.context["show_texts"] is True
+    assert f"{responses} Kommunen haben geantwortet." in page.text
 
 
 def test_topic_interest_follows_the_editorial_positions_not_the_order_of_entry(db):

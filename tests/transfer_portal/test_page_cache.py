@@ -19,6 +19,7 @@ def page_cache_on(settings):
 
 def test_second_anonymous_request_is_served_from_the_cache_without_queries(client, seeded):
     first = client.get("/modellprojekte/")
+    assert first.status_code == 200 and 'href="/modellprojekte/cottbus/"' in first.text
     assert first["X-Page-Cache"] == "miss"
     with CaptureQueriesContext(connection) as queries:
         second = client.get("/modellprojekte/")

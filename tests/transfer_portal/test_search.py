@@ -142,12 +142,19 @@ def test_search_field_is_in_the_header_of_every_page(client, seeded):
 def test_search_has_a_fixed_query_budget(client, seeded):
     """One query per result type (hits and total via a window function), however many hits."""
     with CaptureQueriesContext(connection) as first:
-        client.get("/suche/", {"q": "Mobilität"})
+        few = client.get("/suche/", {"q": "Mobilität"})
     for n in range(30):
         factories.measure(title=f"Mobilität {n}", summary="Mobilität")
     with CaptureQueriesContext(connection) as second:
-        client.get("/suche/", {"q": "Mobilität"})
+        many = client.get("/suche/", {"q": "Mobilität"})
+    assert few.status_code == many.status_code == 200
+    assert 'href="/themen/mobilitaet/"' in few.text
+    assert _totals(many)["measures"] == _totals(few)["measures"] + 30
     assert len(first) == len(second) == 7
+
+
+def _totals(response):
+    return {group.type.key: group.total for group in response.context["results"]["groups"]}
 
 
 def _latest_stored_weights():

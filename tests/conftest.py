@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
@@ -130,10 +129,19 @@ def _german():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(scope="session")
+def _seed(django_db_setup, django_db_blocker):
+    from tests.seed import Seed
+
+    with django_db_blocker.unblock(), override_settings(**FAST_AND_ISOLATED):
+        return Seed.take()
+
+
 @pytest.fixture
-def seeded(db):
-    """The portal with its initial content, as after the README's first command."""
-    call_command("load_initial_content", verbosity=0)
+def seeded(_seed, db):
+    """The portal with its initial content, as after the README's first command (copied
+    in from the first load of this test process: tests/seed.py)."""
+    _seed.load()
 
 
 @pytest.fixture

@@ -22,6 +22,12 @@ def test_break_after_escapes_the_value():
     assert render('{{ v|break_after:"@" }}', v="<b>@x") == "&lt;b&gt;@<wbr>x"
 
 
+def test_squash_shows_a_title_as_a_browser_does():
+    assert render("{{ v|squash }}", v="\n  Maßnahmen\n  – Seite 2\t\n") == "Maßnahmen – Seite 2"
+    assert render("{{ v|squash }}", v="z.\N{NO-BREAK SPACE}B.") == "z.\N{NO-BREAK SPACE}B."
+    assert render("{{ v|squash }}", v="<b>  x") == "&lt;b&gt; x"
+
+
 class Named:
     def __init__(self, name):
         self.name = name

@@ -1,4 +1,5 @@
 import json
+import re
 
 from django import template
 from django.conf import settings
@@ -22,6 +23,17 @@ register = template.Library()
 # open a comment in it. Django keeps its table private and json_script() writes
 # type="application/json"; a JSON-LD block needs its own type.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+# HTML's ASCII whitespace, which a browser collapses in a <title> (not the no-break space).
+ASCII_WHITESPACE = re.compile(r"[ \t\n\f\r]+")
+
+
+@register.filter(is_safe=True)
+def squash(value):
+    """The text with each run of ASCII whitespace as one space and none at either end: how a
+    browser shows a <title>. A page's title block may then break over template lines."""
+    return ASCII_WHITESPACE.sub(" ", str(value)).strip(" ")
 
 
 @register.filter

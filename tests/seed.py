@@ -63,7 +63,8 @@ class Seed:
             call_command("load_initial_content", verbosity=0)
             return
         now = timezone.now()  # auto_now fields get the time of this load, as with the command
-        with connection.cursor() as cursor:
+        # In a transaction, also in transactional tests: foreign keys are checked at commit.
+        with transaction.atomic(), connection.cursor() as cursor:
             for model, fields, rows in self.tables:
                 stamped = [
                     getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)

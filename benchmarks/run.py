@@ -6,6 +6,7 @@ settings, Redis, benchmark mode). Two entry points:
     python -m benchmarks.run --count-queries FILE   # query counts only (on the seed data)
     python -m benchmarks.run --seed-queries FILE    # the whole run, seed counts from FILE
     python -m benchmarks.run --in-process-only      # only the uncached in-process table
+    python -m benchmarks.run --in-process-only --page Suche   # … of one page
 
 The whole run includes the in-process table (issue 18); alone, it prints it and needs
 only the database (DATABASE_URL): no Redis, gunicorn or wrk.
@@ -986,6 +987,12 @@ def main(argv=None):
         action="store_true",
         help="only render each page uncached in process against floor (b) and print the table",
     )
+    parser.add_argument(
+        "--page",
+        action="append",
+        metavar="NAME",
+        help="with --in-process-only: only this page (its German name, e.g. Suche); repeatable",
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--log", default="/tmp/transfer_portal_bench_gunicorn.log")  # noqa: S108
     args = parser.parse_args(argv)
@@ -996,6 +1003,7 @@ def main(argv=None):
     load_before = load_average()
     pages = pick_pages()
     if args.in_process_only:
+        pages = [(name, url) for name, url in pages if not args.page or name in args.page]
         print("\n".join(in_process_table(in_process(pages))))
         return
     user = benchmark_user()

@@ -300,7 +300,7 @@ def test_rebuilding_derived_rows_deletes_them_in_one_statement(seeded):
     with CaptureQueriesContext(connection) as queries:
         topics.rebuild([response.pk])
     deletes = [q["sql"] for q in queries if q["sql"].startswith("DELETE")]
-    assert len(deletes) == 1  # no receiver, so no row-by-row deletion for signals
+    assert len(deletes) == 1  # no handler, so no row-by-row deletion for signals
     assert Response.objects.get().topics.count() == 2
 
 

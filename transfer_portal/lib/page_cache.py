@@ -78,7 +78,7 @@ def connect_signals():
     from django.apps import apps
 
     for model in apps.get_models(include_auto_created=True):
-        # Models never shown get no receiver: Django may then delete their rows at once.
+        # Models never shown get no handler: Django may then delete their rows at once.
         shown = getattr(model, "shown_on_public_pages", True) is not False
         if shown and model._meta.app_label in settings.PORTAL_CONTENT_APPS:
             for signal in (post_save, post_delete, m2m_changed):

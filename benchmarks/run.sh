@@ -6,8 +6,9 @@
 # Creates a fresh PostgreSQL database (BENCH_DATABASE, default transfer_portal_bench, on
 # 127.0.0.1:5432 as user postgres), migrates, loads the initial content, counts the
 # queries per page on that small data, adds the large sample portal (benchmarks/generate.py),
-# collects the static files and runs wrk against gunicorn (2 workers, production settings,
-# Redis database 5) on loopback. Writes benchmarks/RESULTS.md. Needs wrk, PostgreSQL and
+# collects the static files, renders every page uncached in process against floor (b)
+# (issue 18; alone: python -m benchmarks.run --in-process-only) and runs wrk against
+# gunicorn (2 workers, production settings, Redis database 5) on loopback. Writes benchmarks/RESULTS.md. Needs wrk, PostgreSQL and
 # Redis (apt-get install wrk postgresql redis-server). The database is dropped and
 # recreated on every run; Redis database 5 is flushed.
 set -euo pipefail
@@ -55,5 +56,5 @@ echo "== Large sample portal"
 uv run python -m benchmarks.generate
 psql -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "VACUUM ANALYZE"
 
-echo "== Load run"
+echo "== Uncached in process, then the load run"
 uv run python -m benchmarks.run --seed-queries "$seed_queries"

@@ -627,6 +627,11 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.name} <{self.email}>"
 
+    def shown_on_public_pages(self):
+        """Pages show the confirmed and waiting places of a date; a registration not yet
+        confirmed holds none (page_cache.py)."""
+        return self.state != self.State.PENDING
+
     def get_cancel_url(self):
         return reverse("offers:cancel_registration", args=[self.cancel_token])
 

@@ -25,7 +25,7 @@ from offers.models import (
     confirm_token_digest,
 )
 from surveys.models import Participant
-from transfer_portal.lib import page_cache, ratelimits
+from transfer_portal.lib import ratelimits
 from transfer_portal.lib.accounts import verified_addresses
 from transfer_portal.lib.listing import paged
 from transfer_portal.lib.templatetags.portal import date_and_time
@@ -89,11 +89,11 @@ def offer_list(request):
 @require_safe
 def offer_detail(request, slug):
     offers = Offer.objects.visible_to(request.user).select_related("contact")
-    offer = page_cache.cached_object(request, "offer", offers, slug=slug)
+    offer = get_object_or_404(offers, slug=slug)
     return render(
         request,
         "offers/offer_detail.html",
-        {"offer": offer, "dates": page_cache.lazy(_offer_dates, offer)},
+        {"offer": offer, "dates": _offer_dates(offer)},
     )
 
 
@@ -287,19 +287,15 @@ def event_ics(request, pk):
 def event_feed(request):
     """The upcoming dates of published offers for FEED_DAYS; cancelled ones stay in with
     STATUS:CANCELLED. Calendars refresh it every 12 hours, so later dates appear in time."""
-
-    def render_feed():
-        now = timezone.now()
-        dates = (
-            EventDate.objects.filter(offer__published=True, starts_at__lt=now + FEED_WINDOW)
-            .upcoming(now)
-            .select_related("offer")
-            .order_by("starts_at", "pk")
-        )
-        name = _("Dates of the DigitalAgentur Brandenburg")
-        return ical.calendar_for(dates, name=name)
-
-    return _calendar_response(page_cache.cached_fragment(request, "event-feed", render_feed))
+    now = timezone.now()
+    dates = (
+        EventDate.objects.filter(offer__published=True, starts_at__lt=now + FEED_WINDOW)
+        .upcoming(now)
+        .select_related("offer")
+        .order_by("starts_at", "pk")
+    )
+    name = _("Dates of the DigitalAgentur Brandenburg")
+    return _calendar_response(ical.calendar_for(dates, name=name))
 
 
 @require_safe

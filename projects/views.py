@@ -17,7 +17,6 @@ from projects.forms import (
 from projects.models import Insight, Measure, ModelProject, Topic
 from projects.questions import reserve_question, send_question
 from surveys.results import topic_interest
-from transfer_portal.lib import page_cache
 from transfer_portal.lib.editors import is_editor
 from transfer_portal.lib.listing import first_rows, paged
 
@@ -33,16 +32,9 @@ PROJECT_INSIGHTS = 10
 
 def render_filtered(request, template_name, form, context):
     """A filtered list; 400 when a filter value is unknown (the list is then empty, the
-    form says why).
-
-    The form is validated (one query per filter) only when the list is rendered: a list
-    from the fragment cache was stored for a valid filter only (`{% cached_content … form %}`),
-    so it is answered with 200 without asking the database.
-    """
-    response = render(request, template_name, {"form": form, **context})
-    if hasattr(form, "cleaned_data") and form.errors:  # validated, i.e. rendered, and bad
-        response.status_code = 400
-    return response
+    form says why)."""
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, template_name, {"form": form, **context}, status=status)
 
 
 def _filtered(form, queryset, lookups):
@@ -56,10 +48,6 @@ def _filtered(form, queryset, lookups):
         if value:
             queryset = queryset.filter(**{lookup: value})
     return queryset
-
-
-# The lists below hand paged() a function that builds their queryset: a list that comes
-# from the fragment cache does not even build it (that alone took a millisecond or two).
 
 
 @require_safe
@@ -86,13 +74,11 @@ def _visible_measures(user):
 
 @require_safe
 def project_detail(request, slug):
-    project = page_cache.cached_object(
-        request, "project", ModelProject.objects.visible_to(request.user), slug=slug
-    )
+    project = get_object_or_404(ModelProject.objects.visible_to(request.user), slug=slug)
     return render(
         request,
         "projects/project_detail.html",
-        {"project": project, "content": page_cache.lazy(_project_content, project, request.user)},
+        {"project": project, "content": _project_content(project, request.user)},
     )
 
 
@@ -231,11 +217,11 @@ def _published_filter(user, relation, *parents):
 
 @require_safe
 def topic_detail(request, slug):
-    topic = page_cache.cached_object(request, "topic", Topic.objects.all(), slug=slug)
+    topic = get_object_or_404(Topic, slug=slug)
     return render(
         request,
         "projects/topic_detail.html",
-        {"topic": topic, "content": page_cache.lazy(_topic_content, topic, request.user)},
+        {"topic": topic, "content": _topic_content(topic, request.user)},
     )
 
 

@@ -321,6 +321,9 @@ class Participant(models.Model):
     editors change a link once it is made.
     """
 
+    # Who answers for a municipality is on no public page (page_cache.py).
+    shown_on_public_pages = False
+
     class Status(models.TextChoices):
         PENDING = "offen", _("awaiting confirmation")
         CONFIRMED = "bestaetigt", _("confirmed")
@@ -486,12 +489,20 @@ class Response(models.Model):
     def __str__(self):
         return f"{self.survey} – {self.municipality}"
 
+    def shown_on_public_pages(self):
+        """Public results and topic pages count submitted responses only; a submitted
+        response never goes back to draft (page_cache.py)."""
+        return self.state == self.State.SUBMITTED
+
     @property
     def is_submitted(self):
         return self.state == self.State.SUBMITTED
 
 
 class Answer(models.Model):
+    # Saved with its response, which invalidates cached pages itself (page_cache.py).
+    shown_on_public_pages = False
+
     response = models.ForeignKey(
         Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers"
     )
@@ -529,8 +540,8 @@ class ResponseVersion(models.Model):
     to the municipality.
     """
 
-    # Written along with its response, which invalidates cached pages itself.
-    page_cache_derived = True
+    # A response's history is never on a public page.
+    shown_on_public_pages = False
 
     response = models.ForeignKey(
         Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="versions"
@@ -571,8 +582,9 @@ class ResponseTopic(models.Model):
     drafts have no rows, so that counting per survey needs no join with the responses.
     """
 
-    # Rebuilt whenever answers or options change, which invalidate cached pages themselves.
-    page_cache_derived = True
+    # Rebuilt along with a submitted response or changed options, which invalidate cached
+    # pages themselves.
+    shown_on_public_pages = False
 
     response = models.ForeignKey(
         Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="topics"

@@ -22,7 +22,6 @@ from surveys.forms import (
 )
 from surveys.models import Answer, Participant, Response, ResponseVersion, Survey
 from surveys.results import survey_results as compute_results
-from transfer_portal.lib import page_cache
 from transfer_portal.lib.editors import is_editor
 
 logger = logging.getLogger(__name__)
@@ -201,10 +200,7 @@ def _saved(request, survey, municipality, response, *, first, submit):
 
 @require_safe
 def survey_results(request, slug):
-    # The participant count comes with the results, which the fragment cache may spare.
-    survey = page_cache.cached_object(
-        request, "survey-results", Survey.objects.visible_to(request.user), slug=slug
-    )
+    survey = get_object_or_404(Survey.objects.visible_to(request.user), slug=slug)
     if not survey.results_visible_to(request.user):
         return render(
             request, "surveys/survey_results.html", {"survey": survey, "hidden": True}, status=403
@@ -215,7 +211,7 @@ def survey_results(request, slug):
         "surveys/survey_results.html",
         {
             "survey": survey,
-            "results": page_cache.lazy(_results, survey, include_texts=editor),
+            "results": _results(survey, include_texts=editor),
             "show_texts": editor,
         },
     )

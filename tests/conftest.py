@@ -77,12 +77,14 @@ def live_server(live_server):
 # What every test runs with, also the data that a module builds once (module_transaction).
 FAST_AND_ISOLATED = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
-    "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    "CACHES": {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    },
     "ACCOUNT_RATE_LIMITS": False,
     # Pages are rendered fresh in tests; tests/transfer_portal/test_page_cache.py turns the
-    # anonymous page cache and the fragment cache on where they are the subject.
+    # anonymous page cache on where it is the subject.
     "PAGE_CACHE_SECONDS": 0,
-    "FRAGMENT_CACHE_SECONDS": 0,
     # Mail is delivered at once, in the test's thread, so that tests read mailoutbox right
     # after the request; tests/transfer_portal/test_mail.py uses the database backend and
     # its worker, as production does.

@@ -160,25 +160,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: local memory unless REDIS_URL points to a shared Redis.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    _redis = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        # An unreachable or hanging Redis must not hold a request for long: the page
+        # cache then renders uncached (transfer_portal/lib/page_cache.py).
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+    }
+    _prefix = env_str("DJANGO_CACHE_PREFIX", "transfer_portal")
+    # "pages": the anonymous page cache, on its own alias (and key prefix).
     CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("DJANGO_CACHE_PREFIX", "transfer_portal"),
-            # An unreachable or hanging Redis must not hold a request for long: the page
-            # cache then renders uncached (transfer_portal/page_cache.py).
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-        }
+        "default": {**_redis, "KEY_PREFIX": _prefix},
+        "pages": {**_redis, "KEY_PREFIX": f"{_prefix}:pages"},
     }
     # Sessions are read from Redis and written through to PostgreSQL: a Redis restart or
     # outage (Redis keeps nothing on disk) logs nobody out.
     SESSION_ENGINE = "transfer_portal.lib.sessions"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Anonymous visitors get pages from the cache (transfer_portal/page_cache.py); 0 turns it off.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
+# Anonymous visitors get pages from the cache (transfer_portal/lib/page_cache.py); 0 turns it
+# off.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 0 if DEBUG else 60)
-# Logged-in visitors get the main content of pages from the same cache, as fragments.
-FRAGMENT_CACHE_SECONDS = env_int("DJANGO_FRAGMENT_CACHE_SECONDS", 0 if DEBUG else 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -62,12 +62,10 @@ def wrk():
 @pytest.fixture
 def shared_cache(settings):
     """This process uses the servers' Redis too, so sessions made here are valid there."""
+    redis = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
     settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "ops",
-        }
+        "default": {**redis, "KEY_PREFIX": "ops"},
+        "pages": {**redis, "KEY_PREFIX": "ops:pages"},
     }
     settings.SESSION_ENGINE = "transfer_portal.lib.sessions"  # as in production
     cache.clear()  # page cache, sessions and rate limits of the previous test

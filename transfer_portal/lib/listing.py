@@ -1,9 +1,7 @@
-"""Paged lists whose page is computed only when a template renders it."""
+"""Paged lists: one page of rows with the total, in one query."""
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Subquery, Value, Window
-
-from transfer_portal.lib import page_cache
 
 PAGE_PARAMETER = "seite"
 # Far beyond any list of the portal; a larger number is not turned into an OFFSET, which
@@ -14,17 +12,16 @@ MAX_PAGE_NUMBER = 100_000
 def paged(request, queryset, per_page, load=None):
     """The context of a paged list for includes/pagination.html.
 
-    `listing` holds the page and its elided page range, lazily: a list from the fragment
-    cache costs no query. `queryset` may be a function that builds the queryset, so that
-    such a list does not even build it. `filter_query` is the query string without the page
-    number, which the page links keep. `load(keys)` may fetch the page's rows, when the
+    `listing` holds the page and its elided page range; `queryset` may also be a function
+    that builds it. `filter_query` is the query string without the page number, which the
+    page links keep. `load(keys)` may fetch the page's rows, when the
     queryset only sorts keys.
     """
     query = request.GET.copy()
     query.pop(PAGE_PARAMETER, None)
     number = request.GET.get(PAGE_PARAMETER)
     return {
-        "listing": page_cache.lazy(_page, queryset, number, per_page, load),
+        "listing": _page(queryset, number, per_page, load),
         "filter_query": query.urlencode(),
     }
 

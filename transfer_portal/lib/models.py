@@ -33,6 +33,17 @@ class PublishedContent(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def from_db(cls, *args, **kwargs):
+        instance = super().from_db(*args, **kwargs)
+        instance.published_when_loaded = instance.__dict__.get("published", False)
+        return instance
+
+    def shown_on_public_pages(self):
+        """For the page cache (page_cache.py): a draft is on no public page, unless it was
+        published until this change."""
+        return self.published or getattr(self, "published_when_loaded", False)
+
 
 class MailQuerySet(models.QuerySet):
     def waiting(self):

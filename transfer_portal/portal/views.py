@@ -46,16 +46,15 @@ def _newest_measures(user):
 
 @require_safe
 def home(request):
-    # Everything lazy: from the fragment cache, the page builds no query at all.
     return render(
         request,
         "portal/home.html",
         {
-            "projects": page_cache.lazy(_home_projects, request.user),
+            "projects": _home_projects(request.user),
             "topics": Topic.objects.all(),
-            "survey_highlights": page_cache.lazy(home_highlights),
-            "upcoming_dates": page_cache.lazy(upcoming_dates, limit=3),
-            "newest_measures": page_cache.lazy(_newest_measures, request.user),
+            "survey_highlights": home_highlights(),
+            "upcoming_dates": upcoming_dates(limit=3),
+            "newest_measures": _newest_measures(request.user),
         },
     )
 
@@ -68,7 +67,7 @@ def search(request):
         "portal/search.html",
         {
             "query": query,
-            "results": page_cache.lazy(_search_results, query, request.user),
+            "results": _search_results(query, request.user),
             "searched": bool(portal_search.words_of(query)),
             "topics_url": reverse("projects:topic_list"),
         },

@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
-from transfer_portal.lib import page_cache
 from transfer_portal.lib.content_language import mark
 
 register = template.Library()
@@ -148,64 +147,6 @@ def _chosen_label(field, value):
     if isinstance(value, str):
         return str(dict(field.choices).get(value, value))
     return str(value)
-
-
-class CachedContentNode(template.Node):
-    def __init__(self, nodelist, name, form=None, prefetch=()):
-        self.nodelist = nodelist
-        self.name = name
-        self.form = form
-        self.prefetch = prefetch
-
-    def render(self, context):
-        request = context.get("request")
-        if request is None:
-            return self.nodelist.render(context)
-        keep = None
-        if self.form is not None:
-            form = self.form.resolve(context)
-            # Validated while rendering, so asking costs nothing.
-            keep = lambda: not form.is_bound or form.is_valid()  # noqa: E731
-        content = page_cache.cached_fragment(
-            request, self.name, lambda: self.nodelist.render(context), keep, self.prefetch
-        )
-        return mark_safe(content)  # noqa: S308 - rendered by this very template
-
-
-@register.tag
-def cached_content(parser, token):
-    """`{% cached_content "name" [form] %}…{% endcached_content %}`: the page's main content
-    from the fragment cache (see transfer_portal/page_cache.py). Never wrap a form with a
-    CSRF token or anything that depends on the visitor beyond "may see drafts".
-
-    With a (filter) form, content is only kept when the form is unbound or valid: a bad
-    filter value is rendered anew each time (with its error and a 400, see
-    projects.views.render_filtered) and cannot fill the cache with junk addresses."""
-    nodelist, name, form = _parse_cached(parser, token)
-    return CachedContentNode(nodelist, name, form)
-
-
-def _parse_cached(parser, token):
-    """`{% tag "name" [form] %}…{% endtag %}`: the body, the name and the form (or None)."""
-    bits = token.split_contents()
-    if len(bits) not in (2, 3):
-        raise template.TemplateSyntaxError(
-            f"{bits[0]} takes the fragment's name and optionally a filter form"
-        )
-    nodelist = parser.parse((f"end{bits[0]}",))
-    parser.delete_first_token()
-    form = parser.compile_filter(bits[2]) if len(bits) == 3 else None
-    return nodelist, bits[1].strip("\"'"), form
-
-
-@register.tag
-def cached_title(parser, token):
-    """`{% cached_title "name" [form] %}…{% endcached_title %}` in the title block of a page
-    whose content is `{% cached_content "name" [form] %}`: a title that depends on the
-    content (filters, page number) from the fragment cache as well, kept under the same
-    rules. Both come in one round trip to the cache."""
-    nodelist, name, form = _parse_cached(parser, token)
-    return CachedContentNode(nodelist, f"{name}:title", form, prefetch=(name,))
 
 
 @register.filter

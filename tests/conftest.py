@@ -32,14 +32,8 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(config, items):
-    """The operations tests share one Redis database and servers that load the machine:
-    with several test processes (pytest-xdist) they all run in one of them, in turn.
-    Browser tests need Debian's Chromium. `.ci/run` installs it; where it is missing
+    """Browser tests need Debian's Chromium. `.ci/run` installs it; where it is missing
     outside CI (a fresh machine with only Python and uv), they are skipped with a reason."""
-    operations = Path(__file__).parent / "operations"
-    for item in items:
-        if operations in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("operations"))
     if Path(CHROMIUM).exists() or os.environ.get("CI"):
         return
     skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed (see README: full test run)")

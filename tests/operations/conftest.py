@@ -1,7 +1,8 @@
 """Operations tests: the portal under gunicorn on PostgreSQL and Redis, over loopback.
 
 They need what production has: PostgreSQL (DATABASE_URL), a Redis server (OPS_REDIS_URL,
-default redis://127.0.0.1:6379/6, flushed by the tests) and `wrk` for the load test.
+default redis://127.0.0.1:6379/6, 7, … for each test process, flushed by the tests) and `wrk`
+for the load test.
 On SQLite they are skipped; outside CI a missing Redis or wrk skips them with the reason,
 in CI (where .ci/run installs and starts both) it fails them.
 """
@@ -19,7 +20,9 @@ from django.test import Client
 
 from tests.operations.servers import Gunicorn, TaskWorker, database_url
 
-REDIS_URL = os.environ.get("OPS_REDIS_URL", "redis://127.0.0.1:6379/6")
+# Each test process (pytest-xdist: gw0, gw1, …) flushes a Redis database of its own: 6, 7, …
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("OPS_REDIS_URL", f"redis://127.0.0.1:6379/{6 + _WORKER}")
 HERE = os.path.dirname(__file__)
 
 

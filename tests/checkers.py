@@ -57,41 +57,56 @@ def assert_accessible(page):
 
 
 class _NuChecker:
-    """One Nu Html Checker web service per test process, started on first use: a JVM start
-    costs seconds, a document sent to the running service a few milliseconds."""
+    """One Nu Html Checker web service for the whole run, started in the background when the
+    run begins (`pytest_configure` of the first process, so the test processes that pytest-xdist
+    starts afterwards find its address in NU_CHECKER_URL): a JVM start costs seconds, a
+    document sent to the running service a few milliseconds."""
 
+    ENVIRON = "NU_CHECKER_URL"
     process = None
-    url = None
 
     @classmethod
-    def start(cls, java):
-        if cls.process is not None and cls.process.poll() is None:
-            return cls.url
+    def launch(cls):
+        """Start the service without waiting for it; return False where Java or vnu is missing."""
+        java = shutil.which("java")
+        if os.environ.get(cls.ENVIRON) or not (java and VNU.exists()):
+            return False
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
+        # Only the quick compiler: a test run checks a few hundred documents, and the optimising
+        # one would cost more CPU than it saves. Its deeper frames need a larger stack.
         cls.process = subprocess.Popen(  # noqa: S603 - fixed command
-            [java, "-Dnu.validator.servlet.bind-address=127.0.0.1", "-cp", str(VNU)]
+            [java, "-XX:TieredStopAtLevel=1", "-Xss8m"]
+            + ["-Dnu.validator.servlet.bind-address=127.0.0.1", "-cp", str(VNU)]
             + ["nu.validator.servlet.Main", str(port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         atexit.register(cls.process.terminate)
-        cls.url = f"http://127.0.0.1:{port}/?out=json&level=error"
-        deadline = time.monotonic() + 60
+        os.environ[cls.ENVIRON] = f"http://127.0.0.1:{port}/?out=json&level=error"
+        return True
+
+    @classmethod
+    def wait(cls):
+        """Wait until the service answers (started here or by the process that started this one)."""
+        if not os.environ.get(cls.ENVIRON):
+            cls.launch()
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
-                cls.check("<!DOCTYPE html><html lang=de><title>x</title></html>")
-                return cls.url
+                return cls.check("<!DOCTYPE html><html lang=de><title>x</title></html>")
             except OSError:
-                assert cls.process.poll() is None, "The Nu Html Checker service did not start"
+                assert cls.process is None or cls.process.poll() is None, (
+                    "The Nu Html Checker service did not start"
+                )
                 time.sleep(0.2)
-        raise AssertionError("The Nu Html Checker service did not answer within 60 s")
+        raise AssertionError("The Nu Html Checker service did not answer within 90 s")
 
     @classmethod
     def check(cls, html):
         request = urllib.request.Request(  # noqa: S310 - our own loopback service
-            cls.url,
+            os.environ[cls.ENVIRON],
             data=html.encode("utf-8"),
             headers={"Content-Type": "text/html; charset=utf-8"},
         )
@@ -108,7 +123,7 @@ def html_errors(documents):
         pytest.skip("The Nu Html Checker needs Java and `npm ci` (see README: full test run)")
     assert java, "Java is needed for the Nu Html Checker"
     assert VNU.exists(), "Run `npm ci` to install the Nu Html Checker (vnu-jar)"
-    _NuChecker.start(java)
+    _NuChecker.wait()
     return [
         f"{name}: line {message.get('lastLine')}: {message['message']}"
         for name, html in documents.items()

@@ -31,6 +31,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_configure(config):
+    """The Nu Html Checker starts in the background while the tests are collected; the test
+    processes of pytest-xdist (started later) share it."""
+    if not hasattr(config, "workerinput"):
+        from tests.checkers import _NuChecker
+
+        _NuChecker.launch()
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests need Debian's Chromium. `.ci/run` installs it; where it is missing
     outside CI (a fresh machine with only Python and uv), they are skipped with a reason."""

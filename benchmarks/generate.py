@@ -282,6 +282,7 @@ def _offers(rng, now):
                 EventDate(
                     offer=offer,
                     title=f"{LABEL} Termin {i + 1}",
+                    search_context=offer.title,  # bulk_create() sends no signals
                     starts_at=starts,
                     ends_at=starts + datetime.timedelta(hours=2),
                     location=_text(rng, 4),

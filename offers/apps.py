@@ -7,6 +7,7 @@ class OffersConfig(AppConfig):
     verbose_name = _("DABB offers")
 
     def ready(self):
-        from offers import contact_photos
+        from offers import contact_photos, search_context
 
         contact_photos.connect_signals()
+        search_context.connect_signals()

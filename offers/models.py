@@ -250,9 +250,9 @@ SAMPLE_LABEL = _("[Sample date] %(summary)s")
 
 class EventDate(models.Model):
     # What the portal search finds it by (weights A title … D context); PostgreSQL stores
-    # the vector (migration 0007, transfer_portal/lib/search_vectors.py). The search adds
-    # the offer's title from the offer's vector.
-    search_weights = (("title", "A"), ("location", "B"))
+    # the vector (migration 0008, transfer_portal/lib/search_vectors.py). The offer's title
+    # is a title of the date too: "Schreibwerkstatt" finds its dates.
+    search_weights = (("title", "A"), ("location", "B"), ("search_context", "A"))
 
     offer = models.ForeignKey(
         Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="dates"
@@ -317,6 +317,16 @@ class EventDate(models.Model):
         help_text=_("Marks a made-up date used only for trying out the portal."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # A copy of the offer's title, kept current by offers/search_context.py, never edited:
+    # a stored vector (a generated column) cannot read the offer's table.
+    search_context = models.CharField(
+        _("search context"),
+        max_length=200,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("The offer's title, for the search."),
+    )
     sequence = models.PositiveIntegerField(
         _("version of the calendar entry"),
         default=0,

@@ -2,8 +2,10 @@
 
 PostgreSQL: full-text search with the German configuration (stemming, so inflected forms
 find each other), prefix matching for the last word, title weighted above summary above
-body, ranked. SQLite: every word must occur in one of the fields; titles rank first.
-Snippets are made in Python for both, escaped, with the matching words marked.
+body, ranked. One statement ranks the ids of all types over the stored vectors; then only
+the rows shown are loaded, one query per type with hits. SQLite: every word must occur in
+one of the fields; titles rank first; one query per type. Snippets are made in Python for
+both, escaped, with the matching words marked.
 """
 
 import re
@@ -14,11 +16,8 @@ from django.db.models import (
     Case,
     Count,
     Expression,
-    Func,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
     Window,
@@ -32,6 +31,7 @@ from projects.models import Insight, Measure, ModelProject, Topic
 from surveys.models import Survey
 from transfer_portal.lib import search_vectors
 from transfer_portal.lib.content_language import mark
+from transfer_portal.lib.editors import is_editor
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -41,10 +41,8 @@ SNIPPET_LENGTH = 220
 WORD = re.compile(r"\w+", re.UNICODE)
 # Models with a stored, indexed search vector on PostgreSQL, declared with the model
 # (search_weights) and added by its app's migration (transfer_portal/lib/search_vectors.py).
-STORED_VECTOR_MODELS = (ModelProject, Measure, Insight, Offer)
-# A date's vector holds its own fields; its offer's title is added from the offer's stored
-# vector (the part weighted A), as a generated column cannot read another table.
-DATE_OWN_FIELDS = EventDate.search_weights
+# Topics and surveys are few: their vectors are computed as they are searched.
+STORED_VECTOR_MODELS = (ModelProject, Measure, Insight, Offer, EventDate)
 
 
 @dataclass(frozen=True)
@@ -136,7 +134,7 @@ TYPES = [
         "dates",
         _("Dates"),
         _dates,
-        (*DATE_OWN_FIELDS, ("offer__title", "A")),
+        EventDate.search_weights,
         lambda obj: f"{obj.offer.title} – {obj.title}",
         lambda obj: obj.location,
     ),
@@ -169,54 +167,21 @@ def search_vector(search_type, fields=None):
 
 
 class StoredVector(Expression):
-    """The stored search vector of the queried table (PostgreSQL; lib/search_vectors.py).
+    """The stored search vector of a model's table (PostgreSQL; lib/search_vectors.py).
 
-    The column is not a model field, so it is named here, qualified with the alias the
-    table has in the query being compiled (its own name, or U0 in a subquery). Django has
-    no public way to ask a query for that alias: Query.get_initial_alias() is internal.
-    tests/transfer_portal/test_search.py runs the search on PostgreSQL, also inside a
-    subquery, and fails should its meaning change."""
+    The column is not a model field, so it is named here, qualified with the table's own
+    name: valid where the table is not aliased, as in a top-level query (the search
+    compiles each type's candidates as one, _candidates), not inside a Django subquery."""
 
-    def __init__(self):
+    def __init__(self, model):
         from django.contrib.postgres.search import SearchVectorField
 
         super().__init__(output_field=SearchVectorField())
+        self.table = model._meta.db_table
 
     def as_sql(self, compiler, connection):
-        alias = compiler.quote_name(compiler.query.get_initial_alias())
-        return f"{alias}.{connection.ops.quote_name(search_vectors.COLUMN)}", []
-
-
-def _date_vector():
-    """A date's stored vector and its offer's title: the A-weighted part of the offer's
-    stored vector (ts_filter), read in a correlated subquery. Parsing the three texts of
-    every date instead took 20 ms for 2,000 dates."""
-    from django.contrib.postgres.search import SearchVectorField
-
-    offer_vector = Subquery(
-        Offer.objects.filter(pk=OuterRef("offer_id")).annotate(v=StoredVector()).values("v")
-    )
-    offer_title = Func(
-        offer_vector,
-        function="ts_filter",
-        template="%(function)s(%(expressions)s, '{a}')",
-        output_field=SearchVectorField(),
-    )
-    return Func(
-        StoredVector(),
-        offer_title,
-        template="(%(expressions)s)",
-        arg_joiner=" || ",
-        output_field=SearchVectorField(),
-    )
-
-
-def _vector(queryset, search_type):
-    if queryset.model in STORED_VECTOR_MODELS:
-        return StoredVector()
-    if queryset.model is EventDate:
-        return _date_vector()
-    return search_vector(search_type)
+        quote = connection.ops.quote_name
+        return f"{quote(self.table)}.{quote(search_vectors.COLUMN)}", []
 
 
 UMLAUT_SPELLINGS = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"))
@@ -241,27 +206,84 @@ def _spellings(word, *, prefix):
     return f"({word}{suffix} | {folded}{suffix})"
 
 
-def _postgres_filter(queryset, search_type, words):
-    from django.contrib.postgres.search import SearchQuery, SearchRank
-
-    vector = _vector(queryset, search_type)
-    # Words are \w+ only, so they cannot carry tsquery operators. The last one is a prefix.
-    # A word typed without umlauts ("Mobilitaet") also matches the umlaut spelling.
-    terms = [
+def _tsquery(words):
+    """The raw tsquery of the words: all of them, the last one a prefix. Words are \\w+ only,
+    so they cannot carry tsquery operators. A word typed without umlauts ("Mobilitaet")
+    also matches the umlaut spelling."""
+    return " & ".join(
         _spellings(word, prefix=position == len(words) - 1) for position, word in enumerate(words)
-    ]
-    raw = " & ".join(terms)
+    )
+
+
+def _candidates(search_type, user, raw):
+    """SQL of the visible entries of a type that match, as (id, vector), at most CANDIDATES
+    of them: matching uses the GIN index, and a word found in thousands of entries is
+    ranked among the first CANDIDATES only."""
+    from django.contrib.postgres.search import SearchQuery
+
+    queryset = search_type.queryset(user)
+    model = queryset.model
+    vector = StoredVector(model) if model in STORED_VECTOR_MODELS else search_vector(search_type)
     query = SearchQuery(raw, search_type="raw", config="german")
-    # Matching uses the GIN index; ranking is bounded to the first CANDIDATES matches, so a
-    # word found in thousands of entries stays fast.
-    candidates = (
-        queryset.annotate(search=vector).filter(search=query).order_by().values("pk")[:CANDIDATES]
-    )
-    return (
-        queryset.filter(pk__in=Subquery(candidates))
-        .annotate(rank=SearchRank(vector, query))
-        .order_by("-rank", "pk")
-    )
+    candidates = queryset.annotate(search=vector).filter(search=query).order_by()
+    return candidates.values_list("pk", "search")[:CANDIDATES].query.sql_with_params()
+
+
+# Stands for the words in a compiled ranking statement (_ranking_statement).
+WORDS = "\x00words\x00"
+_statements = {}
+
+
+def _ranking_statement(user):
+    """The ranking statement, with WORDS where the tsquery goes: per type the
+    RESULTS_PER_TYPE best of its candidates by ts_rank (ties by id), each row with the
+    number of candidates (a window count), joined by UNION ALL.
+
+    Building and compiling seven querysets cost more CPU than the database needs to answer
+    them, so the statement is compiled once per process for each of the two audiences:
+    what a user may find depends only on whether they are an editor (visible_to)."""
+    editor = is_editor(user)
+    if editor not in _statements:
+        parts, params = [], []
+        for index, search_type in enumerate(TYPES):
+            sql, candidate_params = _candidates(search_type, user, WORDS)
+            # Only integers and the ORM's own SQL go into the text; the words are parameters.
+            parts.append(
+                f"(SELECT {index} AS type, c.id, "  # noqa: S608
+                "ts_rank(c.vector, to_tsquery('german'::regconfig, %s)) AS rank, "
+                "count(*) OVER () AS total "
+                f"FROM ({sql}) AS c (id, vector) "
+                f"ORDER BY rank DESC, c.id LIMIT {RESULTS_PER_TYPE})"
+            )
+            params += [WORDS, *candidate_params]
+        _statements[editor] = (" UNION ALL ".join(parts), params)
+    return _statements[editor]
+
+
+def _ranked_ids(user, words):
+    """{type index: (total, [ids, best first])} of the types with hits, in one statement."""
+    raw = _tsquery(words)
+    sql, params = _ranking_statement(user)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [raw if param == WORDS else param for param in params])
+        rows = cursor.fetchall()
+    ranked = {}
+    # UNION ALL keeps no order across its parts: each type's rows sorted again as ranked.
+    for index, pk, _rank, total in sorted(rows, key=lambda row: (row[0], -row[2], row[1])):
+        ranked.setdefault(index, (total, []))[1].append(pk)
+    return ranked
+
+
+def _postgres_search(user, words):
+    """Rank all types in one statement, then load only the rows shown, one query per type
+    with hits (with the related objects their titles name)."""
+    ranked = _ranked_ids(user, words)
+    groups = []
+    for index, search_type in enumerate(TYPES):
+        total, ids = ranked.get(index, (0, []))
+        rows = search_type.queryset(user).filter(pk__in=ids).in_bulk() if ids else {}
+        groups.append(_group(search_type, total, [rows[pk] for pk in ids if pk in rows], words))
+    return groups
 
 
 def stem(word: str) -> str:
@@ -325,30 +347,32 @@ def snippet(text: str, words: list[str]) -> str:
     return mark_safe(prefix + html + suffix)  # noqa: S308 - escaped above
 
 
+def _group(search_type, total, rows, words):
+    group = Group(type=search_type, total=total)
+    for obj in rows:
+        group.hits.append(
+            Hit(
+                # Titles are the German content; an insight's names its kind first.
+                title=_marked(search_type.title(obj)),
+                url=obj.get_absolute_url(),
+                snippet=snippet(search_type.text(obj), words),
+                project=search_type.project(obj) if search_type.project else "",
+            )
+        )
+    return group
+
+
 def search(query: str, user) -> list[Group]:
-    """One query per type: the best hits with the total count as a window function."""
+    """The hits of every type, best first, with the number of matches per type."""
     words = words_of(query)
     if not words:
         return []
-    on_postgres = connection.vendor == "postgresql"
+    if connection.vendor == "postgresql":
+        return _postgres_search(user, words)
     groups = []
     for search_type in TYPES:
-        queryset = search_type.queryset(user)
-        if on_postgres:
-            queryset = _postgres_filter(queryset, search_type, words)
-        else:
-            queryset = _simple_filter(queryset, search_type, words)
+        # One query per type: the best hits with the total count as a window function.
+        queryset = _simple_filter(search_type.queryset(user), search_type, words)
         rows = list(queryset.annotate(total=Window(Count("pk")))[:RESULTS_PER_TYPE])
-        group = Group(type=search_type, total=rows[0].total if rows else 0)
-        for obj in rows:
-            group.hits.append(
-                Hit(
-                    # Titles are the German content; an insight's names its kind first.
-                    title=_marked(search_type.title(obj)),
-                    url=obj.get_absolute_url(),
-                    snippet=snippet(search_type.text(obj), words),
-                    project=search_type.project(obj) if search_type.project else "",
-                )
-            )
-        groups.append(group)
+        groups.append(_group(search_type, rows[0].total if rows else 0, rows, words))
     return groups

@@ -609,3 +609,40 @@ class ResponseTopic(models.Model):
 
     def __str__(self):
         return f"{self.response} – {self.topic}"
+
+
+class ResultsSnapshot(models.Model):
+    """The numbers of a survey's results, counted from its submitted responses.
+
+    Derived and never edited: surveys/results.py refreshes it in the transaction of every
+    change of responses, answers or options (surveys/topics.py lists where), so that the
+    results page and the topic pages read one row instead of counting the survey's answers
+    (tens of thousands on a large portal) on every view. `manage.py
+    rebuild_response_topics` recomputes all of them.
+    """
+
+    # Derived from responses and options, whose own changes invalidate cached pages (a
+    # submitted response does, a draft does not): refreshing it changes no page by itself.
+    shown_on_public_pages = False
+
+    survey = models.OneToOneField(
+        Survey,
+        verbose_name=_("survey"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="results_snapshot",
+    )
+    participants = models.PositiveIntegerField(_("participating municipalities"), default=0)
+    # [[topic id, submitted responses that chose it], …]
+    topic_counts = models.JSONField(_("responses per topic"), default=list)
+    # {"choices": {option id: count}, "questions": {question id: {"answered", "other",
+    # "mean", "minimum", "maximum", "scale": {value: count}}}}
+    numbers = models.JSONField(_("numbers per question and option"), default=dict)
+    refreshed_at = models.DateTimeField(_("refreshed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("results snapshot")
+        verbose_name_plural = _("results snapshots")
+
+    def __str__(self):
+        return str(self.survey)

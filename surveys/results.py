@@ -5,25 +5,29 @@ Only submitted responses count; drafts never show up in any number here.
 
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import transaction
 from django.db.models import (
     Avg,
-    CharField,
     Count,
     Exists,
     Max,
     Min,
     OuterRef,
     Q,
-    StringAgg,
-    Subquery,
-    Value,
+    QuerySet,
 )
-from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from projects.models import Topic
-from surveys.models import Answer, Question, Response, ResponseTopic, Survey, SurveyTopTopic
+from surveys.models import (
+    Answer,
+    Question,
+    Response,
+    ResponseTopic,
+    ResultsSnapshot,
+    Survey,
+    SurveyTopTopic,
+)
 
 TOP_TOPIC_COUNT = 3
 SUBMITTED = Response.State.SUBMITTED
@@ -75,37 +79,20 @@ def _percent(count, total):
 
 
 def survey_results(survey, *, include_texts=False):
-    """Everything the results page shows; free texts only when asked (editors)."""
-    questions = list(survey.questions.prefetch_related("choices"))
-    submitted = Answer.objects.filter(response__survey=survey, response__state=SUBMITTED)
-    participants = Response.objects.filter(survey=survey, state=SUBMITTED).count()
+    """Everything the results page shows; free texts only when asked (editors).
 
-    choice_counts = dict(
-        Answer.choices.through.objects.filter(
-            answer__response__survey=survey, answer__response__state=SUBMITTED
-        )
-        .values("choice_id")
-        .annotate(n=Count("id"))
-        .values_list("choice_id", "n")
-    )
-    stats = {
-        row["question_id"]: row
-        for row in submitted.values("question_id").annotate(
-            answered=Count("id"),
-            other=Count("id", filter=~Q(other_text="")),
-            mean=Avg("number"),
-            minimum=Min("number"),
-            maximum=Max("number"),
-        )
-    }
-    distribution = {
-        (row["question_id"], row["number"]): row["n"]
-        for row in submitted.filter(question__kind=Question.Kind.SCALE)
-        .values("question_id", "number")
-        .annotate(n=Count("id"))
-    }
+    The numbers come from the survey's ResultsSnapshot (one row, refreshed on every
+    change of its responses): four queries with the questions, options and TOP topics,
+    however many responses there are.
+    """
+    questions = list(survey.questions.prefetch_related("choices"))
+    snapshot = results_snapshot(survey)
+    participants = snapshot.participants
+    choice_counts = snapshot.numbers.get("choices", {})
+    stats = snapshot.numbers.get("questions", {})
     texts = {}
     if include_texts:
+        submitted = Answer.objects.filter(response__survey=survey, response__state=SUBMITTED)
         for answer in (
             submitted.filter(Q(question__kind=Question.Kind.TEXT) | ~Q(other_text=""))
             .select_related("response__municipality")
@@ -115,11 +102,11 @@ def survey_results(survey, *, include_texts=False):
 
     results = []
     for question in questions:
-        row = stats.get(question.pk, {})
+        row = stats.get(str(question.pk), {})
         result = QuestionResult(question, answered=row.get("answered", 0))
         if question.is_choice:
             for choice in question.choices.all():
-                count = choice_counts.get(choice.pk, 0)
+                count = choice_counts.get(str(choice.pk), 0)
                 result.options.append(
                     OptionResult(choice.label, count, _percent(count, participants))
                 )
@@ -132,8 +119,9 @@ def survey_results(survey, *, include_texts=False):
                 )
         elif question.kind == Question.Kind.SCALE:
             form_labels = {1: question.scale_min_label, 5: question.scale_max_label}
+            distribution = row.get("scale", {})
             for value in range(1, 6):
-                count = distribution.get((question.pk, value), 0)
+                count = distribution.get(str(value), 0)
                 labelled = bool(form_labels.get(value))
                 label = f"{value} – {form_labels[value]}" if labelled else str(value)
                 result.options.append(
@@ -146,7 +134,112 @@ def survey_results(survey, *, include_texts=False):
         result.texts = texts.get(question.pk, [])
         results.append(result)
 
-    return SurveyResults(survey, participants, results, top_topics(survey, participants))
+    ranking = _ranked(snapshot.topic_counts, Topic.objects.all()) if participants else []
+    if not ranking:
+        ranking = _editorial_top_topics(survey)
+    return SurveyResults(survey, participants, results, ranking)
+
+
+def results_snapshot(survey):
+    """The survey's ResultsSnapshot; counted and stored first should it be missing (a
+    survey nobody has answered yet, or data written around the ORM)."""
+    snapshot = ResultsSnapshot.objects.filter(survey=survey).first()
+    if snapshot is None:
+        refresh_results([survey.pk])
+        snapshot = ResultsSnapshot.objects.get(survey=survey)
+    return snapshot
+
+
+def refresh_results(survey_ids, *, create=True):
+    """Count the results of these surveys again and store them (ResultsSnapshot).
+
+    Runs in the transaction of the change. Refreshes of one survey take turns (a lock on
+    the survey's row that foreign keys pointing at it do not wait for), so that of two
+    responses submitted at once the later count includes both. `create=False` refreshes
+    only snapshots that exist: a response deleted along with its survey must not leave
+    a new snapshot behind.
+    """
+    with transaction.atomic():
+        surveys = Survey.objects.select_for_update(no_key=True).filter(pk__in=set(survey_ids))
+        if not create:
+            surveys = surveys.filter(results_snapshot__isnull=False)
+        for survey_id in surveys.order_by("pk").values_list("pk", flat=True):
+            participants, topic_counts, numbers = count_results(survey_id)
+            ResultsSnapshot.objects.update_or_create(
+                survey_id=survey_id,
+                defaults={
+                    "participants": participants,
+                    "topic_counts": topic_counts,
+                    "numbers": numbers,
+                },
+            )
+
+
+def refresh_all_results():
+    ids = list(Survey.objects.values_list("pk", flat=True))
+    refresh_results(ids)
+    return len(ids)
+
+
+def count_results(survey_id):
+    """(participants, [[topic, count], …], numbers) of one survey: five queries."""
+    submitted = Answer.objects.filter(response__survey=survey_id, response__state=SUBMITTED)
+    participants = Response.objects.filter(survey=survey_id, state=SUBMITTED).count()
+    choices = {
+        str(choice_id): n
+        for choice_id, n in Answer.choices.through.objects.filter(
+            answer__response__survey=survey_id, answer__response__state=SUBMITTED
+        )
+        .values("choice_id")
+        .annotate(n=Count("id"))
+        .values_list("choice_id", "n")
+    }
+    questions = {
+        str(row.pop("question_id")): row
+        for row in submitted.values("question_id").annotate(
+            answered=Count("id"),
+            other=Count("id", filter=~Q(other_text="")),
+            mean=Avg("number"),
+            minimum=Min("number"),
+            maximum=Max("number"),
+        )
+    }
+    for row in (
+        submitted.filter(question__kind=Question.Kind.SCALE)
+        .values("question_id", "number")
+        .annotate(n=Count("id"))
+    ):
+        question = questions.setdefault(str(row["question_id"]), {})
+        question.setdefault("scale", {})[str(row["number"])] = row["n"]
+    topic_counts = [
+        list(row)
+        for row in ResponseTopic.objects.filter(survey=survey_id)
+        .values("topic_id")
+        .annotate(n=Count("id"))
+        .order_by("topic_id")
+        .values_list("topic_id", "n")
+    ]
+    return participants, topic_counts, {"choices": choices, "questions": questions}
+
+
+def _ranked(topic_counts, topics, limit=TOP_TOPIC_COUNT):
+    """TopicRanks from [[topic id, count], …]: most chosen first, ties in the topics' order
+    (as top_topics() ranks them). `topics`: a queryset in that order, or the topics so."""
+    counts = dict(topic_counts)
+    if not counts:
+        return []
+    if isinstance(topics, QuerySet):
+        topics = topics.filter(pk__in=counts)
+    ordered = sorted((t for t in topics if t.pk in counts), key=lambda t: -counts[t.pk])
+    return [
+        TopicRank(topic, number, counts[topic.pk])
+        for number, topic in enumerate(ordered[:limit], 1)
+    ]
+
+
+def _editorial_top_topics(survey, limit=TOP_TOPIC_COUNT):
+    links = SurveyTopTopic.objects.filter(survey=survey).select_related("topic")[:limit]
+    return [TopicRank(link.topic, number, None) for number, link in enumerate(links, 1)]
 
 
 def top_topics(survey, participants=None, *, limit=TOP_TOPIC_COUNT):
@@ -164,8 +257,7 @@ def top_topics(survey, participants=None, *, limit=TOP_TOPIC_COUNT):
         ranking = [TopicRank(topic, number, topic.n) for number, topic in enumerate(ranked, 1)]
         if ranking:
             return ranking
-    links = SurveyTopTopic.objects.filter(survey=survey).select_related("topic")[:limit]
-    return [TopicRank(link.topic, number, None) for number, link in enumerate(links, 1)]
+    return _editorial_top_topics(survey, limit)
 
 
 @dataclass
@@ -187,61 +279,52 @@ class TopicInterest:
 
 
 def topic_interest(topic, *, now=None):
-    """Survey interest in one topic, from surveys whose results are public: three queries.
+    """Survey interest in one topic, from surveys whose results are public: three queries
+    (four when surveys ranked by their responses and surveys ranked by their published
+    findings are both among them).
 
-    `top_in` lists the surveys that rank the topic among their TOP topics;
-    `municipality_count` counts the municipalities that chose an option linked to it.
+    `top_in` lists the surveys that rank the topic among their TOP topics, read from their
+    ResultsSnapshot; `municipality_count` counts the municipalities that chose an option
+    linked to it.
     """
     now = now or timezone.now()
-    # The editorial TOP topics of each survey come along in the same query, as
-    # "position:pk:topic_id,…" (not every database can order inside an aggregate).
-    link = Concat(
-        Cast("position", CharField()),
-        Value(":"),
-        Cast("pk", CharField()),
-        Value(":"),
-        Cast("topic_id", CharField()),
-        output_field=CharField(),
-    )
-    editorial_ids = (
-        SurveyTopTopic.objects.filter(survey=OuterRef("pk"))
-        .values("survey")
-        .annotate(ids=StringAgg(link, Value(",")))
-        .values("ids")
-    )
+    public = Survey.objects.results_public(now)
     surveys = list(
-        Survey.objects.results_public(now)
-        .annotate(
-            submitted=Count("responses", filter=Q(responses__state=SUBMITTED)),
-            editorial_ids=Subquery(editorial_ids),
-        )
+        public.select_related("results_snapshot")
+        .defer("results_snapshot__numbers")
         .order_by("-closes_at")
     )
-    ids = [survey.pk for survey in surveys]
-    counted = {}
-    for survey_id, topic_id, count in _topic_counts(ids):
-        counted.setdefault(survey_id, []).append((topic_id, count))
-    editorial = {
-        survey.pk: [
-            (topic_id, None)
-            for _position, _pk, topic_id in sorted(
-                tuple(int(part) for part in entry.split(":"))
-                for entry in survey.editorial_ids.split(",")
-            )
-        ]
+    if missing := [survey.pk for survey in surveys if not _has_snapshot(survey)]:
+        refresh_results(missing)  # once: a survey nobody has answered since it was made
+        surveys = list(public.select_related("results_snapshot").order_by("-closes_at"))
+    counted = {
+        survey.pk: survey.results_snapshot.topic_counts
         for survey in surveys
-        if survey.editorial_ids
+        if survey.results_snapshot.participants and survey.results_snapshot.topic_counts
     }
+    editorial = {}
+    if uncounted := [survey.pk for survey in surveys if survey.pk not in counted]:
+        links = SurveyTopTopic.objects.filter(survey__in=uncounted)  # by position
+        for survey_id, topic_id in links.values_list("survey_id", "topic_id"):
+            editorial.setdefault(survey_id, []).append((topic_id, None))
+    order = {}
+    if counted:  # ties in the topics' order, as top_topics() ranks them
+        order = {pk: n for n, pk in enumerate(Topic.objects.values_list("pk", flat=True))}
 
     mentions = []
     for survey in surveys:
-        ranking = counted.get(survey.pk) if survey.submitted else None
-        ranking = (ranking or editorial.get(survey.pk, []))[:TOP_TOPIC_COUNT]
-        for position, (topic_id, count) in enumerate(ranking, 1):
+        if survey.pk in counted:
+            ranking = sorted(
+                (tuple(entry) for entry in counted[survey.pk] if entry[0] in order),
+                key=lambda entry: (-entry[1], order[entry[0]]),
+            )
+        else:
+            ranking = editorial.get(survey.pk, [])
+        for position, (topic_id, count) in enumerate(ranking[:TOP_TOPIC_COUNT], 1):
             if topic_id == topic.pk:
                 mentions.append(TopMention(survey, position, count))
     municipality_count = (
-        ResponseTopic.objects.filter(topic=topic, survey__in=ids)
+        ResponseTopic.objects.filter(topic=topic, survey__in=[survey.pk for survey in surveys])
         .values("response__municipality_id")
         .distinct()
         .count()
@@ -249,29 +332,12 @@ def topic_interest(topic, *, now=None):
     return TopicInterest(topic, mentions, municipality_count)
 
 
-def _topic_counts(survey_ids):
-    """(survey, topic, submitted responses that chose it) for the surveys, most chosen first,
-    ties in the topics' order.
-
-    In SQL of its own because the ORM joins the topics (for the order) before grouping: on
-    the sample data PostgreSQL then joined and grouped 40,000 rows (17 ms) instead of
-    counting them from the (survey, topic) index first and joining the result (5 ms).
-    Table names come from the models, values are parameters.
-    """
-    if not survey_ids:
-        return []
-    placeholders = ", ".join(["%s"] * len(survey_ids))
-    sql = (
-        "SELECT counted.survey_id, counted.topic_id, counted.n FROM ("  # noqa: S608
-        "  SELECT survey_id, topic_id, COUNT(*) AS n"
-        f"  FROM {ResponseTopic._meta.db_table}"
-        f"  WHERE survey_id IN ({placeholders}) GROUP BY survey_id, topic_id"
-        f") counted JOIN {Topic._meta.db_table} topic ON topic.id = counted.topic_id"
-        " ORDER BY counted.n DESC, topic.position, topic.name"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(survey_ids))
-        return cursor.fetchall()
+def _has_snapshot(survey):
+    try:
+        survey.results_snapshot  # noqa: B018 - loaded along (select_related), or missing
+    except ResultsSnapshot.DoesNotExist:
+        return False
+    return True
 
 
 @dataclass

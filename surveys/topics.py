@@ -1,7 +1,9 @@
-"""Keeps ResponseTopic (which topics each submitted response chose) in step with the answers.
+"""Keeps ResponseTopic (which topics each submitted response chose) and the surveys'
+ResultsSnapshot in step with the answers.
 
 The rows are derived: `rebuild()` recomputes them for some responses from their answers'
-options and their state. It runs where those change:
+options and their state, and then counts their surveys' results again
+(surveys.results.refresh_results). It runs where those change:
 
 - saving a response (post_save of Response): surveys.services saves it after writing its
   answers in bulk, without signals; the admin when it submits one or sets it back to draft;
@@ -9,21 +11,36 @@ options and their state. It runs where those change:
 - an option linked to another topic, or deleted: post_save / post_delete of Choice;
 - a question deleted (its answers go with it): post_delete of Question.
 
-Deleting a response, survey or topic deletes its rows by CASCADE. `manage.py
-rebuild_response_topics` recomputes all rows, for data written around the ORM
+Deleting a response, survey or topic deletes its rows by CASCADE; a deleted response
+refreshes its survey's results (post_delete of Response); a new survey starts with empty
+results (post_save of Survey). `manage.py
+rebuild_response_topics` recomputes all rows and results, for data written around the ORM
 (`QuerySet.update()` of options' topics or responses' states).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from surveys.models import Answer, Choice, Question, Response, ResponseTopic
+from surveys.models import (
+    Answer,
+    Choice,
+    Question,
+    Response,
+    ResponseTopic,
+    ResultsSnapshot,
+    Survey,
+)
+from surveys.results import refresh_results
 
 
 def rebuild(response_ids):
-    """Recompute the rows of these responses (three queries, however many there are)."""
+    """Recompute the rows of these responses (three queries, however many there are), and
+    the results of their surveys."""
     response_ids = list(response_ids)
     if not response_ids:
         return
+    survey_ids = set(
+        Response.objects.filter(pk__in=response_ids).values_list("survey_id", flat=True)
+    )
     ResponseTopic.objects.filter(response_id__in=response_ids).delete()
     rows = (
         Answer.choices.through.objects.filter(
@@ -42,6 +59,7 @@ def rebuild(response_ids):
         ),
         ignore_conflicts=True,
     )
+    refresh_results(survey_ids)
 
 
 def rebuild_all(batch=2000):
@@ -87,6 +105,18 @@ def _response_saved(sender, instance, created, raw=False, update_fields=None, **
     rebuild([instance.pk])
 
 
+def _survey_saved(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:  # nobody has answered yet: the results are known
+        ResultsSnapshot.objects.get_or_create(
+            survey=instance, defaults={"numbers": {"choices": {}, "questions": {}}}
+        )
+
+
+def _response_deleted(sender, instance, **kwargs):
+    # Only an existing snapshot: the survey may be being deleted along with its responses.
+    refresh_results([instance.survey_id], create=False)
+
+
 def _choice_deleting(sender, instance, **kwargs):
     if instance.topic_id is not None:
         instance.affected_responses = set(_responses_choosing(instance.pk))
@@ -111,6 +141,10 @@ def connect_signals():
         dispatch_uid="response-topics-answer-options",
     )
     post_save.connect(_response_saved, sender=Response, dispatch_uid="response-topics-response")
+    post_save.connect(_survey_saved, sender=Survey, dispatch_uid="results-survey-created")
+    post_delete.connect(
+        _response_deleted, sender=Response, dispatch_uid="response-topics-response-deleted"
+    )
     post_save.connect(_choice_saved, sender=Choice, dispatch_uid="response-topics-choice-saved")
     pre_delete.connect(
         _choice_deleting, sender=Choice, dispatch_uid="response-topics-choice-deleting"

@@ -6,6 +6,7 @@ import itertools
 from django.utils import timezone
 
 from surveys.models import Answer, Choice, Participant, Question, Response, Survey
+from surveys.results import refresh_results
 from tests import factories
 
 _counter = itertools.count(1)
@@ -98,4 +99,6 @@ def response(survey_, municipality=None, state=Response.State.SUBMITTED, answers
         else:
             answer.number = value
         answer.save()
+    # Answers saved one by one, around surveys.services: count the results as it does.
+    refresh_results([survey_.pk])
     return obj

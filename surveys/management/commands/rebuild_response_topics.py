@@ -1,18 +1,20 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from surveys import topics
+from surveys import results, topics
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute which topics each survey response chose (surveys.ResponseTopic), from "
-        "the answers. Only needed after writing answers around the ORM (raw SQL, a restore "
-        "of part of the tables); the portal keeps the rows up to date itself."
+        "Recompute which topics each survey response chose (surveys.ResponseTopic) and the "
+        "results of every survey (surveys.ResultsSnapshot), from the answers. Only needed "
+        "after writing answers around the ORM (raw SQL, a restore of part of the tables); "
+        "the portal keeps the rows up to date itself."
     )
 
     def handle(self, *args, **options):
         with transaction.atomic():
             count = topics.rebuild_all()
+            results.refresh_all_results()  # also surveys that nobody has answered
         if options["verbosity"]:
             self.stdout.write(f"Themen von {count} Antworten neu berechnet.")

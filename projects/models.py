@@ -189,9 +189,14 @@ class Municipality(models.Model):
         ]
 
     def __str__(self):
-        if self.kind == self.Kind.DISTRICT:
-            return _("Landkreis %(name)s") % {"name": self.name}
-        return self.name
+        return self.label(self.name, self.kind)
+
+    @classmethod
+    def label(cls, name, kind):
+        """How a municipality is named, from its name and kind (without an instance)."""
+        if kind == cls.Kind.DISTRICT:
+            return _("Landkreis %(name)s") % {"name": name}
+        return name
 
     def clean(self):
         super().clean()

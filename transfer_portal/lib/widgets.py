@@ -2,7 +2,7 @@
 without one template per option."""
 
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from transfer_portal.lib.content_language import foreign_content_language
@@ -61,11 +61,17 @@ class FastSelect(Select):
             if option_value:  # the empty option ("All") is interface text
                 attributes += marked
             options.append((option_value, attributes, label))
+        # escape() on each value and label: format_html_join() would cost a format_html()
+        # with conditional escaping per option, some milliseconds for a few hundred.
+        markup = "".join(
+            f'<option value="{escape(value)}"{attributes}>{escape(label)}</option>'
+            for value, attributes, label in options
+        )
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
             _attributes(context["attrs"]),
-            format_html_join("", '<option value="{}"{}>{}</option>', options),
+            mark_safe(markup),  # noqa: S308 - every value and label escaped above
         )
 
 

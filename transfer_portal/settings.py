@@ -155,6 +155,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # The covering indexes of projects.Measure and Insight (for a topic page's counts on
+    # PostgreSQL) are plain indexes here: SQLite has no non-key columns, and says so.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # QuerySet.iterator() – which every ModelChoiceField uses for its options – would
     # otherwise DECLARE a server-side cursor WITH HOLD: three round trips (~1.3 ms) for a

@@ -83,7 +83,7 @@ def project_detail(request, slug):
 
 
 def _project_content(project, user):
-    """The main content of a project page: only computed when it is not in the cache."""
+    """The main content of a project page."""
     prefetch_related_objects([project], "municipalities__district", "topics", "sources")
     # A project can have hundreds of entries: the page shows the first ones, with the total
     # from a window function (no extra query) and a link to the full, filtered list.
@@ -226,7 +226,7 @@ def topic_detail(request, slug):
 
 
 def _topic_content(topic, user):
-    """The main content of a topic page: only computed when it is not in the cache."""
+    """The main content of a topic page."""
     # Project cards here leave out the municipalities: the page stays within ten queries.
     projects = ModelProject.objects.visible_to(user).filter(topics=topic)
     # A topic can have thousands of entries: the page shows the first ones, with the total
@@ -234,6 +234,7 @@ def _topic_content(topic, user):
     measures, measure_total = first_rows(
         _visible_measures(user).filter(topics=topic).order_by("project__title", "title"),
         TOPIC_MEASURES,
+        keys_first=True,
     )
     insights, insight_total = first_rows(
         Insight.objects.visible_to(user)

@@ -111,6 +111,23 @@ def test_first_rows_of_a_joined_filter_count_all_of_them(measures):
     assert first_rows(measures.filter(title="keine"), 4) == ([], 0)
 
 
+def test_sorting_the_keys_first_gives_the_same_rows_and_total(measures):
+    topic = factories.topic()
+    for measure in measures[10:17]:
+        measure.topics.add(topic)
+    by_project = measures.filter(topics=topic).order_by("project__title", "-title")
+    with CaptureQueriesContext(connection) as queries:
+        rows, total = first_rows(by_project, 4, keys_first=True)
+    assert len(queries) == 1
+    assert (rows, total) == first_rows(by_project, 4)
+    assert total == 7
+    assert [m.title for m in rows] == [f"Maßnahme {n}" for n in range(16, 12, -1)]
+    assert first_rows(by_project, None, keys_first=True) == first_rows(by_project, None)
+    assert first_rows(by_project.filter(title="keine"), 4, keys_first=True) == ([], 0)
+    with pytest.raises(ValueError):
+        first_rows(measures.annotate(topic_count=Count("topics")), 3, keys_first=True)
+
+
 def test_a_distinct_queryset_is_refused_instead_of_miscounted(measures):
     with pytest.raises(ValueError):
         first_rows(measures.distinct(), 3)

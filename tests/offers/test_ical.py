@@ -232,3 +232,14 @@ def test_every_date_in_the_feed_links_to_its_own_page(client, settings, language
     assert {str(event["url"]) for event in events} == expected
     if language == "en":
         assert all("/en/termine/" in link for link in expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \u0301\u0308äß…"), max_size=3 * ical.SUMMARY_CHARS))
+@example("a" * ical.SUMMARY_CHARS)
+@example("a" * (ical.SUMMARY_CHARS + 1))
+@example("a\u0301" * ical.SUMMARY_CHARS)
+def test_a_summary_is_shortened_exactly_as_django_s_truncator_does(text):
+    from django.utils.text import Truncator
+
+    assert ical._shortened(text) == Truncator(text).chars(ical.SUMMARY_CHARS)

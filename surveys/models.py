@@ -52,7 +52,8 @@ class Survey(RedirectsOldSlugs, PublishedContent):
         "surveys:survey_results",
         "surveys:survey_export",
     )
-    # What the portal search finds it by, with weights (title A … context D).
+    # What the portal search finds it by, with weights (title A … context D); PostgreSQL
+    # stores the vector (migration 0010, transfer_portal/lib/search_vectors.py).
     search_weights = (("title", "A"), ("intro", "B"), ("summary", "C"))
 
     class State(models.TextChoices):

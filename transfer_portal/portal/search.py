@@ -41,8 +41,8 @@ SNIPPET_LENGTH = 220
 WORD = re.compile(r"\w+", re.UNICODE)
 # Models with a stored, indexed search vector on PostgreSQL, declared with the model
 # (search_weights) and added by its app's migration (transfer_portal/lib/search_vectors.py).
-# Topics and surveys are few: their vectors are computed as they are searched.
-STORED_VECTOR_MODELS = (ModelProject, Measure, Insight, Offer, EventDate)
+# Topics are few and short: their vectors are computed as they are searched.
+STORED_VECTOR_MODELS = (ModelProject, Measure, Insight, Offer, EventDate, Survey)
 
 
 @dataclass(frozen=True)

@@ -325,7 +325,7 @@ def topic_interest(topic, *, now=None):
                 mentions.append(TopMention(survey, position, count))
     municipality_count = (
         ResponseTopic.objects.filter(topic=topic, survey__in=[survey.pk for survey in surveys])
-        .values("response__municipality_id")
+        .values("municipality_id")
         .distinct()
         .count()
     )

@@ -48,14 +48,24 @@ def rebuild(response_ids):
             answer__response__state=Response.State.SUBMITTED,
             choice__topic__isnull=False,
         )
-        .values_list("answer__response_id", "answer__response__survey_id", "choice__topic_id")
+        .values_list(
+            "answer__response_id",
+            "answer__response__survey_id",
+            "answer__response__municipality_id",
+            "choice__topic_id",
+        )
         .distinct()
     )
     ResponseTopic.objects.bulk_create(
         # ignore_conflicts: a concurrent rebuild of the same response may insert first.
         (
-            ResponseTopic(response_id=response, survey_id=survey, topic_id=topic)
-            for response, survey, topic in rows
+            ResponseTopic(
+                response_id=response,
+                survey_id=survey,
+                municipality_id=municipality,
+                topic_id=topic,
+            )
+            for response, survey, municipality, topic in rows
         ),
         ignore_conflicts=True,
     )

@@ -31,11 +31,17 @@ def implied():
 def stored():
     rows = list(
         ResponseTopic.objects.values_list(
-            "response_id", "topic_id", "survey_id", "response__survey_id"
+            "response_id",
+            "topic_id",
+            "survey_id",
+            "response__survey_id",
+            "municipality_id",
+            "response__municipality_id",
         )
     )
-    assert all(survey == responses_survey for *_pair, survey, responses_survey in rows)
-    pairs = [(response, topic) for response, topic, *_surveys in rows]
+    # Survey and municipality are the response's, stored along.
+    assert all(row[2] == row[3] and row[4] == row[5] for row in rows)
+    pairs = [(response, topic) for response, topic, *_copies in rows]
     assert len(pairs) == len(set(pairs))
     return set(pairs)
 

@@ -32,8 +32,11 @@ def axe_violations(page):
             if not page.evaluate("() => typeof window.axe !== 'undefined'"):
                 # Evaluated through the DevTools protocol, so the page's CSP does not block it.
                 page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+            # resultTypes: details only for violations (passing nodes are not collected,
+            # about a fifth of axe's time); the violations found are the same.
             result = page.evaluate(
-                "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},"
+                " resultTypes: ['violations']})",
                 AXE_TAGS,
             )
             break

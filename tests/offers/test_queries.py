@@ -1,6 +1,9 @@
 """Query budgets: every offers page needs a fixed number of queries, however much data there is."""
 
+from unittest import mock
+
 import pytest
+from django.db import connection
 
 from offers import services
 from tests import factories as portal
@@ -176,3 +179,22 @@ def test_partials_for_topic_and_home_page_queries(data, django_assert_num_querie
         dates = services.upcoming_dates(limit=5)
         [(date.offer.title, date.free_places) for date in dates]
     assert len(dates) == 5
+
+
+def test_the_municipality_select_is_read_without_a_server_side_cursor(client):
+    """A ModelChoiceField iterates over its queryset with .iterator(); on PostgreSQL that
+    would DECLARE a server-side cursor (three round trips) for the 400 municipalities of
+    the registration form (settings: DISABLE_SERVER_SIDE_CURSORS)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Server-side cursors exist on PostgreSQL only")
+    portal.municipality(name="Neustadt an der Testau")
+    date = factories.event_date(factories.offer(published=True), days=5)
+    chunked = []
+    original = connection.chunked_cursor
+    with mock.patch.object(
+        connection, "chunked_cursor", lambda: chunked.append(True) or original()
+    ):
+        response = client.get(date.get_absolute_url())
+    assert response.status_code == 200
+    assert "Neustadt an der Testau</option>" in response.content.decode()
+    assert chunked == []

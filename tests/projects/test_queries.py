@@ -1,7 +1,6 @@
 """Query budgets: every page loads what it needs up front, so the count stays fixed."""
 
 from dataclasses import dataclass
-from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -154,20 +153,3 @@ def test_long_lists_stay_within_their_query_budget_however_long_they_get(visits,
     """Capped and paginated lists cost the same few queries for 25 or 1000 entries."""
     _assert_within_budget(visits, "short lists", url, LONG_LIST_BUDGETS[url])
     _assert_within_budget(visits, "long lists", url, LONG_LIST_BUDGETS[url])
-
-
-def test_filter_selects_read_their_options_without_a_server_side_cursor(client, seeded):
-    """ModelChoiceField iterates over its queryset with .iterator(); on PostgreSQL that
-    would DECLARE a server-side cursor (three round trips) for a few hundred rows."""
-    if connection.vendor != "postgresql":
-        pytest.skip("Server-side cursors exist on PostgreSQL only")
-    chunked = []
-    original = connection.chunked_cursor
-    with mock.patch.object(
-        connection, "chunked_cursor", lambda: chunked.append(True) or original()
-    ):
-        response = client.get("/massnahmen/?thema=mobilitaet&projekt=cottbus")
-    assert response.status_code == 200
-    assert "Cottbus" in response.content.decode()
-    assert 'name="thema"' in response.content.decode()
-    assert chunked == []

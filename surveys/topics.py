@@ -29,12 +29,12 @@ from surveys.models import (
     ResultsSnapshot,
     Survey,
 )
-from surveys.results import refresh_results
+from surveys.results import refresh_all_results, refresh_results
 
 
-def rebuild(response_ids):
+def rebuild(response_ids, *, refresh=True):
     """Recompute the rows of these responses (three queries, however many there are), and
-    the results of their surveys."""
+    the results of their surveys (unless the caller counts them itself: refresh=False)."""
     response_ids = list(response_ids)
     if not response_ids:
         return
@@ -69,13 +69,17 @@ def rebuild(response_ids):
         ),
         ignore_conflicts=True,
     )
-    refresh_results(survey_ids)
+    if refresh:
+        refresh_results(survey_ids)
 
 
 def rebuild_all(batch=2000):
+    """Recompute all rows, then the results of every survey once (also of surveys nobody
+    has answered); a survey's responses may span several batches."""
     ids = list(Response.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch):
-        rebuild(ids[start : start + batch])
+        rebuild(ids[start : start + batch], refresh=False)
+    refresh_all_results()
     return len(ids)
 
 

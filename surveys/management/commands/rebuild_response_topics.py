@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from surveys import results, topics
+from surveys import topics
 
 
 class Command(BaseCommand):
@@ -14,7 +14,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            count = topics.rebuild_all()
-            results.refresh_all_results()  # also surveys that nobody has answered
+            count = topics.rebuild_all()  # and the results of every survey
         if options["verbosity"]:
             self.stdout.write(f"Themen von {count} Antworten neu berechnet.")

@@ -21,8 +21,9 @@ class _SlugChoices(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for slug, *values in self.queryset.values_list("slug", *self.field.label_fields):
-            yield (slug, self.field.label_from_values(*values))
+        field = self.field
+        for value, *label in self.queryset.values_list(field.to_field_name, *field.label_fields):
+            yield (value, field.label_from_values(*label))
 
 
 class SlugChoiceField(forms.ModelChoiceField):

@@ -161,8 +161,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # QuerySet.iterator() – which a ModelChoiceField uses for its options (the municipality
     # select of the registration form, the admin's selects) – would otherwise DECLARE a
-    # server-side cursor WITH HOLD: three round trips (~1.3 ms) for a few hundred rows. The portal iterates over no result too large to fetch at
-    # once (no .iterator() of its own; exports and feeds load their rows in full anyway).
+    # server-side cursor WITH HOLD: three round trips (~1.3 ms) for a few hundred rows.
+    # The portal iterates over no result too large to fetch at once (no .iterator() of its
+    # own; exports and feeds load their rows in full anyway).
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -115,20 +115,14 @@ def _date_page(request, dates, template_context):
 def event_list(request):
     """Upcoming dates. Template: offers/event_list.html, which serves event_archive too – the
     same list, of past dates."""
-
-    def dates():  # built only when the list is rendered, not when it comes from the cache
-        return _visible_dates(request.user).upcoming().order_by("starts_at", "pk")
-
+    dates = _visible_dates(request.user).upcoming().order_by("starts_at", "pk")
     return _date_page(request, dates, {"archive": False})
 
 
 @require_safe
 def event_archive(request):
     """Past dates, newest first. Template: offers/event_list.html (shared with event_list)."""
-
-    def dates():
-        return _visible_dates(request.user).past().order_by("-starts_at", "-pk")
-
+    dates = _visible_dates(request.user).past().order_by("-starts_at", "-pk")
     return _date_page(request, dates, {"archive": True})
 
 

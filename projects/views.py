@@ -54,15 +54,13 @@ def _filtered(form, queryset, lookups):
 def project_list(request):
     form = ProjectFilterForm(request.GET or None)
 
-    def projects():
-        queryset = ModelProject.objects.visible_to(request.user).prefetch_related(
-            "municipalities", "topics"
-        )
-        queryset = _filtered(form, queryset, {"thema": "topics", "kommune": "municipalities"})
-        # No distinct(): each filter is one topic / one municipality, and a project is
-        # linked to either at most once, so the joins cannot repeat a project.
-        return queryset.order_by("title", "pk")
-
+    projects = ModelProject.objects.visible_to(request.user).prefetch_related(
+        "municipalities", "topics"
+    )
+    projects = _filtered(form, projects, {"thema": "topics", "kommune": "municipalities"})
+    # No distinct(): each filter is one topic / one municipality, and a project is linked
+    # to either at most once, so the joins cannot repeat a project.
+    projects = projects.order_by("title", "pk")
     return render_filtered(
         request, "projects/project_list.html", form, paged(request, projects, PROJECTS_PER_PAGE)
     )
@@ -133,11 +131,9 @@ def _project_content(project, user):
 def measure_list(request):
     form = MeasureFilterForm(request.GET or None, user=request.user)
 
-    def measures():
-        queryset = _visible_measures(request.user).prefetch_related("topics")
-        lookups = {"thema": "topics", "projekt": "project", "status": "status"}
-        return _filtered(form, queryset, lookups).order_by("title", "pk")
-
+    measures = _visible_measures(request.user).prefetch_related("topics")
+    lookups = {"thema": "topics", "projekt": "project", "status": "status"}
+    measures = _filtered(form, measures, lookups).order_by("title", "pk")
     return render_filtered(
         request, "projects/measure_list.html", form, paged(request, measures, MEASURES_PER_PAGE)
     )
@@ -148,10 +144,9 @@ def insight_list(request):
     form = InsightFilterForm(request.GET or None, user=request.user)
     newest_first = ("-created_at", "-pk")
 
-    def keys():
-        queryset = Insight.objects.visible_to(request.user)
-        lookups = {"thema": "topic", "projekt": "project", "art": "kind"}
-        return _filtered(form, queryset, lookups).order_by(*newest_first).values("pk")
+    lookups = {"thema": "topic", "projekt": "project", "art": "kind"}
+    keys = Insight.objects.visible_to(request.user)
+    keys = _filtered(form, keys, lookups).order_by(*newest_first).values("pk")
 
     def load(page_keys):
         # Sorting tens of thousands of joined rows with their texts is slow (3x on

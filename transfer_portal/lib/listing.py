@@ -12,10 +12,9 @@ MAX_PAGE_NUMBER = 100_000
 def paged(request, queryset, per_page, load=None):
     """The context of a paged list for includes/pagination.html.
 
-    `listing` holds the page and its elided page range; `queryset` may also be a function
-    that builds it. `filter_query` is the query string without the page number, which the
-    page links keep. `load(keys)` may fetch the page's rows, when the
-    queryset only sorts keys.
+    `listing` holds the page and its elided page range. `filter_query` is the query
+    string without the page number, which the page links keep. `load(keys)` may fetch the
+    page's rows, when the queryset only sorts keys.
     """
     query = request.GET.copy()
     query.pop(PAGE_PARAMETER, None)
@@ -70,8 +69,6 @@ def _total(rows):
 
 
 def _page(queryset, number, per_page, load):
-    if callable(queryset):
-        queryset = queryset()
     paginator = Paginator(queryset, per_page)
     if load is None and not queryset.query.distinct:
         page = _counted_page(paginator, number)

@@ -192,7 +192,7 @@ def break_after(value, characters, autoescape=True):
     return mark_safe(text)  # noqa: S308 - escaped above
 
 
-def _oclock():
+def oclock_word():
     # English has no word after a time of day ("10 a.m.", "noon"): the untranslated
     # msgid comes back there and is left out.
     word = pgettext("after a time of day", "o’clock")
@@ -203,7 +203,7 @@ def _oclock():
 def oclock():
     """The word after a time of day in the current language: "Uhr" in German, nothing in
     English. `{% oclock as clock %}{% if clock %}&nbsp;{{ clock }}{% endif %}`"""
-    return _oclock()
+    return oclock_word()
 
 
 @register.filter(expects_localtime=True)
@@ -213,7 +213,7 @@ def date_and_time(value):
     if not value:
         return ""
     text = f"{date_format(value, 'DATE_FORMAT')}, {time_format(value, 'TIME_FORMAT')}"
-    word = _oclock()
+    word = oclock_word()
     return f"{text}\N{NO-BREAK SPACE}{word}" if word else text
 
 

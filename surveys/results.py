@@ -242,22 +242,26 @@ def _editorial_top_topics(survey, limit=TOP_TOPIC_COUNT):
     return [TopicRank(link.topic, number, None) for number, link in enumerate(links, 1)]
 
 
-def top_topics(survey, participants=None, *, limit=TOP_TOPIC_COUNT):
+def top_topics(survey, snapshot=None, *, limit=TOP_TOPIC_COUNT):
     """The survey's TOP topics: counted from submitted responses, else the published findings.
 
-    Each topic counts the municipalities that chose at least one option linked to it.
-    Two queries at most (one when `participants` is given and positive).
+    Each topic counts the municipalities that chose at least one option linked to it, as
+    the survey's ResultsSnapshot holds them (kept current with every submission; pass it
+    when it was loaded along with the survey). Two queries at most, one more without it.
     """
-    if participants is None or participants:
-        ranked = (
-            Topic.objects.filter(response_links__survey=survey)  # submitted responses only
-            .annotate(n=Count("response_links"))
-            .order_by("-n", "position", "name")[:limit]
-        )
-        ranking = [TopicRank(topic, number, topic.n) for number, topic in enumerate(ranked, 1)]
-        if ranking:
-            return ranking
+    snapshot = snapshot or results_snapshot(survey)
+    ranking = _ranked(snapshot.topic_counts, Topic.objects.all(), limit)
+    if snapshot.participants and ranking:
+        return ranking
     return _editorial_top_topics(survey, limit)
+
+
+def _loaded_snapshot(survey):
+    """The snapshot that came along with the survey (select_related), or None."""
+    try:
+        return survey.results_snapshot
+    except ResultsSnapshot.DoesNotExist:
+        return None
 
 
 @dataclass
@@ -278,14 +282,15 @@ class TopicInterest:
         return bool(self.top_in or self.municipality_count)
 
 
-def topic_interest(topic, *, now=None):
+def topic_interest(topic, *, now=None, topics=None):
     """Survey interest in one topic, from surveys whose results are public: three queries
     (four when surveys ranked by their responses and surveys ranked by their published
     findings are both among them).
 
     `top_in` lists the surveys that rank the topic among their TOP topics, read from their
     ResultsSnapshot; `municipality_count` counts the municipalities that chose an option
-    linked to it.
+    linked to it. `topics`: all topics in their order, when the caller has them loaded
+    (the topic page), which saves the query for the order of ties.
     """
     now = now or timezone.now()
     public = Survey.objects.results_public(now)
@@ -294,7 +299,7 @@ def topic_interest(topic, *, now=None):
         .defer("results_snapshot__numbers")
         .order_by("-closes_at")
     )
-    if missing := [survey.pk for survey in surveys if not _has_snapshot(survey)]:
+    if missing := [survey.pk for survey in surveys if not _loaded_snapshot(survey)]:
         refresh_results(missing)  # once: a survey nobody has answered since it was made
         surveys = list(public.select_related("results_snapshot").order_by("-closes_at"))
     counted = {
@@ -309,7 +314,9 @@ def topic_interest(topic, *, now=None):
             editorial.setdefault(survey_id, []).append((topic_id, None))
     order = {}
     if counted:  # ties in the topics' order, as top_topics() ranks them
-        order = {pk: n for n, pk in enumerate(Topic.objects.values_list("pk", flat=True))}
+        if topics is None:
+            topics = Topic.objects.only("pk")
+        order = {t.pk: n for n, t in enumerate(topics)}
 
     mentions = []
     for survey in surveys:
@@ -332,14 +339,6 @@ def topic_interest(topic, *, now=None):
     return TopicInterest(topic, mentions, municipality_count)
 
 
-def _has_snapshot(survey):
-    try:
-        survey.results_snapshot  # noqa: B018 - loaded along (select_related), or missing
-    except ResultsSnapshot.DoesNotExist:
-        return False
-    return True
-
-
 @dataclass
 class HomeHighlights:
     open_surveys: list[Survey]
@@ -354,7 +353,7 @@ class HomeHighlights:
 def home_highlights(*, now=None):
     """Open surveys to take part in, and the TOP topics of the latest public results.
 
-    At most four queries.
+    Three queries: the TOP topics come from the latest survey's ResultsSnapshot, loaded along.
     """
     now = now or timezone.now()
     open_surveys = list(Survey.objects.published().open(now).order_by("closes_at")[:3])
@@ -363,8 +362,10 @@ def home_highlights(*, now=None):
     top_survey = (
         Survey.objects.results_public(now)
         .filter(Exists(submitted) | Exists(ranked))
+        .select_related("results_snapshot")
+        .defer("results_snapshot__numbers")
         .order_by("-closes_at")
         .first()
     )
-    ranking = top_topics(top_survey) if top_survey else []
+    ranking = top_topics(top_survey, _loaded_snapshot(top_survey)) if top_survey else []
     return HomeHighlights(open_surveys, top_survey, ranking)

@@ -24,8 +24,9 @@ COTTBUS_INSIGHT = "Erkenntnis aus Cottbus"
 # keep within any budget.
 BUDGETS = {
     # projects + their municipalities, newest measures, topics, next dates (1),
-    # survey highlights (open surveys, latest public results and its TOP topics: 4)
-    "/": (9, 'href="/modellprojekte/cottbus/"'),
+    # survey highlights (open surveys, latest public results with its snapshot, its TOP
+    # topics: 3)
+    "/": (8, 'href="/modellprojekte/cottbus/"'),
     # form choices (topics, municipalities), page of projects with their total, their
     # municipalities and topics
     "/modellprojekte/": (5, 'href="/modellprojekte/cottbus/"'),
@@ -46,8 +47,9 @@ BUDGETS = {
     ),
     # topics with two counts in one query
     "/themen/": (1, 'href="/themen/daten-infrastruktur/"'),
-    # topic, projects, measures, insights (4); DABB offers with contacts and their next
-    # dates (1, with or without offers); survey interest (3)
+    # all topics (the page's own and their order for ties), projects, measures, insights
+    # (4); DABB offers with contacts and their next dates (1, with or without offers);
+    # survey interest (3, also when surveys with counted results tie on a topic)
     "/themen/mobilitaet/": (8, "Thema: Mobilität"),
     "/themen/partizipation/": (8, "Thema: Partizipation"),
 }

@@ -161,8 +161,9 @@ def test_topic_interest_counts_municipalities_of_public_surveys_only(answered, t
 def test_home_highlights_offer_the_open_survey_and_the_2022_top_topics(
     sample_survey, django_assert_num_queries
 ):
-    # Open surveys, the latest public ranking, counted and then editorial TOP topics.
-    with django_assert_num_queries(4):
+    # Open surveys, the latest public ranking with its snapshot, then the editorial TOP topics
+    # (the snapshot counted none).
+    with django_assert_num_queries(3):
         highlights = home_highlights()
     assert [s.slug for s in highlights.open_surveys] == ["folgeumfrage-testdaten"]
     assert highlights.top_survey.slug == "kommunalumfrage-2022"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Municipality, Topic
 from transfer_portal.lib.accounts import verified_addresses
 from transfer_portal.lib.models import PublishedContent, PublishedQuerySet, RedirectsOldSlugs
+from transfer_portal.lib.object_urls import KEY, object_url
 
 
 class Contact(models.Model):
@@ -168,7 +169,7 @@ class Offer(RedirectsOldSlugs, PublishedContent):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("offers:offer_detail", args=[self.slug])
+        return object_url("offers:offer_detail", self.slug)
 
     @cached_property
     def next_dates(self):
@@ -393,7 +394,11 @@ class EventDate(models.Model):
         super().save(**kwargs)
 
     def get_absolute_url(self):
-        return reverse("offers:event_detail", args=[self.pk])
+        return object_url("offers:event_detail", self.pk, KEY)
+
+    def get_ics_url(self):
+        """The date as a calendar file (.ics)."""
+        return object_url("offers:event_ics", self.pk, KEY)
 
     def label(self):
         """ "Offer – date title, day" in the active language: e-mail subjects, the feed, the

@@ -2,13 +2,14 @@ from django.conf import settings
 from django.urls import path, register_converter
 
 from offers import views
+from transfer_portal.lib.object_urls import KEY
 
 
 class IdConverter:
     """A primary key written one way only: /termine/03/ is not a second address of
     /termine/3/ (its canonical link pointed to itself)."""
 
-    regex = "[1-9][0-9]{0,17}"
+    regex = KEY.pattern
 
     def to_python(self, value):
         return int(value)

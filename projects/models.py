@@ -7,11 +7,11 @@ from django.core.validators import (
 )
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from transfer_portal.lib.models import PublishedContent, PublishedQuerySet, RedirectsOldSlugs
+from transfer_portal.lib.object_urls import object_url
 
 
 class Topic(RedirectsOldSlugs, models.Model):
@@ -39,7 +39,7 @@ class Topic(RedirectsOldSlugs, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("projects:topic_detail", args=[self.slug])
+        return object_url("projects:topic_detail", self.slug)
 
 
 # Addresses at these providers belong to anyone: never proof of working for a municipality.
@@ -282,7 +282,7 @@ class ModelProject(RedirectsOldSlugs, PublishedContent):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("projects:project_detail", args=[self.slug])
+        return object_url("projects:project_detail", self.slug)
 
     @property
     def fields_of_action_list(self):
@@ -399,7 +399,7 @@ class Measure(RedirectsOldSlugs, PublishedContent):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("projects:measure_detail", args=[self.slug])
+        return object_url("projects:measure_detail", self.slug)
 
     @property
     def has_transfer_notes(self):

@@ -2,13 +2,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Municipality, Topic
 from transfer_portal.lib.editors import is_editor
 from transfer_portal.lib.models import PublishedContent, PublishedQuerySet, RedirectsOldSlugs
+from transfer_portal.lib.object_urls import object_url
 
 SCALE_VALUES = range(1, 6)
 
@@ -126,7 +126,7 @@ class Survey(RedirectsOldSlugs, PublishedContent):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("surveys:survey_detail", args=[self.slug])
+        return object_url("surveys:survey_detail", self.slug)
 
     def state_at(self, now=None):
         now = now or timezone.now()

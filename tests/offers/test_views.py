@@ -23,6 +23,17 @@ def _form(**fields):
     )
 
 
+def test_offer_list_shows_twenty_offers_a_page_and_counts_all(client):
+    for number in range(21):
+        factories.offer(title=f"Angebot {number:02d}")
+    first = client.get("/angebote/")
+    assert first.status_code == 200
+    assert len(first.context["listing"]["page"].object_list) == 20
+    assert "21 Angebote" in first.text and "Seite 1 von 2" in first.text
+    second = client.get("/angebote/", {"seite": "2"})
+    assert [o.title for o in second.context["listing"]["page"].object_list] == ["Angebot 20"]
+
+
 def test_offer_list_filters_by_topic_and_kind(client):
     topic = portal.topic(name="Partizipation", slug="partizipation-test")
     course = factories.offer(topics=[topic], title="Kurs A", kind="onlinekurs")
@@ -30,11 +41,14 @@ def test_offer_list_filters_by_topic_and_kind(client):
     factories.offer(title="Anderes Thema")
 
     response = client.get("/angebote/", {"thema": topic.slug})
-    assert [o.pk for o in response.context["offers"]] == [course.pk, workshop.pk]
+    assert [o.pk for o in response.context["listing"]["page"].object_list] == [
+        course.pk,
+        workshop.pk,
+    ]
     assert "Alles zum Thema Partizipation" in response.content.decode()
 
     response = client.get("/angebote/", {"thema": topic.slug, "art": "werkstatt"})
-    assert [o.pk for o in response.context["offers"]] == [workshop.pk]
+    assert [o.pk for o in response.context["listing"]["page"].object_list] == [workshop.pk]
 
 
 def test_offer_list_with_an_unknown_filter_value_answers_400(client):
@@ -57,7 +71,7 @@ def test_editors_can_filter_by_the_topics_and_kinds_of_drafts(editor_client):
     draft = factories.offer(kind="beratung", published=False, topics=[topic])
     response = editor_client.get("/angebote/", {"thema": "entwurfsthema", "art": "beratung"})
     assert response.status_code == 200
-    assert [offer.pk for offer in response.context["offers"]] == [draft.pk]
+    assert [offer.pk for offer in response.context["listing"]["page"].object_list] == [draft.pk]
     assert Client().get("/angebote/", {"art": "beratung"}).status_code == 400
 
 

@@ -82,6 +82,7 @@ def generate(seed=6, out=sys.stdout):
     """Create the sample portal in one transaction; returns the number of rows per model."""
     from django.db import transaction
 
+    from projects import topic_counts
     from projects.models import Municipality
 
     if Municipality.objects.filter(name__startswith=LABEL).exists():
@@ -95,6 +96,7 @@ def generate(seed=6, out=sys.stdout):
             rows = step(rng, now)
             created.update(rows)
             out.write(f"  {step.__name__[1:]:<15} {rows} ({time.monotonic() - started:.1f} s)\n")
+        topic_counts.refresh()  # bulk_create sends no signals
     return created
 
 

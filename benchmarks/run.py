@@ -83,7 +83,8 @@ def _setup_django():
 
 
 def pick_pages():
-    """The URLs of the issue, each pointing at the biggest object of its kind."""
+    """The URLs of the issue, each pointing at the biggest object of its kind, and the two
+    overviews whose lists grow with the data (topics, offers)."""
     from django.db.models import Count, Q
     from django.urls import NoReverseMatch, reverse
 
@@ -126,11 +127,13 @@ def pick_pages():
             + "?"
             + urlencode({"thema": pair["topics__slug"], "projekt": pair["project__slug"]}),
         ),
+        ("Themen", reverse("projects:topic_list")),
         ("Themenseite", topic.get_absolute_url() if topic else None),
         (
             "Umfrageergebnisse",
             reverse("surveys:survey_results", args=[survey.slug]) if survey else None,
         ),
+        ("Angebote", reverse("offers:offer_list")),
         ("Angebot", offer.get_absolute_url() if offer else None),
         ("/termine/", reverse("offers:event_list")),
         ("/termine.ics", reverse("offers:event_feed")),

@@ -7,6 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Model projects")
 
     def ready(self):
-        from projects import search_context
+        from projects import search_context, topic_counts
 
         search_context.connect_signals()
+        topic_counts.connect_signals()

@@ -17,6 +17,7 @@ from projects.models import (
     ProjectSource,
     Topic,
 )
+from projects.topic_counts import counted_once
 from transfer_portal.lib.slugs import portal_slugify
 
 CHECKED_ON = datetime.date(2026, 11, 28)
@@ -394,6 +395,7 @@ def load_projects():
 
 @transaction.atomic
 def load():
-    load_topics()
-    load_municipalities()
-    load_projects()
+    with counted_once():
+        load_topics()
+        load_municipalities()
+        load_projects()

@@ -42,6 +42,27 @@ class Topic(RedirectsOldSlugs, models.Model):
         return object_url("projects:topic_detail", self.slug)
 
 
+class TopicCount(models.Model):
+    """What the public sees of a topic, counted: published model projects, and published
+    measures and lessons learned of published projects. Stored so that the topic overview
+    and a topic page need not count thousands of rows on every visit; counted again in the
+    transaction of every change that could alter it (projects/topic_counts.py)."""
+
+    topic = models.OneToOneField(
+        Topic, on_delete=models.CASCADE, primary_key=True, related_name="public_counts"
+    )
+    projects = models.PositiveIntegerField(_("model projects"), default=0)
+    measures = models.PositiveIntegerField(_("measures"), default=0)
+    insights = models.PositiveIntegerField(_("lessons learned"), default=0)
+
+    class Meta:
+        verbose_name = _("topic count")
+        verbose_name_plural = _("topic counts")
+
+    def __str__(self):
+        return str(self.topic_id)
+
+
 # Addresses at these providers belong to anyone: never proof of working for a municipality.
 PUBLIC_MAIL_DOMAINS = frozenset(
     [

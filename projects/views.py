@@ -2,7 +2,8 @@ from itertools import groupby
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from projects.forms import (
     ProjectFilterForm,
     QuestionToProjectForm,
 )
-from projects.models import Insight, Measure, ModelProject, Topic
+from projects.models import Insight, Measure, ModelProject, Topic, TopicCount
 from projects.questions import reserve_question, send_question
 from surveys.results import topic_interest
 from transfer_portal.lib.editors import is_editor
@@ -186,36 +187,24 @@ def measure_detail(request, slug):
 
 @require_safe
 def topic_list(request):
-    topics = Topic.objects.annotate(
-        project_count=Count(
-            "model_projects",
-            filter=_published_filter(request.user, "model_projects"),
-            distinct=True,
-        ),
-        measure_count=Count(
-            "measures",
-            filter=_published_filter(request.user, "measures", "measures__project"),
-            distinct=True,
-        ),
-    )
+    if is_editor(request.user):  # drafts too: counted now
+        topics = Topic.objects.annotate(
+            project_count=Count("model_projects", distinct=True),
+            measure_count=Count("measures", distinct=True),
+        )
+    else:  # what the public sees: the stored counts
+        topics = Topic.objects.annotate(
+            project_count=Coalesce("public_counts__projects", 0),
+            measure_count=Coalesce("public_counts__measures", 0),
+        )
     return render(request, "projects/topic_list.html", {"topics": topics})
-
-
-def _published_filter(user, relation, *parents):
-    """Count only published related rows, unless the visitor is an editor."""
-    if is_editor(user):
-        return Q()
-    condition = Q(**{f"{relation}__published": True})
-    for parent in parents:
-        condition &= Q(**{f"{parent}__published": True})
-    return condition
 
 
 @require_safe
 def topic_detail(request, slug):
     # All topics (a short, curated list) in one query: the page needs their order as well,
     # for the TOP places of survey interest where counts are equal.
-    topics = list(Topic.objects.all())
+    topics = list(Topic.objects.select_related("public_counts"))
     topic = next((topic for topic in topics if topic.slug == slug), None)
     if topic is None:
         raise Http404("No topic has this address.")
@@ -232,10 +221,13 @@ def _topic_content(topic, user, topics):
     projects = ModelProject.objects.visible_to(user).filter(topics=topic)
     # A topic can have thousands of entries: the page shows the first ones, with the total
     # from a window function (no extra query) and a link to the full, filtered list.
+    # The public totals are stored (TopicCount); an editor's, with drafts, are counted.
+    counts = None if is_editor(user) else _public_counts(topic)
     measures, measure_total = first_rows(
         _visible_measures(user).filter(topics=topic).order_by("project__title", "title"),
         TOPIC_MEASURES,
         keys_first=True,
+        total=counts and counts.measures,
     )
     insights, insight_total = first_rows(
         Insight.objects.visible_to(user)
@@ -243,6 +235,7 @@ def _topic_content(topic, user, topics):
         .select_related("project", "measure", "topic")
         .order_by("-created_at", "-pk"),
         TOPIC_INSIGHTS,
+        total=counts and counts.insights,
     )
     measures_by_project = [
         (project, list(items)) for project, items in groupby(measures, key=lambda m: m.project)
@@ -262,6 +255,13 @@ def _topic_content(topic, user, topics):
         "contacts": contacts,
         "survey_interest": topic_interest(topic, topics=topics),
     }
+
+
+def _public_counts(topic):
+    try:
+        return topic.public_counts
+    except TopicCount.DoesNotExist:  # counted below, as for an editor
+        return None
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

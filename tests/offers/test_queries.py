@@ -46,14 +46,15 @@ def test_offer_list_queries(client, data, django_assert_num_queries):
     """Offers with contact and next date with counts, their topics, the filter's topics
     and kinds (those with offers)."""
     topic, offers = data
+    first = min(offers, key=lambda offer: offer.title)  # a page holds twenty, by title
     with django_assert_num_queries(4):
         response = client.get("/angebote/")
     assert response.status_code == 200
-    assert offers[0].title in response.text
+    assert first.title in response.text
     with django_assert_num_queries(4):
-        response = client.get("/angebote/", {"thema": topic.slug, "art": offers[0].kind})
+        response = client.get("/angebote/", {"thema": topic.slug, "art": first.kind})
     assert response.status_code == 200
-    assert offers[0].title in response.text
+    assert first.title in response.text
 
 
 def test_offer_detail_queries(client, data, django_assert_num_queries):

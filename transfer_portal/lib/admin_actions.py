@@ -3,10 +3,15 @@
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from transfer_portal.lib import page_cache
+
+# Sent (sender: the model) after set_published() changed objects in one UPDATE, which sends
+# no post_save: for what is derived from the published flag (projects/topic_counts.py).
+published_changed = Signal()
 
 
 def set_published(request, queryset, published):
@@ -23,6 +28,7 @@ def set_published(request, queryset, published):
             published=published
         )
         LogEntry.objects.log_actions(request.user.pk, changing, CHANGE, message)
+        published_changed.send(sender=model, objects=changing)
         page_cache.invalidate()  # update() sends no signal
     return len(changing)
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Municipality, Topic
 from transfer_portal.lib.accounts import verified_addresses
 from transfer_portal.lib.models import PublishedContent, PublishedQuerySet, RedirectsOldSlugs
+from transfer_portal.lib.moments import Moment
 from transfer_portal.lib.object_urls import KEY, object_url
 
 
@@ -200,10 +201,10 @@ class EventDateQuerySet(PublishedQuerySet):
 
     def upcoming(self, now=None):
         """Dates that have not ended yet (a date without end time lasts until its end of day)."""
-        return self.filter(_upcoming_condition(now or timezone.now()))
+        return self.filter(_upcoming_condition(now))
 
     def past(self, now=None):
-        return self.exclude(_upcoming_condition(now or timezone.now()))
+        return self.exclude(_upcoming_condition(now))
 
     def coming(self, now=None):
         """The dates still to come that are not cancelled, with counts, soonest first."""
@@ -229,14 +230,22 @@ def _registration_count(state):
     return Coalesce(Subquery(counts), 0)
 
 
-def _upcoming_condition(now):
+def _upcoming_condition(now=None):
+    """`now`: a moment, or None for the moment the query runs (Moment)."""
+    if now is None:
+        now, start_of_today = Moment(), Moment(start_of_local_day)
+    else:
+        start_of_today = start_of_local_day(now)
     # Date-only entries are stored at midnight; they count as upcoming for the whole day.
-    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
     return (
         Q(ends_at__gt=now)
         | Q(ends_at__isnull=True, all_day=False, starts_at__gt=now)
         | Q(ends_at__isnull=True, all_day=True, starts_at__gte=start_of_today)
     )
+
+
+def start_of_local_day(now):
+    return timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
 
 
 # What a registered person's calendar entry says of a date, beside its title: changing one

@@ -3,6 +3,7 @@ shown on other pages."""
 
 import contextlib
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -411,23 +412,43 @@ def _send(registration, reason, changes=(), *, token=None):
 # Offers for other pages (topic page, home page): a fixed number of queries each.
 
 
+@functools.cache
+def _offer_cards():
+    # Never evaluated itself (it would keep its rows): offer_cards() hands out copies.
+    return Offer.objects.select_related("contact").with_next_date()
+
+
+def offer_cards(user=None):
+    """Offers as their cards show them – contact, next date with its counts – that `user`
+    may see (None: published ones). The next-date subquery costs ~2 ms of Python to build
+    and nothing changes in it between requests (its moment is read when it runs), so it
+    is built once per process; each call filters a copy."""
+    offers = _offer_cards().all()  # a copy: visible_to() hands editors the queryset itself
+    return offers.published() if user is None else offers.visible_to(user)
+
+
+@functools.cache
+def _coming_dates():
+    return EventDate.objects.coming().select_related("offer")
+
+
 def offers_for_topic(topic, user=None, limit=None):
     """Published offers on a topic with contact and `next_dates`, and how many there are.
 
     One query (offers with contact, next date and the total), also when there are none.
     `limit` (None: all) caps the list, for a page that links to all offers on the topic.
     """
-    offers = Offer.objects.published() if user is None else Offer.objects.visible_to(user)
-    offers = offers.filter(topics=topic).select_related("contact").with_next_date()
-    return first_rows(offers.order_by("title"), limit)
+    return first_rows(offer_cards(user).filter(topics=topic).order_by("title"), limit)
 
 
 def upcoming_dates(limit=5, user=None):
-    """The next dates of published offers that are not cancelled, with counts. One query."""
-    dates = EventDate.objects.all() if user is None else EventDate.objects.visible_to(user)
+    """The next dates of published offers that are not cancelled, with counts. One query.
+    (Built once per process, as offer_cards().)"""
+    dates = _coming_dates().all()  # a copy, as in offer_cards()
+    dates = dates if user is None else dates.visible_to(user)
     if user is None:
         dates = dates.filter(offer__published=True)
-    return list(dates.coming().select_related("offer")[:limit])
+    return list(dates[:limit])
 
 
 # Personal data of registrations (DSGVO): what the account deletion and the daily retention

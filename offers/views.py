@@ -62,13 +62,7 @@ def _get_date_or_404(user, pk, *, own_addresses=None):
 @require_safe
 def offer_list(request):
     form = OfferFilterForm(request.GET or None, user=request.user)
-    offers = (
-        Offer.objects.visible_to(request.user)
-        .select_related("contact")
-        .prefetch_related("topics")
-        .with_next_date()
-        .order_by("title", "pk")
-    )
+    offers = services.offer_cards(request.user).prefetch_related("topics").order_by("title", "pk")
     status = 200
     topic = None
     if form.is_bound:

@@ -317,3 +317,27 @@ class TestNextDateColumns:
         offer = Offer.objects.get(pk=offer.pk)
         with django_assert_num_queries(1):
             assert [d.pk for d in offer.next_dates] == [date.pk]
+
+
+def test_querysets_built_once_read_the_moment_when_they_run():
+    """offer_cards() and upcoming_dates() are built once per process: what is upcoming is
+    decided when they run, not when they were built."""
+    offer = factories.offer(title="Einmal gebaut")
+    soon = factories.event_date(offer, days=1, title="Bald")
+    later = factories.event_date(offer, days=3, title="Später")
+    services.offer_cards().first()  # builds the shared queryset now
+    services.upcoming_dates()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        [card] = services.offer_cards().filter(pk=offer.pk)
+        assert card.next_dates[0].pk == later.pk
+        assert [d.pk for d in services.upcoming_dates() if d.offer_id == offer.pk] == [later.pk]
+    assert soon.pk in [d.pk for d in services.upcoming_dates()]
+
+
+def test_the_shared_offer_queryset_never_keeps_rows(django_user_model):
+    editor = django_user_model.objects.create(username="r", is_staff=True, is_superuser=True)
+    first = list(services.offer_cards(editor))
+    factories.offer(title="Neu hinzugekommen", published=False)
+    again = list(services.offer_cards(editor))
+    assert len(again) == len(first) + 1
+    assert "Neu hinzugekommen" not in [o.title for o in services.offer_cards()]

@@ -242,15 +242,18 @@ def _editorial_top_topics(survey, limit=TOP_TOPIC_COUNT):
     return [TopicRank(link.topic, number, None) for number, link in enumerate(links, 1)]
 
 
-def top_topics(survey, snapshot=None, *, limit=TOP_TOPIC_COUNT):
+def top_topics(survey, snapshot=None, *, topics=None, limit=TOP_TOPIC_COUNT):
     """The survey's TOP topics: counted from submitted responses, else the published findings.
 
     Each topic counts the municipalities that chose at least one option linked to it, as
     the survey's ResultsSnapshot holds them (kept current with every submission; pass it
-    when it was loaded along with the survey). Two queries at most, one more without it.
+    when it was loaded along with the survey; `topics`: all topics in their order, when the
+    caller has them). Two queries at most, one more without the snapshot.
     """
     snapshot = snapshot or results_snapshot(survey)
-    ranking = _ranked(snapshot.topic_counts, Topic.objects.all(), limit)
+    ranking = _ranked(
+        snapshot.topic_counts, Topic.objects.all() if topics is None else topics, limit
+    )
     if snapshot.participants and ranking:
         return ranking
     return _editorial_top_topics(survey, limit)
@@ -350,10 +353,11 @@ class HomeHighlights:
         return bool(self.open_surveys or self.top_topics)
 
 
-def home_highlights(*, now=None):
+def home_highlights(*, now=None, topics=None):
     """Open surveys to take part in, and the TOP topics of the latest public results.
 
-    Three queries: the TOP topics come from the latest survey's ResultsSnapshot, loaded along.
+    Three queries at most: the TOP topics come from the latest survey's ResultsSnapshot,
+    loaded along, and from `topics` (all topics in their order) when the caller has them.
     """
     now = now or timezone.now()
     open_surveys = list(Survey.objects.published().open(now).order_by("closes_at")[:3])
@@ -367,5 +371,7 @@ def home_highlights(*, now=None):
         .order_by("-closes_at")
         .first()
     )
-    ranking = top_topics(top_survey, _loaded_snapshot(top_survey)) if top_survey else []
+    ranking = []
+    if top_survey:
+        ranking = top_topics(top_survey, _loaded_snapshot(top_survey), topics=topics)
     return HomeHighlights(open_surveys, top_survey, ranking)

@@ -320,3 +320,16 @@ def test_shares_of_a_single_participant_read_naturally(client, db):
     survey_factories.response(survey, answers={q["single"]: [q["single"].choices.first()]})
     html = client.get(reverse("surveys:survey_results", args=[survey.slug])).content.decode()
     assert "beziehen sich auf die einzige teilnehmende Kommune" in html
+
+
+def test_home_highlights_rank_counted_topics_with_the_topics_the_home_page_has(
+    answered, topics, django_assert_num_queries
+):
+    survey, _q = answered
+    everything = list(factories.Topic.objects.all())
+    # Open surveys, the latest public results with its snapshot: the ranking needs no more.
+    with django_assert_num_queries(2):
+        highlights = home_highlights(topics=everything)
+    assert highlights.top_survey == survey
+    assert [(r.topic, r.count) for r in highlights.top_topics][:1] == [(topics[0], 2)]
+    assert highlights.top_topics == top_topics(survey)

@@ -46,13 +46,14 @@ def _newest_measures(user):
 
 @require_safe
 def home(request):
+    topics = list(Topic.objects.all())  # listed, and ranked by the survey highlights
     return render(
         request,
         "portal/home.html",
         {
             "projects": _home_projects(request.user),
-            "topics": Topic.objects.all(),
-            "survey_highlights": home_highlights(),
+            "topics": topics,
+            "survey_highlights": home_highlights(topics=topics),
             "upcoming_dates": upcoming_dates(limit=3),
             "newest_measures": _newest_measures(request.user),
         },

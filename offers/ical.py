@@ -8,6 +8,7 @@ The tests parse every file back with icalendar, so the library still checks the 
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 from urllib.parse import urlsplit
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -50,6 +51,8 @@ def _text(value):
 def _fold(line):
     """The line with CRLF + space inserted so that no line exceeds 75 octets, never inside a
     UTF-8 sequence."""
+    if len(line) <= LINE_OCTETS and line.isascii():  # most lines: one octet a character
+        return line
     encoded = line.encode()
     if len(encoded) <= LINE_OCTETS:
         return line
@@ -123,7 +126,14 @@ class _Texts:
 def _shortened(text):
     """Truncator(text).chars(SUMMARY_CHARS), without its walk over every character of a
     long text (a third of the feed's time): Truncator decides from the start of a text,
-    so where a head twice as long is shortened, the whole text is shortened the same."""
+    so where a head twice as long is shortened, the whole text is shortened the same.
+    Remembered per text and language (the ellipsis is translated): a calendar polled
+    every few hours shortens the same summaries again each time."""
+    return _shortened_in(text, translation.get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _shortened_in(text, language):
     text = unicodedata.normalize("NFC", text)  # as Truncator does first
     if len(text) <= SUMMARY_CHARS:
         return text

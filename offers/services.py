@@ -415,6 +415,8 @@ def _send(registration, reason, changes=(), *, token=None):
 @functools.cache
 def _offer_cards():
     # Never evaluated itself (it would keep its rows): offer_cards() hands out copies.
+    # Copies share the next-date subquery's inner query (Query.clone() is shallow there);
+    # compiling only counts its table aliases, so nothing may be added to it afterwards.
     return Offer.objects.select_related("contact").with_next_date()
 
 

@@ -4,22 +4,37 @@ topic, the topics it touches are counted again, in the same transaction.
 What a change touches: a lesson learned its topic (and the one it had before); a measure
 its topics and those of its lessons learned; a project its topics and those of its
 measures and lessons learned, which its publishing or withdrawal shows or hides with it.
-The touched topic rows are locked first, so of two changes at once the second counts
-after the first has committed and cannot store an older count last.
+
+Changes to what is counted take one lock first, before they write anything (on PostgreSQL
+a transaction-level advisory lock; SQLite writes one transaction at a time anyway): so of
+two editors' changes the second counts after the first has committed and cannot store an
+older count last, and no transaction waits for another while holding what that one needs
+(locking topic rows instead deadlocked with every insert that points at a topic).
 """
 
 import threading
 from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from projects.models import Insight, Measure, ModelProject, Topic, TopicCount
-from transfer_portal.lib.admin_actions import published_changed
+from transfer_portal.lib.admin_actions import published_changed, publishing
 
 ProjectTopics = ModelProject.topics.through
 MeasureTopics = Measure.topics.through
+# The advisory lock's number: any 64-bit number no other part of the portal uses.
+LOCK_KEY = 7_310_011
+
+
+def lock():
+    """Wait until no other transaction is changing what topics count; held to the end of
+    this transaction (outside one, only for this statement: the count after it locks again).
+    Asking again in the same transaction returns at once."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
 _deferred = threading.local()
@@ -52,7 +67,8 @@ def refresh(topic_ids=None):
         )
         return
     with transaction.atomic():
-        topics = Topic.objects.select_for_update().order_by("pk")
+        lock()
+        topics = Topic.objects.order_by("pk")
         if topic_ids is not None:
             topics = topics.filter(pk__in=topic_ids)
         topic_ids = list(topics.values_list("pk", flat=True))
@@ -108,7 +124,12 @@ def touched_topics(model, pks):
     return {topic_id for (topic_id,) in union}
 
 
+def _before_change(sender, **kwargs):
+    lock()
+
+
 def _insight_before_save(sender, instance, **kwargs):
+    lock()
     # A lesson learned that moves to another topic leaves its old topic one fewer.
     if instance.pk is not None and not instance._state.adding:
         instance._counted_topic = (
@@ -132,8 +153,13 @@ def _started_here(sender, instance, origin):
 
 
 def _before_delete(sender, instance, origin=None, **kwargs):
-    if _started_here(sender, instance, origin):  # afterwards, its relations are gone
-        instance._counted_topics = touched_topics(sender, [instance.pk])
+    # Django sends every pre_delete of a deletion before it deletes any row: locking at the
+    # object it started from is in time, and saves a lock query per object taken along.
+    if _started_here(sender, instance, origin):
+        lock()
+        instance._counted_topics = touched_topics(sender, [instance.pk])  # gone afterwards
+    elif not isinstance(origin, QuerySet) and type(origin) not in COUNTED:
+        lock()
 
 
 def _deleted(sender, instance, origin=None, **kwargs):
@@ -144,6 +170,8 @@ def _deleted(sender, instance, origin=None, **kwargs):
 
 
 def _links_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action.startswith("pre_"):
+        lock()
     if reverse:  # topic.measures.add(…) and the like: only this topic
         if action in ("post_add", "post_remove", "post_clear"):
             refresh([instance.pk])
@@ -165,6 +193,8 @@ COUNTED = (Topic, ModelProject, Measure, Insight)
 def connect_signals():
     for model in COUNTED:
         uid = f"topic-counts-{model.__name__}"
+        if model is not Insight:
+            pre_save.connect(_before_change, sender=model, dispatch_uid=uid)
         post_save.connect(_saved, sender=model, dispatch_uid=uid)
         pre_delete.connect(_before_delete, sender=model, dispatch_uid=uid)
         post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
@@ -172,4 +202,5 @@ def connect_signals():
     for links in (ProjectTopics, MeasureTopics):
         m2m_changed.connect(_links_changed, sender=links, dispatch_uid="topic-counts")
     for model in (ModelProject, Measure, Insight):
+        publishing.connect(_before_change, sender=model, dispatch_uid="topic-counts")
         published_changed.connect(_published_changed, sender=model, dispatch_uid="topic-counts")

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from transfer_portal.lib import page_cache
 
-# Sent (sender: the model) after set_published() changed objects in one UPDATE, which sends
-# no post_save: for what is derived from the published flag (projects/topic_counts.py).
+# Sent (sender: the model) before and after set_published() changes objects in one UPDATE,
+# which sends no pre_save or post_save: for what is derived from the published flag
+# (projects/topic_counts.py).
+publishing = Signal()
 published_changed = Signal()
 
 
@@ -22,8 +24,9 @@ def set_published(request, queryset, published):
     else:
         message = gettext("Withdrawn (set to draft) with the action in the list.")
     with transaction.atomic():
-        changing = list(queryset.exclude(published=published))
         model = queryset.model
+        publishing.send(sender=model)
+        changing = list(queryset.exclude(published=published))
         model._default_manager.filter(pk__in=[obj.pk for obj in changing]).update(
             published=published
         )

@@ -9,6 +9,8 @@ address that `reverse()` refuses is refused as before.
 
 import re
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
@@ -18,6 +20,13 @@ KEY = re.compile(r"[1-9][0-9]{0,17}")  # the portal's "id" path converter (offer
 PLACEHOLDER = "731000000000137"
 
 _parts = {}
+
+
+@receiver(setting_changed)
+def _forget(setting, **kwargs):
+    """Tests that change the URLconf or the languages get addresses made anew."""
+    if setting in ("ROOT_URLCONF", "LANGUAGE_CODE", "LANGUAGES", "FORCE_SCRIPT_NAME"):
+        _parts.clear()
 
 
 def object_url(viewname, value, converter=SLUG):

@@ -55,4 +55,3 @@ def test_any_value_gives_reverses_address_or_its_refusal(value):
 def test_a_route_without_exactly_one_parameter_is_refused():
     with pytest.raises((ValueError, NoReverseMatch)):
         object_url("projects:project_list", "x")
-

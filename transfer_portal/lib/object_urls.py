@@ -9,8 +9,6 @@ address that `reverse()` refuses is refused as before.
 
 import re
 
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
@@ -22,9 +20,9 @@ PLACEHOLDER = "731000000000137"
 _parts = {}
 
 
-@receiver(setting_changed)
-def _forget(setting, **kwargs):
-    """Tests that change the URLconf or the languages get addresses made anew."""
+def forget(setting, **kwargs):
+    """On setting_changed (connected in LibConfig.ready()): tests that change the URLconf or
+    the languages get addresses made anew."""
     if setting in ("ROOT_URLCONF", "LANGUAGE_CODE", "LANGUAGES", "FORCE_SCRIPT_NAME"):
         _parts.clear()
 

@@ -2,44 +2,21 @@
 row locks)."""
 
 import re
-import threading
 
 import pytest
-from django.db import connection
 
 from offers import services
 from offers.models import Registration
 from tests.offers import factories
+from tests.threads import run_at_once
 
 State = Registration.State
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres_only")]
 
 
-def _run_at_once(count, work):
-    """Start `count` threads that call work(i) together; return results or exceptions."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as error:  # noqa: BLE001 - the test inspects every outcome
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def test_concurrent_registrations_never_exceed_the_capacity():
     date = factories.event_date(capacity=3)
-    results = _run_at_once(
+    results = run_at_once(
         12,
         lambda i: services.register(date.pk, name=f"Person {i}", email=f"p{i}@example.org"),
     )
@@ -57,7 +34,7 @@ def _token(message):
 
 def test_fifty_requests_then_fifty_confirmations_at_once_fill_two_places(mailoutbox):
     date = factories.event_date(capacity=2)
-    requested = _run_at_once(
+    requested = run_at_once(
         50,
         lambda i: services.request_registration(
             date.pk, name=f"Person {i}", email=f"p{i}@example.org"
@@ -69,7 +46,7 @@ def test_fifty_requests_then_fifty_confirmations_at_once_fill_two_places(mailout
     assert len(tokens) == 50
     mailoutbox.clear()
 
-    results = _run_at_once(50, lambda i: services.confirm_registration(tokens[f"p{i}@example.org"]))
+    results = run_at_once(50, lambda i: services.confirm_registration(tokens[f"p{i}@example.org"]))
 
     assert all(isinstance(r, services.ConfirmResult) for r in results), results
     assert not [r for r in results if r.already_confirmed]
@@ -87,7 +64,7 @@ def test_one_link_clicked_many_times_at_once_confirms_once(mailoutbox):
     services.request_registration(date.pk, name="Erika", email="erika@example.org")
     token = _token(mailoutbox[0])
     mailoutbox.clear()
-    results = _run_at_once(8, lambda i: services.confirm_registration(token))
+    results = run_at_once(8, lambda i: services.confirm_registration(token))
     assert sum(not r.already_confirmed for r in results) == 1, results
     assert list(date.registrations.values_list("state", flat=True)) == [State.CONFIRMED]
     assert len(mailoutbox) == 1
@@ -95,7 +72,7 @@ def test_one_link_clicked_many_times_at_once_confirms_once(mailoutbox):
 
 def test_many_requests_for_one_address_at_once_leave_one_open_request(mailoutbox):
     date = factories.event_date(capacity=5)
-    results = _run_at_once(
+    results = run_at_once(
         8,
         lambda i: services.request_registration(date.pk, name=f"V{i}", email="Erika@example.org"),
     )
@@ -116,7 +93,7 @@ def test_many_requests_for_one_address_at_once_leave_one_open_request(mailoutbox
 
 def test_concurrent_registrations_with_the_same_email_create_only_one():
     date = factories.event_date(capacity=10)
-    results = _run_at_once(
+    results = run_at_once(
         8, lambda i: services.register(date.pk, name="Erika", email="erika@example.org")
     )
     assert sum(isinstance(result, Registration) for result in results) == 1
@@ -139,7 +116,7 @@ def test_concurrent_cancellations_and_registrations_keep_the_capacity():
             return services.cancel_registration(confirmed[i].cancel_token)
         return services.register(date.pk, name=f"Neu {i}", email=f"neu{i}@example.org")
 
-    results = _run_at_once(8, work)
+    results = run_at_once(8, work)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert date.registrations.filter(state=State.CONFIRMED).count() == 2
     # The two freed places went to the first two on the waiting list, not to newcomers.

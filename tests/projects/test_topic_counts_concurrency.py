@@ -1,38 +1,15 @@
 """Editors changing the same topics at the same moment: no deadlock, and the stored counts
 are what counting gives afterwards (PostgreSQL; SQLite writes one transaction at a time)."""
 
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from projects.models import Topic
 from tests import factories
 from tests.projects.test_topic_counts import counted_now, stored
+from tests.threads import run_at_once
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres_only")]
-
-
-def _at_once(works):
-    barrier = threading.Barrier(len(works))
-    errors = []
-
-    def run(work):
-        try:
-            barrier.wait()
-            with transaction.atomic():
-                work()
-        except Exception as error:  # noqa: BLE001 - the test reports every failure
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in works]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 def test_editors_adding_lessons_and_links_at_once_neither_deadlock_nor_miscount():
@@ -53,7 +30,11 @@ def test_editors_adding_lessons_and_links_at_once_neither_deadlock_nor_miscount(
 
         return change
 
-    assert _at_once([work(n) for n in range(6)]) == []
+    def change(n):
+        with transaction.atomic():
+            work(n)()
+
+    assert [r for r in run_at_once(6, change) if isinstance(r, Exception)] == []
     assert stored() == counted_now()
     assert stored()[first.pk] == (6, 6, 6)
     assert Topic.objects.count() >= 2

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -32,10 +31,6 @@ SUMMARY_CHARS = 200
 LINE_OCTETS = 75
 # TEXT values may not contain control characters (3.3.11); line breaks are escaped as \n.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-# A number that occurs nowhere else in a date's address (see _Texts).
-URL_SAMPLE_PK = 918273645
 
 
 def absolute_url(path):
@@ -92,20 +87,13 @@ def _uid(event_date):
 
 
 class _Texts:
-    """What every event of one calendar shares: translated phrases (looked up once, not per
-    event) and each offer's shortened summary."""
+    """What every event of one calendar shares: translated phrases, looked up once, not per
+    event."""
 
     def __init__(self):
         self.sample = str(SAMPLE_LABEL)
         self.cancelled = _("Cancelled: %(summary)s")
         self.details = _("Details and registration: %(url)s")
-        self._summaries = {}
-        # The dates' addresses differ only by their number: reversed once, not per date.
-        sample = reverse("offers:event_detail", args=[URL_SAMPLE_PK])
-        self._url_before, self._url_after = absolute_url(sample).rsplit(str(URL_SAMPLE_PK), 1)
-
-    def url(self, event_date):
-        return f"{self._url_before}{event_date.pk}{self._url_after}"
 
     def summary(self, event_date):
         summary = f"{event_date.offer.title} – {event_date.title}"
@@ -116,10 +104,7 @@ class _Texts:
         return summary
 
     def description(self, event_date, url):
-        offer = event_date.offer
-        if offer.pk not in self._summaries:
-            self._summaries[offer.pk] = _shortened(offer.summary)
-        parts = [self._summaries[offer.pk], self.details % {"url": url}]
+        parts = [_shortened(event_date.offer.summary), self.details % {"url": url}]
         return "\n\n".join(part for part in parts if part)
 
 
@@ -143,7 +128,7 @@ def _shortened_in(text, language):
 
 
 def _event(event_date, dtstamp, texts):
-    url = texts.url(event_date)
+    url = absolute_url(event_date.get_absolute_url())
     lines = [
         "BEGIN:VEVENT",
         f"UID:{_text(_uid(event_date))}",

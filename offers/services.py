@@ -447,10 +447,7 @@ def upcoming_dates(limit=5, user=None):
     """The next dates of published offers that are not cancelled, with counts. One query.
     (Built once per process, as offer_cards().)"""
     dates = _coming_dates().all()  # a copy, as in offer_cards()
-    dates = dates if user is None else dates.visible_to(user)
-    if user is None:
-        dates = dates.filter(offer__published=True)
-    return list(dates[:limit])
+    return list((dates.published() if user is None else dates.visible_to(user))[:limit])
 
 
 # Personal data of registrations (DSGVO): what the account deletion and the daily retention

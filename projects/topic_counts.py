@@ -146,10 +146,11 @@ def _saved(sender, instance, **kwargs):
 
 def _started_here(sender, instance, origin):
     """Deleting a project deletes its measures and lessons learned with it, each with its
-    own signals: count once, for the object the deletion started from (`origin`)."""
+    own signals: count once, for the object the deletion started from (`origin`). Taken
+    along by anything else, each object counts for itself."""
     if isinstance(origin, QuerySet):
         return sender is origin.model
-    return origin is None or instance is origin
+    return origin is None or instance is origin or type(origin) not in COUNTED
 
 
 def _before_delete(sender, instance, origin=None, **kwargs):
@@ -158,15 +159,11 @@ def _before_delete(sender, instance, origin=None, **kwargs):
     if _started_here(sender, instance, origin):
         lock()
         instance._counted_topics = touched_topics(sender, [instance.pk])  # gone afterwards
-    elif not isinstance(origin, QuerySet) and type(origin) not in COUNTED:
-        lock()
 
 
 def _deleted(sender, instance, origin=None, **kwargs):
     if _started_here(sender, instance, origin):
         refresh(instance.__dict__.pop("_counted_topics", set()))
-    elif not isinstance(origin, QuerySet) and type(origin) not in COUNTED:
-        refresh()  # taken along by something else: not known what it touched
 
 
 def _links_changed(sender, instance, action, reverse, pk_set, **kwargs):

@@ -220,8 +220,8 @@ def _topic_content(topic, user, topics):
     # Project cards here leave out the municipalities: the page stays within ten queries.
     projects = ModelProject.objects.visible_to(user).filter(topics=topic)
     # A topic can have thousands of entries: the page shows the first ones, with the total
-    # from a window function (no extra query) and a link to the full, filtered list.
-    # The public totals are stored (TopicCount); an editor's, with drafts, are counted.
+    # and a link to the full, filtered list. The public totals are stored (TopicCount); an
+    # editor's, with drafts, are counted in the same query as the rows.
     counts = None if is_editor(user) else _public_counts(topic)
     measures, measure_total = first_rows(
         _visible_measures(user).filter(topics=topic).order_by("project__title", "title"),

@@ -315,19 +315,14 @@ def topic_interest(topic, *, now=None, topics=None):
         links = SurveyTopTopic.objects.filter(survey__in=uncounted)  # by position
         for survey_id, topic_id in links.values_list("survey_id", "topic_id"):
             editorial.setdefault(survey_id, []).append((topic_id, None))
-    order = {}
-    if counted:  # ties in the topics' order, as top_topics() ranks them
-        if topics is None:
-            topics = Topic.objects.only("pk")
-        order = {t.pk: n for n, t in enumerate(topics)}
+    if counted and topics is None:  # ties in the topics' order, as top_topics() ranks them
+        topics = list(Topic.objects.all())
 
     mentions = []
     for survey in surveys:
         if survey.pk in counted:
-            ranking = sorted(
-                (tuple(entry) for entry in counted[survey.pk] if entry[0] in order),
-                key=lambda entry: (-entry[1], order[entry[0]]),
-            )
+            ranks = _ranked(counted[survey.pk], topics)
+            ranking = [(rank.topic.pk, rank.count) for rank in ranks]
         else:
             ranking = editorial.get(survey.pk, [])
         for position, (topic_id, count) in enumerate(ranking[:TOP_TOPIC_COUNT], 1):

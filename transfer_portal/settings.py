@@ -139,6 +139,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The list partials (transfer_portal/lib/jinja.py); Django templates call them
+        # with {% jinja %}.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "transfer_portal.lib.jinja.environment"},
+    },
 ]
 
 # Database: SQLite inside the project unless DATABASE_URL names another one.

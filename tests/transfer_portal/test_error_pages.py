@@ -68,10 +68,13 @@ def test_no_template_comment_reaches_an_error_page(error_pages, language, monkey
 
 
 def test_template_comments_in_braces_close_on_their_own_line():
-    """A {# … #} comment spanning lines is not a comment; {% comment %} is."""
+    """A {# … #} comment spanning lines is not a comment; {% comment %} is. (In Jinja2,
+    templates/jinja2/, it is one.)"""
     offenders = []
     for path in TEMPLATES.rglob("*"):
-        if path.suffix not in {".html", ".txt", ".xml"}:
+        if path.suffix not in {".html", ".txt", ".xml"} or path.is_relative_to(
+            TEMPLATES / "jinja2"
+        ):
             continue
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if line.count("{#") != line.count("#}"):

@@ -1,0 +1,110 @@
+"""The list partials in Jinja2 (transfer_portal/lib/jinja.py): escaped like the Django
+templates, translated from the same catalogues, and extracted by bin/makemessages."""
+
+import importlib.util
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template import engines
+from django.utils import timezone, translation
+from jinja2 import UndefinedError
+
+from offers.models import EventDate, Offer
+from projects.models import Measure, ModelProject
+
+ROOT = Path(settings.BASE_DIR)
+JINJA_DIR = ROOT / "templates" / "jinja2"
+
+
+def _jinja_messages():
+    spec = importlib.util.spec_from_file_location(
+        "jinja_messages", ROOT / "bin" / "jinja_messages.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _render(source, **context):
+    return engines["django"].from_string("{% load macros %}" + source).render(context)
+
+
+def _messages():
+    """(function, message) of every translatable string in templates/jinja2/."""
+    env = engines["jinja2"].env
+    for path in sorted(JINJA_DIR.rglob("*.html")):
+        for _line, function, message in env.extract_translations(path.read_text("utf-8")):
+            yield path.name, function, message
+
+
+def test_the_partials_have_strings_to_translate():
+    assert len(list(_messages())) >= 15
+
+
+@pytest.mark.parametrize("name, function, message", list(_messages()), ids=str)
+def test_every_string_of_the_partials_has_a_german_translation(name, function, message):
+    singular = message[0] if isinstance(message, tuple) else message
+    with translation.override("de"):
+        assert translation.gettext(singular) != singular, f"{name}: {singular!r} is not translated"
+
+
+def test_bin_jinja_messages_writes_calls_that_xgettext_reads(tmp_path):
+    (tmp_path / "items.html").write_text(
+        '{{ _("Draft") }} {% trans trimmed n=x %}One\n  item{% pluralize n %}{{ n }} items'
+        '{% endtrans %} {{ pgettext("after a time of day", "o’clock") }}',
+        "utf-8",
+    )
+    assert list(_jinja_messages().calls(tmp_path)) == [
+        "# items.html",
+        "gettext('Draft')",
+        "ngettext('One item', '%(n)s items', 2)",
+        "pgettext('after a time of day', 'o’clock')",
+    ]
+
+
+def test_a_missing_directory_gives_no_calls_and_bin_makemessages_uses_the_script():
+    script = (ROOT / "bin" / "makemessages").read_text("utf-8")
+    assert "bin/jinja_messages.py" in script
+    assert "jinja2) continue" in script  # not read a second time as Django templates
+
+
+@pytest.mark.django_db
+def test_content_is_escaped_once_and_marked_german_on_english_pages():
+    project = ModelProject(title="Guben <script>", slug="guben", published=True)
+    measure = Measure(
+        project=project, title='<b>"Mängelmelder"</b>', slug="m", summary="a & b", published=False
+    )
+    html = _render(
+        '{% jinja "projects/items.html" "measure_item" m show_project=True %}', m=measure
+    )
+    assert "&lt;b&gt;&#34;Mängelmelder&#34;&lt;/b&gt;" in html
+    assert "Guben &lt;script&gt;" in html and "a &amp; b" in html
+    assert "&amp;lt;" not in html and "<script>" not in html
+    assert ">Entwurf</span>" in html and ' lang="de"' not in html
+    with translation.override("en"):
+        html = _render('{% jinja "projects/items.html" "measure_item" m %}', m=measure)
+    assert '<span class="badge text-bg-warning" lang="en">Draft</span>' in html
+    assert f'href="/en{measure.get_absolute_url().removeprefix("/en")}" lang="de">' in html
+
+
+@pytest.mark.django_db
+def test_the_waiting_list_is_counted_in_the_plural_form_of_the_language():
+    offer = Offer(title="Schreibwerkstatt", slug="s", published=True)
+    date = EventDate(
+        offer=offer, title="Termin", capacity=1, starts_at=timezone.now() + timedelta(days=9)
+    )
+    date.confirmed_count, date.waiting_count = 1, 2
+    for language, expected in (
+        ("de", "Ausgebucht – 2 Personen"),
+        ("en", "Fully booked – 2 people"),
+    ):
+        with translation.override(language):
+            html = _render('{% jinja "offers/dates.html" "date_status" d %}', d=date)
+        assert expected in html
+
+
+def test_a_name_a_macro_does_not_know_is_an_error():
+    with pytest.raises(UndefinedError):
+        engines["jinja2"].from_string("{{ unknown_name }}").render()

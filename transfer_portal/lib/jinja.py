@@ -1,0 +1,107 @@
+"""The Jinja2 side of the templates: the list partials in templates/jinja2/.
+
+Pages, the layout and forms are Django templates. What repeats for every item of a list
+(a date, a measure, an offer card, a project card, a lesson) and the small badges those
+items show are Jinja2 macros, because the Django template language spends 100–300 µs on
+each such item and Jinja2 less than half of that (issue 18). A Django template calls a
+macro with `{% jinja "offers/dates.html" "date_items" dates=… %}`
+(transfer_portal/lib/templatetags/portal.py), and so does a page that shows one badge, so
+that each piece of markup is written once.
+
+The macros see no template context: what they show comes in as arguments, and the few
+values that depend on the request's language come from the globals below. Strings are
+translated with Django's catalogues (`{{ _("…") }}` and `{% trans %}`, the same msgids as
+in the Django templates; bin/makemessages extracts them).
+"""
+
+import functools
+
+from django.template import engines
+from django.template.defaultfilters import linebreaks_filter, truncatewords
+from django.templatetags.static import static
+from django.utils import timezone, translation
+from django.utils.dates import WEEKDAYS
+from django.utils.formats import date_format, time_format
+from django.utils.safestring import mark_safe
+from jinja2 import Environment, StrictUndefined
+
+from transfer_portal.lib.content_language import foreign_content_language, mark
+from transfer_portal.lib.templatetags.portal import (
+    date_and_time,
+    email_display,
+    oclock_word,
+    unless_all_named_in,
+)
+
+
+def content_lang():
+    """` lang="de"` for an element holding German content on a page in another
+    language, nothing on German pages (as `content_lang` of the context processor)."""
+    language = foreign_content_language()
+    return mark_safe(f' lang="{language}"') if language else ""  # noqa: S308
+
+
+def local_date(value, format_name="DATE_FORMAT"):
+    """A moment as the `date` filter of the Django templates shows it: in local time."""
+    return date_format(timezone.template_localtime(value), format_name) if value else ""
+
+
+def period(starts_at, ends_at, all_day):
+    """When something takes place, each moment in local time and formatted once, for the
+    macro `date_when` (templates/jinja2/offers/dates.html): as date filters in a template,
+    each of their up to six uses converted and formatted them anew, which made this the
+    costliest piece of every list of dates."""
+    start = timezone.localtime(starts_at)
+    end = timezone.localtime(ends_at) if ends_at else None
+    return {
+        "all_day": all_day,
+        "same_day": end is None or end.date() == start.date(),
+        "start": _moment(start),
+        "end": end and _moment(end),
+    }
+
+
+def _moment(value):
+    """What a template shows of a local moment: as the date filters "Y-m-d", "c", "l",
+    "DATE_FORMAT" and the time filter "TIME_FORMAT" would."""
+    return {
+        "day": value.date().isoformat(),
+        "iso": value.isoformat(),
+        "weekday": WEEKDAYS[value.weekday()],
+        "date": date_format(value, "DATE_FORMAT"),
+        "time": time_format(value, "TIME_FORMAT"),
+    }
+
+
+def environment(**options):
+    # A macro gets everything it shows as arguments: a name it does not know is a mistake,
+    # in production as in DEBUG (where the backend would print it into the page).
+    options["undefined"] = StrictUndefined
+    env = Environment(**options)  # noqa: S701 (the backend passes autoescape=True)
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translation.gettext, translation.ngettext, newstyle=True, pgettext=translation.pgettext
+    )
+    env.globals.update(
+        content_lang=content_lang,
+        period=period,
+        interface_language=translation.get_language,
+        oclock=oclock_word,
+        static=static,
+    )
+    env.filters.update(
+        content=mark,
+        date=local_date,
+        date_and_time=lambda value: date_and_time(timezone.template_localtime(value)),
+        email_display=email_display,
+        linebreaks=functools.partial(linebreaks_filter, autoescape=True),
+        truncatewords=truncatewords,
+        unless_all_named_in=unless_all_named_in,
+    )
+    return env
+
+
+def macro(template_name, name):
+    """A macro of a template in templates/jinja2/, e.g. macro("offers/dates.html",
+    "date_item"); it returns markup safe to put into a Django template."""
+    return getattr(engines["jinja2"].env.get_template(template_name).module, name)

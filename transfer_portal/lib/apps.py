@@ -15,7 +15,10 @@ class LibConfig(AppConfig):
         from django.core.signals import setting_changed
         from django.db.models.signals import post_migrate
 
-        from transfer_portal.lib import checks  # noqa: F401 - registers the deploy checks
+        from transfer_portal.lib import (
+            checks,  # noqa: F401 - registers the deploy checks
+            jinja,
+        )
         from transfer_portal.lib.account_adapter import clear_account_login_limit
         from transfer_portal.lib.editors import ensure_editor_group
         from transfer_portal.lib.object_urls import forget
@@ -26,3 +29,4 @@ class LibConfig(AppConfig):
         connect_signals()
         password_reset.connect(clear_account_login_limit, dispatch_uid="account-login-limit")
         setting_changed.connect(forget, dispatch_uid="object-urls")
+        setting_changed.connect(jinja.forget, dispatch_uid="jinja-formats")

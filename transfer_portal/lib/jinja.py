@@ -15,6 +15,7 @@ in the Django templates; bin/makemessages extracts them).
 """
 
 import functools
+from typing import NamedTuple
 
 from django.template import engines
 from django.template.defaultfilters import linebreaks_filter, truncatewords
@@ -43,34 +44,76 @@ def content_lang():
 
 def local_date(value, format_name="DATE_FORMAT"):
     """A moment as the `date` filter of the Django templates shows it: in local time."""
-    return date_format(timezone.template_localtime(value), format_name) if value else ""
+    return _local_date(value, format_name, *_formatting()) if value else ""
+
+
+def local_date_and_time(value):
+    """The `date_and_time` filter of the Django templates (lib/templatetags/portal.py)."""
+    return _local_date(value, None, *_formatting()) if value else ""
 
 
 def period(starts_at, ends_at, all_day):
-    """When something takes place, each moment in local time and formatted once, for the
-    macro `date_when` (templates/jinja2/offers/dates.html): as date filters in a template,
-    each of their up to six uses converted and formatted them anew, which made this the
-    costliest piece of every list of dates."""
+    """When something takes place, for the macro `date_when` (templates/jinja2/offers/
+    dates.html): each moment in local time, formatted once (as date filters, each of their
+    up to six uses converted and formatted them anew)."""
+    return _period(starts_at, ends_at, all_day, *_formatting())
+
+
+# Formatting a moment costs 20–50 µs in Django, five times per date of a list; the same
+# dates are shown again and again, so the text is remembered per moment, language and
+# time zone (the arguments after the value), and forgotten when a test changes settings.
+def _formatting():
+    return translation.get_language(), timezone.get_current_timezone_name()
+
+
+@functools.lru_cache(maxsize=4096)
+def _local_date(value, format_name, _language, _zone):
+    value = timezone.template_localtime(value)
+    return date_format(value, format_name) if format_name else date_and_time(value)
+
+
+class Moment(NamedTuple):
+    day: str  # as the date filter "Y-m-d"
+    iso: str  # "c"
+    weekday: str  # "l"
+    date: str  # "DATE_FORMAT"
+    time: str  # the time filter "TIME_FORMAT"
+
+
+class Period(NamedTuple):
+    all_day: bool
+    same_day: bool
+    start: Moment
+    end: Moment | None
+
+
+@functools.lru_cache(maxsize=4096)
+def _period(starts_at, ends_at, all_day, _language, _zone):
     start = timezone.localtime(starts_at)
     end = timezone.localtime(ends_at) if ends_at else None
-    return {
-        "all_day": all_day,
-        "same_day": end is None or end.date() == start.date(),
-        "start": _moment(start),
-        "end": end and _moment(end),
-    }
+    return Period(
+        all_day=all_day,
+        same_day=end is None or end.date() == start.date(),
+        start=_moment(start),
+        end=end and _moment(end),
+    )
 
 
 def _moment(value):
-    """What a template shows of a local moment: as the date filters "Y-m-d", "c", "l",
-    "DATE_FORMAT" and the time filter "TIME_FORMAT" would."""
-    return {
-        "day": value.date().isoformat(),
-        "iso": value.isoformat(),
-        "weekday": WEEKDAYS[value.weekday()],
-        "date": date_format(value, "DATE_FORMAT"),
-        "time": time_format(value, "TIME_FORMAT"),
-    }
+    return Moment(
+        day=value.date().isoformat(),
+        iso=value.isoformat(),
+        weekday=str(WEEKDAYS[value.weekday()]),
+        date=date_format(value, "DATE_FORMAT"),
+        time=time_format(value, "TIME_FORMAT"),
+    )
+
+
+def forget(**kwargs):
+    """On setting_changed (connected in LibConfig.ready()): formats, languages and time zones
+    that tests change are not answered from what was formatted before."""
+    _local_date.cache_clear()
+    _period.cache_clear()
 
 
 def environment(**options):
@@ -92,7 +135,7 @@ def environment(**options):
     env.filters.update(
         content=mark,
         date=local_date,
-        date_and_time=lambda value: date_and_time(timezone.template_localtime(value)),
+        date_and_time=local_date_and_time,
         email_display=email_display,
         linebreaks=functools.partial(linebreaks_filter, autoescape=True),
         truncatewords=truncatewords,

@@ -141,7 +141,7 @@ def _german():
 @pytest.fixture
 def postgres_only():
     if connection.vendor != "postgresql":
-        pytest.skip("Locks between transactions are only meaningful on PostgreSQL.")
+        pytest.skip("Only PostgreSQL has this (locks between transactions, prepared statements).")
 
 
 @pytest.fixture(scope="session")

@@ -165,3 +165,31 @@ def test_every_page_sends_a_strict_content_security_policy(client):
     assert "frame-ancestors 'none'" in policy
     admin = client.get("/admin/login/")
     assert "frame-ancestors 'none'" in admin.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("threshold", "expected"), [(None, 2), ("5", 5), ("0", None)], ids=["default", "5", "off"]
+)
+def test_postgresql_prepares_repeated_statements_unless_turned_off(
+    threshold, expected, monkeypatch
+):
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://portal@db.example.org/portal"}
+    if threshold is not None:
+        env["DJANGO_DB_PREPARE_THRESHOLD"] = threshold
+    options = _settings_from(env, monkeypatch)["DATABASES"]["default"]["OPTIONS"]
+    assert options == {"server_side_binding": True, "prepare_threshold": expected}
+
+
+@pytest.mark.django_db
+def test_a_page_s_queries_are_prepared_when_it_is_shown_again(postgres_only, client):
+    from django.db import connection
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return {statement for (statement,) in cursor.fetchall()}
+
+    before = prepared()
+    for _ in range(3):
+        assert client.get("/themen/").status_code == 200
+    assert any("projects_topic" in statement for statement in prepared() - before)

@@ -5,14 +5,19 @@ from offers.models import Offer, Registration
 from projects.forms import FILTER_ERRORS
 from projects.models import Municipality, Topic
 from transfer_portal.lib.validators import normalize_email, single_line
-from transfer_portal.lib.widgets import FastSelect, Select
+from transfer_portal.lib.widgets import FastSelect
 
 
 class OfferFilterForm(forms.Form):
     thema = forms.ChoiceField(
-        label=_("Topic"), required=False, error_messages=FILTER_ERRORS, widget=Select(content=True)
+        label=_("Topic"),
+        required=False,
+        error_messages=FILTER_ERRORS,
+        widget=FastSelect(content=True),
     )
-    art = forms.ChoiceField(label=_("Kind of offer"), required=False, error_messages=FILTER_ERRORS)
+    art = forms.ChoiceField(
+        label=_("Kind of offer"), required=False, error_messages=FILTER_ERRORS, widget=FastSelect
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -82,6 +82,7 @@ class ProjectContentFilterForm(forms.Form):
 class MeasureFilterForm(ProjectContentFilterForm):
     status = forms.ChoiceField(
         label=_("Status"),
+        widget=FastSelect,
         required=False,
         error_messages=FILTER_ERRORS,
         choices=[("", _("All"))] + list(Measure.Status.choices),
@@ -91,6 +92,7 @@ class MeasureFilterForm(ProjectContentFilterForm):
 class InsightFilterForm(ProjectContentFilterForm):
     art = forms.ChoiceField(
         label=_("Kind"),
+        widget=FastSelect,
         required=False,
         error_messages=FILTER_ERRORS,
         choices=[("", _("All"))] + list(Insight.Kind.choices),

@@ -2,17 +2,22 @@
 templates, translated from the same catalogues, and extracted by bin/makemessages."""
 
 import importlib.util
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.template import engines
 from django.utils import timezone, translation
 from jinja2 import UndefinedError
 
+from offers.forms import OfferFilterForm
 from offers.models import EventDate, Offer
+from projects.forms import InsightFilterForm, MeasureFilterForm, ProjectFilterForm
 from projects.models import Measure, ModelProject
+from transfer_portal.lib.jinja import macro
 
 ROOT = Path(settings.BASE_DIR)
 JINJA_DIR = ROOT / "templates" / "jinja2"
@@ -108,3 +113,41 @@ def test_the_waiting_list_is_counted_in_the_plural_form_of_the_language():
 def test_a_name_a_macro_does_not_know_is_an_error():
     with pytest.raises(UndefinedError):
         engines["jinja2"].from_string("{{ unknown_name }}").render()
+
+
+def _whitespace_folded(html):
+    """Markup with the whitespace around tags dropped and other runs of it made one space:
+    what crispy's templates indent does not change what a browser shows."""
+    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", str(html))).strip()
+
+
+FILTER_FORMS = {
+    "model projects": lambda data: ProjectFilterForm(data),
+    "measures": lambda data: MeasureFilterForm(data, user=AnonymousUser()),
+    "lessons": lambda data: InsightFilterForm(data, user=AnonymousUser()),
+    "offers": lambda data: OfferFilterForm(data, user=AnonymousUser()),
+}
+UNKNOWN = dict.fromkeys(["thema", "kommune", "projekt", "status", "art"], "gibt-es-nicht")
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("data", [{}, "chosen", UNKNOWN], ids=["empty", "chosen", "unknown"])
+@pytest.mark.parametrize("form", FILTER_FORMS)
+def test_a_filter_select_shows_what_crispy_would(seeded, form, data, language):
+    crispy = engines["django"].from_string(
+        "{% load crispy_forms_tags %}{{ field|as_crispy_field }}"
+    )
+    if data == "chosen":  # the first topic the list offers
+        data = {
+            "thema": next(
+                value for value, _ in FILTER_FORMS[form]({}).fields["thema"].choices if value
+            )
+        }
+    with translation.override(language):
+        ours, theirs = FILTER_FORMS[form](data), FILTER_FORMS[form](data)
+        assert ours.is_valid() == theirs.is_valid() == (data is not UNKNOWN)
+        for name in ours.fields:
+            html = macro("includes/forms.html", "filter_select")(ours[name])
+            expected = crispy.render({"field": theirs[name]})
+            assert _whitespace_folded(html) == _whitespace_folded(expected), name
+            assert ("is-invalid" in html) == (data is UNKNOWN)

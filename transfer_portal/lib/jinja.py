@@ -116,6 +116,17 @@ def forget(**kwargs):
     _period.cache_clear()
 
 
+def select_class(field):
+    """The classes crispy-bootstrap5 gives a bound field's select (its `crispy_field` tag):
+    the widget's own, its class name, form-select, and is-invalid when it has errors."""
+    widget = field.field.widget
+    classes = widget.attrs.get("class", "").split()
+    wanted = [widget.__class__.__name__.lower(), "form-select"]
+    if field.errors:
+        wanted.append("is-invalid")
+    return " ".join(classes + [name for name in wanted if name not in classes])
+
+
 def environment(**options):
     # A macro gets everything it shows as arguments: a name it does not know is a mistake,
     # in production as in DEBUG (where the backend would print it into the page).
@@ -128,6 +139,7 @@ def environment(**options):
     env.globals.update(
         content_lang=content_lang,
         period=period,
+        select_class=select_class,
         interface_language=translation.get_language,
         oclock=oclock_word,
         static=static,

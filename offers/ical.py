@@ -82,30 +82,38 @@ def _offset(delta):
     return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
 
 
-def _uid(event_date):
-    return f"termin-{event_date.pk}@{urlsplit(settings.SITE_URL).hostname}"
+def _uid(pk):
+    return f"termin-{pk}@{urlsplit(settings.SITE_URL).hostname}"
 
 
 class _Texts:
-    """What every event of one calendar shares: translated phrases, looked up once, not per
-    event."""
+    """What every event shares: translated phrases, looked up once per language."""
 
     def __init__(self):
         self.sample = str(SAMPLE_LABEL)
         self.cancelled = _("Cancelled: %(summary)s")
         self.details = _("Details and registration: %(url)s")
 
-    def summary(self, event_date):
-        summary = f"{event_date.offer.title} – {event_date.title}"
-        if event_date.is_sample:
+    def summary(self, offer_title, title, is_sample, cancelled):
+        summary = f"{offer_title} – {title}"
+        if is_sample:
             summary = self.sample % {"summary": summary}
-        if event_date.cancelled:
+        if cancelled:
             summary = self.cancelled % {"summary": summary}
         return summary
 
-    def description(self, event_date, url):
-        parts = [_shortened(event_date.offer.summary), self.details % {"url": url}]
+    def description(self, offer_summary, url):
+        parts = [_shortened(offer_summary), self.details % {"url": url}]
         return "\n\n".join(part for part in parts if part)
+
+
+def _texts():
+    return _texts_in(translation.get_language())
+
+
+@functools.lru_cache(maxsize=16)
+def _texts_in(_language):
+    return _Texts()
 
 
 def _shortened(text):
@@ -127,32 +135,97 @@ def _shortened_in(text, language):
     return shortened if shortened != head else Truncator(text).chars(SUMMARY_CHARS)
 
 
-def _event(event_date, dtstamp, texts):
-    url = absolute_url(event_date.get_absolute_url())
+# The fields of a date that its VEVENT shows (and the offer's title and summary).
+EVENT_FIELDS = (
+    "sequence",
+    "updated_at",
+    "title",
+    "is_sample",
+    "cancelled",
+    "all_day",
+    "starts_at",
+    "ends_at",
+    "location",
+    "offer",
+)
+
+
+def _event(event_date, dtstamp):
+    """The VEVENT of a date, folded, with its CRLFs; and the years its times fall in."""
+    offer = event_date.offer
+    head, tail, years = _event_text(
+        # Everything the text is made of: the same values give the same text.
+        event_date.pk,
+        event_date.sequence,
+        event_date.updated_at,
+        event_date.title,
+        event_date.is_sample,
+        event_date.cancelled,
+        event_date.all_day,
+        event_date.starts_at,
+        event_date.ends_at,
+        event_date.location,
+        offer.title,
+        offer.summary,
+        event_date.get_absolute_url(),
+        translation.get_language(),
+        settings.SITE_URL,
+    )
+    return f"{head}DTSTAMP:{dtstamp}\r\n{tail}", years
+
+
+# A calendar asks for the feed every few hours and gets the same ~300 dates each time;
+# writing an event out took ~0.1 ms. Its text is remembered by all it is made of.
+@functools.lru_cache(maxsize=4096)
+def _event_text(
+    pk,
+    sequence,
+    updated_at,
+    title,
+    is_sample,
+    cancelled,
+    all_day,
+    starts_at,
+    ends_at,
+    location,
+    offer_title,
+    offer_summary,
+    path,
+    _language,
+    _site_url,
+):
+    url = absolute_url(path)
+    texts = _texts()
+    head = ["BEGIN:VEVENT", f"UID:{_text(_uid(pk))}"]
     lines = [
-        "BEGIN:VEVENT",
-        f"UID:{_text(_uid(event_date))}",
-        f"DTSTAMP:{dtstamp}",
         # A calendar replaces an entry it imported only by one with a higher SEQUENCE.
-        f"SEQUENCE:{event_date.sequence}",
-        f"LAST-MODIFIED:{_utc(event_date.updated_at)}",
-        f"SUMMARY:{_text(texts.summary(event_date))}",
+        f"SEQUENCE:{sequence}",
+        f"LAST-MODIFIED:{_utc(updated_at)}",
+        f"SUMMARY:{_text(texts.summary(offer_title, title, is_sample, cancelled))}",
     ]
-    if event_date.all_day:
-        day = timezone.localtime(event_date.starts_at, BERLIN).date()
+    years = ()
+    if all_day:
+        day = timezone.localtime(starts_at, BERLIN).date()
         lines.append(f"DTSTART;VALUE=DATE:{day:%Y%m%d}")
         lines.append(f"DTEND;VALUE=DATE:{day + datetime.timedelta(days=1):%Y%m%d}")
     else:
-        lines.append(_time("DTSTART", event_date.starts_at))
-        if event_date.ends_at:
-            lines.append(_time("DTEND", event_date.ends_at))
-    if event_date.location:
-        lines.append(f"LOCATION:{_text(event_date.location)}")
-    lines.append(f"DESCRIPTION:{_text(texts.description(event_date, url))}")
+        lines.append(_time("DTSTART", starts_at))
+        if ends_at:
+            lines.append(_time("DTEND", ends_at))
+        years = tuple(
+            timezone.localtime(moment, BERLIN).year for moment in (starts_at, ends_at) if moment
+        )
+    if location:
+        lines.append(f"LOCATION:{_text(location)}")
+    lines.append(f"DESCRIPTION:{_text(texts.description(offer_summary, url))}")
     lines.append(f"URL:{url}")
-    lines.append(f"STATUS:{'CANCELLED' if event_date.cancelled else 'CONFIRMED'}")
+    lines.append(f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}")
     lines.append("END:VEVENT")
-    return lines
+    return _folded(head), _folded(lines), years
+
+
+def _folded(lines):
+    return "".join(_fold(line) + "\r\n" for line in lines)
 
 
 def _transitions(zone, start, end):
@@ -230,21 +303,15 @@ def calendar_for(event_dates, name=None):
             "REFRESH-INTERVAL;VALUE=DURATION:PT12H",
             "X-PUBLISHED-TTL:PT12H",
         ]
-    events, years, texts = [], [], _Texts()
+    events, years = [], []
     for event_date in event_dates:
-        events += _event(event_date, dtstamp, texts)
-        if not event_date.all_day:
-            years += [
-                timezone.localtime(moment, BERLIN).year
-                for moment in (event_date.starts_at, event_date.ends_at)
-                if moment
-            ]
+        text, event_years = _event(event_date, dtstamp)
+        events.append(text)
+        years += event_years
     if not events:
         # RFC 5545 §3.6: a calendar holds at least one component; an empty one (no dates in
         # the coming months) gets the time zone of this year.
         years = [timezone.localtime(timezone.now(), BERLIN).year]
     if years:
         lines += _timezone(min(years), max(years))
-    lines += events
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines).encode()
+    return (_folded(lines) + "".join(events) + "END:VCALENDAR\r\n").encode()

@@ -279,6 +279,8 @@ def event_feed(request):
         EventDate.objects.filter(offer__published=True, starts_at__lt=now + FEED_WINDOW)
         .upcoming(now)
         .select_related("offer")
+        # What the calendar shows, not the long texts (description, search context).
+        .only(*ical.EVENT_FIELDS, "offer__title", "offer__summary")
         .order_by("starts_at", "pk")
     )
     name = _("Dates of the DigitalAgentur Brandenburg")

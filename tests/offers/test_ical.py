@@ -243,3 +243,28 @@ def test_a_summary_is_shortened_exactly_as_django_s_truncator_does(text):
     from django.utils.text import Truncator
 
     assert ical._shortened(text) == Truncator(text).chars(ical.SUMMARY_CHARS)
+
+
+def test_the_feed_shows_every_change_although_it_remembers_each_event(client):
+    """The text of an event is remembered by all it is made of (ical._event_text): a change
+    to the offer, which leaves the date's updated_at alone, shows as well."""
+    date = factories.event_date(title="Grundlagen", location="Potsdam")
+
+    def event():
+        _calendar, events = _events(client.get("/termine.ics"))
+        [found] = [e for e in events if str(e["uid"]).startswith(f"termin-{date.pk}@")]
+        return found
+
+    assert str(event()["location"]) == "Potsdam"
+    date.location = "Cottbus"
+    date.save()
+    Offer.objects.filter(pk=date.offer_id).update(
+        title="Neuer Titel", summary="Neue Zusammenfassung"
+    )
+    changed = event()
+    assert str(changed["location"]) == "Cottbus"
+    assert str(changed["summary"]) == "Neuer Titel – Grundlagen"
+    assert "Neue Zusammenfassung" in str(changed["description"])
+    date.cancelled = True
+    date.save()
+    assert str(event()["status"]) == "CANCELLED"

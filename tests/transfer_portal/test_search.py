@@ -434,3 +434,19 @@ def test_the_search_context_can_be_rebuilt_after_writes_around_the_orm(db):
     assert Measure.objects.get(pk=measure.pk).search_context == "Datenraum"
     call_command("rebuild_search_context", verbosity=0)
     assert Measure.objects.get(pk=measure.pk).search_context == "Umbenannt"
+
+
+@on_postgres
+def test_the_ranking_is_planned_for_its_words_and_other_queries_stay_prepared(client, seeded):
+    """A generic plan of the ranking statement, made without the words, was slower than one
+    made for them (search._planned_for_its_words); the rest of the page keeps its prepared
+    statements (settings: DJANGO_DB_PREPARE_THRESHOLD)."""
+    threshold = connection.connection.prepare_threshold
+    for _ in range(4):
+        assert client.get("/suche/", {"q": "Beteiligung"}).status_code == 200
+    assert connection.connection.prepare_threshold == threshold is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert prepared, "the page's other queries are prepared"
+    assert not [statement for statement in prepared if "ts_rank" in statement]

@@ -131,7 +131,8 @@ def environment(**options):
     # A macro gets everything it shows as arguments: a name it does not know is a mistake,
     # in production as in DEBUG (where the backend would print it into the page).
     options["undefined"] = StrictUndefined
-    env = Environment(**options)  # noqa: S701 (the backend passes autoescape=True)
+    options.pop("autoescape", None)  # the backend's default, said here where it matters
+    env = Environment(autoescape=True, **options)
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(  # type: ignore[attr-defined]
         translation.gettext, translation.ngettext, newstyle=True, pgettext=translation.pgettext

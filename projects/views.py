@@ -16,7 +16,7 @@ from projects.forms import (
     ProjectFilterForm,
     QuestionToProjectForm,
 )
-from projects.models import Insight, Measure, ModelProject, Topic, TopicCount
+from projects.models import Insight, Measure, ModelProject, Municipality, Topic, TopicCount
 from projects.questions import reserve_question, send_question
 from surveys.results import topic_interest
 from transfer_portal.lib.editors import is_editor
@@ -84,7 +84,13 @@ def project_detail(request, slug):
 
 def _project_content(project, user):
     """The main content of a project page."""
-    prefetch_related_objects([project], "municipalities__district", "topics", "sources")
+    prefetch_related_objects(
+        [project],
+        # The municipalities with their districts in one query, not one for each.
+        Prefetch("municipalities", Municipality.objects.select_related("district")),
+        "topics",
+        "sources",
+    )
     # A project can have hundreds of entries: the page shows the first ones, with the total
     # from a window function (no extra query) and a link to the full, filtered list.
     measures, measure_total = first_rows(

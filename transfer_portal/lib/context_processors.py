@@ -1,7 +1,6 @@
 from django.conf import settings
-from django.utils.safestring import mark_safe
 
-from transfer_portal.lib.content_language import foreign_content_language
+from transfer_portal.lib.content_language import lang_attribute
 from transfer_portal.lib.editors import is_editor
 
 
@@ -10,9 +9,8 @@ def portal(request):
     `content_lang`: ` lang="de"` for elements holding German content on pages in another
     language, empty on German pages (transfer_portal/content_language.py; the `content`
     filter marks content inside a translated sentence)."""
-    language = foreign_content_language()
     return {
         "is_editor": is_editor(request.user) if hasattr(request, "user") else False,
         "site_url": settings.SITE_URL,
-        "content_lang": mark_safe(f' lang="{language}"') if language else "",  # noqa: S308
+        "content_lang": lang_attribute(),
     }

@@ -5,7 +5,7 @@ Pages, the layout and forms are Django templates. What repeats for every item of
 items show are Jinja2 macros, because the Django template language spends 100–300 µs on
 each such item and Jinja2 less than half of that (issue 18). A Django template calls a
 macro with `{% jinja "offers/dates.html" "date_items" dates=… %}`
-(transfer_portal/lib/templatetags/portal.py), and so does a page that shows one badge, so
+(transfer_portal/lib/templatetags/macros.py), and so does a page that shows one badge, so
 that each piece of markup is written once.
 
 The macros see no template context: what they show comes in as arguments, and the few
@@ -19,27 +19,18 @@ from typing import NamedTuple
 
 from django.template import engines
 from django.template.defaultfilters import linebreaks_filter, truncatewords
-from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format, time_format
-from django.utils.safestring import mark_safe
 from jinja2 import Environment, StrictUndefined
 
-from transfer_portal.lib.content_language import foreign_content_language, mark
+from transfer_portal.lib.content_language import lang_attribute, mark
 from transfer_portal.lib.templatetags.portal import (
     date_and_time,
     email_display,
     oclock_word,
     unless_all_named_in,
 )
-
-
-def content_lang():
-    """` lang="de"` for an element holding German content on a page in another
-    language, nothing on German pages (as `content_lang` of the context processor)."""
-    language = foreign_content_language()
-    return mark_safe(f' lang="{language}"') if language else ""  # noqa: S308
 
 
 def local_date(value, format_name="DATE_FORMAT"):
@@ -138,12 +129,11 @@ def environment(**options):
         translation.gettext, translation.ngettext, newstyle=True, pgettext=translation.pgettext
     )
     env.globals.update(
-        content_lang=content_lang,
+        content_lang=lang_attribute,
         period=period,
         select_class=select_class,
         interface_language=translation.get_language,
         oclock=oclock_word,
-        static=static,
     )
     env.filters.update(
         content=mark,

@@ -24,7 +24,9 @@ from offers.models import (
     new_confirm_token,
 )
 from transfer_portal.lib import mail
-from transfer_portal.lib.listing import first_rows
+from transfer_portal.lib.compiled import compiled
+from transfer_portal.lib.editors import is_editor
+from transfer_portal.lib.listing import first_rows_query, rows_and_total
 from transfer_portal.lib.validators import normalize_email
 
 State = Registration.State
@@ -429,25 +431,33 @@ def offer_cards(user=None):
     return offers.published() if user is None else offers.visible_to(user)
 
 
-@functools.cache
-def _coming_dates():
-    return EventDate.objects.coming().select_related("offer")
-
-
 def offers_for_topic(topic, user=None, limit=None):
     """Published offers on a topic with contact and `next_dates`, and how many there are.
 
     One query (offers with contact, next date and the total), also when there are none.
     `limit` (None: all) caps the list, for a page that links to all offers on the topic.
     """
-    return first_rows(offer_cards(user).filter(topics=topic).order_by("title"), limit)
+    editor = user is not None and is_editor(user)
+    return rows_and_total(_offers_for_topic(topic.pk, editor=editor, limit=limit))
+
+
+@compiled
+def _offers_for_topic(topic, *, editor, limit):
+    offers = Offer.objects.select_related("contact").with_next_date().visible(editor=editor)
+    return first_rows_query(offers.filter(topics=topic).order_by("title"), limit)
 
 
 def upcoming_dates(limit=5, user=None):
-    """The next dates of published offers that are not cancelled, with counts. One query.
-    (Built once per process, as offer_cards().)"""
-    dates = _coming_dates().all()  # a copy, as in offer_cards()
-    return list((dates.published() if user is None else dates.visible_to(user))[:limit])
+    """The next dates of published offers that are not cancelled, with counts. One query,
+    compiled once per process."""
+    editor = user is not None and is_editor(user)
+    return list(_upcoming_dates(editor=editor, limit=limit))
+
+
+@compiled
+def _upcoming_dates(*, editor, limit):
+    dates = EventDate.objects.coming().select_related("offer")
+    return dates.visible(editor=editor)[:limit]
 
 
 # Personal data of registrations (DSGVO): what the account deletion and the daily retention

@@ -2,7 +2,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, Prefetch
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,11 +16,20 @@ from projects.forms import (
     ProjectFilterForm,
     QuestionToProjectForm,
 )
-from projects.models import Insight, Measure, ModelProject, Municipality, Topic, TopicCount
+from projects.models import (
+    Insight,
+    Measure,
+    ModelProject,
+    Municipality,
+    ProjectSource,
+    Topic,
+    TopicCount,
+)
 from projects.questions import reserve_question, send_question
 from surveys.results import topic_interest
+from transfer_portal.lib.compiled import attach_prefetched, compiled, first_or_404
 from transfer_portal.lib.editors import is_editor
-from transfer_portal.lib.listing import first_rows, paged
+from transfer_portal.lib.listing import first_rows_query, paged, rows_and_total
 
 PROJECTS_PER_PAGE = 20
 MEASURES_PER_PAGE = 20
@@ -74,39 +83,79 @@ def _visible_measures(user):
 
 @require_safe
 def project_detail(request, slug):
-    project = get_object_or_404(ModelProject.objects.visible_to(request.user), slug=slug)
+    editor = is_editor(request.user)
+    project = first_or_404(_project(slug, editor=editor))
     return render(
         request,
         "projects/project_detail.html",
-        {"project": project, "content": _project_content(project, request.user)},
+        {"project": project, "content": _project_content(project, editor)},
     )
 
 
-def _project_content(project, user):
-    """The main content of a project page."""
-    prefetch_related_objects(
-        [project],
-        # The municipalities with their districts in one query, not one for each.
-        Prefetch("municipalities", Municipality.objects.select_related("district")),
-        "topics",
-        "sources",
-    )
-    # A project can have hundreds of entries: the page shows the first ones, with the total
-    # from a window function (no extra query) and a link to the full, filtered list.
-    measures, measure_total = first_rows(
-        Measure.objects.visible_to(user)
+@compiled
+def _project(slug, *, editor):
+    return ModelProject.objects.visible(editor=editor).filter(slug=slug)
+
+
+@compiled
+def _project_municipalities(project):
+    # With their districts in one query, not one for each.
+    return Municipality.objects.filter(model_projects=project).select_related("district")
+
+
+@compiled
+def _project_topics(project):
+    return Topic.objects.filter(model_projects=project)
+
+
+@compiled
+def _project_sources(project):
+    return ProjectSource.objects.filter(project=project)
+
+
+@compiled
+def _project_measures(project, *, editor):
+    return first_rows_query(
+        Measure.objects.visible(editor=editor)
         .filter(project=project)
         .prefetch_related("topics")
         .order_by("title", "pk"),
         PROJECT_MEASURES,
     )
-    insights, insight_total = first_rows(
-        Insight.objects.visible_to(user)
+
+
+@compiled
+def _project_insights(project, *, editor):
+    return first_rows_query(
+        Insight.objects.visible(editor=editor)
         .filter(project=project)
         .select_related("topic")
         .order_by("-created_at", "-pk"),
         PROJECT_INSIGHTS,
     )
+
+
+@compiled
+def _related_projects(project, *, editor):
+    """Up to three other projects with the most topics in common with `project`."""
+    return (
+        ModelProject.objects.visible(editor=editor)
+        .filter(topics__model_projects=project)  # one row per shared topic
+        .exclude(pk=project)
+        .annotate(shared_topics=Count("topics"))
+        .order_by("-shared_topics", "title")[:3]
+    )
+
+
+def _project_content(project, editor):
+    """The main content of a project page."""
+    attach_prefetched(project, "municipalities", _project_municipalities(project.pk))
+    attach_prefetched(project, "topics", _project_topics(project.pk))
+    attach_prefetched(project, "sources", _project_sources(project.pk))
+    # A project can have hundreds of entries: the page shows the first ones, with the total
+    # from a window function (no extra query) and a link to the full, filtered list.
+    measures, measure_total = rows_and_total(_project_measures(project.pk, editor=editor))
+    insights, insight_total = rows_and_total(_project_insights(project.pk, editor=editor))
     # Measures grouped by topic; one with several topics shows under each of them.
     groups = {}
     without_topic = []
@@ -117,13 +166,7 @@ def _project_content(project, user):
         for topic in topics:
             groups.setdefault(topic, []).append(measure)
     measure_groups = sorted(groups.items(), key=lambda item: (item[0].position, item[0].name))
-    related = (
-        ModelProject.objects.visible_to(user)
-        .filter(topics__in=[topic.pk for topic in project.topics.all()])
-        .exclude(pk=project.pk)
-        .annotate(shared_topics=Count("topics"))
-        .order_by("-shared_topics", "title")[:3]
-    )
+    related = _related_projects(project.pk, editor=editor) if project.topics.all() else ()
     return {
         "measure_groups": measure_groups,
         "measures_without_topic": without_topic,
@@ -210,7 +253,7 @@ def topic_list(request):
 def topic_detail(request, slug):
     # All topics (a short, curated list) in one query: the page needs their order as well,
     # for the TOP places of survey interest where counts are equal.
-    topics = list(Topic.objects.select_related("public_counts"))
+    topics = list(_topics_with_counts())
     topic = next((topic for topic in topics if topic.slug == slug), None)
     if topic is None:
         raise Http404("No topic has this address.")
@@ -221,6 +264,41 @@ def topic_detail(request, slug):
     )
 
 
+@compiled
+def _topics_with_counts():
+    return Topic.objects.select_related("public_counts")
+
+
+@compiled
+def _topic_projects(topic, *, editor):
+    return ModelProject.objects.visible(editor=editor).filter(topics=topic)
+
+
+@compiled
+def _topic_measures(topic, *, editor, counted):
+    return first_rows_query(
+        Measure.objects.visible(editor=editor)
+        .select_related("project")
+        .filter(topics=topic)
+        .order_by("project__title", "title"),
+        TOPIC_MEASURES,
+        keys_first=True,
+        counted=counted,
+    )
+
+
+@compiled
+def _topic_insights(topic, *, editor, counted):
+    return first_rows_query(
+        Insight.objects.visible(editor=editor)
+        .filter(topic=topic)
+        .select_related("project", "measure", "topic")
+        .order_by("-created_at", "-pk"),
+        TOPIC_INSIGHTS,
+        counted=counted,
+    )
+
+
 def _topic_content(topic, user, topics):
     """The main content of a topic page."""
     # Project cards here leave out the municipalities: the page stays within ten queries.
@@ -228,20 +306,15 @@ def _topic_content(topic, user, topics):
     # A topic can have thousands of entries: the page shows the first ones, with the total
     # and a link to the full, filtered list. The public totals are stored (TopicCount); an
     # editor's, with drafts, are counted in the same query as the rows.
-    counts = None if is_editor(user) else _public_counts(topic)
-    measures, measure_total = first_rows(
-        _visible_measures(user).filter(topics=topic).order_by("project__title", "title"),
-        TOPIC_MEASURES,
-        keys_first=True,
-        total=counts and counts.measures,
+    editor = is_editor(user)
+    counts = None if editor else _public_counts(topic)
+    measures, measure_total = rows_and_total(
+        _topic_measures(topic.pk, editor=editor, counted=counts is None),
+        counts and counts.measures,
     )
-    insights, insight_total = first_rows(
-        Insight.objects.visible_to(user)
-        .filter(topic=topic)
-        .select_related("project", "measure", "topic")
-        .order_by("-created_at", "-pk"),
-        TOPIC_INSIGHTS,
-        total=counts and counts.insights,
+    insights, insight_total = rows_and_total(
+        _topic_insights(topic.pk, editor=editor, counted=counts is None),
+        counts and counts.insights,
     )
     measures_by_project = [
         (project, list(items)) for project, items in groupby(measures, key=lambda m: m.project)

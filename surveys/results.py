@@ -15,6 +15,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Value,
 )
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from surveys.models import (
     Survey,
     SurveyTopTopic,
 )
+from transfer_portal.lib.compiled import compiled
 
 TOP_TOPIC_COUNT = 3
 SUBMITTED = Response.State.SUBMITTED
@@ -285,6 +287,36 @@ class TopicInterest:
         return bool(self.top_in or self.municipality_count)
 
 
+@compiled
+def _public_surveys(now):
+    return (
+        Survey.objects.results_public(now)
+        .select_related("results_snapshot")
+        .defer("results_snapshot__numbers")
+        .order_by("-closes_at")
+    )
+
+
+@compiled
+def _public_top_topics(now):
+    public = Survey.objects.results_public(now).values("pk")
+    return SurveyTopTopic.objects.filter(survey__in=public).values_list("survey_id", "topic_id")
+
+
+@compiled
+def _municipalities_choosing(topic, now):
+    """How many municipalities chose an option linked to `topic` in surveys whose results
+    are public: one value."""
+    return (
+        ResponseTopic.objects.filter(
+            topic=topic, survey__in=Survey.objects.results_public(now).values("pk")
+        )
+        .values(one=Value(1))
+        .annotate(n=Count("municipality_id", distinct=True))
+        .values_list("n", flat=True)
+    )
+
+
 def topic_interest(topic, *, now=None, topics=None):
     """Survey interest in one topic, from surveys whose results are public: three queries
     (four when surveys ranked by their responses and surveys ranked by their published
@@ -296,25 +328,20 @@ def topic_interest(topic, *, now=None, topics=None):
     (the topic page), which saves the query for the order of ties.
     """
     now = now or timezone.now()
-    public = Survey.objects.results_public(now)
-    surveys = list(
-        public.select_related("results_snapshot")
-        .defer("results_snapshot__numbers")
-        .order_by("-closes_at")
-    )
+    surveys = list(_public_surveys(now))
     if missing := [survey.pk for survey in surveys if not _loaded_snapshot(survey)]:
         refresh_results(missing)  # once: a survey nobody has answered since it was made
-        surveys = list(public.select_related("results_snapshot").order_by("-closes_at"))
+        surveys = list(_public_surveys(now))
     counted = {
         survey.pk: survey.results_snapshot.topic_counts
         for survey in surveys
         if survey.results_snapshot.participants and survey.results_snapshot.topic_counts
     }
     editorial = {}
-    if uncounted := [survey.pk for survey in surveys if survey.pk not in counted]:
-        links = SurveyTopTopic.objects.filter(survey__in=uncounted)  # by position
-        for survey_id, topic_id in links.values_list("survey_id", "topic_id"):
-            editorial.setdefault(survey_id, []).append((topic_id, None))
+    if any(survey.pk not in counted for survey in surveys):
+        for survey_id, topic_id in _public_top_topics(now):  # by position
+            if survey_id not in counted:
+                editorial.setdefault(survey_id, []).append((topic_id, None))
     if counted and topics is None:  # ties in the topics' order, as top_topics() ranks them
         topics = list(Topic.objects.all())
 
@@ -328,12 +355,9 @@ def topic_interest(topic, *, now=None, topics=None):
         for position, (topic_id, count) in enumerate(ranking[:TOP_TOPIC_COUNT], 1):
             if topic_id == topic.pk:
                 mentions.append(TopMention(survey, position, count))
-    municipality_count = (
-        ResponseTopic.objects.filter(topic=topic, survey__in=[survey.pk for survey in surveys])
-        .values("municipality_id")
-        .distinct()
-        .count()
-    )
+    # Counted over the same surveys (the moment is the same), not over `surveys`' ids: a
+    # list of ids would give the query another shape for every number of surveys.
+    municipality_count = next(iter(_municipalities_choosing(topic.pk, now)), 0) if surveys else 0
     return TopicInterest(topic, mentions, municipality_count)
 
 
@@ -348,6 +372,25 @@ class HomeHighlights:
         return bool(self.open_surveys or self.top_topics)
 
 
+@compiled
+def _open_surveys(now):
+    return Survey.objects.published().open(now).order_by("closes_at")[:3]
+
+
+@compiled
+def _latest_results(now):
+    """The survey with the latest public results that has something to rank."""
+    submitted = Response.objects.filter(survey=OuterRef("pk"), state=SUBMITTED)
+    ranked = SurveyTopTopic.objects.filter(survey=OuterRef("pk"))
+    return (
+        Survey.objects.results_public(now)
+        .filter(Exists(submitted) | Exists(ranked))
+        .select_related("results_snapshot")
+        .defer("results_snapshot__numbers")
+        .order_by("-closes_at", "pk")[:1]
+    )
+
+
 def home_highlights(*, now=None, topics=None):
     """Open surveys to take part in, and the TOP topics of the latest public results.
 
@@ -355,17 +398,8 @@ def home_highlights(*, now=None, topics=None):
     loaded along, and from `topics` (all topics in their order) when the caller has them.
     """
     now = now or timezone.now()
-    open_surveys = list(Survey.objects.published().open(now).order_by("closes_at")[:3])
-    submitted = Response.objects.filter(survey=OuterRef("pk"), state=SUBMITTED)
-    ranked = SurveyTopTopic.objects.filter(survey=OuterRef("pk"))
-    top_survey = (
-        Survey.objects.results_public(now)
-        .filter(Exists(submitted) | Exists(ranked))
-        .select_related("results_snapshot")
-        .defer("results_snapshot__numbers")
-        .order_by("-closes_at")
-        .first()
-    )
+    open_surveys = list(_open_surveys(now))
+    top_survey = next(iter(_latest_results(now)), None)
     ranking = []
     if top_survey:
         ranking = top_topics(top_survey, _loaded_snapshot(top_survey), topics=topics)

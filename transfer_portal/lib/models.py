@@ -22,7 +22,11 @@ class PublishedQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Editors see drafts too; everybody else only what is published."""
-        return self if is_editor(user) else self.published()
+        return self.visible(editor=is_editor(user))
+
+    def visible(self, *, editor):
+        """visible_to() for a compiled query (lib/compiled.py), whose shape is this flag."""
+        return self if editor else self.published()
 
 
 class ChoiceLabels(models.Model):

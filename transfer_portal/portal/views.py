@@ -21,7 +21,9 @@ from surveys import membership
 from surveys.models import Participant
 from surveys.results import home_highlights
 from transfer_portal.lib import mail, page_cache
-from transfer_portal.lib.listing import first_rows
+from transfer_portal.lib.compiled import compiled
+from transfer_portal.lib.editors import is_editor
+from transfer_portal.lib.listing import first_rows_query, rows_and_total
 from transfer_portal.portal import opendata, privacy
 from transfer_portal.portal import search as portal_search
 from transfer_portal.portal.forms import DeleteAccountForm, ProfileForm
@@ -34,19 +36,30 @@ HOME_PROJECTS = 8
 
 
 def _home_projects(user):
-    projects = ModelProject.objects.visible_to(user).prefetch_related("municipalities")
-    shown, total = first_rows(projects.order_by("title", "pk"), HOME_PROJECTS)
+    shown, total = rows_and_total(_first_projects(editor=is_editor(user)))
     return {"shown": shown, "total": total}
 
 
-def _newest_measures(user):
-    measures = Measure.objects.visible_to(user).select_related("project")
-    return list(measures.order_by("-created_at", "-pk")[:NEWEST_MEASURES])
+@compiled
+def _first_projects(*, editor):
+    projects = ModelProject.objects.visible(editor=editor).prefetch_related("municipalities")
+    return first_rows_query(projects.order_by("title", "pk"), HOME_PROJECTS)
+
+
+@compiled
+def _newest_measures(*, editor):
+    measures = Measure.objects.visible(editor=editor).select_related("project")
+    return measures.order_by("-created_at", "-pk")[:NEWEST_MEASURES]
+
+
+@compiled
+def _all_topics():
+    return Topic.objects.all()
 
 
 @require_safe
 def home(request):
-    topics = list(Topic.objects.all())  # listed, and ranked by the survey highlights
+    topics = list(_all_topics())  # listed, and ranked by the survey highlights
     return render(
         request,
         "portal/home.html",
@@ -55,7 +68,7 @@ def home(request):
             "topics": topics,
             "survey_highlights": home_highlights(topics=topics),
             "upcoming_dates": upcoming_dates(limit=3),
-            "newest_measures": _newest_measures(request.user),
+            "newest_measures": list(_newest_measures(editor=is_editor(request.user))),
         },
     )
 

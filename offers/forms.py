@@ -4,8 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from offers.models import Offer, Registration
 from projects.forms import FILTER_ERRORS
 from projects.models import Municipality, Topic
+from transfer_portal.lib.compiled import compiled
 from transfer_portal.lib.validators import normalize_email, single_line
 from transfer_portal.lib.widgets import FastSelect
+
+
+@compiled
+def _offer_topics(*, editor):
+    return Topic.objects.filter(offers__in=Offer.objects.visible(editor=editor)).distinct()
+
+
+@compiled
+def _offer_kinds(*, editor):
+    return Offer.objects.visible(editor=editor).values_list("kind", flat=True).distinct()
 
 
 class OfferFilterForm(forms.Form):
@@ -19,20 +30,17 @@ class OfferFilterForm(forms.Form):
         label=_("Kind of offer"), required=False, error_messages=FILTER_ERRORS, widget=FastSelect
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, editor, **kwargs):
         super().__init__(*args, **kwargs)
         # Topics and kinds of the offers the visitor sees (editors: drafts too, so that a
         # draft's filter link works), loaded once for both the choices and cleaning.
-        offers = Offer.objects.visible_to(user)
-        self.topics = {
-            topic.slug: topic for topic in Topic.objects.filter(offers__in=offers).distinct()
-        }
+        self.topics = {topic.slug: topic for topic in _offer_topics(editor=editor)}
         self.fields["thema"].choices = [
             ("", _("All")),
             *((slug, topic.name) for slug, topic in self.topics.items()),
         ]
         # Only kinds that have an offer: the others would always find nothing.
-        kinds = set(offers.values_list("kind", flat=True).distinct())
+        kinds = set(_offer_kinds(editor=editor))
         self.fields["art"].choices = [
             ("", _("All")),
             *((value, label) for value, label in Offer.Kind.choices if value in kinds),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from offers.services import offers_for_topic
+from projects import queries
 from projects.forms import (
     InsightFilterForm,
     MeasureFilterForm,
@@ -27,9 +28,15 @@ from projects.models import (
 )
 from projects.questions import reserve_question, send_question
 from surveys.results import topic_interest
-from transfer_portal.lib.compiled import attach_prefetched, compiled, first_or_404
+from transfer_portal.lib.compiled import (
+    attach_prefetched,
+    compiled,
+    filtered,
+    first_or_404,
+    prefetch,
+)
 from transfer_portal.lib.editors import is_editor
-from transfer_portal.lib.listing import first_rows_query, paged, rows_and_total
+from transfer_portal.lib.listing import first_rows_query, paged, paged_compiled, rows_and_total
 
 PROJECTS_PER_PAGE = 20
 MEASURES_PER_PAGE = 20
@@ -64,16 +71,34 @@ def _filtered(form, queryset, lookups):
 @require_safe
 def project_list(request):
     form = ProjectFilterForm(request.GET or None)
-
-    projects = ModelProject.objects.visible_to(request.user).prefetch_related(
-        "municipalities", "topics"
-    )
-    projects = _filtered(form, projects, {"thema": "topics", "kommune": "municipalities"})
+    editor = is_editor(request.user)
     # No distinct(): each filter is one topic / one municipality, and a project is linked
     # to either at most once, so the joins cannot repeat a project.
-    projects = projects.order_by("title", "pk")
-    return render_filtered(
-        request, "projects/project_list.html", form, paged(request, projects, PROJECTS_PER_PAGE)
+    lookups = {"thema": "topics", "kommune": "municipalities"}
+    context = _paged_filtered(request, form, _project_list, PROJECTS_PER_PAGE, lookups, editor)
+    shown = context["listing"]["page"].object_list
+    prefetch(shown, "municipalities", queries.municipalities_of_projects)
+    prefetch(shown, "topics", queries.topics_of_projects)
+    return render_filtered(request, "projects/project_list.html", form, context)
+
+
+def _project_list(*values, editor, lookups):
+    projects = ModelProject.objects.visible(editor=editor).order_by("title", "pk")
+    return filtered(projects, lookups, values)
+
+
+def _paged_filtered(request, form, build, per_page, lookups, editor):
+    """paged_compiled() of `build`, filtered by the form's filters that are set (`lookups`:
+    form field → lookup); an empty page if a filter value is unknown."""
+    if form.is_bound and not form.is_valid():
+        return paged(request, build(editor=editor, lookups=()).none(), per_page)
+    filters = {
+        lookup: getattr(value, "pk", value)
+        for field, lookup in lookups.items()
+        if form.is_bound and (value := form.cleaned_data.get(field))
+    }
+    return paged_compiled(
+        request, build, per_page, *filters.values(), editor=editor, lookups=(*filters,)
     )
 
 
@@ -116,10 +141,7 @@ def _project_sources(project):
 @compiled
 def _project_measures(project, *, editor):
     return first_rows_query(
-        Measure.objects.visible(editor=editor)
-        .filter(project=project)
-        .prefetch_related("topics")
-        .order_by("title", "pk"),
+        Measure.objects.visible(editor=editor).filter(project=project).order_by("title", "pk"),
         PROJECT_MEASURES,
     )
 
@@ -155,6 +177,7 @@ def _project_content(project, editor):
     # A project can have hundreds of entries: the page shows the first ones, with the total
     # from a window function (no extra query) and a link to the full, filtered list.
     measures, measure_total = rows_and_total(_project_measures(project.pk, editor=editor))
+    prefetch(measures, "topics", queries.topics_of_measures)
     insights, insight_total = rows_and_total(_project_insights(project.pk, editor=editor))
     # Measures grouped by topic; one with several topics shows under each of them.
     groups = {}
@@ -181,13 +204,16 @@ def _project_content(project, editor):
 @require_safe
 def measure_list(request):
     form = MeasureFilterForm(request.GET or None, user=request.user)
-
-    measures = _visible_measures(request.user).prefetch_related("topics")
     lookups = {"thema": "topics", "projekt": "project", "status": "status"}
-    measures = _filtered(form, measures, lookups).order_by("title", "pk")
-    return render_filtered(
-        request, "projects/measure_list.html", form, paged(request, measures, MEASURES_PER_PAGE)
-    )
+    editor = is_editor(request.user)
+    context = _paged_filtered(request, form, _measure_list, MEASURES_PER_PAGE, lookups, editor)
+    prefetch(context["listing"]["page"].object_list, "topics", queries.topics_of_measures)
+    return render_filtered(request, "projects/measure_list.html", form, context)
+
+
+def _measure_list(*values, editor, lookups):
+    measures = Measure.objects.visible(editor=editor).select_related("project")
+    return filtered(measures.order_by("title", "pk"), lookups, values)
 
 
 @require_safe

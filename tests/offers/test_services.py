@@ -10,6 +10,7 @@ from icalendar import Calendar
 
 from offers import services
 from offers.models import EventDate, Offer, Registration
+from tests import factories as project_factories
 from tests.offers import factories
 
 State = Registration.State
@@ -319,25 +320,27 @@ class TestNextDateColumns:
             assert [d.pk for d in offer.next_dates] == [date.pk]
 
 
-def test_querysets_built_once_read_the_moment_when_they_run():
-    """offer_cards() and upcoming_dates() are built once per process: what is upcoming is
-    decided when they run, not when they were built."""
-    offer = factories.offer(title="Einmal gebaut")
+def test_compiled_queries_read_the_moment_when_they_run():
+    """The offers of a topic and upcoming_dates() are compiled once per process: what is
+    upcoming is decided when they run, not when they were compiled."""
+    topics = [project_factories.topic()]
+    offer = factories.offer(title="Einmal gebaut", topics=topics)
     soon = factories.event_date(offer, days=1, title="Bald")
     later = factories.event_date(offer, days=3, title="Später")
-    services.offer_cards().first()  # builds the shared queryset now
+    services.offers_for_topic(topics[0])  # compiles now
     services.upcoming_dates()
     with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
-        [card] = services.offer_cards().filter(pk=offer.pk)
+        [card], _total = services.offers_for_topic(topics[0])
         assert card.next_dates[0].pk == later.pk
         assert [d.pk for d in services.upcoming_dates() if d.offer_id == offer.pk] == [later.pk]
     assert soon.pk in [d.pk for d in services.upcoming_dates()]
 
 
-def test_the_shared_offer_queryset_never_keeps_rows(django_user_model):
+def test_compiled_offer_queries_never_keep_rows(django_user_model):
     editor = django_user_model.objects.create(username="r", is_staff=True, is_superuser=True)
-    first = list(services.offer_cards(editor))
-    factories.offer(title="Neu hinzugekommen", published=False)
-    again = list(services.offer_cards(editor))
+    topics = [project_factories.topic()]
+    first, _total = services.offers_for_topic(topics[0], editor)
+    factories.offer(title="Neu hinzugekommen", published=False, topics=[topics[0]])
+    again, _total = services.offers_for_topic(topics[0], editor)
     assert len(again) == len(first) + 1
-    assert "Neu hinzugekommen" not in [o.title for o in services.offer_cards()]
+    assert "Neu hinzugekommen" not in [o.title for o in services.offers_for_topic(topics[0])[0]]

@@ -7,7 +7,7 @@ import datetime
 import pytest
 import time_machine
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +16,13 @@ from offers.models import EventDate
 from projects.models import Measure, ModelProject
 from tests import factories
 from tests.offers import factories as offer_factories
-from transfer_portal.lib.compiled import Param, attach_prefetched, compiled, first_or_404
+from transfer_portal.lib.compiled import (
+    Param,
+    attach_prefetched,
+    compiled,
+    first_or_404,
+    prefetch,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +121,7 @@ def test_the_current_moment_is_read_each_time_the_query_runs():
     assert len(upcoming()) == 1
 
 
-@pytest.mark.parametrize("value", [None, True, [1, 2], 1.5])
+@pytest.mark.parametrize("value", [None, True, ["a"], [1, None], (1, 2), 1.5])
 def test_values_that_would_change_the_sql_are_refused(value):
     with pytest.raises(TypeError):
         measures_on(value, editor=False)
@@ -157,6 +163,47 @@ def test_attached_rows_answer_the_related_manager_without_a_query(projects):
         names = sorted(topic.name for topic in project.topics.all())
     assert len(queries) == 0
     assert names == ["Energie", "Mobilität"]
+
+
+def test_a_list_of_ids_is_one_parameter(projects):
+    @compiled
+    def titles(ids):
+        return (
+            ModelProject.objects.filter(pk__in=ids)
+            .order_by("title")
+            .values_list("title", flat=True)
+        )
+
+    first, hidden = projects["first"], projects["hidden"]
+    assert list(titles([first.pk, hidden.pk])) == ["Entwurf", "Erstes"]
+    assert list(titles([first.pk])) == ["Erstes"]
+    assert list(titles([])) == []
+    with CaptureQueriesContext(connection) as queries:
+        list(titles([first.pk, hidden.pk, 10**12]))
+    assert len(queries) == 1 and queries[0]["sql"].count("%s") <= 1
+
+
+def test_prefetch_gives_each_row_its_related_rows(projects):
+    @compiled
+    def topics_of(ids):
+        return (
+            projects["mobility"]
+            .__class__.objects.filter(model_projects__in=ids)
+            .annotate(owner=F("model_projects"))
+        )
+
+    rows = list(ModelProject.objects.order_by("title"))
+    prefetch(rows, "topics", topics_of)
+    with CaptureQueriesContext(connection) as queries:
+        names = {row.title: [topic.name for topic in row.topics.all()] for row in rows}
+        assert [row.topics.count() for row in rows] == [1, 2, 1]
+    assert len(queries) == 0
+    assert names == {
+        "Entwurf": ["Mobilität"],
+        "Erstes": ["Mobilität", "Energie"],  # in the topics' order
+        "Zweites": ["Mobilität"],
+    }
+    prefetch([], "topics", topics_of)  # no rows, no query
 
 
 def test_first_or_404(projects):

@@ -125,7 +125,7 @@ FILTER_FORMS = {
     "model projects": lambda data: ProjectFilterForm(data),
     "measures": lambda data: MeasureFilterForm(data, user=AnonymousUser()),
     "lessons": lambda data: InsightFilterForm(data, user=AnonymousUser()),
-    "offers": lambda data: OfferFilterForm(data, user=AnonymousUser()),
+    "offers": lambda data: OfferFilterForm(data, editor=False),
 }
 UNKNOWN = dict.fromkeys(["thema", "kommune", "projekt", "status", "art"], "gibt-es-nicht")
 

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from projects.models import Measure
 from tests import factories
-from transfer_portal.lib.listing import first_rows, paged
+from transfer_portal.lib.compiled import filtered
+from transfer_portal.lib.listing import first_rows, paged, paged_compiled
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,54 @@ def test_page_numbers(measures, number, expected_number, first_title):
     assert page.paginator.num_pages == 3
     assert page.object_list[0].title == first_title
     assert len(page.object_list) == (5 if expected_number == 3 else 20)
+
+
+def measures_titled(*values, lookups):
+    """A list for paged_compiled(): the measures, filtered by some lookups."""
+    return filtered(Measure.objects.order_by("title", "pk"), lookups, values)
+
+
+@pytest.mark.parametrize(
+    ("number", "expected_number", "first_title"),
+    [
+        (None, 1, "Maßnahme 00"),
+        ("2", 2, "Maßnahme 20"),
+        ("3", 3, "Maßnahme 40"),
+        ("4", 3, "Maßnahme 40"),  # an empty compiled page: the last page, as get_page()
+        ("9", 3, "Maßnahme 40"),  # beyond the compiled pages
+        ("9" * 40, 3, "Maßnahme 40"),
+        ("abc", 1, "Maßnahme 00"),
+        ("-1", 1, "Maßnahme 00"),
+    ],
+)
+def test_compiled_pages_are_the_pages_of_paged(measures, number, expected_number, first_title):
+    query = {} if number is None else {"seite": number}
+    request = RequestFactory().get("/liste/", query)
+    context = paged_compiled(request, measures_titled, 20, lookups=())
+    page = context["listing"]["page"]
+    assert page.number == expected_number
+    assert (page.paginator.count, page.paginator.num_pages) == (45, 3)
+    assert page.object_list[0].title == first_title
+    assert [m.pk for m in page.object_list] == [m.pk for m in page_of(measures, **query)]
+    assert context["filter_query"] == ""
+
+
+def test_compiled_pages_with_filters_keep_them_in_the_links(measures):
+    request = RequestFactory().get("/liste/", {"seite": "1", "q": "7"})
+    context = paged_compiled(
+        request, measures_titled, 20, "Maßnahme 1", lookups=("title__startswith",)
+    )
+    assert [m.title for m in context["listing"]["page"].object_list][:2] == [
+        "Maßnahme 10",
+        "Maßnahme 11",
+    ]
+    assert context["listing"]["page"].paginator.count == 10
+    assert context["filter_query"] == "q=7"
+    with CaptureQueriesContext(connection) as queries:
+        request = RequestFactory().get("/liste/")
+        empty = paged_compiled(request, measures_titled, 20, "X", lookups=("title",))
+    assert len(queries) == 1
+    assert empty["listing"]["page"].paginator.count == 0
 
 
 @pytest.mark.parametrize("number", ["1", "2", "3"])

@@ -17,14 +17,20 @@ keeps the compiler; later calls copy that compiler and only fill in the values. 
 is a queryset that can be iterated, counted with len() and prefetches as it was built, but
 not filtered or sliced any further (that would be another shape: build it into the query).
 
-Only scalar values can be parameters (an int, a string, a date or a moment); a value that
-changes the SQL itself (None, a list for `__in`) cannot, and is refused.
+Values can be an int, a string, a date or a moment, and a list of ids for `__in` (one
+parameter: an array on PostgreSQL, JSON on SQLite). A value that would change the SQL
+itself (None, a bool) is refused.
+
+`prefetch(rows, name, query)` is prefetch_related() with a compiled query that takes the
+rows' ids: Django's prefetch builds and compiles its query anew for every list.
 """
 
 import datetime
+import json
 import threading
+from collections import defaultdict
 
-from django.db import connections
+from django.db import NotSupportedError, connections
 from django.db.models import (
     CharField,
     DateField,
@@ -39,6 +45,12 @@ _FIELDS = {
     str: CharField(),
     datetime.datetime: DateTimeField(),
     datetime.date: DateField(),
+    list: IntegerField(),  # of ids
+}
+# A list of ids as one parameter, for `__in` (Django puts it in parentheses).
+_ID_LISTS = {
+    "postgresql": ("SELECT unnest(%s::bigint[])", list),
+    "sqlite": ("SELECT value FROM json_each(%s)", json.dumps),
 }
 _freezing = threading.local()
 
@@ -63,14 +75,19 @@ class _Slot:
 class Param(Expression):
     """The value of the query's `index`th positional argument."""
 
-    def __init__(self, index, output_field):
+    def __init__(self, index, output_field, *, id_list=False):
         super().__init__(output_field=output_field)
-        self.index = index
+        self.index, self.id_list = index, id_list
 
     def as_sql(self, compiler, connection):
         field, index = self.output_field, self.index
         if not getattr(_freezing, "active", False):
             raise TypeError("A Param only has a value in a compiled query.")
+        if self.id_list:
+            if connection.vendor not in _ID_LISTS:
+                raise NotSupportedError(f"No list parameters on {connection.vendor}.")
+            sql, dump = _ID_LISTS[connection.vendor]
+            return sql, [_Slot(lambda values: dump(values[index]))]
         return "%s", [_Slot(lambda values: field.get_db_prep_value(values[index], connection))]
 
 
@@ -96,7 +113,11 @@ class compiled:  # noqa: N801 – used like a function, as the decorators of Dja
 
     def _freeze(self, kinds, shape):
         queryset = self._build(
-            *(Param(index, _FIELDS[kind]) for index, kind in enumerate(kinds)), **shape
+            *(
+                Param(index, _FIELDS[kind], id_list=kind is list)
+                for index, kind in enumerate(kinds)
+            ),
+            **shape,
         )
         queryset.query  # noqa: B018 – applies a deferred filter (of a related manager)
         compiler = queryset.query.get_compiler(using=queryset.db)
@@ -106,6 +127,12 @@ class compiled:  # noqa: N801 – used like a function, as the decorators of Dja
         finally:
             _freezing.active = False
         return queryset, compiler, sql, tuple(params)
+
+
+def filtered(queryset, lookups, values):
+    """`queryset` filtered by each of `lookups` (a shape: a tuple of lookup names) with the
+    value at the same place of `values` (Params): a list filtered by some of its filters."""
+    return queryset.filter(**dict(zip(lookups, values, strict=True)))
 
 
 def first_or_404(queryset):
@@ -124,6 +151,26 @@ def attach_prefetched(instance, name, queryset):
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
+def prefetch(instances, name, query, *shape_args, owner="owner", **shape):
+    """prefetch_related(name) for `instances` with a compiled query: `query(ids, ...)`
+    returns the related rows of the instances with these ids, each annotated with its
+    instance's id as `owner`. Afterwards `instance.<name>.all()` answers without a query
+    (relations whose prefetch key is the accessor's name, as for attach_prefetched())."""
+    instances = list(instances)
+    if not instances:
+        return
+    rows = query([instance.pk for instance in instances], *shape_args, **shape)
+    by_owner = defaultdict(list)
+    for row in rows:
+        by_owner[getattr(row, owner)].append(row)
+    empty = rows.model._base_manager.none()
+    for instance in instances:
+        related = _shallow_copy(empty)
+        related._result_cache = by_owner.get(instance.pk, [])  # noqa: SLF001
+        related._prefetch_done = True  # noqa: SLF001
+        instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = related
+
+
 def _shallow_copy(instance):
     duplicate = object.__new__(type(instance))
     duplicate.__dict__.update(instance.__dict__)
@@ -132,8 +179,12 @@ def _shallow_copy(instance):
 
 def _kind(value):
     kind = type(value)
-    if kind not in _FIELDS:  # bool, None, lists: they change the SQL, not only a value
-        raise TypeError(f"A compiled query takes an int, str, date or datetime, not {kind}.")
+    if kind is list and all(type(item) is int for item in value):
+        return list
+    if kind is list or kind not in _FIELDS:  # bool, None: they change the SQL
+        raise TypeError(
+            f"A compiled query takes an int, str, date, datetime or list of ids, not {kind}."
+        )
     return kind
 
 

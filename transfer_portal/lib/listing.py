@@ -1,12 +1,19 @@
 """Paged lists: one page of rows with the total, in one query."""
 
+import functools
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Subquery, Value, Window
+
+from transfer_portal.lib.compiled import compiled
 
 PAGE_PARAMETER = "seite"
 # Far beyond any list of the portal; a larger number is not turned into an OFFSET, which
 # the database rejects beyond 64 bits (it goes the way of get_page(): the last page).
 MAX_PAGE_NUMBER = 100_000
+# paged_compiled(): the first pages are compiled queries (an OFFSET is part of the SQL, so
+# each page number is a query of its own); later ones, seldom asked for, are built anew.
+COMPILED_PAGES = 5
 
 
 def paged(request, queryset, per_page, load=None):
@@ -16,13 +23,47 @@ def paged(request, queryset, per_page, load=None):
     string without the page number, which the page links keep. `load(keys)` may fetch the
     page's rows, when the queryset only sorts keys.
     """
+    return {
+        "listing": _page(queryset, request.GET.get(PAGE_PARAMETER), per_page, load),
+        "filter_query": _filter_query(request),
+    }
+
+
+def paged_compiled(request, build, per_page, *values, **shape):
+    """paged() for a list written as `build(*values, **shape)`, a queryset, whose first
+    pages run as compiled queries (lib/compiled.py). `build` is a module-level function:
+    its compiled pages are kept by it."""
+    number = _page_number(request.GET.get(PAGE_PARAMETER))
+    if number is not None and number <= COMPILED_PAGES:
+        page_query = _page_query(build)
+        offset = (number - 1) * per_page
+        rows = list(page_query(*values, offset=offset, per_page=per_page, **shape))
+        if rows or number == 1:
+            paginator = Paginator((), per_page)
+            return _paged_context(request, paginator, _page_of(paginator, number, rows))
+    return paged(request, build(*values, **shape), per_page)
+
+
+@functools.cache
+def _page_query(build):
+    return compiled(
+        lambda *values, offset, per_page, **shape: _with_total(build(*values, **shape))[
+            offset : offset + per_page
+        ]
+    )
+
+
+def _paged_context(request, paginator, page):
+    return {
+        "listing": {"page": page, "page_range": paginator.get_elided_page_range(page.number)},
+        "filter_query": _filter_query(request),
+    }
+
+
+def _filter_query(request):
     query = request.GET.copy()
     query.pop(PAGE_PARAMETER, None)
-    number = request.GET.get(PAGE_PARAMETER)
-    return {
-        "listing": _page(queryset, number, per_page, load),
-        "filter_query": query.urlencode(),
-    }
+    return query.urlencode()
 
 
 def first_rows(queryset, count, *, keys_first=False, total=None):
@@ -96,16 +137,27 @@ def _counted_page(paginator, number):
     An empty list costs the same query as a full one. Only a number beyond the last page
     needs the count first, as get_page() does: it answers with the last page.
     """
-    try:
-        number = max(int(number), 1)
-    except (TypeError, ValueError):
-        number = 1
-    if number > MAX_PAGE_NUMBER:
-        return paginator.get_page(number)
+    number = _page_number(number)
+    if number is None:
+        return paginator.get_page(MAX_PAGE_NUMBER + 1)
     offset = (number - 1) * paginator.per_page
     rows = list(_with_total(paginator.object_list)[offset : offset + paginator.per_page])
     if not rows and number > 1:
         return paginator.get_page(number)
+    return _page_of(paginator, number, rows)
+
+
+def _page_number(text):
+    """The page asked for (1 when none or not a number), None beyond MAX_PAGE_NUMBER."""
+    try:
+        number = max(int(text), 1)
+    except (TypeError, ValueError):
+        number = 1
+    return None if number > MAX_PAGE_NUMBER else number
+
+
+def _page_of(paginator, number, rows):
+    """The page `number` of rows that carry their total; an empty first page for none."""
     paginator.count = _total(rows)  # a cached_property: set, it is not counted again
     page = paginator.page(number)
     page.object_list = rows

@@ -17,11 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from offers.services import upcoming_dates
 from projects.models import Measure, ModelProject, Topic
+from projects.queries import municipalities_of_projects
 from surveys import membership
 from surveys.models import Participant
 from surveys.results import home_highlights
 from transfer_portal.lib import mail, page_cache
-from transfer_portal.lib.compiled import compiled
+from transfer_portal.lib.compiled import compiled, prefetch
 from transfer_portal.lib.editors import is_editor
 from transfer_portal.lib.listing import first_rows_query, rows_and_total
 from transfer_portal.portal import opendata, privacy
@@ -37,12 +38,13 @@ HOME_PROJECTS = 8
 
 def _home_projects(user):
     shown, total = rows_and_total(_first_projects(editor=is_editor(user)))
+    prefetch(shown, "municipalities", municipalities_of_projects)
     return {"shown": shown, "total": total}
 
 
 @compiled
 def _first_projects(*, editor):
-    projects = ModelProject.objects.visible(editor=editor).prefetch_related("municipalities")
+    projects = ModelProject.objects.visible(editor=editor)
     return first_rows_query(projects.order_by("title", "pk"), HOME_PROJECTS)
 
 

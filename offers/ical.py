@@ -20,6 +20,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from offers.models import SAMPLE_LABEL
+from transfer_portal.lib.object_urls import KEY, object_url
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TZID = "Europe/Berlin"
@@ -148,13 +149,20 @@ EVENT_FIELDS = (
     "location",
     "offer",
 )
+# The same as columns for values_list(), in the order _event_text() takes them: the feed
+# reads them without making ~600 model instances of its dates and their offers.
+EVENT_COLUMNS = (
+    "pk",
+    *(name for name in EVENT_FIELDS if name != "offer"),
+    "offer__title",
+    "offer__summary",
+)
 
 
-def _event(event_date, dtstamp):
-    """The VEVENT of a date, folded, with its CRLFs; and the years its times fall in."""
+def _columns(event_date):
+    """A date's EVENT_COLUMNS."""
     offer = event_date.offer
-    head, tail, years = _event_text(
-        # Everything the text is made of: the same values give the same text.
+    return (
         event_date.pk,
         event_date.sequence,
         event_date.updated_at,
@@ -167,7 +175,16 @@ def _event(event_date, dtstamp):
         event_date.location,
         offer.title,
         offer.summary,
-        event_date.get_absolute_url(),
+    )
+
+
+def _event(columns, dtstamp):
+    """The VEVENT of a date (its EVENT_COLUMNS), folded, with its CRLFs; and the years its
+    times fall in."""
+    head, tail, years = _event_text(
+        # Everything the text is made of: the same values give the same text.
+        *columns,
+        object_url("offers:event_detail", columns[0], KEY),
         translation.get_language(),
         settings.SITE_URL,
     )
@@ -288,6 +305,11 @@ def _timezone(first_year, last_year):
 
 def calendar_for(event_dates, name=None):
     """A VCALENDAR with one VEVENT per date, times in Europe/Berlin with a VTIMEZONE."""
+    return calendar_of_columns(map(_columns, event_dates), name)
+
+
+def calendar_of_columns(rows, name=None):
+    """calendar_for() from the EVENT_COLUMNS of each date (values_list())."""
     dtstamp = _utc(timezone.now())
     lines = [
         "BEGIN:VCALENDAR",
@@ -304,8 +326,8 @@ def calendar_for(event_dates, name=None):
             "X-PUBLISHED-TTL:PT12H",
         ]
     events, years = [], []
-    for event_date in event_dates:
-        text, event_years = _event(event_date, dtstamp)
+    for columns in rows:
+        text, event_years = _event(columns, dtstamp)
         events.append(text)
         years += event_years
     if not events:

@@ -28,7 +28,7 @@ from offers.queries import topics_of_offers
 from surveys.models import Participant
 from transfer_portal.lib import ratelimits
 from transfer_portal.lib.accounts import verified_addresses
-from transfer_portal.lib.compiled import filtered, prefetch
+from transfer_portal.lib.compiled import compiled, filtered, prefetch
 from transfer_portal.lib.editors import is_editor
 from transfer_portal.lib.listing import paged, paged_compiled
 from transfer_portal.lib.templatetags.portal import date_and_time
@@ -283,17 +283,21 @@ def event_ics(request, pk):
 def event_feed(request):
     """The upcoming dates of published offers for FEED_DAYS; cancelled ones stay in with
     STATUS:CANCELLED. Calendars refresh it every 12 hours, so later dates appear in time."""
-    now = timezone.now()
-    dates = (
-        EventDate.objects.filter(offer__published=True, starts_at__lt=now + FEED_WINDOW)
-        .upcoming(now)
-        .select_related("offer")
-        # What the calendar shows, not the long texts (description, search context).
-        .only(*ical.EVENT_FIELDS, "offer__title", "offer__summary")
-        .order_by("starts_at", "pk")
-    )
     name = _("Dates of the DigitalAgentur Brandenburg")
-    return _calendar_response(ical.calendar_for(dates, name=name))
+    dates = _feed_dates(timezone.now() + FEED_WINDOW)
+    return _calendar_response(ical.calendar_of_columns(dates, name=name))
+
+
+@compiled
+def _feed_dates(until):
+    # What the calendar shows, not the long texts (description, search context). Upcoming
+    # as of the moment it runs (Moment).
+    return (
+        EventDate.objects.filter(offer__published=True, starts_at__lt=until)
+        .upcoming()
+        .order_by("starts_at", "pk")
+        .values_list(*ical.EVENT_COLUMNS)
+    )
 
 
 @require_safe

@@ -1,8 +1,13 @@
+import functools
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Insight, Measure, ModelProject, Municipality, Topic
+from transfer_portal.lib.compiled import compiled
+from transfer_portal.lib.editors import is_editor
 from transfer_portal.lib.validators import no_bidi_controls, single_line
 from transfer_portal.lib.widgets import FastSelect
 
@@ -22,35 +27,75 @@ class _SlugChoices(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         field = self.field
-        for value, *label in self.queryset.values_list(field.to_field_name, *field.label_fields):
+        for value, *label in field.compiled_query("rows")(**field.shape):
             yield (value, field.label_from_values(*label))
 
 
 class SlugChoiceField(forms.ModelChoiceField):
     """A select whose values are slugs, so that filter URLs stay readable. Its labels are
-    made from `label_fields` by `label_from_values` (by default the one field's value)."""
+    made from `label_fields` by `label_from_values` (by default the one field's value).
+
+    `objects(**shape)` (a module-level function) gives the queryset of the choices; the
+    options and the lookup of a chosen slug run as compiled queries (lib/compiled.py) of
+    it. A form sets `shape` where the choices depend on the visitor (editors: drafts)."""
 
     widget = FastSelect
     iterator = _SlugChoices
 
-    def __init__(self, queryset, *, label_fields, label_from_values=str, **kwargs):
+    def __init__(self, objects, *, label_fields, label_from_values=str, **kwargs):
         kwargs.setdefault("error_messages", FILTER_ERRORS)
         kwargs.setdefault("required", False)
         kwargs.setdefault("empty_label", _("All"))
         kwargs.setdefault("to_field_name", "slug")
-        super().__init__(queryset, **kwargs)
+        super().__init__(objects(), **kwargs)
+        self.objects, self.shape = objects, {}
         self.label_fields, self.label_from_values = label_fields, label_from_values
+
+    def set_shape(self, **shape):
+        self.shape = shape
+        self.queryset = self.objects(**shape)
+
+    def compiled_query(self, kind):
+        return _compiled_choices(self.objects, kind, self.to_field_name, tuple(self.label_fields))
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        if not isinstance(value, str):
+            return super().to_python(value)
+        for row in self.compiled_query("get")(value, **self.shape):
+            return row
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
+@functools.cache
+def _compiled_choices(objects, kind, key, label_fields):
+    if kind == "rows":
+        return compiled(lambda **shape: objects(**shape).values_list(key, *label_fields))
+    return compiled(lambda value, **shape: objects(**shape).filter(**{key: value}))
+
+
+def _topics():
+    return Topic.objects.all()
+
+
+def _municipalities_with_projects():
+    return Municipality.objects.filter(model_projects__published=True).distinct()
+
+
+def _projects(editor=False):
+    return ModelProject.objects.visible(editor=editor)
 
 
 class ProjectFilterForm(forms.Form):
     thema = SlugChoiceField(
-        Topic.objects.all(),
-        label_fields=["name"],
-        label=_("Topic"),
-        widget=FastSelect(content=True),
+        _topics, label_fields=["name"], label=_("Topic"), widget=FastSelect(content=True)
     )
     kommune = SlugChoiceField(
-        Municipality.objects.filter(model_projects__published=True).distinct(),
+        _municipalities_with_projects,
         label_fields=["name", "kind"],
         label_from_values=Municipality.label,
         label=_("Municipality"),
@@ -61,13 +106,10 @@ class ProjectContentFilterForm(forms.Form):
     """Filters for content of the model projects; editors may also pick a draft project."""
 
     thema = SlugChoiceField(
-        Topic.objects.all(),
-        label_fields=["name"],
-        label=_("Topic"),
-        widget=FastSelect(content=True),
+        _topics, label_fields=["name"], label=_("Topic"), widget=FastSelect(content=True)
     )
     projekt = SlugChoiceField(
-        ModelProject.objects.published(),
+        _projects,
         label_fields=["title"],
         label=_("Model project"),
         widget=FastSelect(content=True),
@@ -76,7 +118,7 @@ class ProjectContentFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # A draft project's page links to its filtered lists; editors must not get a 400.
-        self.fields["projekt"].queryset = ModelProject.objects.visible_to(user)
+        self.fields["projekt"].set_shape(editor=is_editor(user))
 
 
 class MeasureFilterForm(ProjectContentFilterForm):

@@ -1,6 +1,8 @@
 """Select widgets: options marked as German content, and large choice lists rendered
 without one template per option."""
 
+import functools
+
 from django import forms
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -48,31 +50,39 @@ class FastSelect(Select):
         if any(isinstance(label, (list, tuple)) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         context = forms.Widget.get_context(self, name, value, attrs)["widget"]
-        selected = set(context["value"])  # format_value(): a list of strings
-        language = self.content_language()
-        marked = format_html(' lang="{}"', language) if language else NOTHING
-        options = []
-        for option_value, label in choices:
-            option_value = "" if option_value is None else str(option_value)
-            is_selected = option_value in selected
-            if is_selected:
-                selected = set()  # a single select marks only the first match
-            attributes = SELECTED if is_selected else NOTHING
-            if option_value:  # the empty option ("All") is interface text
-                attributes += marked
-            options.append((option_value, attributes, label))
-        # escape() on each value and label: format_html_join() would cost a format_html()
-        # with conditional escaping per option, some milliseconds for a few hundred.
-        markup = "".join(
+        markup = _options(
+            tuple(("" if value is None else str(value), str(label)) for value, label in choices),
+            tuple(context["value"]),  # format_value(): a list of strings
+            self.content_language(),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, _attributes(context["attrs"]), markup
+        )
+
+
+# The same options are rendered again and again (a filter's choices change only with the
+# content): their markup is remembered by choices, chosen value and content language.
+@functools.lru_cache(maxsize=128)
+def _options(choices, chosen, language):
+    selected = set(chosen)
+    marked = format_html(' lang="{}"', language) if language else NOTHING
+    options = []
+    for option_value, label in choices:
+        is_selected = option_value in selected
+        if is_selected:
+            selected = set()  # a single select marks only the first match
+        attributes = SELECTED if is_selected else NOTHING
+        if option_value:  # the empty option ("All") is interface text
+            attributes += marked
+        options.append((option_value, attributes, label))
+    # escape() on each value and label: format_html_join() would cost a format_html()
+    # with conditional escaping per option, some milliseconds for a few hundred.
+    return mark_safe(  # noqa: S308 - every value and label escaped
+        "".join(
             f'<option value="{escape(value)}"{attributes}>{escape(label)}</option>'
             for value, attributes, label in options
         )
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            _attributes(context["attrs"]),
-            mark_safe(markup),  # noqa: S308 - every value and label escaped above
-        )
+    )
 
 
 def _attributes(attrs):

@@ -31,6 +31,7 @@ from offers.models import EventDate, Offer
 from projects.models import Insight, Measure, ModelProject, Topic
 from surveys.models import Survey
 from transfer_portal.lib import search_vectors
+from transfer_portal.lib.compiled import compiled
 from transfer_portal.lib.content_language import mark
 from transfer_portal.lib.editors import is_editor
 
@@ -84,8 +85,8 @@ def _marked(title):
     return title if isinstance(title, SafeString) else mark(title)
 
 
-def _dates(user):
-    return EventDate.objects.visible_to(user).filter(cancelled=False).select_related("offer")
+def _dates(editor):
+    return EventDate.objects.visible(editor=editor).filter(cancelled=False).select_related("offer")
 
 
 TYPES = [
@@ -93,7 +94,7 @@ TYPES = [
     SearchType(
         "topics",
         _("Topics"),
-        lambda user: Topic.objects.all(),
+        lambda editor: Topic.objects.all(),
         Topic.search_weights,
         lambda obj: obj.name,
         lambda obj: obj.description,
@@ -101,7 +102,7 @@ TYPES = [
     SearchType(
         "projects",
         _("Model projects"),
-        lambda user: ModelProject.objects.visible_to(user),
+        lambda editor: ModelProject.objects.visible(editor=editor),
         ModelProject.search_weights,
         lambda obj: obj.title,
         lambda obj: obj.summary or obj.description or obj.motto,
@@ -109,7 +110,7 @@ TYPES = [
     SearchType(
         "measures",
         _("Measures"),
-        lambda user: Measure.objects.visible_to(user).select_related("project"),
+        lambda editor: Measure.objects.visible(editor=editor).select_related("project"),
         Measure.search_weights,
         lambda obj: obj.title,
         lambda obj: obj.summary or obj.description or obj.transfer_notes,
@@ -118,7 +119,7 @@ TYPES = [
     SearchType(
         "insights",
         _("Lessons learned"),
-        lambda user: Insight.objects.visible_to(user).select_related("project", "measure"),
+        lambda editor: Insight.objects.visible(editor=editor).select_related("project", "measure"),
         Insight.search_weights,
         lambda obj: format_html("{}: {}", obj.get_kind_display(), mark(obj.project.title)),
         lambda obj: obj.text,
@@ -126,7 +127,7 @@ TYPES = [
     SearchType(
         "offers",
         _("Offers of the DigitalAgentur"),
-        lambda user: Offer.objects.visible_to(user),
+        lambda editor: Offer.objects.visible(editor=editor),
         Offer.search_weights,
         lambda obj: obj.title,
         lambda obj: obj.summary or obj.description,
@@ -142,7 +143,7 @@ TYPES = [
     SearchType(
         "surveys",
         _("Surveys"),
-        lambda user: Survey.objects.visible_to(user),
+        lambda editor: Survey.objects.visible(editor=editor),
         Survey.search_weights,
         lambda obj: obj.title,
         lambda obj: obj.summary or obj.intro,
@@ -222,7 +223,7 @@ def _candidates(search_type, user, raw):
     ranked among the first CANDIDATES only."""
     from django.contrib.postgres.search import SearchQuery
 
-    queryset = search_type.queryset(user)
+    queryset = search_type.queryset(is_editor(user))
     model = queryset.model
     vector = StoredVector(model) if model in STORED_VECTOR_MODELS else search_vector(search_type)
     query = SearchQuery(raw, search_type="raw", config="german")
@@ -298,12 +299,21 @@ def _postgres_search(user, words):
     """Rank all types in one statement, then load only the rows shown, one query per type
     with hits (with the related objects their titles name)."""
     ranked = _ranked_ids(user, words)
+    editor = is_editor(user)
     groups = []
     for index, search_type in enumerate(TYPES):
         total, ids = ranked.get(index, (0, []))
-        rows = search_type.queryset(user).filter(pk__in=ids).in_bulk() if ids else {}
+        rows = {row.pk: row for row in _LOADERS[index](ids, editor=editor)} if ids else {}
         groups.append(_group(search_type, total, [rows[pk] for pk in ids if pk in rows], words))
     return groups
+
+
+def _loader(search_type):
+    return compiled(lambda ids, *, editor: search_type.queryset(editor).filter(pk__in=ids))
+
+
+# The rows shown of each type, by their ids (a compiled query: lib/compiled.py).
+_LOADERS = [_loader(search_type) for search_type in TYPES]
 
 
 def stem(word: str) -> str:
@@ -392,7 +402,7 @@ def search(query: str, user) -> list[Group]:
     groups = []
     for search_type in TYPES:
         # One query per type: the best hits with the total count as a window function.
-        queryset = _simple_filter(search_type.queryset(user), search_type, words)
+        queryset = _simple_filter(search_type.queryset(is_editor(user)), search_type, words)
         rows = list(queryset.annotate(total=Window(Count("pk")))[:RESULTS_PER_TYPE])
         groups.append(_group(search_type, rows[0].total if rows else 0, rows, words))
     return groups

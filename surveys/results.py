@@ -15,6 +15,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.utils import timezone
@@ -288,11 +289,27 @@ class TopicInterest:
 
 
 @compiled
-def _public_surveys(now):
+def _public_surveys(topic, now):
+    """The surveys whose results are public, newest first, with their snapshots and, on
+    each, how many municipalities chose an option linked to `topic` in any of them (one
+    uncorrelated subquery, run once). Only the columns the topic page shows."""
+    public = Survey.objects.results_public(now)
+    interested = (
+        ResponseTopic.objects.filter(topic=topic, survey__in=public.values("pk"))
+        .values(one=Value(1))
+        .annotate(n=Count("municipality_id", distinct=True))
+        .values("n")
+    )
     return (
-        Survey.objects.results_public(now)
-        .select_related("results_snapshot")
-        .defer("results_snapshot__numbers")
+        public.select_related("results_snapshot")
+        .only(
+            "title",
+            "slug",
+            "closes_at",
+            "results_snapshot__participants",
+            "results_snapshot__topic_counts",
+        )
+        .annotate(interested_municipalities=Subquery(interested))
         .order_by("-closes_at")
     )
 
@@ -303,24 +320,9 @@ def _public_top_topics(now):
     return SurveyTopTopic.objects.filter(survey__in=public).values_list("survey_id", "topic_id")
 
 
-@compiled
-def _municipalities_choosing(topic, now):
-    """How many municipalities chose an option linked to `topic` in surveys whose results
-    are public: one value."""
-    return (
-        ResponseTopic.objects.filter(
-            topic=topic, survey__in=Survey.objects.results_public(now).values("pk")
-        )
-        .values(one=Value(1))
-        .annotate(n=Count("municipality_id", distinct=True))
-        .values_list("n", flat=True)
-    )
-
-
 def topic_interest(topic, *, now=None, topics=None):
-    """Survey interest in one topic, from surveys whose results are public: three queries
-    (four when surveys ranked by their responses and surveys ranked by their published
-    findings are both among them).
+    """Survey interest in one topic, from surveys whose results are public: one query, and
+    one more when some of them are ranked by their published findings (not counted).
 
     `top_in` lists the surveys that rank the topic among their TOP topics, read from their
     ResultsSnapshot; `municipality_count` counts the municipalities that chose an option
@@ -328,10 +330,10 @@ def topic_interest(topic, *, now=None, topics=None):
     (the topic page), which saves the query for the order of ties.
     """
     now = now or timezone.now()
-    surveys = list(_public_surveys(now))
+    surveys = list(_public_surveys(topic.pk, now))
     if missing := [survey.pk for survey in surveys if not _loaded_snapshot(survey)]:
         refresh_results(missing)  # once: a survey nobody has answered since it was made
-        surveys = list(_public_surveys(now))
+        surveys = list(_public_surveys(topic.pk, now))
     counted = {
         survey.pk: survey.results_snapshot.topic_counts
         for survey in surveys
@@ -355,9 +357,7 @@ def topic_interest(topic, *, now=None, topics=None):
         for position, (topic_id, count) in enumerate(ranking[:TOP_TOPIC_COUNT], 1):
             if topic_id == topic.pk:
                 mentions.append(TopMention(survey, position, count))
-    # Counted over the same surveys (the moment is the same), not over `surveys`' ids: a
-    # list of ids would give the query another shape for every number of surveys.
-    municipality_count = next(iter(_municipalities_choosing(topic.pk, now)), 0) if surveys else 0
+    municipality_count = surveys[0].interested_municipalities if surveys else 0
     return TopicInterest(topic, mentions, municipality_count)
 
 

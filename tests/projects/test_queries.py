@@ -49,9 +49,10 @@ BUDGETS = {
     "/themen/": (1, 'href="/themen/daten-infrastruktur/"'),
     # all topics (the page's own and their order for ties), projects, measures, insights
     # (4); DABB offers with contacts and their next dates (1, with or without offers);
-    # survey interest (3, also when surveys with counted results tie on a topic)
-    "/themen/mobilitaet/": (8, "Thema: Mobilität"),
-    "/themen/partizipation/": (8, "Thema: Partizipation"),
+    # survey interest (2: surveys with the number of interested municipalities, and the
+    # editorial rankings of the 2022 survey; also when counted results tie on a topic)
+    "/themen/mobilitaet/": (7, "Thema: Mobilität"),
+    "/themen/partizipation/": (7, "Thema: Partizipation"),
 }
 
 # Pages whose lists can grow into the thousands, with a budget for a small portal that

@@ -141,8 +141,8 @@ def test_top_topics_fall_back_to_the_published_findings(seeded):
 
 def test_topic_interest_names_the_2022_top_topic(seeded, django_assert_num_queries):
     topic = factories.Topic.objects.get(slug="partizipation")
-    # Public surveys with their editorial rankings, counted rankings, municipalities.
-    with django_assert_num_queries(3):
+    # Public surveys with their counted rankings and municipalities; editorial rankings.
+    with django_assert_num_queries(2):
         interest = topic_interest(topic)
     assert [(m.survey.slug, m.position) for m in interest.top_in] == [("kommunalumfrage-2022", 1)]
     assert interest.municipality_count == 0

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.template import engines
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from jinja2 import UndefinedError
 
 from offers.forms import OfferFilterForm
@@ -151,3 +152,26 @@ def test_a_filter_select_shows_what_crispy_would(seeded, form, data, language):
             expected = crispy.render({"field": theirs[name]})
             assert _whitespace_folded(html) == _whitespace_folded(expected), name
             assert ("is-invalid" in html) == (data is UNKNOWN)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Erste Zeile <b>fett</b>\n\nZweiter Absatz & mehr",
+        mark_safe("Erste Zeile <b>fett</b>\n\nZweiter Absatz & mehr"),  # noqa: S308
+        " ".join(f"Wort{n}" for n in range(60)),
+    ],
+)
+def test_remembered_text_filters_give_what_django_gives(text):
+    """linebreaks and truncatewords are remembered by text: a text marked safe and the same
+    text unmarked are different texts (one keeps its markup), each time."""
+    env = engines["jinja2"].env
+    for _ in range(2):
+        for other in (str(text), text):
+            shown = env.from_string("{{ t|linebreaks }}|{{ t|truncatewords(40) }}").render(t=other)
+            django = (
+                engines["django"]
+                .from_string("{{ t|linebreaks }}|{{ t|truncatewords:40 }}")
+                .render({"t": other})
+            )
+            assert shown == django

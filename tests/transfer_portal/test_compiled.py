@@ -11,6 +11,7 @@ from django.db.models import Count, F
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
+from django.utils.safestring import mark_safe
 
 from offers.models import EventDate
 from projects.models import Measure, ModelProject
@@ -121,7 +122,29 @@ def test_the_current_moment_is_read_each_time_the_query_runs():
     assert len(upcoming()) == 1
 
 
-@pytest.mark.parametrize("value", [None, True, ["a"], [1, None], (1, 2), 1.5])
+def test_a_query_that_can_have_no_rows_runs_none(projects):
+    @compiled
+    def nothing(topic):
+        return ModelProject.objects.filter(topics=topic, pk__in=[])
+
+    with CaptureQueriesContext(connection) as queries:
+        assert list(nothing(projects["mobility"].pk)) == []
+        assert list(nothing(projects["energy"].pk)) == []
+    assert len(queries) == 0
+
+
+def test_a_subclass_of_a_kind_is_that_kind(projects):
+    first = projects["first"]
+    assert first_or_404(project_by_slug(mark_safe(first.slug))) == first  # noqa: S308
+    assert first_or_404(project_by_slug(first.slug)) == first
+
+
+@compiled
+def project_by_slug(slug):
+    return ModelProject.objects.filter(slug=slug)
+
+
+@pytest.mark.parametrize("value", [None, True, ["a"], [1, None], [True], (1, 2), 1.5])
 def test_values_that_would_change_the_sql_are_refused(value):
     with pytest.raises(TypeError):
         measures_on(value, editor=False)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from projects.models import Measure
 from tests import factories
 from transfer_portal.lib.compiled import filtered
-from transfer_portal.lib.listing import first_rows, paged, paged_compiled
+from transfer_portal.lib.listing import first_rows_query, paged, paged_compiled, rows_and_total
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,10 @@ def measures():
     for n in range(45):
         factories.measure(project, title=f"Maßnahme {n:02}")
     return Measure.objects.order_by("title", "pk")
+
+
+def first_rows(queryset, count, **options):
+    return rows_and_total(first_rows_query(queryset, count, **options))
 
 
 def page_of(queryset, **query):

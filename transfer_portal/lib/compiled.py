@@ -7,7 +7,7 @@ have a fixed shape; only the values they compare with change from request to req
 topic's id, the current moment). Such a query is written once as a function of its values:
 
     TOPIC_MEASURES = compiled(
-        lambda topic, *, editor: Measure.objects.visible(editor).filter(topics=topic)
+        lambda topic, *, editor: Measure.objects.visible(editor=editor).filter(topics=topic)
     )
     rows = list(TOPIC_MEASURES(topic.pk, editor=False))
 
@@ -26,10 +26,12 @@ rows' ids: Django's prefetch builds and compiles its query anew for every list.
 """
 
 import datetime
+import functools
 import json
 import threading
 from collections import defaultdict
 
+from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError, connections
 from django.db.models import (
     CharField,
@@ -121,11 +123,13 @@ class compiled:  # noqa: N801 – used like a function, as the decorators of Dja
         )
         queryset.query  # noqa: B018 – applies a deferred filter (of a related manager)
         compiler = queryset.query.get_compiler(using=queryset.db)
-        _freezing.active = True
+        before, _freezing.active = getattr(_freezing, "active", False), True
         try:
             sql, params = compiler.as_sql()
+        except EmptyResultSet:  # such as pk__in=[] in the query itself: no rows, no query
+            sql, params = None, ()
         finally:
-            _freezing.active = False
+            _freezing.active = before
         return queryset, compiler, sql, tuple(params)
 
 
@@ -178,14 +182,28 @@ def _shallow_copy(instance):
 
 
 def _kind(value):
-    kind = type(value)
-    if kind is list and all(type(item) is int for item in value):
+    """The kind of a value, the key of its field in _FIELDS. A bool or None would change
+    the SQL (IS NULL, a constant condition), so they are refused with anything else."""
+    if isinstance(value, list) and all(_is_int(item) for item in value):
         return list
-    if kind is list or kind not in _FIELDS:  # bool, None: they change the SQL
-        raise TypeError(
-            f"A compiled query takes an int, str, date, datetime or list of ids, not {kind}."
-        )
-    return kind
+    if _is_int(value):
+        return int
+    for kind in (str, datetime.datetime, datetime.date):  # a datetime is also a date
+        if isinstance(value, kind):
+            return kind
+    raise TypeError(
+        f"A compiled query takes an int, str, date, datetime or list of ids, not {value!r}."
+    )
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _frozen_sql(sql, params, *args, **kwargs):
+    if sql is None:
+        raise EmptyResultSet  # the compiler's execute_sql() answers with no rows
+    return sql, params
 
 
 class _FrozenQuery:
@@ -205,8 +223,7 @@ class _FrozenQuery:
         params = tuple(
             param.compute(values) if isinstance(param, _Slot) else param for param in self._params
         )
-        sql = self._sql
-        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        compiler.as_sql = functools.partial(_frozen_sql, self._sql, params)
         return compiler
 
     def __getattr__(self, name):

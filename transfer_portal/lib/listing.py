@@ -66,21 +66,15 @@ def _filter_query(request):
     return query.urlencode()
 
 
-def first_rows(queryset, count, *, keys_first=False, total=None):
-    """The first `count` rows (None: all), and how many there are in all, in one query: for
-    a page that shows the first ones and links to the full list.
+def first_rows_query(queryset, count, *, keys_first=False, counted=True):
+    """The first `count` rows (None: all), each with how many there are in all, in one
+    query: for a page that shows the first ones and links to the full list. Run as a
+    compiled query (lib/compiled.py); rows_and_total() reads the rows and their total.
 
     keys_first: the database sorts only the keys and loads the `count` rows shown after –
     for a list sorted by columns of a joined table, where it would otherwise sort every
     matching row with all its columns (a topic's 600 measures: 6.5 ms instead of ~1.5).
-    total: how many there are, when a stored count knows it; then it is not counted."""
-    rows = first_rows_query(queryset, count, keys_first=keys_first, counted=total is None)
-    return rows_and_total(rows, total)
-
-
-def first_rows_query(queryset, count, *, keys_first=False, counted=True):
-    """The query of first_rows(), for a compiled query (lib/compiled.py); its rows go
-    through rows_and_total()."""
+    counted: False when a stored count knows the total (given to rows_and_total())."""
     rows = _with_total(queryset) if counted else queryset
     if keys_first and count is not None:
         if queryset.query.group_by is not None:

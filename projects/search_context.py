@@ -1,5 +1,6 @@
 """Keeps Measure.search_context and Insight.search_context (what the search also finds them
-by: their project's title and municipalities) up to date when any of those change."""
+by: their project's title and municipalities) up to date when any of those change, and
+Measure.project_title (the order of a topic's measures) with them."""
 
 from django.db.models.signals import m2m_changed, post_save, pre_save
 
@@ -14,11 +15,16 @@ def refresh(projects):
             model.objects.filter(project=project).exclude(search_context=context).update(
                 search_context=context
             )
+        Measure.objects.filter(project=project).exclude(project_title=project.title).update(
+            project_title=project.title
+        )
 
 
 def _own_context(sender, instance, raw=False, **kwargs):
     if not raw:  # loaddata: the fixture brings its own
         instance.search_context = search_context_of(instance.project)
+        if sender is Measure:
+            instance.project_title = instance.project.title
 
 
 def _project_saved(sender, instance, raw=False, **kwargs):

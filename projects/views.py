@@ -306,7 +306,8 @@ def _topic_measures(topic, *, editor, counted):
         Measure.objects.visible(editor=editor)
         .select_related("project")
         .filter(topics=topic)
-        .order_by("project__title", "title"),
+        # By project and title: the stored project title and its index (measure_by_project).
+        .order_by("project_title", "title"),
         TOPIC_MEASURES,
         keys_first=True,
         counted=counted,

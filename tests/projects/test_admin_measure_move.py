@@ -21,6 +21,7 @@ def test_a_measure_with_lessons_learned_moves_to_another_project(editor_client):
     assert response.status_code == 302, response.context["errors"]
     measure.refresh_from_db()
     assert measure.project == new
+    assert measure.project_title == new.title  # its place in the topic pages' order
     moved = Insight.objects.filter(pk__in=[edited.pk, untouched.pk])
     assert {(i.project_id, i.measure_id) for i in moved} == {(new.pk, measure.pk)}
     assert Insight.objects.get(pk=edited.pk).text == "Nachher"

@@ -319,7 +319,7 @@ def _topic_insights(topic, *, editor, counted):
     return first_rows_query(
         Insight.objects.visible(editor=editor)
         .filter(topic=topic)
-        .select_related("project", "measure", "topic")
+        .select_related("project", "measure")  # the topic is the page's
         .order_by("-created_at", "-pk"),
         TOPIC_INSIGHTS,
         counted=counted,
@@ -343,6 +343,8 @@ def _topic_content(topic, user, topics):
         _topic_insights(topic.pk, editor=editor, counted=counts is None),
         counts and counts.insights,
     )
+    for insight in insights:
+        insight.topic = topic
     measures_by_project = [
         (project, list(items)) for project, items in groupby(measures, key=lambda m: m.project)
     ]

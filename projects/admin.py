@@ -119,7 +119,7 @@ class MeasureInsightInline(InsightInline):
 
 @admin.register(Measure)
 class MeasureAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
-    list_display = ["title", "project_title", "status", "is_published", "updated"]
+    list_display = ["title", "project_link", "status", "is_published", "updated"]
     is_published = yes_no(Measure, "published")
     list_filter = ["published", "status", "project", "topics"]
     search_fields = ["title", "summary", "description", "project__title"]
@@ -139,8 +139,8 @@ class MeasureAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
         ),
     ]
 
-    @admin.display(description=_("model project"), ordering="project__title")
-    def project_title(self, obj):
+    @admin.display(description=_("model project"), ordering="project_title")
+    def project_link(self, obj):
         return change_link(obj.project, obj.project.title)
 
     def autocomplete_label(self, obj):

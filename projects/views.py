@@ -304,9 +304,9 @@ def _topic_projects(topic, *, editor):
 def _topic_measures(topic, *, editor, counted):
     return first_rows_query(
         Measure.objects.visible(editor=editor)
-        .select_related("project")
         .filter(topics=topic)
-        # By project and title: the stored project title and its index (measure_by_project).
+        # By project and title: the stored project title and its index (measure_by_project);
+        # the page shows the project's title above its measures, not more of the project.
         .order_by("project_title", "title"),
         TOPIC_MEASURES,
         keys_first=True,
@@ -346,7 +346,10 @@ def _topic_content(topic, user, topics):
     for insight in insights:
         insight.topic = topic
     measures_by_project = [
-        (project, list(items)) for project, items in groupby(measures, key=lambda m: m.project)
+        (project_title, list(items))
+        for (_project, project_title), items in groupby(
+            measures, key=lambda m: (m.project_id, m.project_title)
+        )
     ]
     offers, offer_total = offers_for_topic(topic, user, limit=TOPIC_OFFERS)
     # Whom to contact: the contact persons of DABB's offers on this topic.

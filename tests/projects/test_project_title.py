@@ -40,9 +40,9 @@ def test_the_topic_page_lists_measures_by_project_title_after_a_rename(client):
 
     def listed():
         page = client.get(topic.get_absolute_url()).content.decode()
-        return re.findall(r"[AB]-Maßnahme", page)
+        return re.findall(r'<h3 class="h5 mt-3">([^<]+)</h3>|([AB]-Maßnahme)', page)
 
-    assert listed() == ["A-Maßnahme", "B-Maßnahme"]
+    assert listed() == [("Alpha", ""), ("", "A-Maßnahme"), ("Beta", ""), ("", "B-Maßnahme")]
     beta.title = "Aaa zuerst"
     beta.save()
-    assert listed() == ["B-Maßnahme", "A-Maßnahme"]
+    assert listed() == [("Aaa zuerst", ""), ("", "B-Maßnahme"), ("Alpha", ""), ("", "A-Maßnahme")]

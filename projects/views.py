@@ -328,12 +328,12 @@ def _topic_insights(topic, *, editor, counted):
 
 def _topic_content(topic, user, topics):
     """The main content of a topic page."""
+    editor = is_editor(user)
     # Project cards here leave out the municipalities: the page stays within ten queries.
-    projects = ModelProject.objects.visible_to(user).filter(topics=topic)
+    projects = _topic_projects(topic.pk, editor=editor)
     # A topic can have thousands of entries: the page shows the first ones, with the total
     # and a link to the full, filtered list. The public totals are stored (TopicCount); an
     # editor's, with drafts, are counted in the same query as the rows.
-    editor = is_editor(user)
     counts = None if editor else _public_counts(topic)
     measures, measure_total = rows_and_total(
         _topic_measures(topic.pk, editor=editor, counted=counts is None),

@@ -155,7 +155,7 @@ def event_detail(request, pk):
                 status = outcome
         if form is not None and status == 200:  # the form with its errors, input kept
             status = 400
-    return render(
+    response = render(
         request,
         "offers/event_detail.html",
         {
@@ -167,6 +167,7 @@ def event_detail(request, pk):
         },
         status=status,
     )
+    return ratelimits.with_retry_after(response)
 
 
 def _take_part(request, event_date, form, addresses):

@@ -28,6 +28,7 @@ from projects.models import (
 )
 from projects.questions import reserve_question, send_question
 from surveys.results import topic_interest
+from transfer_portal.lib import ratelimits
 from transfer_portal.lib.compiled import (
     attach_prefetched,
     compiled,
@@ -419,9 +420,10 @@ def _ask(request, project, measure):
                 _("Your question has been sent. You will receive a confirmation by e-mail."),
             )
             return redirect(about)
-    return render(
+    response = render(
         request,
         "projects/ask.html",
         {"form": form, "project": project, "measure": measure, "about": about},
         status=status,
     )
+    return ratelimits.with_retry_after(response)

@@ -28,6 +28,7 @@ def test_one_client_may_ask_as_often_as_the_limit_then_reads_why_and_keeps_its_i
     assert _post(client, date, "b@example.org").status_code == 302
     response = _post(client, date, "c@example.org")
     assert response.status_code == 429
+    assert response["Retry-After"] == "3600"  # when the hour of the limit is over
     html = response.content.decode()
     assert "Sie haben in kurzer Zeit mehrmals eine Teilnahme beantragt." in html
     assert 'value="c@example.org"' in html and 'value="Erika Musterfrau"' in html
@@ -98,3 +99,9 @@ def test_without_a_proxy_setting_a_forwarded_header_changes_nothing(client, date
     assert first.status_code == 302
     response = _post(client, date, "b@example.org", HTTP_X_FORWARDED_FOR="198.51.100.2")
     assert response.status_code == 429
+
+
+def test_only_a_refusal_says_when_to_come_back(client, date):
+    response = _post(client, date, "keine-adresse")
+    assert response.status_code == 400
+    assert "Retry-After" not in response

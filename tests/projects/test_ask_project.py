@@ -101,6 +101,7 @@ def test_rate_limit_per_address(client, mailoutbox, settings, db):
     assert client.post(url, QUESTION).status_code == 302
     response = client.post(url, QUESTION)
     assert response.status_code == 429
+    assert response["Retry-After"] == "3600"  # the window of the limit: an hour
     assert "in kurzer Zeit mehrere Fragen" in response.content.decode()
     assert len(mailoutbox) == 4
 

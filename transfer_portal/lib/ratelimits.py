@@ -41,6 +41,14 @@ def take(scope, value, limit, window=HOUR):
     return False  # the key keeps expiring under us: refuse rather than count nothing
 
 
+def with_retry_after(response, window=HOUR):
+    """A refusal for too many requests (429) says when to come back (RFC 9110, 10.2.3): at
+    the latest when the window that started with the first counted hit has ended."""
+    if response.status_code == 429:
+        response["Retry-After"] = str(window)
+    return response
+
+
 def give_back(scope, value):
     """Return a hit whose work could not be done (e.g. the mail server failed)."""
     with contextlib.suppress(ValueError):  # the window has ended meanwhile

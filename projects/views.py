@@ -21,8 +21,6 @@ from projects.models import (
     Insight,
     Measure,
     ModelProject,
-    Municipality,
-    ProjectSource,
     Topic,
     TopicCount,
 )
@@ -30,7 +28,6 @@ from projects.questions import reserve_question, send_question
 from surveys.results import topic_interest
 from transfer_portal.lib import ratelimits
 from transfer_portal.lib.compiled import (
-    attach_prefetched,
     compiled,
     filtered,
     first_or_404,
@@ -124,22 +121,6 @@ def _project(slug, *, editor):
 
 
 @compiled
-def _project_municipalities(project):
-    # With their districts in one query, not one for each.
-    return Municipality.objects.filter(model_projects=project).select_related("district")
-
-
-@compiled
-def _project_topics(project):
-    return Topic.objects.filter(model_projects=project)
-
-
-@compiled
-def _project_sources(project):
-    return ProjectSource.objects.filter(project=project)
-
-
-@compiled
 def _project_measures(project, *, editor):
     return first_rows_query(
         Measure.objects.visible(editor=editor).filter(project=project).order_by("title", "pk"),
@@ -172,9 +153,9 @@ def _related_projects(project, *, editor):
 
 def _project_content(project, editor):
     """The main content of a project page."""
-    attach_prefetched(project, "municipalities", _project_municipalities(project.pk))
-    attach_prefetched(project, "topics", _project_topics(project.pk))
-    attach_prefetched(project, "sources", _project_sources(project.pk))
+    prefetch([project], "municipalities", queries.municipalities_of_projects, with_districts=True)
+    prefetch([project], "topics", queries.topics_of_projects)
+    prefetch([project], "sources", queries.sources_of_projects)
     # A project can have hundreds of entries: the page shows the first ones, with the total
     # from a window function (no extra query) and a link to the full, filtered list.
     measures, measure_total = rows_and_total(_project_measures(project.pk, editor=editor))

@@ -19,7 +19,6 @@ from tests import factories
 from tests.offers import factories as offer_factories
 from transfer_portal.lib.compiled import (
     Param,
-    attach_prefetched,
     compiled,
     first_or_404,
     prefetch,
@@ -175,13 +174,17 @@ def test_prefetches_of_the_queryset_still_run(projects):
     assert names == ["Energie", "Mobilität", "Mobilität", "Mobilität"]
 
 
-def test_attached_rows_answer_the_related_manager_without_a_query(projects):
+def test_prefetched_rows_of_one_instance_answer_the_related_manager_without_a_query(projects):
     @compiled
-    def topics_of(project):
-        return projects["first"].topics.model.objects.filter(model_projects=project)
+    def topics_of(ids):
+        return (
+            projects["first"]
+            .topics.model.objects.filter(model_projects__in=ids)
+            .annotate(owner=F("model_projects"))
+        )
 
     project = ModelProject.objects.get(pk=projects["first"].pk)
-    attach_prefetched(project, "topics", topics_of(project.pk))
+    prefetch([project], "topics", topics_of)
     with CaptureQueriesContext(connection) as queries:
         names = sorted(topic.name for topic in project.topics.all())
     assert len(queries) == 0

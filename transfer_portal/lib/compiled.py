@@ -146,20 +146,12 @@ def first_or_404(queryset):
     raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
 
 
-def attach_prefetched(instance, name, queryset):
-    """Puts the rows of a compiled query where `instance.<name>.all()` finds them, as
-    prefetch_related() would (a prefetch builds and compiles its query every time). For
-    relations whose prefetch key is their accessor's name: a many-to-many field, or a
-    reverse foreign key with a related_name."""
-    list(queryset)  # evaluated: the related manager hands out this queryset with its rows
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
-
-
 def prefetch(instances, name, query, *shape_args, owner="owner", **shape):
     """prefetch_related(name) for `instances` with a compiled query: `query(ids, ...)`
     returns the related rows of the instances with these ids, each annotated with its
     instance's id as `owner`. Afterwards `instance.<name>.all()` answers without a query
-    (relations whose prefetch key is the accessor's name, as for attach_prefetched())."""
+    (relations whose prefetch key is the accessor's name: a many-to-many field, or a
+    reverse foreign key with a related_name)."""
     instances = list(instances)
     if not instances:
         return

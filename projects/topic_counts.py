@@ -72,7 +72,7 @@ def refresh(topic_ids=None):
         if topic_ids is not None:
             topics = topics.filter(pk__in=topic_ids)
         topic_ids = list(topics.values_list("pk", flat=True))
-        projects = _per_topic(ProjectTopics.objects.filter(modelproject__published=True), topic_ids)
+        projects = projects_per_topic(topic_ids, published=True)
         measures = _per_topic(
             MeasureTopics.objects.filter(measure__published=True, measure__project__published=True),
             topic_ids,
@@ -92,6 +92,25 @@ def refresh(topic_ids=None):
             unique_fields=["topic"],
             update_fields=["projects", "measures", "insights"],
         )
+
+
+def projects_per_topic(topic_ids=None, *, published):
+    """{topic id: number of projects} of the projects linked to a topic or with a measure on
+    it (only published ones, or drafts too), each project once per topic."""
+    linked = ProjectTopics.objects.values_list("topic_id", "modelproject_id")
+    through_measures = MeasureTopics.objects.values_list("topic_id", "measure__project_id")
+    if published:
+        linked = linked.filter(modelproject__published=True)
+        through_measures = through_measures.filter(
+            measure__published=True, measure__project__published=True
+        )
+    if topic_ids is not None:
+        linked = linked.filter(topic_id__in=topic_ids)
+        through_measures = through_measures.filter(topic_id__in=topic_ids)
+    counts = {}
+    for topic_id, _project_id in linked.order_by().union(through_measures.order_by()):
+        counts[topic_id] = counts.get(topic_id, 0) + 1
+    return counts
 
 
 def _per_topic(rows, topic_ids):

@@ -2,7 +2,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from offers.services import offers_for_topic
-from projects import queries
+from projects import queries, topic_counts
 from projects.forms import (
     InsightFilterForm,
     MeasureFilterForm,
@@ -35,6 +35,8 @@ from transfer_portal.lib.compiled import (
 )
 from transfer_portal.lib.editors import is_editor
 from transfer_portal.lib.listing import first_rows_query, paged, paged_compiled, rows_and_total
+
+ProjectTopics = ModelProject.topics.through
 
 PROJECTS_PER_PAGE = 20
 MEASURES_PER_PAGE = 20
@@ -245,10 +247,10 @@ def measure_detail(request, slug):
 @require_safe
 def topic_list(request):
     if is_editor(request.user):  # drafts too: counted now
-        topics = Topic.objects.annotate(
-            project_count=Count("model_projects", distinct=True),
-            measure_count=Count("measures", distinct=True),
-        )
+        topics = list(Topic.objects.annotate(measure_count=Count("measures", distinct=True)))
+        projects = topic_counts.projects_per_topic(published=False)
+        for topic in topics:
+            topic.project_count = projects.get(topic.pk, 0)
     else:  # what the public sees: the stored counts
         topics = Topic.objects.annotate(
             project_count=Coalesce("public_counts__projects", 0),
@@ -279,7 +281,12 @@ def _topics_with_counts():
 
 @compiled
 def _topic_projects(topic, *, editor):
-    return ModelProject.objects.visible(editor=editor).filter(topics=topic)
+    """The projects linked to the topic, and those with a (visible) measure on it: a
+    project that works on a topic through one of its measures works on it."""
+    return ModelProject.objects.visible(editor=editor).filter(
+        Q(pk__in=ProjectTopics.objects.filter(topic=topic).values("modelproject_id"))
+        | Q(pk__in=Measure.objects.visible(editor=editor).filter(topics=topic).values("project"))
+    )
 
 
 @compiled

@@ -274,7 +274,8 @@ def _loaded_snapshot(survey):
 class TopMention:
     survey: Survey
     position: int
-    count: int | None
+    count: int | None  # None: the published findings rank it without numbers
+    participants: int | None = None  # municipalities that took part, if known
 
 
 @dataclass
@@ -282,6 +283,8 @@ class TopicInterest:
     topic: Topic
     top_in: list[TopMention]
     municipality_count: int
+    # Municipalities that submitted an answer to any survey with public results.
+    answered_count: int = 0
 
     @property
     def has_data(self):
@@ -300,16 +303,26 @@ def _public_surveys(topic, now):
         .annotate(n=Count("municipality_id", distinct=True))
         .values("n")
     )
+    answered = (
+        Response.objects.filter(state=SUBMITTED, survey__in=public.values("pk"))
+        .values(one=Value(1))
+        .annotate(n=Count("municipality_id", distinct=True))
+        .values("n")
+    )
     return (
         public.select_related("results_snapshot")
         .only(
             "title",
             "slug",
             "closes_at",
+            "reported_participants",
             "results_snapshot__participants",
             "results_snapshot__topic_counts",
         )
-        .annotate(interested_municipalities=Subquery(interested))
+        .annotate(
+            interested_municipalities=Subquery(interested),
+            answered_municipalities=Subquery(answered),
+        )
         .order_by("-closes_at")
     )
 
@@ -356,9 +369,20 @@ def topic_interest(topic, *, now=None, topics=None):
             ranking = editorial.get(survey.pk, [])
         for position, (topic_id, count) in enumerate(ranking[:TOP_TOPIC_COUNT], 1):
             if topic_id == topic.pk:
-                mentions.append(TopMention(survey, position, count))
-    municipality_count = surveys[0].interested_municipalities if surveys else 0
-    return TopicInterest(topic, mentions, municipality_count)
+                participants = (
+                    survey.results_snapshot.participants
+                    if survey.pk in counted
+                    else survey.reported_participants
+                )
+                mentions.append(TopMention(survey, position, count, participants))
+    if not surveys:
+        return TopicInterest(topic, mentions, 0)
+    return TopicInterest(
+        topic,
+        mentions,
+        surveys[0].interested_municipalities or 0,
+        surveys[0].answered_municipalities or 0,
+    )
 
 
 @dataclass

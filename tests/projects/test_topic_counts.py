@@ -3,6 +3,7 @@ whatever editors do, and the topic pages show them."""
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Q
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +21,13 @@ def counted_now():
     """What the public sees of each topic, counted the long way."""
     return {
         topic.pk: (
-            ModelProject.objects.published().filter(topics=topic).count(),
+            # Linked to the topic, or with a published measure on it (issue 19, 5).
+            ModelProject.objects.published()
+            .filter(
+                Q(topics=topic) | Q(measures__in=Measure.objects.published().filter(topics=topic))
+            )
+            .distinct()
+            .count(),
             Measure.objects.published().filter(topics=topic).count(),
             Insight.objects.published().filter(topic=topic).count(),
         )

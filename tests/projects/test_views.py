@@ -170,14 +170,35 @@ def test_topic_page_lists_projects_measures_and_insights_on_the_topic(client, db
     assert off_topic.title not in html
 
 
-def test_a_topic_with_measures_but_no_project_explains_the_difference(client, db):
+def test_a_project_with_a_measure_on_the_topic_is_listed_as_working_on_it(client, db):
+    """Issue 19, 5: "Partizipation" said no model project works on it while a Cottbus
+    measure on it was listed below."""
     topic = factories.topic()
-    measure = factories.measure(factories.project(), topics=[topic])
-    html = client.get(topic.get_absolute_url()).content.decode()
-    assert "Noch kein Modellprojekt führt dieses Thema als Schwerpunkt" in html
+    project = factories.project(title="Projekt mit einer Maßnahme")
+    measure = factories.measure(project, topics=[topic])
+    factories.measure(factories.project(title="Projekt ohne das Thema"))
+    factories.measure(
+        factories.project(title="Projekt mit einem Entwurf"), topics=[topic], published=False
+    )
+    response = client.get(topic.get_absolute_url())
+    assert [p.title for p in response.context["content"]["projects"]] == [project.title]
+    html = response.content.decode()
     assert measure.title in html
+    assert "Diesem Thema ist noch kein Modellprojekt zugeordnet." not in html
+    counted = next(t for t in client.get("/themen/").context["topics"] if t.pk == topic.pk)
+    assert counted.project_count == 1
     empty = client.get(factories.topic().get_absolute_url()).content.decode()
     assert "Diesem Thema ist noch kein Modellprojekt zugeordnet." in empty
+
+
+def test_editors_see_projects_with_draft_measures_on_the_topic(editor_client, db):
+    topic = factories.topic()
+    project = factories.project(title="Projekt mit einem Entwurf")
+    factories.measure(project, topics=[topic], published=False)
+    response = editor_client.get(topic.get_absolute_url())
+    assert [p.title for p in response.context["content"]["projects"]] == [project.title]
+    counted = next(t for t in editor_client.get("/themen/").context["topics"] if t.pk == topic.pk)
+    assert counted.project_count == 1
 
 
 def test_topic_page_links_to_all_its_lessons_learned_when_it_shows_only_the_newest(client, db):

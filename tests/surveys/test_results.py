@@ -145,17 +145,36 @@ def test_topic_interest_names_the_2022_top_topic(seeded, django_assert_num_queri
     with django_assert_num_queries(2):
         interest = topic_interest(topic)
     assert [(m.survey.slug, m.position) for m in interest.top_in] == [("kommunalumfrage-2022", 1)]
+    # The published findings give the number of participants, not the number per topic.
+    assert [(m.count, m.participants) for m in interest.top_in] == [(None, 14)]
     assert interest.municipality_count == 0
+
+
+def test_the_topic_page_says_how_many_took_part_when_the_numbers_per_topic_are_unknown(
+    client, seeded
+):
+    html = client.get("/themen/partizipation/").content.decode()
+    assert "14 teilnehmende Kommunen; wie viele davon das Thema gewählt haben, wurde nicht" in html
 
 
 def test_topic_interest_counts_municipalities_of_public_surveys_only(answered, topics):
     survey, _q = answered
     interest = topic_interest(topics[0])
-    assert interest.municipality_count == 2
-    assert [(m.survey, m.position, m.count) for m in interest.top_in] == [(survey, 1, 2)]
+    assert (interest.municipality_count, interest.answered_count) == (2, 3)
+    assert [(m.survey, m.position, m.count, m.participants) for m in interest.top_in] == [
+        (survey, 1, 2, 3)
+    ]
     survey.results_visibility = Survey.ResultsVisibility.AFTER_CLOSING
     survey.save()
     assert not topic_interest(topics[0]).has_data
+
+
+def test_the_topic_page_shows_how_many_of_how_many_municipalities_chose_the_topic(
+    client, answered, topics
+):
+    html = " ".join(client.get(topics[0].get_absolute_url()).content.decode().split())
+    assert "gewählt von 2 der 3 teilnehmenden Kommunen." in html
+    assert "Gewählt in den Umfragen mit öffentlichen Ergebnissen: von 2 der 3 antwortenden" in html
 
 
 def test_home_highlights_offer_the_open_survey_and_the_2022_top_topics(

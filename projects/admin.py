@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import (
     Insight,
     Measure,
+    MeasurePrerequisite,
     MeasureSource,
     ModelProject,
     Municipality,
@@ -98,6 +100,13 @@ class ModelProjectAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
         return obj.measure_total
 
 
+class MeasurePrerequisiteInline(KeepRelatedObjects, admin.TabularInline):
+    model = MeasurePrerequisite
+    fields = ["kind", "needed", "note"]
+    extra = 0
+    max_num = len(MeasurePrerequisite.Kind.choices)
+
+
 class MeasureSourceInline(KeepRelatedObjects, admin.TabularInline):
     model = MeasureSource
     extra = 0
@@ -121,12 +130,12 @@ class MeasureInsightInline(InsightInline):
 class MeasureAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
     list_display = ["title", "project_link", "status", "is_published", "updated"]
     is_published = yes_no(Measure, "published")
-    list_filter = ["published", "status", "project", "topics"]
+    list_filter = ["published", "status", "transfer_phase", "project", "topics"]
     search_fields = ["title", "summary", "description", "project__title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["project", "topics"]
     list_select_related = ["project"]
-    inlines = [MeasureSourceInline, MeasureInsightInline]
+    inlines = [MeasurePrerequisiteInline, MeasureSourceInline, MeasureInsightInline]
     # In the measure field of a lesson learned, each measure with its project: a title
     # alone does not tell measures of different projects apart.
     autocomplete_select_related = ["project"]
@@ -137,7 +146,32 @@ class MeasureAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
             _("Transferability"),
             {"fields": ["transfer_preconditions", "transfer_effort", "transfer_notes"]},
         ),
+        (
+            _("Profile for transfer"),
+            {
+                "description": _(
+                    "Fill in only what a source says; every empty field is shown as "
+                    "“not known”. The prerequisites are a checklist below."
+                ),
+                "fields": [
+                    "goal",
+                    ("transfer_phase", "continued_after_funding"),
+                    ("investment_eur", "investment_band"),
+                    ("running_costs_eur", "running_costs_band"),
+                    "funding_sources",
+                    ("staff_fte", "staff_person_days", "duration_months"),
+                    "operating_model",
+                    ("open_source", "licence"),
+                    "code_url",
+                ],
+            },
+        ),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DecimalField):
+            kwargs["localize"] = True  # "0,5" full-time equivalents, as editors write it
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("model project"), ordering="project_title")
     def project_link(self, obj):

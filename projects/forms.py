@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Insight, Measure, ModelProject, Municipality, Topic
+from projects.models import CostBand, Insight, Measure, ModelProject, Municipality, Topic, YesNo
 from transfer_portal.lib.compiled import compiled
 from transfer_portal.lib.editors import is_editor
 from transfer_portal.lib.validators import no_bidi_controls, single_line
@@ -121,24 +121,27 @@ class ProjectContentFilterForm(forms.Form):
         self.fields["projekt"].set_shape(editor=is_editor(user))
 
 
-class MeasureFilterForm(ProjectContentFilterForm):
-    status = forms.ChoiceField(
-        label=_("Status"),
+def _choice_filter(label, choices):
+    return forms.ChoiceField(
+        label=label,
         widget=FastSelect,
         required=False,
         error_messages=FILTER_ERRORS,
-        choices=[("", _("All"))] + list(Measure.Status.choices),
+        choices=[("", _("All"))] + list(choices),
     )
+
+
+class MeasureFilterForm(ProjectContentFilterForm):
+    status = _choice_filter(_("Status"), Measure.Status.choices)
+    # The profile for transfer (issue 19): measures whose profile says nothing on a filter
+    # are not found by it.
+    phase = _choice_filter(_("Transfer phase"), Measure.TransferPhase.choices)
+    kosten = _choice_filter(_("Investment costs"), CostBand.choices)
+    quelloffen = _choice_filter(_("Open source"), YesNo.choices)
 
 
 class InsightFilterForm(ProjectContentFilterForm):
-    art = forms.ChoiceField(
-        label=_("Kind"),
-        widget=FastSelect,
-        required=False,
-        error_messages=FILTER_ERRORS,
-        choices=[("", _("All"))] + list(Insight.Kind.choices),
-    )
+    art = _choice_filter(_("Kind"), Insight.Kind.choices)
 
 
 class _Trap(forms.TextInput):

@@ -339,6 +339,36 @@ def search_context_of(project):
     return " ".join([project.title, *names])
 
 
+class YesNo(models.TextChoices):
+    """A yes or a no; empty where it is not known."""
+
+    YES = "ja", _("yes")
+    NO = "nein", _("no")
+
+
+class CostBand(models.TextChoices):
+    """Bands of costs in euros; the upper bound of each is part of it."""
+
+    UP_TO_10K = "bis_10000", _("up to 10,000 €")
+    UP_TO_50K = "bis_50000", _("10,000 to 50,000 €")
+    UP_TO_250K = "bis_250000", _("50,000 to 250,000 €")
+    OVER_250K = "ueber_250000", _("more than 250,000 €")
+
+    @classmethod
+    def of(cls, euros):
+        """The band an amount falls into (None for no amount)."""
+        if euros is None:
+            return None
+        for band, upper in ((cls.UP_TO_10K, 10_000), (cls.UP_TO_50K, 50_000)):
+            if euros <= upper:
+                return band
+        return cls.UP_TO_250K if euros <= 250_000 else cls.OVER_250K
+
+
+# Pairs of an amount and its band on the measure profile: (amount field, band field).
+COST_FIELDS = (("investment_eur", "investment_band"), ("running_costs_eur", "running_costs_band"))
+
+
 class MeasureQuerySet(PublishedQuerySet):
     def published(self):
         return self.filter(published=True, project__published=True)
@@ -364,6 +394,19 @@ class Measure(RedirectsOldSlugs, PublishedContent):
         IN_PROGRESS = "in_umsetzung", _("in progress")
         COMPLETED = "abgeschlossen", _("completed")
         ESTABLISHED = "verstetigt", _("made permanent")
+
+    class TransferPhase(models.TextChoices):
+        IDEA = "idee", _("idea")
+        PILOT = "pilot", _("pilot")
+        REGULAR = "regelbetrieb", _("regular operation")
+        ADOPTED = "uebernommen", _("adopted elsewhere")
+
+    class OperatingModel(models.TextChoices):
+        OWN = "eigenbetrieb", _("own operation")
+        SERVICE_PROVIDER = "dienstleister", _("service provider")
+        INTER_MUNICIPAL = "interkommunal", _("inter-municipal cooperation")
+        PARTNERS = "partner", _("with local partners (e.g. public utilities, associations)")
+        OTHER = "sonstiges", _("other")
 
     project = models.ForeignKey(
         ModelProject,
@@ -396,6 +439,72 @@ class Measure(RedirectsOldSlugs, PublishedContent):
         help_text=_("Time, money and staff the measure needed."),
     )
     transfer_notes = models.TextField(_("transferability: what others should know"), blank=True)
+    # The profile for transfer ("Steckbrief", issue 19): every field may stay empty, and an
+    # empty field is shown as not known – nothing is filled in that no source says.
+    goal = models.TextField(_("goal"), blank=True)
+    transfer_phase = models.CharField(
+        _("transfer phase"), max_length=20, choices=TransferPhase.choices, blank=True
+    )
+    continued_after_funding = models.CharField(
+        _("continued after the funding ended"), max_length=4, choices=YesNo.choices, blank=True
+    )
+    investment_eur = models.PositiveIntegerField(
+        _("investment costs (euros)"),
+        null=True,
+        blank=True,
+        help_text=_("If only a range is known, leave this empty and choose the band."),
+    )
+    investment_band = models.CharField(
+        _("investment costs (band)"),
+        max_length=20,
+        choices=CostBand.choices,
+        blank=True,
+        help_text=_("Set from the amount when an amount is given."),
+    )
+    running_costs_eur = models.PositiveIntegerField(
+        _("running costs per year (euros)"), null=True, blank=True
+    )
+    running_costs_band = models.CharField(
+        _("running costs per year (band)"),
+        max_length=20,
+        choices=CostBand.choices,
+        blank=True,
+        help_text=_("Set from the amount when an amount is given."),
+    )
+    funding_sources = models.TextField(
+        _("funding sources"),
+        blank=True,
+        help_text=_("For example the federal programme and the municipality's own share."),
+    )
+    staff_fte = models.DecimalField(
+        _("staff (full-time equivalents)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    staff_person_days = models.PositiveIntegerField(
+        _("staff effort (person-days)"), null=True, blank=True
+    )
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration (months)"), null=True, blank=True
+    )
+    operating_model = models.CharField(
+        _("operating model"), max_length=20, choices=OperatingModel.choices, blank=True
+    )
+    open_source = models.CharField(
+        _("open source"), max_length=4, choices=YesNo.choices, blank=True
+    )
+    licence = models.CharField(
+        _("licence"), max_length=100, blank=True, help_text=_("For example EUPL-1.2 or MIT.")
+    )
+    code_url = models.URLField(
+        _("code or product"),
+        max_length=500,
+        blank=True,
+        help_text=_("Address of the source code or of the product."),
+    )
     search_context = models.TextField(
         _("search context"), blank=True, default="", editable=False, help_text=SEARCH_CONTEXT_HELP
     )
@@ -436,6 +545,79 @@ class Measure(RedirectsOldSlugs, PublishedContent):
     @property
     def has_transfer_notes(self):
         return bool(self.transfer_preconditions or self.transfer_effort or self.transfer_notes)
+
+    def clean(self):
+        super().clean()
+        # An amount and a band that say different things: the editor decides which is right.
+        errors = {}
+        for amount_field, band_field in COST_FIELDS:
+            amount, band = getattr(self, amount_field), getattr(self, band_field)
+            if amount is not None and band and CostBand.of(amount) != band:
+                errors[band_field] = _(
+                    "The amount lies in the band “%(band)s”. Choose that band or leave the "
+                    "band empty."
+                ) % {"band": CostBand(CostBand.of(amount)).label}
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # The band follows the amount, so that filtering by band finds every measure with
+        # an amount in it.
+        update_fields = kwargs.get("update_fields")
+        for amount_field, band_field in COST_FIELDS:
+            if (amount := getattr(self, amount_field)) is not None:
+                setattr(self, band_field, CostBand.of(amount))
+                if update_fields is not None and amount_field in update_fields:
+                    kwargs["update_fields"] = update_fields = {*update_fields, band_field}
+        super().save(*args, **kwargs)
+
+    @property
+    def staff_fte_shown(self):
+        """The full-time equivalents without trailing zeros (0.5, 2), None if unknown."""
+        fte = self.staff_fte
+        if fte is None:
+            return None
+        return fte.quantize(1) if fte == fte.to_integral_value() else fte.normalize()
+
+    def prerequisite_checklist(self):
+        """[(kind label, prerequisite or None)] for every kind, in the checklist's order;
+        None where nothing is recorded (reads `prerequisites` once: prefetch it)."""
+        recorded = {item.kind: item for item in self.prerequisites.all()}
+        Kind = MeasurePrerequisite.Kind
+        return [(label, recorded.get(kind)) for kind, label in Kind.choices]
+
+
+class MeasurePrerequisite(models.Model):
+    """One item of a measure's checklist of prerequisites: whether it is needed, and how."""
+
+    class Kind(models.TextChoices):
+        DATA = "daten", _("data")
+        INFRASTRUCTURE = "infrastruktur", _("infrastructure")
+        LEGAL = "recht", _("legal basis and data protection (GDPR)")
+        PROCUREMENT = "vergabe", _("procurement")
+        PARTNERS = "partner", _("partners")
+        POLITICAL = "beschluss", _("political decision")
+
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("measure"),
+        on_delete=models.CASCADE,
+        related_name="prerequisites",
+    )
+    kind = models.CharField(_("prerequisite"), max_length=20, choices=Kind.choices)
+    needed = models.CharField(_("needed"), max_length=4, choices=YesNo.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("prerequisite")
+        verbose_name_plural = _("prerequisites")
+        ordering = ["measure", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "kind"], name="one_prerequisite_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.get_needed_display()}"
 
 
 class MeasureSource(SourceFields):

@@ -188,7 +188,14 @@ def _project_content(project, editor):
 @require_safe
 def measure_list(request):
     form = MeasureFilterForm(request.GET or None, user=request.user)
-    lookups = {"thema": "topics", "projekt": "project", "status": "status"}
+    lookups = {
+        "thema": "topics",
+        "projekt": "project",
+        "status": "status",
+        "phase": "transfer_phase",
+        "kosten": "investment_band",
+        "quelloffen": "open_source",
+    }
     editor = is_editor(request.user)
     context = _paged_filtered(request, form, _measure_list, MEASURES_PER_PAGE, lookups, editor)
     prefetch(context["listing"]["page"].object_list, "topics", queries.topics_of_measures)
@@ -233,6 +240,7 @@ def measure_detail(request, slug):
         _visible_measures(request.user).prefetch_related(
             "topics",
             "sources",
+            "prerequisites",
             Prefetch(
                 "insights",
                 queryset=Insight.objects.visible_to(request.user).select_related("topic"),

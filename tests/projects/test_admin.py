@@ -50,6 +50,8 @@ def test_editor_creates_and_publishes_a_measure_that_appears_on_project_and_topi
             "sources-0-checked_on": "28.11.2026",
             "insights-TOTAL_FORMS": "0",
             "insights-INITIAL_FORMS": "0",
+            "prerequisites-TOTAL_FORMS": "0",
+            "prerequisites-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -40,9 +40,9 @@ BUDGETS = {
         6,
         'href="/massnahmen/cottbus-verkehrszaehlung/"',
     ),
-    # measure with project, topics, sources, insights
+    # measure with project, topics, sources, prerequisites (its profile), insights
     "/massnahmen/cottbus-energiemonitoring/": (
-        4,
+        5,
         'href="/massnahmen/cottbus-energiemonitoring/frage/"',
     ),
     # topics with two counts in one query

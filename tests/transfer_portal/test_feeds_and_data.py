@@ -186,13 +186,28 @@ def pinned_data(settings):
         survey_factories.response(survey, answers={single: [single.choices.get(label=label)]})
 
 
-# What the downloads wrote before the shared writer (transfer_portal/lib/spreadsheets.py).
+# The profile columns for transfer (issue 19), all empty for the pinned measure.
+PROFILE_COLUMNS = (
+    "ziel{s}transferphase{s}nach_foerderende_fortgefuehrt{s}investitionskosten_euro{s}"
+    "investitionskosten_spanne{s}laufende_kosten_euro_pro_jahr{s}laufende_kosten_spanne{s}"
+    "finanzierung{s}personal_vollzeitaequivalente{s}personal_personentage{s}dauer_monate{s}"
+    "betriebsmodell{s}open_source{s}lizenz{s}code_oder_produkt{s}"
+    "voraussetzung_daten{s}voraussetzung_daten_hinweis{s}"
+    "voraussetzung_infrastruktur{s}voraussetzung_infrastruktur_hinweis{s}"
+    "voraussetzung_recht{s}voraussetzung_recht_hinweis{s}"
+    "voraussetzung_vergabe{s}voraussetzung_vergabe_hinweis{s}"
+    "voraussetzung_partner{s}voraussetzung_partner_hinweis{s}"
+    "voraussetzung_beschluss{s}voraussetzung_beschluss_hinweis{s}"
+)
+# What the downloads wrote before the shared writer (transfer_portal/lib/spreadsheets.py),
+# with the profile's columns since.
 PINNED_MEASURES = (
     "slug{s}titel{s}modellprojekt{s}stand{s}zusammenfassung{s}beschreibung{s}themen{s}"
-    "voraussetzungen{s}aufwand{s}hinweise{s}quellen{s}url\r\n"
+    "voraussetzungen{s}aufwand{s}hinweise{s}" + PROFILE_COLUMNS + "quellen{s}url\r\n"
     'buerger-app{s}"Bürger; ""App"""{s}testprojekt{s}in_umsetzung{s}\'=1+1{s}'
-    "\"Zeile 1\nZeile 2\"{s}Mobilität{s}'@Team{s}'- gering{s}'+ Tipp{s}{s}"
-    "https://transfer.example.org/massnahmen/buerger-app/\r\n"
+    "\"Zeile 1\nZeile 2\"{s}Mobilität{s}'@Team{s}'- gering{s}'+ Tipp{s}"
+    + "{s}" * 27
+    + "{s}https://transfer.example.org/massnahmen/buerger-app/\r\n"
 )
 PINNED_RESULTS = (
     "umfrage{s}teilnehmende_kommunen{s}frage_nr{s}frage{s}option{s}anzahl{s}anteil_prozent\r\n"

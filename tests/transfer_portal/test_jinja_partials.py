@@ -128,7 +128,10 @@ FILTER_FORMS = {
     "lessons": lambda data: InsightFilterForm(data, user=AnonymousUser()),
     "offers": lambda data: OfferFilterForm(data, editor=False),
 }
-UNKNOWN = dict.fromkeys(["thema", "kommune", "projekt", "status", "art"], "gibt-es-nicht")
+UNKNOWN = dict.fromkeys(
+    ["thema", "kommune", "projekt", "status", "art", "phase", "kosten", "quelloffen"],
+    "gibt-es-nicht",
+)
 
 
 @pytest.mark.parametrize("language", ["de", "en"])

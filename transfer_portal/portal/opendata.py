@@ -7,12 +7,14 @@ free-text answers: survey results are the published aggregates only.
 import itertools
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Insight, Measure, ModelProject
+from projects.models import CostBand, Insight, Measure, MeasurePrerequisite, ModelProject
 from surveys.models import Survey
 from surveys.results import survey_results
 from transfer_portal.lib.spreadsheets import csv_text
@@ -72,11 +74,46 @@ def _project_rows():
         }
 
 
+def _number(value):
+    """An amount as it is stored ("" if none); a decimal with a point, without trailing
+    zeros ("0.5")."""
+    if value is None:
+        return ""
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else value
+
+
+def _profile_columns(measure):
+    """The measure's profile for transfer (issue 19), every field in a column of its own."""
+    columns = {
+        "ziel": measure.goal,
+        "transferphase": measure.transfer_phase,
+        "nach_foerderende_fortgefuehrt": measure.continued_after_funding,
+        "investitionskosten_euro": _number(measure.investment_eur),
+        "investitionskosten_spanne": measure.investment_band,
+        "laufende_kosten_euro_pro_jahr": _number(measure.running_costs_eur),
+        "laufende_kosten_spanne": measure.running_costs_band,
+        "finanzierung": measure.funding_sources,
+        "personal_vollzeitaequivalente": _number(measure.staff_fte),
+        "personal_personentage": _number(measure.staff_person_days),
+        "dauer_monate": _number(measure.duration_months),
+        "betriebsmodell": measure.operating_model,
+        "open_source": measure.open_source,
+        "lizenz": measure.licence,
+        "code_oder_produkt": measure.code_url,
+    }
+    recorded = {item.kind: item for item in measure.prerequisites.all()}
+    for kind in MeasurePrerequisite.Kind.values:
+        item = recorded.get(kind)
+        columns[f"voraussetzung_{kind}"] = item.needed if item else ""
+        columns[f"voraussetzung_{kind}_hinweis"] = item.note if item else ""
+    return columns
+
+
 def _measure_rows():
     for measure in (
         Measure.objects.published()
         .select_related("project")
-        .prefetch_related("topics", "sources")
+        .prefetch_related("topics", "sources", "prerequisites")
         .order_by("project__title", "title")
     ):
         yield {
@@ -90,6 +127,7 @@ def _measure_rows():
             "voraussetzungen": measure.transfer_preconditions,
             "aufwand": measure.transfer_effort,
             "hinweise": measure.transfer_notes,
+            **_profile_columns(measure),
             "quellen": _join(s.url or s.title for s in measure.sources.all()),
             "url": settings.SITE_URL + measure.get_absolute_url(),
         }
@@ -125,6 +163,76 @@ def _survey_result_rows():
                     "anteil_prozent": option.percent,
                 }
 
+
+def _values(choices):
+    return ", ".join(value for value, _label in choices)
+
+
+# The columns of the measure profile; empty where nothing is recorded (not known).
+PROFILE_FIELDS = (
+    ("ziel", _("Goal")),
+    (
+        "transferphase",
+        format_lazy(
+            _("Transfer phase: {values} or empty"), values=_values(Measure.TransferPhase.choices)
+        ),
+    ),
+    ("nach_foerderende_fortgefuehrt", _("Continued after the funding ended: ja, nein or empty")),
+    ("investitionskosten_euro", _("Investment costs in euros (whole number), if known")),
+    (
+        "investitionskosten_spanne",
+        format_lazy(
+            _("Band of the investment costs: {values} or empty"), values=_values(CostBand.choices)
+        ),
+    ),
+    (
+        "laufende_kosten_euro_pro_jahr",
+        _("Running costs per year in euros (whole number), if known"),
+    ),
+    (
+        "laufende_kosten_spanne",
+        format_lazy(
+            _("Band of the running costs per year: {values} or empty"),
+            values=_values(CostBand.choices),
+        ),
+    ),
+    ("finanzierung", _("Funding sources")),
+    (
+        "personal_vollzeitaequivalente",
+        _("Staff in full-time equivalents (decimal point), if known"),
+    ),
+    ("personal_personentage", _("Staff effort in person-days, if known")),
+    ("dauer_monate", _("Duration in months, if known")),
+    (
+        "betriebsmodell",
+        format_lazy(
+            _("Operating model: {values} or empty"), values=_values(Measure.OperatingModel.choices)
+        ),
+    ),
+    ("open_source", _("Open source: ja, nein or empty")),
+    ("lizenz", _("Licence")),
+    ("code_oder_produkt", _("Address of the source code or of the product")),
+    *(
+        column
+        for kind, label in MeasurePrerequisite.Kind.choices
+        for column in (
+            (
+                f"voraussetzung_{kind}",
+                format_lazy(
+                    _(
+                        "Prerequisite “{label}”: ja (needed), nein (not needed) or empty "
+                        "(not known)"
+                    ),
+                    label=label,
+                ),
+            ),
+            (
+                f"voraussetzung_{kind}_hinweis",
+                format_lazy(_("Note on the prerequisite “{label}”"), label=label),
+            ),
+        )
+    ),
+)
 
 DATASETS = [
     Dataset(
@@ -168,6 +276,7 @@ DATASETS = [
             ("voraussetzungen", _("Transferability: preconditions")),
             ("aufwand", _("Transferability: effort")),
             ("hinweise", _("Transferability: what others should know")),
+            *PROFILE_FIELDS,
             ("quellen", _("Sources of the facts")),
             ("url", _("Page in the portal")),
         ),

@@ -39,8 +39,10 @@ PREREQUISITE_LABELS = [
 
 
 def _text(response):
-    """The page with its white space collapsed, and none around tags."""
-    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", " ".join(response.content.decode().split()))
+    """The page with its white space collapsed, none around tags, and without the layout
+    classes of the profile's rows."""
+    html = re.sub(r"\s*(<[^>]+>)\s*", r"\1", " ".join(response.content.decode().split()))
+    return re.sub(r' class="col-sm-\d+( mb-1)?"', "", html)
 
 
 def _profiled(**fields):

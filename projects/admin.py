@@ -6,6 +6,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import (
+    Adoption,
+    AdoptionChange,
     Insight,
     Measure,
     MeasurePrerequisite,
@@ -228,3 +230,38 @@ class InsightAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
     search_fields = ["text", "project__title", "measure__title"]
     autocomplete_fields = ["project", "measure", "topic"]
     list_select_related = ["topic", "project", "measure"]
+
+
+class AdoptionChangeInline(admin.TabularInline):
+    """The history of an adoption: read only, written by projects/adoption.py."""
+
+    model = AdoptionChange
+    fields = ["changed_at", "stage", "reason", "note", "changed_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Adoption)
+class AdoptionAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "measure", "stage", "changed"]
+    list_filter = ["stage", "municipality__district", "measure__project"]
+    search_fields = ["municipality__name", "measure__title"]
+    list_select_related = ["municipality", "measure"]
+    autocomplete_fields = ["municipality", "measure", "contact"]
+    fields = ["municipality", "measure", "stage", "reason", "note", "contact"]
+    inlines = [AdoptionChangeInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # An editor's correction is part of the history like a member's change.
+        AdoptionChange.objects.create(
+            adoption=obj, stage=obj.stage, reason=obj.reason, note=obj.note, changed_by=request.user
+        )
+
+    @admin.display(description=_("changed at"), ordering="changed_at")
+    def changed(self, obj):
+        return short_datetime(obj.changed_at)

@@ -5,7 +5,16 @@ from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import CostBand, Insight, Measure, ModelProject, Municipality, Topic, YesNo
+from projects.models import (
+    Adoption,
+    CostBand,
+    Insight,
+    Measure,
+    ModelProject,
+    Municipality,
+    Topic,
+    YesNo,
+)
 from transfer_portal.lib.compiled import compiled
 from transfer_portal.lib.editors import is_editor
 from transfer_portal.lib.validators import no_bidi_controls, single_line
@@ -194,4 +203,42 @@ class QuestionToProjectForm(forms.Form):
                     "usually by the browser's autofill. Please send the form again."
                 ),
             )
+        return cleaned
+
+
+class AdoptionForm(forms.Form):
+    """Where the member's municipality stands with a measure."""
+
+    stage = forms.ChoiceField(
+        label=_("Where does your municipality stand with this measure?"),
+        choices=Adoption.Stage.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Why was it rejected?"),
+        required=False,
+        max_length=1000,
+        validators=[no_bidi_controls],
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when rejected; shown on the measure page, helpful for others."),
+    )
+    note = forms.CharField(
+        label=_("Note (optional, shown on the measure page)"),
+        required=False,
+        max_length=1000,
+        validators=[no_bidi_controls],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    named_as_contact = forms.BooleanField(
+        label=_("Name me as contact person for other municipalities (name and e-mail address)"),
+        required=False,
+        help_text=_("Shown on the measure page until you untick it or delete your account."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("stage") == Adoption.Stage.REJECTED and not cleaned.get("reason"):
+            self.add_error("reason", _("Please say briefly why the measure was rejected."))
+        elif cleaned.get("stage") != Adoption.Stage.REJECTED:
+            cleaned["reason"] = ""
         return cleaned

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     DomainNameValidator,
@@ -128,7 +129,9 @@ def validate_email_domains(text):
         raise ValidationError(errors)
 
 
-class Municipality(models.Model):
+class Municipality(RedirectsOldSlugs, models.Model):
+    slug_url_names = ("projects:municipality_detail",)
+
     class Kind(models.TextChoices):
         CITY = "stadt", pgettext_lazy("kind of municipality", "town")
         MUNICIPALITY = "gemeinde", pgettext_lazy("kind of municipality", "municipality")
@@ -705,3 +708,103 @@ class Insight(PublishedContent):
             raise ValidationError(
                 {"measure": _("The measure must belong to the selected model project.")}
             )
+
+
+class AdoptionQuerySet(models.QuerySet):
+    def public(self):
+        """Adoptions of measures the public sees (of published projects)."""
+        return self.filter(measure__published=True, measure__project__published=True)
+
+
+class Adoption(models.Model):
+    """Where a municipality stands with taking a measure over ("Nachnutzung", issue 19):
+    one current stage per municipality and measure, set by a confirmed member of the
+    municipality; every change is kept in AdoptionChange."""
+
+    class Stage(models.TextChoices):
+        INTERESTED = "interessiert", _("interested")
+        REVIEWING = "in_pruefung", _("under review")
+        IMPLEMENTING = "in_umsetzung", _("being implemented")
+        IMPLEMENTED = "umgesetzt", _("implemented")
+        REJECTED = "verworfen", _("rejected")
+
+    # From "in Prüfung" on, the model project (or DABB) hears of it by mail.
+    REPORTED_STAGES = (Stage.REVIEWING, Stage.IMPLEMENTING, Stage.IMPLEMENTED)
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="adoptions",
+    )
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="adoptions"
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    reason = models.TextField(
+        _("reason"), blank=True, help_text=_("Why the measure was rejected (required then).")
+    )
+    note = models.TextField(_("note"), blank=True)
+    # Named on the measure page as contact for other municipalities, only with their consent;
+    # the account's deletion removes the name (SET_NULL).
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contact person (with consent)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    objects = AdoptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality__name"]
+        verbose_name = _("adoption")
+        verbose_name_plural = _("adoptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "measure"], name="one_adoption_per_municipality"
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage="verworfen") | ~Q(reason=""),
+                name="rejected_adoption_has_reason",
+                violation_error_message=_("Please say briefly why the measure was rejected."),
+            ),
+        ]
+        indexes = [models.Index(fields=["measure", "stage"])]
+
+    def __str__(self):
+        return f"{self.municipality} – {self.measure}: {self.get_stage_display()}"
+
+
+class AdoptionChange(models.Model):
+    """One step in the history of an adoption: the stage it was set to, when and by whom."""
+
+    shown_on_public_pages = False  # the history is for the editors
+
+    adoption = models.ForeignKey(
+        Adoption, verbose_name=_("adoption"), on_delete=models.CASCADE, related_name="changes"
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Adoption.Stage.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("change of an adoption")
+        verbose_name_plural = _("changes of adoptions")
+        indexes = [models.Index(fields=["stage", "changed_at"])]
+
+    def __str__(self):
+        return f"{self.get_stage_display()} ({self.changed_at:%d.%m.%Y})"

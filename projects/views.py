@@ -2,25 +2,30 @@ from itertools import groupby
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from offers.services import offers_for_topic
-from projects import queries, topic_counts
+from projects import adoption, queries, topic_counts
 from projects.forms import (
+    AdoptionForm,
     InsightFilterForm,
     MeasureFilterForm,
     ProjectFilterForm,
     QuestionToProjectForm,
 )
 from projects.models import (
+    Adoption,
     Insight,
     Measure,
     ModelProject,
+    Municipality,
     Topic,
     TopicCount,
 )
@@ -236,7 +241,11 @@ def insight_list(request):
 
 @require_safe
 def measure_detail(request, slug):
-    measure = get_object_or_404(
+    return _measure_page(request, _measure(request, slug))
+
+
+def _measure(request, slug):
+    return get_object_or_404(
         _visible_measures(request.user).prefetch_related(
             "topics",
             "sources",
@@ -246,10 +255,78 @@ def measure_detail(request, slug):
                 queryset=Insight.objects.visible_to(request.user).select_related("topic"),
                 to_attr="visible_insights",
             ),
+            Prefetch(
+                "adoptions",
+                queryset=Adoption.objects.select_related("municipality", "contact"),
+                to_attr="adoption_list",
+            ),
         ),
         slug=slug,
     )
-    return render(request, "projects/measure_detail.html", {"measure": measure})
+
+
+def _measure_page(request, measure, form=None, status=200):
+    """The measure page; for a confirmed member of a municipality with the form to mark
+    where the municipality stands with it (`form`: one sent back with errors)."""
+    municipality = adoption.member_municipality(request.user)
+    own = None
+    if municipality is not None:
+        own = next((a for a in measure.adoption_list if a.municipality_id == municipality.pk), None)
+        if form is None:
+            initial = {"stage": own.stage, "reason": own.reason, "note": own.note} if own else {}
+            initial["named_as_contact"] = bool(own and own.contact_id == request.user.pk)
+            form = AdoptionForm(initial=initial)
+    context = {
+        "measure": measure,
+        "member_municipality": municipality,
+        "own_adoption": own,
+        "adoption_form": form,
+    }
+    return render(request, "projects/measure_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def mark_adoption(request, slug):
+    """A confirmed member marks where their municipality stands with the measure."""
+    measure = _measure(request, slug)
+    municipality = adoption.member_municipality(request.user)
+    if municipality is None:
+        raise PermissionDenied(
+            _("Only confirmed members of a municipality can mark measures for it.")
+        )
+    form = AdoptionForm(request.POST)
+    if not form.is_valid():
+        return _measure_page(request, measure, form, status=400)
+    adoption.record(
+        municipality=municipality, measure=measure, user=request.user, **form.cleaned_data
+    )
+    messages.success(
+        request,
+        _("Saved: %(municipality)s – %(stage)s.")
+        % {
+            "municipality": municipality.name,
+            "stage": Adoption.Stage(form.cleaned_data["stage"]).label,
+        },
+    )
+    return redirect(measure.get_absolute_url() + "#nachnutzung")
+
+
+@require_safe
+def municipality_detail(request, slug):
+    """A municipality's page: the measures it marked, by stage."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    adoptions = (
+        Adoption.objects.public()
+        .filter(municipality=municipality)
+        .select_related("measure__project")
+        .order_by("measure__title")
+    )
+    return render(
+        request,
+        "projects/municipality_detail.html",
+        {"municipality": municipality, "adoptions": adoptions},
+    )
 
 
 @require_safe

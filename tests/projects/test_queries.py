@@ -40,9 +40,10 @@ BUDGETS = {
         6,
         'href="/massnahmen/cottbus-verkehrszaehlung/"',
     ),
-    # measure with project, topics, sources, prerequisites (its profile), insights
+    # measure with project, topics, sources, prerequisites (its profile), insights,
+    # adoptions with their municipalities and contacts
     "/massnahmen/cottbus-energiemonitoring/": (
-        5,
+        6,
         'href="/massnahmen/cottbus-energiemonitoring/frage/"',
     ),
     # topics with two counts in one query

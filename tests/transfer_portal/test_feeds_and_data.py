@@ -109,12 +109,12 @@ def test_open_data_page_describes_fields_and_embeds_dcat_metadata(client, seeded
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     catalog = json.loads(block.group(1))
     assert catalog["@type"] == "dcat:Catalog"
-    assert len(catalog["dcat:dataset"]) == 4
+    assert len(catalog["dcat:dataset"]) == 5
     assert all(len(d["dcat:distribution"]) == 2 for d in catalog["dcat:dataset"])
 
 
 @pytest.mark.parametrize(
-    "slug", ["modellprojekte", "massnahmen", "erkenntnisse", "umfrageergebnisse"]
+    "slug", ["modellprojekte", "massnahmen", "erkenntnisse", "nachnutzungen", "umfrageergebnisse"]
 )
 def test_every_dataset_downloads_as_csv_and_json(client, seeded, slug):
     csv_response = client.get(f"/daten/{slug}.csv")

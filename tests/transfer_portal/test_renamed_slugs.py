@@ -187,9 +187,13 @@ def test_every_page_found_by_a_slug_follows_renamed_slugs():
         if issubclass(model, RedirectsOldSlugs)
         for name in model.slug_url_names
     }
-    # Open data files are named by the portal, not by an editor.
-    assert set(_slug_url_names(get_resolver().url_patterns)) - followed == {"open_data_download"}
-    assert {Measure, ModelProject, Topic, Offer, Survey} == {
+    # Open data files are named by the portal, not by an editor; the adoption form is only
+    # posted to, from the measure's page at its current address.
+    assert set(_slug_url_names(get_resolver().url_patterns)) - followed == {
+        "open_data_download",
+        "projects:mark_adoption",
+    }
+    assert {Measure, ModelProject, Topic, Offer, Survey, Municipality} == {
         model for model in apps.get_models() if issubclass(model, RedirectsOldSlugs)
     }
 

@@ -14,7 +14,14 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import CostBand, Insight, Measure, MeasurePrerequisite, ModelProject
+from projects.models import (
+    Adoption,
+    CostBand,
+    Insight,
+    Measure,
+    MeasurePrerequisite,
+    ModelProject,
+)
 from surveys.models import Survey
 from surveys.results import survey_results
 from transfer_portal.lib.spreadsheets import csv_text
@@ -142,6 +149,21 @@ def _insight_rows():
             "thema": insight.topic.name,
             "modellprojekt": insight.project.slug,
             "massnahme": insight.measure.slug if insight.measure_id else "",
+        }
+
+
+def _adoption_rows():
+    for adoption in (
+        Adoption.objects.public()
+        .select_related("municipality", "measure")
+        .order_by("measure__title", "municipality__name", "pk")
+    ):
+        yield {
+            "amtlicher_gemeindeschluessel": adoption.municipality.ags or "",
+            "kommune": adoption.municipality.name,
+            "massnahme": adoption.measure.slug,
+            "stufe": adoption.stage,
+            "stand": adoption.changed_at.date().isoformat(),
         }
 
 
@@ -295,6 +317,25 @@ DATASETS = [
             ("massnahme", _("Identifier of the measure, if any")),
         ),
         _insight_rows,
+    ),
+    Dataset(
+        "nachnutzungen",
+        _("Adoptions"),
+        _(
+            "Which municipalities take which measure over, and how far they are. Without "
+            "personal data: no contact persons, no notes."
+        ),
+        (
+            ("amtlicher_gemeindeschluessel", _("Official municipality key (AGS), if known")),
+            ("kommune", _("Municipality")),
+            ("massnahme", _("Identifier of the measure")),
+            (
+                "stufe",
+                format_lazy(_("Stage: {values}"), values=_values(Adoption.Stage.choices)),
+            ),
+            ("stand", _("Date of the last change (YYYY-MM-DD)")),
+        ),
+        _adoption_rows,
     ),
     Dataset(
         "umfrageergebnisse",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offers.models import Registration
 from offers.services import anonymise_past_registrations, withdraw_registrations
+from projects.models import AdoptionChange
 from surveys.models import Participant, ResponseVersion
 
 
@@ -48,6 +49,21 @@ def data_inventory():
             _(
                 "Kept when you delete your account; the history then names a “deleted "
                 "account” instead of you."
+            ),
+        ),
+        (
+            _(
+                "Adoption of measures: stage and note your municipality gave a measure, who "
+                "changed it when, and your name and e-mail address if you agreed to be named"
+            ),
+            _(
+                "Showing other municipalities who takes a measure over; telling the model "
+                "project. Your name and address are shown on the measure's page only with "
+                "your consent."
+            ),
+            _(
+                "The stage belongs to the municipality and is kept when you delete your "
+                "account; your name is then removed from it and from its history."
             ),
         ),
         (
@@ -142,6 +158,20 @@ def export_user_data(user):
         },
         "kommune": _link_data(participant),
         "von_ihnen_gespeicherte_umfrageantworten": [_version_data(version) for version in versions],
+        "von_ihnen_geaenderte_nachnutzungen": [
+            {
+                "kommune": change.adoption.municipality.name,
+                "massnahme": change.adoption.measure.title,
+                "stand": change.get_stage_display(),
+                "begruendung": change.reason,
+                "hinweis": change.note,
+                "geaendert_am": change.changed_at.isoformat(),
+                "als_ansprechperson_genannt": change.adoption.contact_id == user.pk,
+            }
+            for change in AdoptionChange.objects.filter(changed_by=user)
+            .select_related("adoption__municipality", "adoption__measure")
+            .order_by("changed_at", "pk")
+        ],
         "anmeldungen": [
             {
                 "angebot": registration.event_date.offer.title,

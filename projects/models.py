@@ -372,13 +372,21 @@ class CostBand(models.TextChoices):
 COST_FIELDS = (("investment_eur", "investment_band"), ("running_costs_eur", "running_costs_band"))
 
 
+# Addresses under /massnahmen/ that are the portal's own pages, not a measure's.
+RESERVED_MEASURE_SLUGS = ("vergleich",)
+
+
 class MeasureQuerySet(PublishedQuerySet):
     def published(self):
         return self.filter(published=True, project__published=True)
 
 
 class Measure(RedirectsOldSlugs, PublishedContent):
-    slug_url_names = ("projects:measure_detail", "projects:ask_measure")
+    slug_url_names = (
+        "projects:measure_detail",
+        "projects:ask_measure",
+        "projects:transfer_plan",
+    )
     # What the portal search finds it by (weights A title … D context); PostgreSQL stores
     # the vector (migration 0007, transfer_portal/lib/search_vectors.py).
     search_weights = (
@@ -553,6 +561,11 @@ class Measure(RedirectsOldSlugs, PublishedContent):
         super().clean()
         # An amount and a band that say different things: the editor decides which is right.
         errors = {}
+        if self.slug in RESERVED_MEASURE_SLUGS:
+            errors["slug"] = _(
+                "This address is used by the portal itself (the comparison of measures). "
+                "Please choose another one."
+            )
         for amount_field, band_field in COST_FIELDS:
             amount, band = getattr(self, amount_field), getattr(self, band_field)
             if amount is not None and band and CostBand.of(amount) != band:

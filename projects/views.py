@@ -8,11 +8,14 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from offers.services import offers_for_topic
-from projects import adoption, queries, topic_counts
+from offers.models import Offer
+from offers.services import offer_cards_of, offers_for_topic
+from projects import adoption, profile, queries, topic_counts
 from projects.forms import (
     AdoptionForm,
     InsightFilterForm,
@@ -43,6 +46,7 @@ from transfer_portal.lib.listing import first_rows_query, paged, paged_compiled,
 
 ProjectTopics = ModelProject.topics.through
 
+TRANSFER_PLAN_OFFERS = 6
 PROJECTS_PER_PAGE = 20
 MEASURES_PER_PAGE = 20
 INSIGHTS_PER_PAGE = 20
@@ -278,11 +282,117 @@ def _measure_page(request, measure, form=None, status=200):
             form = AdoptionForm(initial=initial)
     context = {
         "measure": measure,
+        "profile": profile.profile_rows(measure),
+        "prerequisites": profile.prerequisites(measure),
         "member_municipality": municipality,
         "own_adoption": own,
         "adoption_form": form,
     }
     return render(request, "projects/measure_detail.html", context, status=status)
+
+
+COMPARED_AT_MOST = 3
+COMPARE_CANDIDATES = 100
+
+
+@require_safe
+def measure_compare(request):
+    """Up to three measures side by side, their profiles aligned in rows; the address
+    (?m=slug&m=slug) names them, so it can be passed on."""
+    slugs = list(dict.fromkeys(request.GET.getlist("m")))
+    problems = []
+    if len(slugs) > COMPARED_AT_MOST:
+        problems.append(
+            _("At most %(count)s measures can be compared; the first %(count)s are shown.")
+            % {"count": COMPARED_AT_MOST}
+        )
+        slugs = slugs[:COMPARED_AT_MOST]
+    found = {
+        measure.slug: measure
+        for measure in _visible_measures(request.user)
+        .filter(slug__in=slugs)
+        .prefetch_related("prerequisites")
+    }
+    if unknown := [slug for slug in slugs if slug not in found]:
+        problems.append(
+            _("No measure has the address “%(slugs)s”; it is left out.")
+            % {"slugs": "”, “".join(unknown)}
+        )
+    measures = [found[slug] for slug in slugs if slug in found]
+    columns = [
+        {
+            "measure": measure,
+            "profile": profile.profile_rows(measure),
+            "prerequisites": profile.prerequisites(measure),
+            "without": _compare_url([m.slug for m in measures if m != measure]),
+        }
+        for measure in measures
+    ]
+    rows = []
+    if columns:
+        for index, row in enumerate(columns[0]["profile"]):
+            rows.append((row.label, [column["profile"][index] for column in columns]))
+    prerequisite_rows = []
+    if columns:
+        for index, item in enumerate(columns[0]["prerequisites"]):
+            prerequisite_rows.append(
+                (item.label, [column["prerequisites"][index] for column in columns])
+            )
+    candidates = []
+    if measures and len(measures) < COMPARED_AT_MOST:
+        # Measures on the same topics, to add one without going back to the list.
+        shared = Measure.topics.through.objects.filter(measure__in=measures).values("topic")
+        candidates = (
+            _visible_measures(request.user)
+            .filter(topics__in=shared)
+            .exclude(pk__in=[measure.pk for measure in measures])
+            .distinct()
+            .order_by("project_title", "title")[:COMPARE_CANDIDATES]
+        )
+    return render(
+        request,
+        "projects/measure_compare.html",
+        {
+            "candidates": candidates,
+            "columns": columns,
+            "rows": rows,
+            "prerequisite_rows": prerequisite_rows,
+            "problems": problems,
+        },
+        status=400 if problems else 200,
+    )
+
+
+def _compare_url(slugs):
+    return reverse("projects:measure_compare") + "?" + urlencode([("m", slug) for slug in slugs])
+
+
+@require_safe
+def transfer_plan(request, slug):
+    """A printable plan for taking a measure over: profile, prerequisites as a checklist,
+    next steps, contacts, adopters with their consented contacts, related DABB offers and
+    their next dates."""
+    measure = _measure(request, slug)
+    topic_ids = [topic.pk for topic in measure.topics.all()]
+    offers = list(
+        offer_cards_of(editor=is_editor(request.user))
+        .filter(pk__in=Offer.topics.through.objects.filter(topic__in=topic_ids).values("offer"))
+        .order_by("title")[:TRANSFER_PLAN_OFFERS]
+    )
+    checklist = profile.prerequisites(measure)
+    return render(
+        request,
+        "projects/transfer_plan.html",
+        {
+            "measure": measure,
+            "profile": profile.profile_rows(measure),
+            "prerequisites": checklist,
+            "needed": [item for item in checklist if item.needed],
+            "unknown": [item for item in checklist if item.needed is None],
+            "adopters": [a for a in measure.adoption_list if a.stage != Adoption.Stage.REJECTED],
+            "offers": offers,
+        },
+    )
 
 
 @login_required

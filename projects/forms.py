@@ -242,3 +242,22 @@ class AdoptionForm(forms.Form):
         elif cleaned.get("stage") != Adoption.Stage.REJECTED:
             cleaned["reason"] = ""
         return cleaned
+
+
+def _districts():
+    return Municipality.objects.filter(kind=Municipality.Kind.DISTRICT)
+
+
+class TransferOverviewFilterForm(forms.Form):
+    """What DABB's view of transfer narrows its adoption tables to."""
+
+    thema = SlugChoiceField(
+        _topics, label_fields=["name"], label=_("Topic"), widget=FastSelect(content=True)
+    )
+    landkreis = SlugChoiceField(_districts, label_fields=["name"], label=_("Landkreis"))
+    massnahme = forms.SlugField(
+        label=_("Measure (address)"),
+        required=False,
+        max_length=200,
+        help_text=_("Set by the links in the table of measures."),
+    )

@@ -821,3 +821,36 @@ class AdoptionChange(models.Model):
 
     def __str__(self):
         return f"{self.get_stage_display()} ({self.changed_at:%d.%m.%Y})"
+
+
+class QuestionAsked(models.Model):
+    """That a question was sent to a model project – when, and about which measure – for
+    DABB's view of transfer. Nothing of the question itself and nothing of the person who
+    asked is kept (the question is only sent by e-mail)."""
+
+    shown_on_public_pages = False
+
+    project = models.ForeignKey(
+        ModelProject,
+        verbose_name=_("model project"),
+        on_delete=models.CASCADE,
+        related_name="questions_asked",
+    )
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("measure"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions_asked",
+    )
+    asked_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-asked_at"]
+        verbose_name = _("question asked")
+        verbose_name_plural = _("questions asked")
+        indexes = [models.Index(fields=["project", "asked_at"])]
+
+    def __str__(self):
+        return f"{self.project} ({self.asked_at:%d.%m.%Y})"

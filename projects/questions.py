@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from projects.models import QuestionAsked
 from transfer_portal.lib import mail, ratelimits
 
 RATE_LIMIT_SCOPE = "project-question"
@@ -31,6 +32,8 @@ def send_question(project, data, *, page_url, measure=None):
         "page_url": page_url,
     }
     with transaction.atomic():
+        # Counted for DABB's view of transfer, without anything of the question or sender.
+        QuestionAsked.objects.create(project=project, measure=measure)
         # The project or DABB reads German, whichever interface the question was asked in;
         # an answer goes to the visitor.
         mail.send(

@@ -18,4 +18,5 @@ urlpatterns = [
     path("erkenntnisse/", views.insight_list, name="insight_list"),
     path("themen/", views.topic_list, name="topic_list"),
     path("themen/<slug:slug>/", views.topic_detail, name="topic_detail"),
+    path("redaktion/transfer/", views.transfer_overview, name="transfer_overview"),
 ]

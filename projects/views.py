@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -16,12 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from offers.models import Offer
 from offers.services import offer_cards_of, offers_for_topic
 from projects import adoption, profile, queries, topic_counts
+from projects import transfer_overview as transfer_overview_data
 from projects.forms import (
     AdoptionForm,
     InsightFilterForm,
     MeasureFilterForm,
     ProjectFilterForm,
     QuestionToProjectForm,
+    TransferOverviewFilterForm,
 )
 from projects.models import (
     Adoption,
@@ -43,6 +45,7 @@ from transfer_portal.lib.compiled import (
 )
 from transfer_portal.lib.editors import is_editor
 from transfer_portal.lib.listing import first_rows_query, paged, paged_compiled, rows_and_total
+from transfer_portal.lib.spreadsheets import csv_text
 
 ProjectTopics = ModelProject.topics.through
 
@@ -393,6 +396,124 @@ def transfer_plan(request, slug):
             "offers": offers,
         },
     )
+
+
+TRANSFER_EXPORTS = ("themen", "verlauf", "massnahmen", "landkreise", "fragen")
+
+
+@login_required
+@require_safe
+def transfer_overview(request):
+    """DABB's view of transfer, for editors: survey demand against supply per topic (the
+    biggest gaps first), adoptions by stage over time, per measure and per Landkreis, and
+    the questions sent to each project; each table also as CSV (?export=…)."""
+    if not is_editor(request.user):
+        raise PermissionDenied(_("Only the editors see the view of transfer."))
+    form = TransferOverviewFilterForm(request.GET or None)
+    export = request.GET.get("export")
+    if form.is_bound and not form.is_valid() or (export and export not in TRANSFER_EXPORTS):
+        return render(
+            request,
+            "projects/transfer_overview.html",
+            {
+                "form": form,
+                "bad_export": export not in (None, *TRANSFER_EXPORTS),
+                "topics": None,
+                "over_time": None,
+                "questions": None,
+            },
+            status=400,
+        )
+    data = form.cleaned_data if form.is_bound else {}
+    filters = transfer_overview_data.Filters(
+        topic=data.get("thema"),
+        district=data.get("landkreis"),
+        measure_slug=data.get("massnahme") or None,
+    )
+    if export:
+        return _transfer_export(export, filters)
+    stages = Adoption.Stage.values
+
+    def with_counts(rows):
+        for row in rows:
+            row["counts"] = [row[stage] for stage in stages]
+        return rows
+
+    context = {
+        "form": form,
+        "topics": transfer_overview_data.topics(),
+        "answered": transfer_overview_data.answered_municipalities(),
+        "over_time": [
+            (f"{year} Q{(month - 1) // 3 + 1}", [counts[stage] for stage in stages])
+            for (year, month), counts in transfer_overview_data.adoptions_over_time(filters)
+        ],
+        "measures": with_counts(transfer_overview_data.measures(filters)),
+        "districts": with_counts(transfer_overview_data.districts(filters)),
+        "questions": transfer_overview_data.questions(),
+        "stage_labels": Adoption.Stage.labels,
+        "filter_query": request.GET.urlencode(),
+    }
+    return render(request, "projects/transfer_overview.html", context)
+
+
+def _transfer_export(name, filters):
+    stages = [stage for stage, _label in Adoption.Stage.choices]
+    data = transfer_overview_data
+    if name == "themen":
+        header = [
+            "thema",
+            "nachfrage_kommunen",
+            "massnahmen",
+            "erkenntnisse",
+            "angebote",
+            "nachnutzende_kommunen",
+            "nachfrage_je_angebot",
+        ]
+        rows = [
+            [
+                r.topic.name,
+                r.demand,
+                r.measures,
+                r.insights,
+                r.offers,
+                r.adoptions,
+                round(r.demand_per_supply, 2),
+            ]
+            for r in data.topics()
+        ]
+    elif name == "verlauf":
+        header = ["quartal", *stages]
+        rows = [
+            [f"{year}-Q{(month - 1) // 3 + 1}", *(counts[stage] for stage in stages)]
+            for (year, month), counts in data.adoptions_over_time(filters)
+        ]
+    elif name == "massnahmen":
+        header = ["massnahme", "titel", "modellprojekt", "gesamt", *stages]
+        rows = [
+            [
+                r["measure__slug"],
+                r["measure__title"],
+                r["measure__project__title"],
+                r["total"],
+                *(r[stage] for stage in stages),
+            ]
+            for r in data.measures(filters)
+        ]
+    elif name == "landkreise":
+        header = ["landkreis", "gesamt", *stages]
+        rows = [
+            [r["municipality__district__name"] or "", r["total"], *(r[stage] for stage in stages)]
+            for r in data.districts(filters)
+        ]
+    else:
+        header = ["modellprojekt", "titel", "fragen_letzte_365_tage", "fragen_gesamt"]
+        rows = [
+            [r["project__slug"], r["project__title"], r["recent"], r["total"]]
+            for r in data.questions()
+        ]
+    response = HttpResponse(csv_text([header, *rows]), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="transfer-{name}.csv"'
+    return response
 
 
 @login_required

@@ -4,6 +4,7 @@ queued e-mails (transfer_portal/lib/mail.py), nowhere else."""
 import pytest
 from django.apps import apps
 
+from projects.models import QuestionAsked
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,17 @@ def test_question_goes_to_the_project_contact_with_a_copy_to_the_sender(client, 
     assert f"http://127.0.0.1:8000{project.get_absolute_url()}" in copy.body
     assert to_project.subject.startswith("[Transferportal] ")
     assert copy.subject.startswith("[Transferportal] ")
-    assert _row_count() == before  # nothing stored but the two e-mails
+    # Nothing stored but the two e-mails and that a question went to the project (for
+    # DABB's view of transfer), without anything of the question or the sender.
+    assert _row_count() == before + 1
+    asked = QuestionAsked.objects.get()
+    assert (asked.project, asked.measure) == (project, None)
+    assert {field.name for field in QuestionAsked._meta.fields} == {
+        "id",
+        "project",
+        "measure",
+        "asked_at",
+    }
 
 
 def test_question_about_a_measure_without_contact_goes_to_dabb(client, mailoutbox, settings, db):

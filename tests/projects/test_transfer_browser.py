@@ -92,3 +92,12 @@ def test_profile_filter_compare_adopt_and_the_project_hears_of_it(page, portal, 
     data = page.request.get(f"{portal}/daten/nachnutzungen.csv").text()
     assert f"{municipality.name},{MEASURE},in_pruefung," in data
     assert "amt@kommune.example" not in data
+
+    # DABB's view of transfer counts it.
+    log_in_as_editor(page, portal, "transfer@dabb.example")
+    page.goto(f"{portal}/redaktion/transfer/")
+    row = page.locator("table", has_text="Gesamt").first.locator(
+        "tbody tr", has_text="Verkehrszählung"
+    )
+    expect(row).to_contain_text("1")
+    assert_accessible(page)

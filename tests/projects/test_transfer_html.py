@@ -51,4 +51,10 @@ def test_profile_adoption_compare_plan_and_municipality_pages_are_valid_html(cli
     )
     client.post(f"/massnahmen/{measure.slug}/nachnutzung/", {"stage": "umgesetzt"})
     documents["municipality"] = client.get("/kommunen/musterdorf/")
+    client.force_login(factories.editor())
+    documents["transfer overview"] = client.get("/redaktion/transfer/")
+    documents["transfer overview, bad filter"] = client.get(
+        "/redaktion/transfer/", {"landkreis": "x", "massnahme": measure.slug}
+    )
+    assert documents["transfer overview, bad filter"].status_code == 400
     assert_valid_html({name: response.content.decode() for name, response in documents.items()})

@@ -15,6 +15,7 @@ from projects.models import (
     ModelProject,
     Municipality,
     ProjectSource,
+    SizeClass,
     Topic,
 )
 from transfer_portal.lib.admin_actions import PublishActions
@@ -38,7 +39,7 @@ class TopicAdmin(KeepRelatedObjects, admin.ModelAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(KeepRelatedObjects, admin.ModelAdmin):
-    list_display = ["name", "kind", "district", "ags", "sample"]
+    list_display = ["name", "kind", "district", "amt", "ags", "population", "sample"]
     sample = yes_no(Municipality, "is_sample")
     list_filter = ["kind", "is_sample", ("district", admin.RelatedOnlyFieldListFilter)]
     # Set only by the local try-out data (manage.py serve); a tick by mistake would drop a
@@ -46,8 +47,14 @@ class MunicipalityAdmin(KeepRelatedObjects, admin.ModelAdmin):
     exclude = ["is_sample"]
     search_fields = ["name", "ags"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["district"]
-    list_select_related = ["district"]
+    autocomplete_fields = ["district", "amt"]
+    list_select_related = ["district", "amt"]
+
+
+@admin.register(SizeClass)
+class SizeClassAdmin(admin.ModelAdmin):
+    list_display = ["name", "min_population"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 class ProjectSourceInline(KeepRelatedObjects, admin.TabularInline):
@@ -165,10 +172,16 @@ class MeasureAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
                     "operating_model",
                     ("open_source", "licence"),
                     "code_url",
+                    "size_classes",
                 ],
             },
         ),
     ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "size_classes":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.DecimalField):

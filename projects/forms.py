@@ -12,6 +12,7 @@ from projects.models import (
     Measure,
     ModelProject,
     Municipality,
+    SizeClass,
     Topic,
     YesNo,
 )
@@ -91,6 +92,10 @@ def _topics():
     return Topic.objects.all()
 
 
+def _size_classes():
+    return SizeClass.objects.all()
+
+
 def _municipalities_with_projects():
     return Municipality.objects.filter(model_projects__published=True).distinct()
 
@@ -147,6 +152,12 @@ class MeasureFilterForm(ProjectContentFilterForm):
     phase = _choice_filter(_("Transfer phase"), Measure.TransferPhase.choices)
     kosten = _choice_filter(_("Investment costs"), CostBand.choices)
     quelloffen = _choice_filter(_("Open source"), YesNo.choices)
+    groesse = SlugChoiceField(
+        _size_classes,
+        label_fields=["name"],
+        label=_("Suitable for municipalities of size"),
+        widget=FastSelect(content=True),
+    )
 
 
 class InsightFilterForm(ProjectContentFilterForm):

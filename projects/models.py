@@ -129,6 +129,38 @@ def validate_email_domains(text):
         raise ValidationError(errors)
 
 
+class SizeClassQuerySet(models.QuerySet):
+    def for_population(self, population):
+        """The class a population falls into (None without a population or classes)."""
+        if population is None:
+            return None
+        return self.filter(min_population__lte=population).order_by("-min_population").first()
+
+
+class SizeClass(models.Model):
+    """A band of municipality sizes by population ("Größenklasse"): from its own lower
+    bound up to the next class's. The editors set the bands; measures name the classes
+    they suit, municipalities fall into one by their population."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    min_population = models.PositiveIntegerField(
+        _("from inhabitants"),
+        unique=True,
+        help_text=_("The class reaches up to the lower bound of the next larger one."),
+    )
+
+    objects = SizeClassQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["min_population"]
+        verbose_name = _("size class")
+        verbose_name_plural = _("size classes")
+
+    def __str__(self):
+        return self.name
+
+
 class Municipality(RedirectsOldSlugs, models.Model):
     slug_url_names = ("projects:municipality_detail",)
 
@@ -182,6 +214,32 @@ class Municipality(RedirectsOldSlugs, models.Model):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
+    population = models.PositiveIntegerField(
+        _("population"),
+        null=True,
+        blank=True,
+        help_text=_("As the official municipality directory (GV100AD) states it."),
+    )
+    amt = models.ForeignKey(
+        "self",
+        verbose_name=_("Amt"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="amt_members",
+        limit_choices_to={"kind": Kind.AMT},
+        help_text=_("The Amt a municipality belongs to, if any."),
+    )
+    # Ämter have no AGS of their own: the directory names them by the Kreis and the number
+    # of the Gemeindeverband (9 digits).
+    association_key = models.CharField(
+        _("key of the Gemeindeverband"),
+        max_length=9,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[RegexValidator(r"^\d{9}$", _("The key consists of exactly 9 digits."))],
+    )
     is_sample = models.BooleanField(
         _("sample data"),
         default=False,
@@ -214,6 +272,10 @@ class Municipality(RedirectsOldSlugs, models.Model):
 
     def __str__(self):
         return self.label(self.name, self.kind)
+
+    @property
+    def size_class(self):
+        return SizeClass.objects.for_population(self.population)
 
     @classmethod
     def label(cls, name, kind):
@@ -509,6 +571,12 @@ class Measure(RedirectsOldSlugs, PublishedContent):
     )
     licence = models.CharField(
         _("licence"), max_length=100, blank=True, help_text=_("For example EUPL-1.2 or MIT.")
+    )
+    size_classes = models.ManyToManyField(
+        SizeClass,
+        verbose_name=_("suitable for municipalities of size"),
+        related_name="measures",
+        blank=True,
     )
     code_url = models.URLField(
         _("code or product"),

@@ -66,6 +66,11 @@ def profile_rows(measure):
         Row(_("Open source"), measure.get_open_source_display() or None),
         Row(_("Licence"), measure.licence or None),
         Row(_("Code or product"), measure.code_url or None, url=measure.code_url),
+        Row(
+            _("Suitable for municipalities of size"),
+            "; ".join(size.name for size in measure.size_classes.all()) or None,
+            content=True,
+        ),
     ]
 
 

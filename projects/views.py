@@ -207,6 +207,7 @@ def measure_list(request):
         "phase": "transfer_phase",
         "kosten": "investment_band",
         "quelloffen": "open_source",
+        "groesse": "size_classes",
     }
     editor = is_editor(request.user)
     context = _paged_filtered(request, form, _measure_list, MEASURES_PER_PAGE, lookups, editor)
@@ -257,6 +258,7 @@ def _measure(request, slug):
             "topics",
             "sources",
             "prerequisites",
+            "size_classes",
             Prefetch(
                 "insights",
                 queryset=Insight.objects.visible_to(request.user).select_related("topic"),
@@ -314,7 +316,7 @@ def measure_compare(request):
         measure.slug: measure
         for measure in _visible_measures(request.user)
         .filter(slug__in=slugs)
-        .prefetch_related("prerequisites")
+        .prefetch_related("prerequisites", "size_classes")
     }
     if unknown := [slug for slug in slugs if slug not in found]:
         problems.append(
@@ -546,7 +548,9 @@ def mark_adoption(request, slug):
 @require_safe
 def municipality_detail(request, slug):
     """A municipality's page: the measures it marked, by stage."""
-    municipality = get_object_or_404(Municipality, slug=slug)
+    municipality = get_object_or_404(
+        Municipality.objects.select_related("district", "amt"), slug=slug
+    )
     adoptions = (
         Adoption.objects.public()
         .filter(municipality=municipality)
@@ -556,7 +560,15 @@ def municipality_detail(request, slug):
     return render(
         request,
         "projects/municipality_detail.html",
-        {"municipality": municipality, "adoptions": adoptions},
+        {
+            "municipality": municipality,
+            "adoptions": adoptions,
+            "size_class": municipality.size_class,
+            # An Amt's Gemeinden, so that a member of the Amt finds them (and they their Amt).
+            "amt_members": list(municipality.amt_members.order_by("name"))
+            if municipality.kind == Municipality.Kind.AMT
+            else [],
+        },
     )
 
 

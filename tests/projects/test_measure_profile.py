@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from projects.models import CostBand, Measure, MeasurePrerequisite
+from projects.models import CostBand, Measure, MeasurePrerequisite, SizeClass
 from tests import factories
 from tests.transfer_portal.test_admin_site import form_data
 
@@ -27,6 +27,7 @@ PROFILE_LABELS = [
     "Open Source",
     "Lizenz",
     "Code oder Produkt",
+    "Geeignet für Kommunen der Größe",
 ]
 PREREQUISITE_LABELS = [
     "Daten",
@@ -221,12 +222,15 @@ def test_the_measure_list_filters_by_phase_costs_and_open_source(client):
     assert titles(quelloffen="ja") == {pilot.title}
     assert titles(quelloffen="nein") == set()
     assert titles(kosten="ueber_250000") == {expensive.title}
+    small = factories.measure(title="Für kleine Gemeinden")
+    small.size_classes.set([SizeClass.objects.get(slug="unter-5000")])
+    assert titles(groesse="unter-5000") == {small.title}
     assert unknown.title in titles()
     html = client.get("/massnahmen/", {"phase": "pilot", "seite": "1"}).content.decode()
     assert '<option value="pilot" selected>Pilot</option>' in html
 
 
-@pytest.mark.parametrize("field", ["phase", "kosten", "quelloffen"])
+@pytest.mark.parametrize("field", ["phase", "kosten", "quelloffen", "groesse"])
 def test_an_unknown_profile_filter_value_is_a_400_with_a_message(client, field):
     response = client.get("/massnahmen/", {field: "gibt-es-nicht"})
     assert response.status_code == 400

@@ -33,17 +33,18 @@ BUDGETS = {
     # project, municipalities(+district), topics, sources, measures + their topics,
     # insights, related projects
     "/modellprojekte/cottbus/": (8, 'href="/massnahmen/cottbus-verkehrszaehlung/"'),
-    # form choices (topics, projects), page of measures with their total, their topics
-    "/massnahmen/": (4, 'href="/massnahmen/cottbus-energiemonitoring/"'),
+    # form choices (topics, projects, size classes), page of measures with their total,
+    # their topics
+    "/massnahmen/": (5, 'href="/massnahmen/cottbus-energiemonitoring/"'),
     # plus the lookups that validate the two filter values
     "/massnahmen/?thema=mobilitaet&projekt=cottbus": (
-        6,
+        7,
         'href="/massnahmen/cottbus-verkehrszaehlung/"',
     ),
-    # measure with project, topics, sources, prerequisites (its profile), insights,
-    # adoptions with their municipalities and contacts
+    # measure with project, topics, sources, prerequisites and size classes (its profile),
+    # insights, adoptions with their municipalities and contacts
     "/massnahmen/cottbus-energiemonitoring/": (
-        6,
+        7,
         'href="/massnahmen/cottbus-energiemonitoring/frage/"',
     ),
     # topics with two counts in one query

@@ -24,7 +24,8 @@ def test_profile_adoption_compare_plan_and_municipality_pages_are_valid_html(cli
     MeasurePrerequisite.objects.create(
         measure=measure, kind="daten", needed="ja", note="Zählstellen"
     )
-    municipality = factories.municipality(slug="musterdorf")
+    amt = factories.municipality(name="Amt Muster", slug="amt-muster", kind="amt")
+    municipality = factories.municipality(slug="musterdorf", amt=amt, population=4_000)
     member = survey_factories.participant(municipality, "amt@musterdorf.example")
     Adoption.objects.create(
         municipality=factories.municipality(),
@@ -51,6 +52,7 @@ def test_profile_adoption_compare_plan_and_municipality_pages_are_valid_html(cli
     )
     client.post(f"/massnahmen/{measure.slug}/nachnutzung/", {"stage": "umgesetzt"})
     documents["municipality"] = client.get("/kommunen/musterdorf/")
+    documents["amt"] = client.get("/kommunen/amt-muster/")
     client.force_login(factories.editor())
     documents["transfer overview"] = client.get("/redaktion/transfer/")
     documents["transfer overview, bad filter"] = client.get(

@@ -191,7 +191,7 @@ PROFILE_COLUMNS = (
     "ziel{s}transferphase{s}nach_foerderende_fortgefuehrt{s}investitionskosten_euro{s}"
     "investitionskosten_spanne{s}laufende_kosten_euro_pro_jahr{s}laufende_kosten_spanne{s}"
     "finanzierung{s}personal_vollzeitaequivalente{s}personal_personentage{s}dauer_monate{s}"
-    "betriebsmodell{s}open_source{s}lizenz{s}code_oder_produkt{s}"
+    "betriebsmodell{s}open_source{s}lizenz{s}code_oder_produkt{s}groessenklassen{s}"
     "voraussetzung_daten{s}voraussetzung_daten_hinweis{s}"
     "voraussetzung_infrastruktur{s}voraussetzung_infrastruktur_hinweis{s}"
     "voraussetzung_recht{s}voraussetzung_recht_hinweis{s}"
@@ -206,7 +206,7 @@ PINNED_MEASURES = (
     "voraussetzungen{s}aufwand{s}hinweise{s}" + PROFILE_COLUMNS + "quellen{s}url\r\n"
     'buerger-app{s}"Bürger; ""App"""{s}testprojekt{s}in_umsetzung{s}\'=1+1{s}'
     "\"Zeile 1\nZeile 2\"{s}Mobilität{s}'@Team{s}'- gering{s}'+ Tipp{s}"
-    + "{s}" * 27
+    + "{s}" * 28
     + "{s}https://transfer.example.org/massnahmen/buerger-app/\r\n"
 )
 PINNED_RESULTS = (

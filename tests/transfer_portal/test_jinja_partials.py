@@ -129,7 +129,7 @@ FILTER_FORMS = {
     "offers": lambda data: OfferFilterForm(data, editor=False),
 }
 UNKNOWN = dict.fromkeys(
-    ["thema", "kommune", "projekt", "status", "art", "phase", "kosten", "quelloffen"],
+    ["thema", "kommune", "projekt", "status", "art", "phase", "kosten", "quelloffen", "groesse"],
     "gibt-es-nicht",
 )
 

@@ -215,7 +215,8 @@ def _mark_every_text_field(suffix=f" {MARKER}"):
                 and not isinstance(field, NOT_TEXT)
                 and not field.choices
                 and field.name not in PROPER_NAMES.get(model.__name__, ())
-                and field.name not in {"ags", "cancel_token", "contact_phone", "phone"}
+                and field.name
+                not in {"ags", "association_key", "cancel_token", "contact_phone", "phone"}
             ]
             for name in names:
                 value = Concat(name, Value(suffix))

@@ -107,6 +107,7 @@ def _profile_columns(measure):
         "open_source": measure.open_source,
         "lizenz": measure.licence,
         "code_oder_produkt": measure.code_url,
+        "groessenklassen": _join(size.name for size in measure.size_classes.all()),
     }
     recorded = {item.kind: item for item in measure.prerequisites.all()}
     for kind in MeasurePrerequisite.Kind.values:
@@ -120,7 +121,7 @@ def _measure_rows():
     for measure in (
         Measure.objects.published()
         .select_related("project")
-        .prefetch_related("topics", "sources", "prerequisites")
+        .prefetch_related("topics", "sources", "prerequisites", "size_classes")
         .order_by("project__title", "title")
     ):
         yield {
@@ -234,6 +235,7 @@ PROFILE_FIELDS = (
     ("open_source", _("Open source: ja, nein or empty")),
     ("lizenz", _("Licence")),
     ("code_oder_produkt", _("Address of the source code or of the product")),
+    ("groessenklassen", _("Sizes of municipality it suits, separated by semicolons")),
     *(
         column
         for kind, label in MeasurePrerequisite.Kind.choices

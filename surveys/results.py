@@ -305,6 +305,7 @@ def _public_surveys(topic, now):
     )
     answered = (
         Response.objects.filter(state=SUBMITTED, survey__in=public.values("pk"))
+        .order_by()  # not by municipality name: one group of all rows
         .values(one=Value(1))
         .annotate(n=Count("municipality_id", distinct=True))
         .values("n")

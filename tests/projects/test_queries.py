@@ -55,6 +55,16 @@ BUDGETS = {
     # editorial rankings of the 2022 survey; also when counted results tie on a topic)
     "/themen/mobilitaet/": (7, "Thema: Mobilität"),
     "/themen/partizipation/": (7, "Thema: Partizipation"),
+    # measures with prerequisites and size classes, measures on the same topics to add
+    "/massnahmen/vergleich/?m=cottbus-energiemonitoring&m=cottbus-verkehrszaehlung": (
+        4,
+        "Energiemonitoring",
+    ),
+    # the measure as on its page (7 but its lessons' topics), DABB offers on its topics
+    "/massnahmen/cottbus-energiemonitoring/transferplan/": (8, "Checkliste der Voraussetzungen"),
+    # municipality with Landkreis and Amt, its adoptions (its size class is one more
+    # where the population is known; the seeded content knows none)
+    "/kommunen/cottbus/": (2, "Nachgenutzte Maßnahmen"),
 }
 
 # Pages whose lists can grow into the thousands, with a budget for a small portal that
@@ -106,6 +116,15 @@ def _build_tenfold(Municipality, Topic):
             )
             factories.insight(project, seeded_topics[m % 2], measure=measure)
             factories.insight(project, topics[m])
+    # Adoptions: of the measure under test by forty municipalities, and by Cottbus of forty
+    # measures.
+    from projects.models import Adoption, Measure
+
+    measure = Measure.objects.get(slug="cottbus-energiemonitoring")
+    for n, other in enumerate(Measure.objects.exclude(pk=measure.pk)[:40]):
+        stage = Adoption.Stage.values[n % 4]
+        Adoption.objects.create(municipality=factories.municipality(), measure=measure, stage=stage)
+        Adoption.objects.create(municipality=cottbus, measure=other, stage=stage)
 
 
 def _add_to_cottbus(measures, insights):

@@ -26,6 +26,8 @@ COUNTS = {
     "dates": 2000,
     "registrations": 20000,
     "surveys": 20,
+    "adoptions": 3000,
+    "questions_asked": 2000,
     "questions_per_survey": 15,
 }
 BATCH = 2000
@@ -91,7 +93,8 @@ def generate(seed=6, out=sys.stdout):
     now = datetime.datetime.now(tz=datetime.UTC).replace(microsecond=0)
     created = {}
     with transaction.atomic():
-        for step in (_municipalities, _projects, _measures, _insights, _offers, _surveys):
+        steps = (_municipalities, _projects, _measures, _insights, _offers, _surveys, _transfer)
+        for step in steps:
             started = time.monotonic()
             rows = step(rng, now)
             created.update(rows)
@@ -201,6 +204,108 @@ def _measures(rng, now):
         batch_size=BATCH * 5,
     )
     return {"measures": len(measures)}
+
+
+def _transfer(rng, now):
+    """Profiles for every second measure (phase, cost band, open source, goal, three
+    prerequisites, size classes), adoptions by the sample municipalities with a history over
+    the last two years – forty of them of one measure and forty by one municipality, the
+    pages the benchmark shows – and questions sent to the projects."""
+    from projects.models import (
+        Adoption,
+        AdoptionChange,
+        CostBand,
+        Measure,
+        MeasurePrerequisite,
+        QuestionAsked,
+        SizeClass,
+    )
+
+    measures = list(
+        Measure.objects.filter(title__startswith=LABEL).order_by("pk").values_list("pk", "project")
+    )
+    profiled = [pk for pk, _project in measures[::2]]
+    Measure.objects.bulk_update(
+        [
+            Measure(
+                pk=pk,
+                goal=_text(rng, 12),
+                transfer_phase=rng.choice(Measure.TransferPhase.values),
+                investment_band=rng.choice(CostBand.values),
+                open_source=rng.choice(["ja", "nein"]),
+            )
+            for pk in profiled
+        ],
+        ["goal", "transfer_phase", "investment_band", "open_source"],
+        batch_size=BATCH,
+    )
+    kinds = MeasurePrerequisite.Kind.values
+    MeasurePrerequisite.objects.bulk_create(
+        (
+            MeasurePrerequisite(
+                measure_id=pk, kind=kind, needed=rng.choice(["ja", "nein"]), note=_text(rng, 6)
+            )
+            for pk in profiled
+            for kind in rng.sample(kinds, 3)
+        ),
+        batch_size=BATCH,
+    )
+    sizes = list(SizeClass.objects.values_list("pk", flat=True))
+    Sizes = Measure.size_classes.through
+    Sizes.objects.bulk_create(
+        (
+            Sizes(measure_id=pk, sizeclass_id=size)
+            for pk in profiled
+            for size in rng.sample(sizes, 2)
+        ),
+        batch_size=BATCH * 5,
+    )
+    municipality_ids = _sample_municipality_ids()
+    measure_ids = [pk for pk, _project in measures]
+    pairs = {(municipality_ids[n % 40], measure_ids[0]) for n in range(40)}
+    pairs |= {(municipality_ids[0], measure_ids[n * 7]) for n in range(40)}
+    while len(pairs) < COUNTS["adoptions"]:
+        pairs.add((rng.choice(municipality_ids), rng.choice(measure_ids)))
+    stages = Adoption.Stage.values
+    adoptions = Adoption.objects.bulk_create(
+        (
+            Adoption(
+                municipality_id=municipality,
+                measure_id=measure,
+                stage=(stage := rng.choice(stages)),
+                reason=_text(rng, 6) if stage == Adoption.Stage.REJECTED else "",
+                note=_text(rng, 8),
+            )
+            for municipality, measure in sorted(pairs)
+        ),
+        batch_size=BATCH,
+    )
+    changes = AdoptionChange.objects.bulk_create(
+        (
+            AdoptionChange(adoption_id=adoption.pk, stage=stage)
+            for adoption in adoptions
+            for stage in dict.fromkeys([Adoption.Stage.INTERESTED, adoption.stage])
+        ),
+        batch_size=BATCH,
+    )
+    asked = QuestionAsked.objects.bulk_create(
+        (
+            QuestionAsked(project_id=project, measure_id=measure)
+            for measure, project in rng.choices(measures, k=COUNTS["questions_asked"])
+        ),
+        batch_size=BATCH,
+    )
+    # Spread over the last two years (the fields are set on creation).
+    for model, rows, field in (
+        (AdoptionChange, changes, "changed_at"),
+        (QuestionAsked, asked, "asked_at"),
+    ):
+        for days in range(0, 730, 30):
+            group = [row.pk for row in rows[days // 30 :: 25]]
+            model.objects.filter(pk__in=group).update(
+                **{field: now - datetime.timedelta(days=days)}
+            )
+    return {"adoptions": len(adoptions), "adoption_changes": len(changes), "questions": len(asked)}
 
 
 def _insights(rng, now):

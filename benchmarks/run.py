@@ -89,7 +89,7 @@ def pick_pages():
     from django.urls import NoReverseMatch, reverse
 
     from offers.models import Offer
-    from projects.models import Measure, ModelProject, Topic
+    from projects.models import Measure, ModelProject, Municipality, Topic
     from surveys.models import Survey
 
     project = (
@@ -146,6 +146,57 @@ def pick_pages():
         except NoReverseMatch:
             continue
     pages.append(("Suche", search))
+    # The transfer pages (issue 19): three measures of the largest project compared, the
+    # transfer plan of the measure and the page of the municipality with the most adoptions.
+    from projects.models import Adoption
+
+    compared = (
+        list(
+            Measure.objects.published()
+            .filter(project=project)
+            .order_by("pk")
+            .values_list("slug", flat=True)[:3]
+        )
+        if project
+        else []
+    )
+    adopted = (
+        Adoption.objects.public()
+        .values("measure__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    plan_slug = adopted["measure__slug"] if adopted else (compared[0] if compared else None)
+    adopting = (
+        Adoption.objects.public()
+        .values("municipality__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    municipality = adopting["municipality__slug"] if adopting else None
+    if municipality is None:
+        first = Municipality.objects.order_by("pk").first()
+        municipality = first.slug if first else None
+    pages += [
+        (
+            "Vergleich",
+            reverse("projects:measure_compare")
+            + "?"
+            + urlencode([("m", slug) for slug in compared])
+            if compared
+            else None,
+        ),
+        (
+            "Transferplan",
+            reverse("projects:transfer_plan", args=[plan_slug]) if plan_slug else None,
+        ),
+        (
+            "Kommune",
+            reverse("projects:municipality_detail", args=[municipality]) if municipality else None,
+        ),
+    ]
     return pages
 
 
@@ -345,7 +396,14 @@ def in_process_table(result):
 
 def data_set_counts():
     from offers.models import EventDate, Offer, Registration
-    from projects.models import Insight, Measure, ModelProject, Municipality
+    from projects.models import (
+        Adoption,
+        Insight,
+        Measure,
+        ModelProject,
+        Municipality,
+        QuestionAsked,
+    )
     from surveys.models import Answer, Question, Response, Survey
 
     models = [
@@ -360,6 +418,8 @@ def data_set_counts():
         ("Fragen", Question),
         ("Antworten von Kommunen", Response),
         ("Einzelantworten", Answer),
+        ("Nachnutzungen", Adoption),
+        ("Gestellte Fragen", QuestionAsked),
     ]
     return [(label, model.objects.count()) for label, model in models]
 

@@ -64,6 +64,28 @@ class TopicCount(models.Model):
         return str(self.topic_id)
 
 
+class TopicProject(models.Model):
+    """A published model project the public sees working on a topic: linked to it, or with
+    a published measure on it. Kept with TopicCount (projects/topic_counts.py), so that a
+    topic page finds its projects without going through all of the topic's measures."""
+
+    # Derived from the projects and measures, whose own changes invalidate cached pages.
+    shown_on_public_pages = False
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey("ModelProject", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("model project of a topic")
+        verbose_name_plural = _("model projects of topics")
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "project"], name="one_topic_project")
+        ]
+
+    def __str__(self):
+        return f"{self.topic_id}: {self.project_id}"
+
+
 # Addresses at these providers belong to anyone: never proof of working for a municipality.
 PUBLIC_MAIL_DOMAINS = frozenset(
     [

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from projects.models import Insight, Measure, ModelProject, Topic, TopicCount
+from projects.models import Insight, Measure, ModelProject, Topic, TopicCount, TopicProject
 from transfer_portal.lib.admin_actions import published_changed, publishing
 
 ProjectTopics = ModelProject.topics.through
@@ -72,7 +72,14 @@ def refresh(topic_ids=None):
         if topic_ids is not None:
             topics = topics.filter(pk__in=topic_ids)
         topic_ids = list(topics.values_list("pk", flat=True))
-        projects = projects_per_topic(topic_ids, published=True)
+        pairs = project_pairs(topic_ids, published=True)
+        projects = {}
+        for topic_id, _project_id in pairs:
+            projects[topic_id] = projects.get(topic_id, 0) + 1
+        TopicProject.objects.filter(topic_id__in=topic_ids).delete()
+        TopicProject.objects.bulk_create(
+            TopicProject(topic_id=topic_id, project_id=project_id) for topic_id, project_id in pairs
+        )
         measures = _per_topic(
             MeasureTopics.objects.filter(measure__published=True, measure__project__published=True),
             topic_ids,
@@ -97,6 +104,15 @@ def refresh(topic_ids=None):
 def projects_per_topic(topic_ids=None, *, published):
     """{topic id: number of projects} of the projects linked to a topic or with a measure on
     it (only published ones, or drafts too), each project once per topic."""
+    counts = {}
+    for topic_id, _project_id in project_pairs(topic_ids, published=published):
+        counts[topic_id] = counts.get(topic_id, 0) + 1
+    return counts
+
+
+def project_pairs(topic_ids=None, *, published):
+    """{(topic id, project id)} of the projects linked to a topic or with a measure on it
+    (only published ones, or drafts too)."""
     linked = ProjectTopics.objects.values_list("topic_id", "modelproject_id")
     through_measures = MeasureTopics.objects.values_list("topic_id", "measure__project_id")
     if published:
@@ -107,10 +123,7 @@ def projects_per_topic(topic_ids=None, *, published):
     if topic_ids is not None:
         linked = linked.filter(topic_id__in=topic_ids)
         through_measures = through_measures.filter(topic_id__in=topic_ids)
-    counts = {}
-    for topic_id, _project_id in linked.order_by().union(through_measures.order_by()):
-        counts[topic_id] = counts.get(topic_id, 0) + 1
-    return counts
+    return set(linked.order_by().union(through_measures.order_by()))
 
 
 def _per_topic(rows, topic_ids):

@@ -33,6 +33,7 @@ from projects.models import (
     Municipality,
     Topic,
     TopicCount,
+    TopicProject,
 )
 from projects.questions import reserve_question, send_question
 from surveys.results import topic_interest
@@ -608,10 +609,15 @@ def _topics_with_counts():
 
 
 @compiled
-def _topic_projects(topic, *, editor):
+def _topic_projects(topic, *, editor, stored):
     """The projects linked to the topic, and those with a (visible) measure on it: a
-    project that works on a topic through one of its measures works on it."""
-    return ModelProject.objects.visible(editor=editor).filter(
+    project that works on a topic through one of its measures works on it. What the public
+    sees is stored with the topic's counts (TopicProject); an editor's, with drafts, is
+    looked up."""
+    projects = ModelProject.objects.visible(editor=editor)
+    if stored:
+        return projects.filter(pk__in=TopicProject.objects.filter(topic=topic).values("project"))
+    return projects.filter(
         Q(pk__in=ProjectTopics.objects.filter(topic=topic).values("modelproject_id"))
         | Q(pk__in=Measure.objects.visible(editor=editor).filter(topics=topic).values("project"))
     )
@@ -646,12 +652,12 @@ def _topic_insights(topic, *, editor, counted):
 def _topic_content(topic, user, topics):
     """The main content of a topic page."""
     editor = is_editor(user)
-    # Project cards here leave out the municipalities: the page stays within ten queries.
-    projects = _topic_projects(topic.pk, editor=editor)
     # A topic can have thousands of entries: the page shows the first ones, with the total
     # and a link to the full, filtered list. The public totals are stored (TopicCount); an
     # editor's, with drafts, are counted in the same query as the rows.
     counts = None if editor else _public_counts(topic)
+    # Project cards here leave out the municipalities: the page stays within ten queries.
+    projects = _topic_projects(topic.pk, editor=editor, stored=counts is not None)
     measures, measure_total = rows_and_total(
         _topic_measures(topic.pk, editor=editor, counted=counts is None),
         counts and counts.measures,

@@ -283,12 +283,17 @@ class TopicInterest:
     topic: Topic
     top_in: list[TopMention]
     municipality_count: int
-    # Municipalities that submitted an answer to any survey with public results.
-    answered_count: int = 0
+    # Of each counted survey that was answered: how many chose the topic, of how many.
+    per_survey: list = field(default_factory=list)
 
     @property
     def has_data(self):
-        return bool(self.top_in or self.municipality_count)
+        return bool(self.top_in or self.municipality_count or self.per_survey)
+
+    @property
+    def several_counted(self):
+        """Whether more than one survey counted answers: then a total across them helps."""
+        return len(self.per_survey) + sum(m.count is not None for m in self.top_in) > 1
 
 
 @compiled
@@ -303,13 +308,6 @@ def _public_surveys(topic, now):
         .annotate(n=Count("municipality_id", distinct=True))
         .values("n")
     )
-    answered = (
-        Response.objects.filter(state=SUBMITTED, survey__in=public.values("pk"))
-        .order_by()  # not by municipality name: one group of all rows
-        .values(one=Value(1))
-        .annotate(n=Count("municipality_id", distinct=True))
-        .values("n")
-    )
     return (
         public.select_related("results_snapshot")
         .only(
@@ -320,10 +318,7 @@ def _public_surveys(topic, now):
             "results_snapshot__participants",
             "results_snapshot__topic_counts",
         )
-        .annotate(
-            interested_municipalities=Subquery(interested),
-            answered_municipalities=Subquery(answered),
-        )
+        .annotate(interested_municipalities=Subquery(interested))
         .order_by("-closes_at")
     )
 
@@ -361,9 +356,11 @@ def topic_interest(topic, *, now=None, topics=None):
     if counted and topics is None:  # ties in the topics' order, as top_topics() ranks them
         topics = list(Topic.objects.all())
 
-    mentions = []
+    mentions, per_survey = [], []
     for survey in surveys:
         if survey.pk in counted:
+            chosen = dict(counted[survey.pk]).get(topic.pk, 0)
+            per_survey.append(TopMention(survey, 0, chosen, survey.results_snapshot.participants))
             ranks = _ranked(counted[survey.pk], topics)
             ranking = [(rank.topic.pk, rank.count) for rank in ranks]
         else:
@@ -378,11 +375,12 @@ def topic_interest(topic, *, now=None, topics=None):
                 mentions.append(TopMention(survey, position, count, participants))
     if not surveys:
         return TopicInterest(topic, mentions, 0)
+    ranked = {mention.survey.pk for mention in mentions}
     return TopicInterest(
         topic,
         mentions,
         surveys[0].interested_municipalities or 0,
-        surveys[0].answered_municipalities or 0,
+        [row for row in per_survey if row.survey.pk not in ranked],
     )
 
 

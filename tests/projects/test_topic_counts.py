@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projects.models import Insight, Measure, ModelProject, Topic, TopicCount
+from projects.models import Insight, Measure, ModelProject, Topic, TopicCount, TopicProject
 from projects.topic_counts import counted_once
 from tests import factories
 from transfer_portal.lib.admin_actions import set_published
@@ -19,25 +19,33 @@ pytestmark = pytest.mark.django_db
 
 def counted_now():
     """What the public sees of each topic, counted the long way."""
-    return {
-        topic.pk: (
-            # Linked to the topic, or with a published measure on it (issue 19, 5).
+    result = {}
+    for topic in Topic.objects.all():
+        # Linked to the topic, or with a published measure on it (issue 19, 5).
+        projects = set(
             ModelProject.objects.published()
             .filter(
                 Q(topics=topic) | Q(measures__in=Measure.objects.published().filter(topics=topic))
             )
-            .distinct()
-            .count(),
+            .values_list("pk", flat=True)
+        )
+        result[topic.pk] = (
+            len(projects),
             Measure.objects.published().filter(topics=topic).count(),
             Insight.objects.published().filter(topic=topic).count(),
+            projects,
         )
-        for topic in Topic.objects.all()
-    }
+    return result
 
 
 def stored():
+    """The stored counts, with the stored projects of each topic (TopicProject)."""
+    projects = {}
+    for topic_id, project_id in TopicProject.objects.values_list("topic_id", "project_id"):
+        projects.setdefault(topic_id, set()).add(project_id)
     return {
-        row.topic_id: (row.projects, row.measures, row.insights) for row in TopicCount.objects.all()
+        row.topic_id: (row.projects, row.measures, row.insights, projects.get(row.topic_id, set()))
+        for row in TopicCount.objects.all()
     }
 
 
@@ -149,10 +157,10 @@ def _queries_to_delete_a_project_with(measures):
     for _ in range(measures):
         measure = factories.measure(project, topics=[topic])
         factories.insight(project, topic, measure=measure)
-    assert stored()[topic.pk] == (1, measures, measures)
+    assert stored()[topic.pk][:3] == (1, measures, measures)
     with CaptureQueriesContext(connection) as queries:
         project.delete()
-    assert stored()[topic.pk] == (0, 0, 0)
+    assert stored()[topic.pk] == (0, 0, 0, set())
     return len(queries)
 
 
@@ -203,5 +211,5 @@ def test_content_loaded_in_bulk_is_counted_once_at_the_end():
         project = factories.project(topics=[topic])
         for _ in range(5):
             factories.measure(project, topics=[topic])
-        assert stored()[topic.pk] == (0, 0, 0)  # not yet
-    assert stored()[topic.pk] == (1, 5, 0)
+        assert stored()[topic.pk][:3] == (0, 0, 0)  # not yet
+    assert stored()[topic.pk][:3] == (1, 5, 0)

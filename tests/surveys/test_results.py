@@ -160,7 +160,12 @@ def test_the_topic_page_says_how_many_took_part_when_the_numbers_per_topic_are_u
 def test_topic_interest_counts_municipalities_of_public_surveys_only(answered, topics):
     survey, _q = answered
     interest = topic_interest(topics[0])
-    assert (interest.municipality_count, interest.answered_count) == (2, 3)
+    assert interest.municipality_count == 2
+    # Ranked among the TOP topics: its numbers are on the mention, not listed again.
+    assert interest.per_survey == []
+    other = topic_interest(topics[1])
+    assert [(m.position, m.count, m.participants) for m in other.top_in] == [(2, 1, 3)]
+    assert other.per_survey == []
     assert [(m.survey, m.position, m.count, m.participants) for m in interest.top_in] == [
         (survey, 1, 2, 3)
     ]
@@ -174,7 +179,27 @@ def test_the_topic_page_shows_how_many_of_how_many_municipalities_chose_the_topi
 ):
     html = " ".join(client.get(topics[0].get_absolute_url()).content.decode().split())
     assert "gewählt von 2 der 3 teilnehmenden Kommunen." in html
-    assert "Gewählt in den Umfragen mit öffentlichen Ergebnissen: von 2 der 3 antwortenden" in html
+    # One survey counted: no total across surveys.
+    assert "Über alle Umfragen" not in html
+
+
+def test_a_topic_chosen_in_two_surveys_gets_numbers_for_each_and_a_total_across_them(client, db):
+    topics = [factories.topic(name=f"Thema {n}") for n in range(5)]
+    last = topics[-1]
+    for state in ("geschlossen", "geschlossen"):
+        survey, q = survey_factories.full_survey(state, topics=topics[:2])
+        option = q["multiple"].choices.create(label="Letztes Thema", topic=last, position=9)
+        a = q["multiple"].choices.get(topic=topics[0])
+        for choices in ([a], [a], [a, option]):
+            survey_factories.response(survey, answers={q["multiple"]: choices})
+    interest = topic_interest(last)
+    assert [(m.count, m.participants) for m in interest.top_in + interest.per_survey] == [
+        (1, 3),
+        (1, 3),
+    ]
+    html = " ".join(client.get(last.get_absolute_url()).content.decode().split())
+    assert "gewählt von 1 der 3 teilnehmenden Kommunen." in html
+    assert "Über alle Umfragen mit öffentlichen Ergebnissen haben 2 Kommunen dieses Thema" in html
 
 
 def test_home_highlights_offer_the_open_survey_and_the_2022_top_topics(

@@ -43,7 +43,7 @@ def _participant(user):
     if not user.is_authenticated:
         return None
     return (
-        Participant.objects.select_related("municipality")
+        Participant.objects.select_related("municipality__amt")
         .filter(user=user, user__emailaddress__verified=True)
         .first()
     )
@@ -357,11 +357,16 @@ def membership_overview(request):
     """The account's link, and for confirmed members the requests they may decide."""
     participant = _participant(request.user)
     pending = list(membership.pending_for(participant))
+    municipality = participant.municipality if participant and participant.is_confirmed else None
     return render(
         request,
         "surveys/membership_overview.html",
         {
             "participant": participant,
+            # An Amt and its Gemeinden work together: each is offered the other's page.
+            "amt_members": list(municipality.amt_members.order_by("name"))
+            if municipality and municipality.kind == municipality.Kind.AMT
+            else [],
             "pending": [
                 (request_, membership.decision_token(request_, request.user))
                 for request_ in pending

@@ -138,3 +138,18 @@ def test_the_municipality_page_shows_population_size_class_and_amt(client, tmp_p
     amt = client.get("/kommunen/peitz/").content.decode()
     assert '<a href="/kommunen/drachhausen/">Drachhausen</a>' in amt
     assert client.get("/kommunen/guben/").status_code == 200
+
+
+def test_a_member_of_an_amt_is_offered_its_gemeinden_and_they_their_amt(client, tmp_path):
+    from tests.surveys import factories as survey_factories
+
+    _run(tmp_path, FILE)
+    amt = Municipality.objects.get(association_key="120715107")
+    client.force_login(survey_factories.participant(amt, "amt@peitz.example"))
+    html = client.get("/umfragen/ihre-kommune/").content.decode()
+    assert '<a href="/kommunen/drachhausen/">Drachhausen</a>' in html
+    village = Municipality.objects.get(ags="12071304")
+    client.force_login(survey_factories.participant(village, "gemeinde@drachhausen.example"))
+    html = " ".join(client.get("/umfragen/ihre-kommune/").content.decode().split())
+    assert 'Drachhausen gehört zum Amt <a href="/kommunen/peitz/">Peitz</a>.' in html
+    assert '<a href="/kommunen/drachhausen/">Die Seite von Drachhausen' in html

@@ -36,5 +36,5 @@ def test_editors_adding_lessons_and_links_at_once_neither_deadlock_nor_miscount(
 
     assert [r for r in run_at_once(6, change) if isinstance(r, Exception)] == []
     assert stored() == counted_now()
-    assert stored()[first.pk] == (6, 6, 6)
+    assert stored()[first.pk][:3] == (6, 6, 6)
     assert Topic.objects.count() >= 2

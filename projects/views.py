@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -253,26 +253,28 @@ def measure_detail(request, slug):
     return _measure_page(request, _measure(request, slug))
 
 
-def _measure(request, slug):
-    return get_object_or_404(
-        _visible_measures(request.user).prefetch_related(
-            "topics",
-            "sources",
-            "prerequisites",
-            "size_classes",
+def _measure(request, slug, *, insights=True):
+    """The measure with what its page shows (`insights`: its lessons learned too)."""
+    related = [
+        "topics",
+        "sources",
+        "prerequisites",
+        "size_classes",
+        Prefetch(
+            "adoptions",
+            queryset=Adoption.objects.select_related("municipality", "contact"),
+            to_attr="adoption_list",
+        ),
+    ]
+    if insights:
+        related.append(
             Prefetch(
                 "insights",
                 queryset=Insight.objects.visible_to(request.user).select_related("topic"),
                 to_attr="visible_insights",
-            ),
-            Prefetch(
-                "adoptions",
-                queryset=Adoption.objects.select_related("municipality", "contact"),
-                to_attr="adoption_list",
-            ),
-        ),
-        slug=slug,
-    )
+            )
+        )
+    return get_object_or_404(_visible_measures(request.user).prefetch_related(*related), slug=slug)
 
 
 def _measure_page(request, measure, form=None, status=200):
@@ -378,13 +380,9 @@ def transfer_plan(request, slug):
     """A printable plan for taking a measure over: profile, prerequisites as a checklist,
     next steps, contacts, adopters with their consented contacts, related DABB offers and
     their next dates."""
-    measure = _measure(request, slug)
+    measure = _measure(request, slug, insights=False)
     topic_ids = [topic.pk for topic in measure.topics.all()]
-    offers = list(
-        offer_cards_of(editor=is_editor(request.user))
-        .filter(pk__in=Offer.topics.through.objects.filter(topic__in=topic_ids).values("offer"))
-        .order_by("title")[:TRANSFER_PLAN_OFFERS]
-    )
+    offers = list(_plan_offers(topic_ids, editor=is_editor(request.user)))
     checklist = profile.prerequisites(measure)
     return render(
         request,
@@ -519,6 +517,18 @@ def _transfer_export(name, filters):
     return response
 
 
+@compiled
+def _plan_offers(topic_ids, *, editor):
+    """DABB's offers on any of the topics, as their cards show them (compiled: the next-date
+    subquery costs more to build than to run)."""
+    on_topics = Offer.topics.through.objects.filter(topic__in=topic_ids).values("offer")
+    return (
+        offer_cards_of(editor=editor)
+        .filter(pk__in=on_topics)
+        .order_by("title", "pk")[:TRANSFER_PLAN_OFFERS]
+    )
+
+
 @login_required
 @require_POST
 def mark_adoption(request, slug):
@@ -556,7 +566,8 @@ def municipality_detail(request, slug):
         Adoption.objects.public()
         .filter(municipality=municipality)
         .select_related("measure__project")
-        .order_by("measure__title")
+        .only("stage", "changed_at", "measure__slug", "measure__title", "measure__project__title")
+        .order_by("measure__title", "pk")
     )
     return render(
         request,
@@ -614,11 +625,16 @@ def _topic_projects(topic, *, editor, stored):
     project that works on a topic through one of its measures works on it. What the public
     sees is stored with the topic's counts (TopicProject); an editor's, with drafts, is
     looked up."""
-    projects = ModelProject.objects.visible(editor=editor)
+    linked = ProjectTopics.objects.filter(topic=topic)
+    # Cards for the projects with the topic among their main topics; the others, which only
+    # have measures on it, are listed by name (a topic can have dozens of them).
+    projects = ModelProject.objects.visible(editor=editor).annotate(
+        linked=Exists(linked.filter(modelproject=OuterRef("pk")))
+    )
     if stored:
         return projects.filter(pk__in=TopicProject.objects.filter(topic=topic).values("project"))
     return projects.filter(
-        Q(pk__in=ProjectTopics.objects.filter(topic=topic).values("modelproject_id"))
+        Q(pk__in=linked.values("modelproject_id"))
         | Q(pk__in=Measure.objects.visible(editor=editor).filter(topics=topic).values("project"))
     )
 
@@ -657,7 +673,7 @@ def _topic_content(topic, user, topics):
     # editor's, with drafts, are counted in the same query as the rows.
     counts = None if editor else _public_counts(topic)
     # Project cards here leave out the municipalities: the page stays within ten queries.
-    projects = _topic_projects(topic.pk, editor=editor, stored=counts is not None)
+    projects = list(_topic_projects(topic.pk, editor=editor, stored=counts is not None))
     measures, measure_total = rows_and_total(
         _topic_measures(topic.pk, editor=editor, counted=counts is None),
         counts and counts.measures,
@@ -678,7 +694,8 @@ def _topic_content(topic, user, topics):
     # Whom to contact: the contact persons of DABB's offers on this topic.
     contacts = list({offer.contact.pk: offer.contact for offer in offers if offer.contact}.values())
     return {
-        "projects": projects,
+        "projects": [project for project in projects if project.linked],
+        "projects_with_measures": [project for project in projects if not project.linked],
         "measures_by_project": measures_by_project,
         "measure_total": measure_total,
         "shown_measures": len(measures),

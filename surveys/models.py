@@ -128,6 +128,9 @@ class Survey(RedirectsOldSlugs, PublishedContent):
     def get_absolute_url(self):
         return object_url("surveys:survey_detail", self.slug)
 
+    def get_results_url(self):
+        return object_url("surveys:survey_results", self.slug)
+
     def state_at(self, now=None):
         now = now or timezone.now()
         if now < self.opens_at:

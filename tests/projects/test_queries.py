@@ -60,8 +60,8 @@ BUDGETS = {
         4,
         "Energiemonitoring",
     ),
-    # the measure as on its page (7 but its lessons' topics), DABB offers on its topics
-    "/massnahmen/cottbus-energiemonitoring/transferplan/": (8, "Checkliste der Voraussetzungen"),
+    # the measure as on its page without its lessons (6), DABB offers on its topics
+    "/massnahmen/cottbus-energiemonitoring/transferplan/": (7, "Checkliste der Voraussetzungen"),
     # municipality with Landkreis and Amt, its adoptions (its size class is one more
     # where the population is known; the seeded content knows none)
     "/kommunen/cottbus/": (2, "Nachgenutzte Maßnahmen"),

@@ -180,13 +180,18 @@ def test_a_project_with_a_measure_on_the_topic_is_listed_as_working_on_it(client
     factories.measure(
         factories.project(title="Projekt mit einem Entwurf"), topics=[topic], published=False
     )
+    linked = factories.project(title="Projekt mit dem Schwerpunkt", topics=[topic])
     response = client.get(topic.get_absolute_url())
-    assert [p.title for p in response.context["content"]["projects"]] == [project.title]
-    html = response.content.decode()
+    content = response.context["content"]
+    assert [p.title for p in content["projects"]] == [linked.title]  # as a card
+    assert [p.title for p in content["projects_with_measures"]] == [project.title]
+    html = " ".join(response.content.decode().split())
     assert measure.title in html
+    link = f'<a href="{project.get_absolute_url()}"'
+    assert f"Weitere Modellprojekte mit Maßnahmen zu diesem Thema: {link}" in html
     assert "Diesem Thema ist noch kein Modellprojekt zugeordnet." not in html
     counted = next(t for t in client.get("/themen/").context["topics"] if t.pk == topic.pk)
-    assert counted.project_count == 1
+    assert counted.project_count == 2
     empty = client.get(factories.topic().get_absolute_url()).content.decode()
     assert "Diesem Thema ist noch kein Modellprojekt zugeordnet." in empty
 
@@ -196,7 +201,9 @@ def test_editors_see_projects_with_draft_measures_on_the_topic(editor_client, db
     project = factories.project(title="Projekt mit einem Entwurf")
     factories.measure(project, topics=[topic], published=False)
     response = editor_client.get(topic.get_absolute_url())
-    assert [p.title for p in response.context["content"]["projects"]] == [project.title]
+    assert [p.title for p in response.context["content"]["projects_with_measures"]] == [
+        project.title
+    ]
     counted = next(t for t in editor_client.get("/themen/").context["topics"] if t.pk == topic.pk)
     assert counted.project_count == 1
 

@@ -10,6 +10,7 @@ from surveys.results import home_highlights, topic_interest
 from tests import factories
 from tests.checkers import assert_valid_html
 from tests.surveys import factories as survey_factories
+from transfer_portal.lib.jinja import macro
 
 pytestmark = pytest.mark.django_db
 
@@ -136,9 +137,8 @@ def test_editor_results_and_partials_are_valid_html(editor_client, seeded):
         )
     }
     topic = Topic.objects.get(slug="partizipation")
-    partials = render_to_string(
-        "surveys/includes/topic_interest.html", {"interest": topic_interest(topic)}
-    ) + render_to_string(
+    partials = str(macro("surveys/interest.html", "topic_interest")(topic_interest(topic)))
+    partials += render_to_string(
         "surveys/includes/home_call_to_action.html", {"highlights": home_highlights()}
     )
     assert "TOP-Thema" in partials and "Jetzt teilnehmen" in partials

@@ -677,14 +677,6 @@ class Measure(RedirectsOldSlugs, PublishedContent):
                     kwargs["update_fields"] = update_fields = {*update_fields, band_field}
         super().save(*args, **kwargs)
 
-    @property
-    def staff_fte_shown(self):
-        """The full-time equivalents without trailing zeros (0.5, 2), None if unknown."""
-        fte = self.staff_fte
-        if fte is None:
-            return None
-        return fte.quantize(1) if fte == fte.to_integral_value() else fte.normalize()
-
     def prerequisite_checklist(self):
         """[(kind label, prerequisite or None)] for every kind, in the checklist's order;
         None where nothing is recorded (reads `prerequisites` once: prefetch it)."""

@@ -113,8 +113,6 @@ def _import_row(row, report):
         return f"AGS {ags!r} hat nicht genau 8 Ziffern"
     if not name:
         return "Name fehlt"
-    if len(name) > Municipality._meta.get_field("name").max_length:
-        return "Name ist zu lang"
     if kind is None:
         return f"unbekannte Art {row.get('kind', '')!r}"
     district = None
@@ -129,29 +127,7 @@ def _import_row(row, report):
         else:
             district = districts.filter(ags=ags[:5] + "000").first()
 
-    municipality = Municipality.objects.filter(ags=ags).first()
-    if municipality is None:
-        municipality = Municipality.objects.filter(name=name, kind=kind, ags__isnull=True).first()
-    if municipality is None:
-        Municipality.objects.create(
-            ags=ags,
-            name=name,
-            kind=kind,
-            district=district,
-            slug=_unique_slug(name, kind, ags),
-        )
-        report.created.append(name)
-        return None
-    changes = {"ags": ags, "name": name, "kind": kind, "district": district}
-    changed = {key: value for key, value in changes.items() if getattr(municipality, key) != value}
-    if changed:
-        for key, value in changed.items():
-            setattr(municipality, key, value)
-        municipality.save()
-        report.updated.append(name)
-    else:
-        report.unchanged.append(name)
-    return None
+    return _save(report, {"ags": ags}, name=name, kind=kind, district=district)
 
 
 # The official directory as Destatis publishes it: GV100AD, one record per line, fields at

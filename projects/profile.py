@@ -23,12 +23,16 @@ def _euros(amount, band_label):
     return band_label or None
 
 
+def _without_trailing_zeros(number):
+    """0.50 → 0.5, 2.00 → 2 (normalize() alone would make 10.00 into 1E+1)."""
+    return number.quantize(1) if number == number.to_integral_value() else number.normalize()
+
+
 def _staff(measure):
     parts = []
     if measure.staff_fte is not None:
-        parts.append(
-            _("%(fte)s full-time equivalents") % {"fte": number_format(measure.staff_fte_shown)}
-        )
+        fte = number_format(_without_trailing_zeros(measure.staff_fte))
+        parts.append(_("%(fte)s full-time equivalents") % {"fte": fte})
     if measure.staff_person_days is not None:
         days = measure.staff_person_days
         parts.append(

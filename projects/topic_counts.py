@@ -73,9 +73,7 @@ def refresh(topic_ids=None):
             topics = topics.filter(pk__in=topic_ids)
         topic_ids = list(topics.values_list("pk", flat=True))
         pairs = project_pairs(topic_ids, published=True)
-        projects = {}
-        for topic_id, _project_id in pairs:
-            projects[topic_id] = projects.get(topic_id, 0) + 1
+        projects = _projects_per_topic(pairs)
         TopicProject.objects.filter(topic_id__in=topic_ids).delete()
         TopicProject.objects.bulk_create(
             TopicProject(topic_id=topic_id, project_id=project_id) for topic_id, project_id in pairs
@@ -104,8 +102,12 @@ def refresh(topic_ids=None):
 def projects_per_topic(topic_ids=None, *, published):
     """{topic id: number of projects} of the projects linked to a topic or with a measure on
     it (only published ones, or drafts too), each project once per topic."""
+    return _projects_per_topic(project_pairs(topic_ids, published=published))
+
+
+def _projects_per_topic(pairs):
     counts = {}
-    for topic_id, _project_id in project_pairs(topic_ids, published=published):
+    for topic_id, _project_id in pairs:
         counts[topic_id] = counts.get(topic_id, 0) + 1
     return counts
 

@@ -63,7 +63,7 @@ class TopicRow:
         return self.demand / (1 + self.supply)
 
 
-def topics(answered_total=None):
+def topics():
     """Demand against supply per topic, the biggest gaps first."""
     demand = dict(
         ResponseTopic.objects.order_by()
@@ -113,8 +113,8 @@ def answered_municipalities():
 
 
 def adoptions_over_time(filters, now=None):
-    """[(quarter start, {stage: adoptions that reached it in the quarter})], the last
-    QUARTERS quarters, oldest first."""
+    """[("2026 Q4", [adoptions that reached each stage in the quarter])], the last QUARTERS
+    quarters, oldest first; the counts in the order of the stages."""
     now = now or timezone.now()
     quarters = []
     year, quarter = now.year, (now.month - 1) // 3
@@ -138,12 +138,23 @@ def adoptions_over_time(filters, now=None):
         key = (start.year, start.month)
         if key in table:
             table[key][row["stage"]] = row["n"]
-    return [(key, table[key]) for key in quarters]
+    return [
+        (f"{year} Q{(month - 1) // 3 + 1}", [table[year, month][stage] for stage in STAGES.values])
+        for year, month in quarters
+    ]
+
+
+def _with_counts(rows):
+    """The rows, each with its counts per stage also as a list, in the order of the stages."""
+    rows = list(rows)
+    for row in rows:
+        row["counts"] = [row[stage] for stage in STAGES.values]
+    return rows
 
 
 def measures(filters):
     """The measures with the most adoptions, with their counts per stage."""
-    return list(
+    return _with_counts(
         Adoption.objects.public()
         .filter(filters.of_adoptions())
         .order_by()
@@ -155,7 +166,7 @@ def measures(filters):
 
 def districts(filters):
     """Adoptions per Landkreis (municipalities without one – kreisfreie Städte – together)."""
-    return list(
+    return _with_counts(
         Adoption.objects.public()
         .filter(filters.of_adoptions())
         .order_by()
@@ -175,3 +186,60 @@ def questions(now=None):
         .annotate(total=Count("pk"), recent=Count("pk", filter=Q(asked_at__gte=recent)))
         .order_by("-recent", "-total", "project__title")
     )
+
+
+def _topic_rows(filters):
+    header = [
+        "thema",
+        "nachfrage_kommunen",
+        "massnahmen",
+        "erkenntnisse",
+        "angebote",
+        "nachnutzende_kommunen",
+        "nachfrage_je_angebot",
+    ]
+    rows = [
+        [r.topic.name, r.demand, r.measures, r.insights, r.offers, r.adoptions]
+        + [round(r.demand_per_supply, 2)]
+        for r in topics()
+    ]
+    return header, rows
+
+
+def _quarter_rows(filters):
+    rows = [[quarter, *counts] for quarter, counts in adoptions_over_time(filters)]
+    return ["quartal", *STAGES.values], rows
+
+
+def _measure_rows(filters):
+    header = ["massnahme", "titel", "modellprojekt", "gesamt", *STAGES.values]
+    rows = [
+        [r["measure__slug"], r["measure__title"], r["measure__project__title"], r["total"]]
+        + r["counts"]
+        for r in measures(filters)
+    ]
+    return header, rows
+
+
+def _district_rows(filters):
+    rows = [
+        [r["municipality__district__name"] or "", r["total"], *r["counts"]]
+        for r in districts(filters)
+    ]
+    return ["landkreis", "gesamt", *STAGES.values], rows
+
+
+def _question_rows(filters):
+    header = ["modellprojekt", "titel", "fragen_letzte_365_tage", "fragen_gesamt"]
+    rows = [[r["project__slug"], r["project__title"], r["recent"], r["total"]] for r in questions()]
+    return header, rows
+
+
+# Each table of the view as CSV: (header, rows) of the filters.
+EXPORTS = {
+    "themen": _topic_rows,
+    "verlauf": _quarter_rows,
+    "massnahmen": _measure_rows,
+    "landkreise": _district_rows,
+    "fragen": _question_rows,
+}

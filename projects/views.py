@@ -281,7 +281,6 @@ def _measure_page(request, measure, form=None, status=200):
     """The measure page; for a confirmed member of a municipality with the form to mark
     where the municipality stands with it (`form`: one sent back with errors)."""
     municipality = adoption.member_municipality(request.user)
-    own = None
     if municipality is not None:
         own = next((a for a in measure.adoption_list if a.municipality_id == municipality.pk), None)
         if form is None:
@@ -293,7 +292,6 @@ def _measure_page(request, measure, form=None, status=200):
         "profile": profile.profile_rows(measure),
         "prerequisites": profile.prerequisites(measure),
         "member_municipality": municipality,
-        "own_adoption": own,
         "adoption_form": form,
     }
     return render(request, "projects/measure_detail.html", context, status=status)
@@ -336,16 +334,11 @@ def measure_compare(request):
         }
         for measure in measures
     ]
-    rows = []
-    if columns:
-        for index, row in enumerate(columns[0]["profile"]):
-            rows.append((row.label, [column["profile"][index] for column in columns]))
-    prerequisite_rows = []
-    if columns:
-        for index, item in enumerate(columns[0]["prerequisites"]):
-            prerequisite_rows.append(
-                (item.label, [column["prerequisites"][index] for column in columns])
-            )
+
+    def aligned(part):
+        """[(label, [the field in each column])] of the columns' `part`."""
+        return [(cells[0].label, cells) for cells in zip(*(c[part] for c in columns), strict=True)]
+
     candidates = []
     if measures and len(measures) < COMPARED_AT_MOST:
         # Measures on the same topics, to add one without going back to the list.
@@ -363,8 +356,8 @@ def measure_compare(request):
         {
             "candidates": candidates,
             "columns": columns,
-            "rows": rows,
-            "prerequisite_rows": prerequisite_rows,
+            "rows": aligned("profile"),
+            "prerequisite_rows": aligned("prerequisites"),
             "problems": problems,
         },
         status=400 if problems else 200,
@@ -399,9 +392,6 @@ def transfer_plan(request, slug):
     )
 
 
-TRANSFER_EXPORTS = ("themen", "verlauf", "massnahmen", "landkreise", "fragen")
-
-
 @login_required
 @require_safe
 def transfer_overview(request):
@@ -412,13 +402,14 @@ def transfer_overview(request):
         raise PermissionDenied(_("Only the editors see the view of transfer."))
     form = TransferOverviewFilterForm(request.GET or None)
     export = request.GET.get("export")
-    if form.is_bound and not form.is_valid() or (export and export not in TRANSFER_EXPORTS):
+    exports = transfer_overview_data.EXPORTS
+    if form.is_bound and not form.is_valid() or (export and export not in exports):
         return render(
             request,
             "projects/transfer_overview.html",
             {
                 "form": form,
-                "bad_export": export not in (None, *TRANSFER_EXPORTS),
+                "bad_export": export is not None and export not in exports,
                 "topics": None,
                 "over_time": None,
                 "questions": None,
@@ -432,89 +423,22 @@ def transfer_overview(request):
         measure_slug=data.get("massnahme") or None,
     )
     if export:
-        return _transfer_export(export, filters)
-    stages = Adoption.Stage.values
-
-    def with_counts(rows):
-        for row in rows:
-            row["counts"] = [row[stage] for stage in stages]
-        return rows
-
+        header, rows = exports[export](filters)
+        response = HttpResponse(csv_text([header, *rows]), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="transfer-{export}.csv"'
+        return response
     context = {
         "form": form,
         "topics": transfer_overview_data.topics(),
         "answered": transfer_overview_data.answered_municipalities(),
-        "over_time": [
-            (f"{year} Q{(month - 1) // 3 + 1}", [counts[stage] for stage in stages])
-            for (year, month), counts in transfer_overview_data.adoptions_over_time(filters)
-        ],
-        "measures": with_counts(transfer_overview_data.measures(filters)),
-        "districts": with_counts(transfer_overview_data.districts(filters)),
+        "over_time": transfer_overview_data.adoptions_over_time(filters),
+        "measures": transfer_overview_data.measures(filters),
+        "districts": transfer_overview_data.districts(filters),
         "questions": transfer_overview_data.questions(),
         "stage_labels": Adoption.Stage.labels,
         "filter_query": request.GET.urlencode(),
     }
     return render(request, "projects/transfer_overview.html", context)
-
-
-def _transfer_export(name, filters):
-    stages = [stage for stage, _label in Adoption.Stage.choices]
-    data = transfer_overview_data
-    if name == "themen":
-        header = [
-            "thema",
-            "nachfrage_kommunen",
-            "massnahmen",
-            "erkenntnisse",
-            "angebote",
-            "nachnutzende_kommunen",
-            "nachfrage_je_angebot",
-        ]
-        rows = [
-            [
-                r.topic.name,
-                r.demand,
-                r.measures,
-                r.insights,
-                r.offers,
-                r.adoptions,
-                round(r.demand_per_supply, 2),
-            ]
-            for r in data.topics()
-        ]
-    elif name == "verlauf":
-        header = ["quartal", *stages]
-        rows = [
-            [f"{year}-Q{(month - 1) // 3 + 1}", *(counts[stage] for stage in stages)]
-            for (year, month), counts in data.adoptions_over_time(filters)
-        ]
-    elif name == "massnahmen":
-        header = ["massnahme", "titel", "modellprojekt", "gesamt", *stages]
-        rows = [
-            [
-                r["measure__slug"],
-                r["measure__title"],
-                r["measure__project__title"],
-                r["total"],
-                *(r[stage] for stage in stages),
-            ]
-            for r in data.measures(filters)
-        ]
-    elif name == "landkreise":
-        header = ["landkreis", "gesamt", *stages]
-        rows = [
-            [r["municipality__district__name"] or "", r["total"], *(r[stage] for stage in stages)]
-            for r in data.districts(filters)
-        ]
-    else:
-        header = ["modellprojekt", "titel", "fragen_letzte_365_tage", "fragen_gesamt"]
-        rows = [
-            [r["project__slug"], r["project__title"], r["recent"], r["total"]]
-            for r in data.questions()
-        ]
-    response = HttpResponse(csv_text([header, *rows]), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="transfer-{name}.csv"'
-    return response
 
 
 @compiled
@@ -533,15 +457,15 @@ def _plan_offers(topic_ids, *, editor):
 @require_POST
 def mark_adoption(request, slug):
     """A confirmed member marks where their municipality stands with the measure."""
-    measure = _measure(request, slug)
+    measure = get_object_or_404(_visible_measures(request.user), slug=slug)
     municipality = adoption.member_municipality(request.user)
     if municipality is None:
         raise PermissionDenied(
             _("Only confirmed members of a municipality can mark measures for it.")
         )
     form = AdoptionForm(request.POST)
-    if not form.is_valid():
-        return _measure_page(request, measure, form, status=400)
+    if not form.is_valid():  # the page again, with all it shows
+        return _measure_page(request, _measure(request, slug), form, status=400)
     adoption.record(
         municipality=municipality, measure=measure, user=request.user, **form.cleaned_data
     )

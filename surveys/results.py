@@ -273,7 +273,7 @@ def _loaded_snapshot(survey):
 @dataclass
 class TopMention:
     survey: Survey
-    position: int
+    position: int | None  # None: a survey's numbers for a topic outside its TOP list
     count: int | None  # None: the published findings rank it without numbers
     participants: int | None = None  # municipalities that took part, if known
 
@@ -360,7 +360,9 @@ def topic_interest(topic, *, now=None, topics=None):
     for survey in surveys:
         if survey.pk in counted:
             chosen = dict(counted[survey.pk]).get(topic.pk, 0)
-            per_survey.append(TopMention(survey, 0, chosen, survey.results_snapshot.participants))
+            per_survey.append(
+                TopMention(survey, None, chosen, survey.results_snapshot.participants)
+            )
             ranks = _ranked(counted[survey.pk], topics)
             ranking = [(rank.topic.pk, rank.count) for rank in ranks]
         else:

@@ -4,7 +4,17 @@ prefetch: each takes the ids of the rows shown and annotates the row it belongs 
 
 from django.db.models import F
 
-from projects.models import Municipality, ProjectSource, Topic
+from projects.models import (
+    Adoption,
+    Insight,
+    Measure,
+    MeasurePrerequisite,
+    MeasureSource,
+    Municipality,
+    ProjectSource,
+    SizeClass,
+    Topic,
+)
 from transfer_portal.lib.compiled import compiled
 
 
@@ -30,3 +40,41 @@ def sources_of_projects(projects):
 @compiled
 def topics_of_measures(measures):
     return Topic.objects.filter(measures__in=measures).annotate(owner=F("measures"))
+
+
+# A measure's page and transfer plan: the measure, then one query for each relation it shows.
+
+
+@compiled
+def measure_by_slug(slug, *, editor):
+    return Measure.objects.visible(editor=editor).select_related("project").filter(slug=slug)
+
+
+@compiled
+def sources_of_measures(measures):
+    return MeasureSource.objects.filter(measure__in=measures).annotate(owner=F("measure"))
+
+
+@compiled
+def prerequisites_of_measures(measures):
+    # Ordered by kind alone: the model's ordering by measure would join it for its title.
+    return (
+        MeasurePrerequisite.objects.filter(measure__in=measures)
+        .annotate(owner=F("measure"))
+        .order_by("kind")
+    )
+
+
+@compiled
+def size_classes_of_measures(measures):
+    return SizeClass.objects.filter(measures__in=measures).annotate(owner=F("measures"))
+
+
+@compiled
+def adoptions_of_measure(measure):
+    return Adoption.objects.filter(measure=measure).select_related("municipality", "contact")
+
+
+@compiled
+def insights_of_measure(measure, *, editor):
+    return Insight.objects.visible(editor=editor).filter(measure=measure).select_related("topic")

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -55,6 +55,30 @@ PROJECTS_PER_PAGE = 20
 MEASURES_PER_PAGE = 20
 INSIGHTS_PER_PAGE = 20
 TOPIC_MEASURES = 30
+# The fields that projects/items.html shows of a project card, a measure item and a lesson
+# (with where it comes from): lists of long texts load only these.
+PROJECT_CARD_FIELDS = ("published", "title", "slug", "funding_round", "motto")
+MEASURE_ITEM_FIELDS = (
+    "published",
+    "title",
+    "slug",
+    "status",
+    "summary",
+    "project",
+    "project_title",
+)
+INSIGHT_ITEM_FIELDS = (
+    "published",
+    "created_at",
+    "kind",
+    "text",
+    "topic",
+    *(
+        f"{owner}__{field}"
+        for owner in ("project", "measure")
+        for field in ("published", "title", "slug")
+    ),
+)
 TOPIC_INSIGHTS = 12
 TOPIC_OFFERS = 6
 PROJECT_MEASURES = 30
@@ -254,27 +278,21 @@ def measure_detail(request, slug):
 
 
 def _measure(request, slug, *, insights=True):
-    """The measure with what its page shows (`insights`: its lessons learned too)."""
-    related = [
-        "topics",
-        "sources",
-        "prerequisites",
-        "size_classes",
-        Prefetch(
-            "adoptions",
-            queryset=Adoption.objects.select_related("municipality", "contact"),
-            to_attr="adoption_list",
-        ),
-    ]
+    """The measure with what its page shows (`insights`: its lessons learned too), in
+    compiled queries: prefetch_related() built and compiled five queries anew each time."""
+    editor = is_editor(request.user)
+    measure = first_or_404(queries.measure_by_slug(slug, editor=editor))
+    for name, query in (
+        ("topics", queries.topics_of_measures),
+        ("sources", queries.sources_of_measures),
+        ("prerequisites", queries.prerequisites_of_measures),
+        ("size_classes", queries.size_classes_of_measures),
+    ):
+        prefetch([measure], name, query)
+    measure.adoption_list = list(queries.adoptions_of_measure(measure.pk))
     if insights:
-        related.append(
-            Prefetch(
-                "insights",
-                queryset=Insight.objects.visible_to(request.user).select_related("topic"),
-                to_attr="visible_insights",
-            )
-        )
-    return get_object_or_404(_visible_measures(request.user).prefetch_related(*related), slug=slug)
+        measure.visible_insights = list(queries.insights_of_measure(measure.pk, editor=editor))
+    return measure
 
 
 def _measure_page(request, measure, form=None, status=200):
@@ -552,8 +570,11 @@ def _topic_projects(topic, *, editor, stored):
     linked = ProjectTopics.objects.filter(topic=topic)
     # Cards for the projects with the topic among their main topics; the others, which only
     # have measures on it, are listed by name (a topic can have dozens of them).
-    projects = ModelProject.objects.visible(editor=editor).annotate(
-        linked=Exists(linked.filter(modelproject=OuterRef("pk")))
+    # Only what a card and a link show: a topic can bring dozens of long project texts.
+    projects = (
+        ModelProject.objects.visible(editor=editor)
+        .only(*PROJECT_CARD_FIELDS)
+        .annotate(linked=Exists(linked.filter(modelproject=OuterRef("pk"))))
     )
     if stored:
         return projects.filter(pk__in=TopicProject.objects.filter(topic=topic).values("project"))
@@ -568,6 +589,7 @@ def _topic_measures(topic, *, editor, counted):
     return first_rows_query(
         Measure.objects.visible(editor=editor)
         .filter(topics=topic)
+        .only(*MEASURE_ITEM_FIELDS)
         # By project and title: the stored project title and its index (measure_by_project);
         # the page shows the project's title above its measures, not more of the project.
         .order_by("project_title", "title"),
@@ -583,6 +605,7 @@ def _topic_insights(topic, *, editor, counted):
         Insight.objects.visible(editor=editor)
         .filter(topic=topic)
         .select_related("project", "measure")  # the topic is the page's
+        .only(*INSIGHT_ITEM_FIELDS)
         .order_by("-created_at", "-pk"),
         TOPIC_INSIGHTS,
         counted=counted,

@@ -324,3 +324,13 @@ class MissingMunicipalityForm(forms.Form):
         validators=[single_line],  # it goes into the editors' e-mail
         help_text=_("An editor of the DigitalAgentur adds it and confirms your link."),
     )
+
+
+class SegmentationForm(forms.Form):
+    """How the results by segment are broken down."""
+
+    nach = forms.ChoiceField(label=_("Break down by"), choices=())
+
+    def __init__(self, *args, segmentations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nach"].choices = list(segmentations.items())

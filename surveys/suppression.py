@@ -14,7 +14,9 @@ lies in a *move*: a change of two rows and two columns, +1 and −1 in turn, aft
 the table still has every published total, every visible number and a value in every
 hidden cell that its label allows (0 to k − 1 under "weniger als k", at least k under
 "ausgeblendet"). Such a move is another table that a reader cannot tell from the true one,
-in which the hidden cell has another value: nobody can derive it from the totals. This is
+in which the hidden cell has another value: nobody can derive it from the totals. (A column
+that adds up to 0 needs no protection: that nobody chose the option anywhere is the
+question's overall result.) This is
 the hypercube method that statistical offices use for two-dimensional tables (τ-ARGUS),
 in its simplest form; it hides more than an optimal method would, never less.
 """
@@ -33,6 +35,8 @@ def protect(rows, k, *, single_choice, limits=None):
     states = [[SMALL if value < k else SHOWN for value in row] for row in rows]
     table = _Table(rows, states, k, single_choice, limits)
     for cell in table.hidden_cells():
+        if table.totals[cell[1]] == 0:
+            continue  # nobody chose it anywhere: the overall result says so already
         if any(table.feasible(move) for move in table.moves_through(cell, hidden_only=True)):
             continue
         best = None
@@ -57,6 +61,7 @@ class _Table:
         self.height = len(rows)
         self.width = len(rows[0]) if rows else 0
         self.answered = self.width - 1  # the column of the answered count
+        self.totals = [sum(row[c] for row in rows) for c in range(self.width)]
 
     def hidden_cells(self):
         return [

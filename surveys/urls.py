@@ -19,5 +19,10 @@ urlpatterns = [
     path("umfragen/<slug:slug>/teilnehmen/", views.survey_participate, name="survey_participate"),
     path("umfragen/<slug:slug>/verlauf/", views.response_history, name="response_history"),
     path("umfragen/<slug:slug>/ergebnisse/", views.survey_results, name="survey_results"),
+    path(
+        "umfragen/<slug:slug>/ergebnisse/segmente/",
+        views.survey_results_by_segment,
+        name="survey_segments",
+    ),
     path("umfragen/<slug:slug>/export/<str:kind>/", views.survey_export, name="survey_export"),
 ]

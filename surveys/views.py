@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,16 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from surveys import exports, membership, services
+from surveys import exports, membership, segments, services
 from surveys.forms import (
     MissingMunicipalityForm,
     MunicipalityChoiceForm,
     MunicipalitySearchForm,
     ResponseForm,
+    SegmentationForm,
 )
 from surveys.models import Answer, Participant, Response, ResponseVersion, Survey
 from surveys.results import survey_results as compute_results
 from transfer_portal.lib.editors import is_editor
+from transfer_portal.lib.spreadsheets import csv_text, xlsx_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -215,6 +217,62 @@ def survey_results(request, slug):
             "show_texts": editor,
         },
     )
+
+
+SEGMENT_EXPORTS = {
+    "csv": ("csv", "text/csv; charset=utf-8"),
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+@require_safe
+def survey_results_by_segment(request, slug):
+    """The results broken down by Landkreis, kind of municipality or size class (?nach=),
+    small numbers protected (surveys/segments.py); as CSV or XLSX with ?format=. Visible
+    to whoever may see the results."""
+    survey = get_object_or_404(Survey.objects.visible_to(request.user), slug=slug)
+    if not survey.results_visible_to(request.user):
+        return render(
+            request, "surveys/survey_results.html", {"survey": survey, "hidden": True}, status=403
+        )
+    form = SegmentationForm(
+        request.GET or {"nach": "landkreis"}, segmentations=segments.SEGMENTATIONS
+    )
+    export = request.GET.get("format")
+    context = {
+        "survey": survey,
+        "form": form,
+        "k": segments.min_group_size(),
+        "bad_export": export is not None and export not in SEGMENT_EXPORTS,
+    }
+    if not form.is_valid() or context["bad_export"]:
+        return render(request, "surveys/survey_segments.html", context, status=400)
+    segmentation = form.cleaned_data["nach"]
+    tables = segments.segmented_results(survey, segmentation)
+    if export:
+        return _segment_export(survey, segmentation, tables, export)
+    context.update(
+        tables=tables,
+        segmentation=segments.SEGMENTATIONS[segmentation],
+        exports={
+            kind: "?" + urlencode({"nach": segmentation, "format": kind})
+            for kind in SEGMENT_EXPORTS
+        },
+    )
+    return render(request, "surveys/survey_segments.html", context)
+
+
+def _segment_export(survey, segmentation, tables, kind):
+    rows = segments.export_rows(tables, segmentation)
+    extension, content_type = SEGMENT_EXPORTS[kind]
+    if kind == "xlsx":
+        content = xlsx_bytes(rows, _("Results by segment"))
+    else:
+        content = csv_text(rows).encode("utf-8")
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"{survey.slug}-ergebnisse-{segmentation}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _results(survey, *, include_texts):

@@ -338,6 +338,10 @@ PORTAL_CONTACT_EMAIL = env_str("DJANGO_PORTAL_CONTACT_EMAIL", DEFAULT_FROM_EMAIL
 # privacy page from these same values.
 REGISTRATION_RETENTION_DAYS = env_int("DJANGO_REGISTRATION_RETENTION_DAYS", 90)
 UNVERIFIED_ACCOUNT_DAYS = env_int("DJANGO_UNVERIFIED_ACCOUNT_DAYS", 30)
+# Survey results by segment (Landkreis, kind, size class): a count under this many
+# municipalities is shown as "weniger als …", with further cells hidden so that it cannot
+# be worked out from the totals (surveys/suppression.py).
+SURVEY_MIN_GROUP_SIZE = env_int("DJANGO_SURVEY_MIN_GROUP_SIZE", 5, minimum=2)
 QUESTION_RATE_LIMIT = env_int("DJANGO_QUESTION_RATE_LIMIT", 5, minimum=1)  # per address, hour
 # Registering for a date through the portal: the link in the e-mail that confirms the
 # address holds for this many hours (at the latest until registration closes); requests

@@ -239,3 +239,38 @@ def test_the_admin_shows_a_questions_settings_for_its_kind(page, portal):
     expect(page.locator("#id_min_value")).to_be_visible()
     expect(page.locator("#id_max_choices")).to_be_hidden()
     expect(page.locator("#id_scale_max_label")).to_be_hidden()
+
+
+def test_visitor_breaks_the_results_down_by_segment(page, live_server):
+    from projects.models import Municipality
+    from tests import factories
+
+    survey, questions = survey_factories.full_survey()
+    yes = questions["single"].choices.first()
+    for name, answered in (("Uckermark", 9), ("Barnim", 6)):
+        landkreis = factories.municipality(name=name, kind=Municipality.Kind.DISTRICT)
+        for _ in range(answered):
+            survey_factories.response(
+                survey,
+                factories.municipality(district=landkreis),
+                answers={questions["single"]: [yes]},
+            )
+    survey_factories.response(survey, answers={questions["single"]: [yes]})  # no Landkreis
+    page.goto(live_server.url + f"/umfragen/{survey.slug}/ergebnisse/")
+    page.get_by_role(
+        "link", name="Ergebnisse nach Landkreis, Art der Kommune und Größenklasse"
+    ).click()
+    table = page.get_by_role("region", name="Tabelle zu Frage 1").get_by_role("table")
+    # Uckermark's 9 shown; the one municipality without Landkreis "weniger als 5", and
+    # Barnim's 6 hidden too, or 16 − 9 would give that one away.
+    expect(table.get_by_role("row", name="Uckermark")).to_contain_text("9")
+    expect(table.get_by_role("row", name="ohne Landkreis")).to_contain_text("weniger als 5")
+    expect(table.get_by_role("row", name="Barnim")).to_contain_text("ausgeblendet")
+    expect(table.get_by_role("row", name="Barnim")).not_to_contain_text("6")
+    assert_accessible(page)
+    page.get_by_label("Aufschlüsseln nach").select_option(label="Größenklasse")
+    page.get_by_role("button", name="Anzeigen").click()
+    page.wait_for_url("**nach=groesse")
+    expect(page.get_by_role("columnheader", name="Größenklasse").first).to_be_visible()
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert_accessible(page)

@@ -65,9 +65,14 @@ def possible_values(rows, states, *, single_choice, limits=None, k=K):
 
 
 def derivable(rows, states, **kwargs):
+    """The hidden cells whose value can be worked out – except those of a column that adds
+    up to 0, which the question's overall result gives away for every segment anyway."""
     values = possible_values(rows, states, **kwargs)
     hidden = [
-        (r, c) for r in range(len(rows)) for c in range(len(rows[0])) if states[r][c] != SHOWN
+        (r, c)
+        for r in range(len(rows))
+        for c in range(len(rows[0]))
+        if states[r][c] != SHOWN and sum(row[c] for row in rows)
     ]
     return [cell for cell in hidden if len(values.get(cell, ())) < 2]
 
@@ -125,9 +130,9 @@ def test_no_hidden_cell_of_a_protected_table_can_be_worked_out(single_choice):
             for value, state in zip(row, row_states, strict=True)
             if state != PROTECTING
         ), "every cell under k and no other is hidden as small"
-        assert (
-            derivable(rows, states, single_choice=single_choice, limits=limits) == []
-        ), f"{rows} → {states}"
+        assert derivable(rows, states, single_choice=single_choice, limits=limits) == [], (
+            f"{rows} → {states}"
+        )
     # The sample has tables with hidden cells (and a few shown whole, or not at all).
     assert protected > 60
 
@@ -153,3 +158,9 @@ def test_a_segment_with_fewer_answers_than_k_is_hidden_entirely():
     states = protect(rows, K, single_choice=True)
     assert states[0] == [SMALL, SMALL, SMALL]
     assert derivable(rows, states, single_choice=True) == []
+
+
+def test_a_column_nobody_chose_needs_no_protection():
+    # Zeros everywhere in the second option: known from the overall result, shown as small.
+    rows = [[12, 0, 12], [9, 0, 9], [7, 0, 7]]
+    assert protect(rows, K, single_choice=True) == [[SHOWN, SMALL, SHOWN]] * 3

@@ -107,11 +107,16 @@ def _municipalities(rng, now):
     from projects.models import Municipality
 
     Kind = Municipality.Kind
+    # In the 14 Landkreise of the seed data, with populations from a few hundred to
+    # 60,000: results by segment (surveys/segments.py) have every size class and Landkreis.
+    districts = list(Municipality.objects.filter(kind=Kind.DISTRICT).values_list("pk", flat=True))
     Municipality.objects.bulk_create(
         Municipality(
             name=f"{LABEL} Gemeinde {i:03d}",
             slug=f"beispieldaten-gemeinde-{i:03d}",
             kind=Kind.CITY if i % 5 == 0 else Kind.MUNICIPALITY,
+            district_id=districts[i % len(districts)] if districts else None,
+            population=int(300 * 1.6 ** rng.uniform(0, 11)),
             is_sample=True,
         )
         for i in range(1, COUNTS["municipalities"] + 1)

@@ -133,6 +133,10 @@ def pick_pages():
             "Umfrageergebnisse",
             reverse("surveys:survey_results", args=[survey.slug]) if survey else None,
         ),
+        (
+            "Ergebnisse nach Landkreis",
+            reverse("surveys:survey_segments", args=[survey.slug]) if survey else None,
+        ),
         ("Angebote", reverse("offers:offer_list")),
         ("Angebot", offer.get_absolute_url() if offer else None),
         ("/termine/", reverse("offers:event_list")),

@@ -650,6 +650,10 @@ class ResultsSnapshot(models.Model):
     # {"choices": {option id: count}, "questions": {question id: {"answered", "other",
     # "mean", "minimum", "maximum", "scale": {value: count}}}}
     numbers = models.JSONField(_("numbers per question and option"), default=dict)
+    # {segmentation: {"k", "keys", "limits", "tables": {question id: {"grid", "states"}}}}:
+    # the results by segment, protected (surveys/segments.py), for the directory and the
+    # minimum group size they were counted with.
+    segments = models.JSONField(_("numbers per segment"), default=dict)
     refreshed_at = models.DateTimeField(_("refreshed at"), auto_now=True)
 
     class Meta:

@@ -21,6 +21,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from projects.models import Topic
+from surveys import segments
 from surveys.models import (
     Answer,
     Question,
@@ -146,10 +147,12 @@ def survey_results(survey, *, include_texts=False):
 def results_snapshot(survey):
     """The survey's ResultsSnapshot; counted and stored first should it be missing (a
     survey nobody has answered yet, or data written around the ORM)."""
-    snapshot = ResultsSnapshot.objects.filter(survey=survey).first()
+    # Without the numbers by segment: only their own page reads them (surveys/segments.py).
+    snapshots = ResultsSnapshot.objects.defer("segments")
+    snapshot = snapshots.filter(survey=survey).first()
     if snapshot is None:
         refresh_results([survey.pk])
-        snapshot = ResultsSnapshot.objects.get(survey=survey)
+        snapshot = snapshots.get(survey=survey)
     return snapshot
 
 
@@ -174,6 +177,7 @@ def refresh_results(survey_ids, *, create=True):
                     "participants": participants,
                     "topic_counts": topic_counts,
                     "numbers": numbers,
+                    "segments": segments.refresh(survey_id),
                 },
             )
 
@@ -411,7 +415,7 @@ def _latest_results(now):
         Survey.objects.results_public(now)
         .filter(Exists(submitted) | Exists(ranked))
         .select_related("results_snapshot")
-        .defer("results_snapshot__numbers")
+        .defer("results_snapshot__numbers", "results_snapshot__segments")
         .order_by("-closes_at", "pk")[:1]
     )
 

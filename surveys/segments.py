@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from projects.models import Municipality, SizeClass
-from surveys.models import SCALE_VALUES, Answer, Question, Response
+from surveys.models import SCALE_VALUES, Answer, Question, Response, ResultsSnapshot
 from surveys.suppression import PROTECTING, SHOWN, SMALL, protect
 
 SUBMITTED = Response.State.SUBMITTED
@@ -106,15 +106,23 @@ def segments(segmentation):
 
 
 def segmented_results(survey, segmentation, *, k=None):
-    """[SegmentTable] of each question of `survey` that can be broken down."""
+    """[SegmentTable] of each question of `survey` that can be broken down: from the
+    survey's ResultsSnapshot, which stores them protected when its responses change (six
+    queries); counted and protected here when the directory or k changed since."""
     k = k or min_group_size()
-    rows, counted = segment_counts(survey, segmentation)
-    limits = [size for *_rest, size in rows]
+    questions = _questions(survey)
+    if not questions:
+        return []
+    rows = segments(segmentation)
+    stored = _stored(survey, segmentation, rows, k)
+    if stored is None:
+        stored = protected(survey, segmentation, rows, questions, k)
     tables = []
-    for question, columns, grid in counted:
+    for question in questions:
+        columns, _keys = _columns(question)
+        numbers = stored["tables"][str(question.pk)]
+        grid, states = numbers["grid"], numbers["states"]
         totals = [sum(column) for column in zip(*grid, strict=True)] if grid else []
-        single = question.kind != Question.Kind.MULTIPLE
-        states = protect(grid, k, single_choice=single, limits=limits)
         table = SegmentTable(question, columns, [], totals, withheld=states is None)
         if states is not None:
             table.rows = [
@@ -134,28 +142,74 @@ def segmented_results(survey, segmentation, *, k=None):
     return tables
 
 
-def segment_counts(survey, segmentation):
-    """The segments (segments()) and [(question, columns, grid)] of each question that can
-    be broken down: in the grid a row of counts per segment, the answered count last –
-    unprotected, for segmented_results() to protect."""
-    questions = [
+def _stored(survey, segmentation, rows, k):
+    """The survey's stored numbers by `segmentation`, if counted for these segments (the
+    directory today) and this k; else None."""
+    snapshot = ResultsSnapshot.objects.filter(survey=survey).values("segments").first()
+    stored = (snapshot or {}).get("segments", {}).get(segmentation)
+    if (
+        stored is None
+        or stored["k"] != k
+        or stored["keys"] != [key for key, *_rest in rows]
+        or stored["limits"] != [size for *_rest, size in rows]
+    ):
+        return None
+    return stored
+
+
+def protected(survey, segmentation, rows, questions, k):
+    """The numbers by `segmentation` as ResultsSnapshot.segments stores them: each
+    question's grid of counts and the state of each cell (None: not to be shown)."""
+    limits = [size for *_rest, size in rows]
+    tables = {}
+    for question, grid in segment_counts(survey, segmentation, rows, questions):
+        single = question.kind != Question.Kind.MULTIPLE
+        states = protect(grid, k, single_choice=single, limits=limits)
+        # A table that is not shown keeps no counts either.
+        tables[str(question.pk)] = {"grid": grid if states else [], "states": states}
+    keys = [key for key, *_rest in rows]
+    return {"k": k, "keys": keys, "limits": limits, "tables": tables}
+
+
+def refresh(survey_id):
+    """The numbers of every segmentation of the survey, to store (surveys/results.py)."""
+    questions = _questions(survey_id)
+    k = min_group_size()
+    return (
+        {
+            segmentation: protected(survey_id, segmentation, segments(segmentation), questions, k)
+            for segmentation in SEGMENTATIONS
+        }
+        if questions
+        else {}
+    )
+
+
+def _questions(survey):
+    return [
         question
-        for question in survey.questions.prefetch_related("choices")
+        for question in Question.objects.filter(survey=survey).prefetch_related("choices")
         if question.kind in BROKEN_DOWN
     ]
+
+
+def segment_counts(survey, segmentation, rows=None, questions=None):
+    """[(question, grid)] of each question that can be broken down: in the grid a row of
+    counts per segment (`rows`: segments()), the answered count last – unprotected."""
+    questions = _questions(survey) if questions is None else questions
     if not questions:
-        return [], []
-    rows = segments(segmentation)
+        return []
+    rows = segments(segmentation) if rows is None else rows
     counts = _counts(survey, segmentation, questions)
     counted = []
     for question in questions:
-        columns, keys = _columns(question)
+        _columns_, keys = _columns(question)
         grid = [
             [counts.get((key, question.pk, column), 0) for column in [*keys, "answered"]]
             for key, *_rest in rows
         ]
-        counted.append((question, columns, grid))
-    return rows, counted
+        counted.append((question, grid))
+    return counted
 
 
 def _columns(question):

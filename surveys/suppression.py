@@ -74,16 +74,19 @@ class _Table:
         """The moves that change `cell`, as {cell: +1 or −1}; with `hidden_only`, only those
         of hidden cells."""
         r, c = cell
+        states = self.states
         for other_row in range(self.height):
-            if other_row == r:
+            if other_row == r or hidden_only and not states[other_row][c]:
                 continue
             for other_column in range(self.width):
                 if other_column == c:
                     continue
+                if hidden_only and not (
+                    states[r][other_column] and states[other_row][other_column]
+                ):
+                    continue
                 for sign in (1, -1):
-                    move = self._move(r, c, other_row, other_column, sign)
-                    if move and (not hidden_only or all(self.states[x][y] for x, y in move)):
-                        yield move
+                    yield self._move(r, c, other_row, other_column, sign)
             if c == self.answered and not self.single_choice:
                 # Without a sum per row, two answered counts can trade one with each other.
                 for sign in (1, -1):

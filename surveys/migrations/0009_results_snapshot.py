@@ -5,11 +5,8 @@ from django.db import migrations, models
 
 
 def count_existing_results(apps, schema_editor):
-    """The snapshots of the surveys there are. With today's counting code: on a fresh
-    database there is no survey, and one migrated from before counts once, here."""
-    from surveys.results import refresh_all_results
-
-    refresh_all_results()
+    """Counted in migration 0012 now, with today's counting code: that code writes
+    columns added after this migration."""
 
 
 class Migration(migrations.Migration):

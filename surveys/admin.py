@@ -16,6 +16,7 @@ from surveys.models import (
     Response,
     ResponseVersion,
     Survey,
+    SurveyReminder,
     SurveyTopTopic,
 )
 from transfer_portal.lib.admin_actions import PublishActions
@@ -149,12 +150,14 @@ class SurveyAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
             return "–"
         responses = reverse("admin:surveys_response_changelist")
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}?survey__id__exact={}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}?survey__id__exact={}">{}</a> · <a href="{}">{}</a>',
             reverse("surveys:survey_results", args=[obj.slug]),
             gettext("Results page"),
             responses,
             obj.pk,
             gettext("Responses of this survey"),
+            reverse("surveys:response_tracker", args=[obj.slug]),
+            gettext("Who has responded, and reminders"),
         )
 
     def save_related(self, request, form, formsets, change):
@@ -368,6 +371,7 @@ class ParticipantAdmin(KeepRelatedObjects, admin.ModelAdmin):
         "municipality",
         "requested_municipality",
         "status",
+        "survey_reminders",
         "decided_via",
         "decided_by_email",
         "decided_at",
@@ -492,3 +496,19 @@ class ParticipantAdmin(KeepRelatedObjects, admin.ModelAdmin):
                 % {"user": decided.user, "municipality": decided.municipality},
                 messages.SUCCESS,
             )
+
+
+@admin.register(SurveyReminder)
+class SurveyReminderAdmin(admin.ModelAdmin):
+    """The log of reminders: sent from the response tracker, never edited here."""
+
+    list_display = ["survey", "sent_at", "sent_by", "municipalities", "recipients"]
+    list_filter = ["survey"]
+    list_select_related = ["survey", "sent_by"]
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -6,8 +6,10 @@ from django.db.models import F, Value
 from django.db.models.functions import Lower, Replace
 from django.utils.translation import gettext_lazy as _
 
+from projects.forms import FILTER_ERRORS, SlugChoiceField, _districts, _size_classes
 from projects.models import Municipality
-from surveys.models import SCALE_VALUES, Question
+from surveys import segments, tracker
+from surveys.models import SCALE_VALUES, Participant, Question
 from transfer_portal.lib.validators import no_bidi_controls, single_line
 
 OTHER = "sonstiges"
@@ -334,3 +336,54 @@ class SegmentationForm(forms.Form):
     def __init__(self, *args, segmentations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["nach"].choices = list(segmentations.items())
+
+
+class TrackerFilterForm(forms.Form):
+    """What the response tracker narrows the municipalities to, and how it groups the
+    response rates."""
+
+    landkreis = SlugChoiceField(_districts, label_fields=["name"], label=_("Landkreis"))
+    art = forms.ChoiceField(
+        label=_("kind of municipality"),
+        required=False,
+        choices=[("", _("All")), *Municipality.Kind.choices],
+        error_messages=FILTER_ERRORS,
+    )
+    groesse = SlugChoiceField(_size_classes, label_fields=["name"], label=_("size class"))
+    stand = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            (tracker.SUBMITTED, _("submitted")),
+            (tracker.DRAFT, _("draft saved")),
+            (tracker.NOT_STARTED, _("not started")),
+        ],
+        error_messages=FILTER_ERRORS,
+    )
+    nach = forms.ChoiceField(
+        label=_("Response rate by"),
+        required=False,
+        choices=list(segments.SEGMENTATIONS.items()),
+        error_messages=FILTER_ERRORS,
+    )
+
+    def filters(self):
+        data = self.cleaned_data
+        return {
+            "district": data.get("landkreis"),
+            "kind": data.get("art", ""),
+            "size_class": data.get("groesse"),
+            "state": data.get("stand", ""),
+        }
+
+
+class ReminderPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ["survey_reminders"]
+        labels = {
+            "survey_reminders": _(
+                "Remind me by e-mail of surveys my municipality has not submitted yet"
+            )
+        }

@@ -381,6 +381,14 @@ class Participant(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    survey_reminders = models.BooleanField(
+        _("reminders of open surveys"),
+        default=True,
+        help_text=_(
+            "An e-mail when the editors remind the municipalities that have not submitted "
+            "an open survey yet (at most once a week per survey)."
+        ),
+    )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -621,6 +629,36 @@ class ResponseTopic(models.Model):
 
     def __str__(self):
         return f"{self.response} – {self.topic}"
+
+
+class SurveyReminder(models.Model):
+    """A reminder the editors sent to the municipalities that had not submitted a survey:
+    at most one per survey in REMINDER_INTERVAL (surveys/reminders.py)."""
+
+    shown_on_public_pages = False
+
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    municipalities = models.PositiveIntegerField(_("municipalities reminded"))
+    recipients = models.PositiveIntegerField(_("e-mails sent"))
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("survey reminder")
+        verbose_name_plural = _("survey reminders")
+        indexes = [models.Index(fields=["survey", "-sent_at"])]
+
+    def __str__(self):
+        return f"{self.survey} – {timezone.localtime(self.sent_at):%d.%m.%Y %H:%M}"
 
 
 class ResultsSnapshot(models.Model):

@@ -25,4 +25,19 @@ urlpatterns = [
         name="survey_segments",
     ),
     path("umfragen/<slug:slug>/export/<str:kind>/", views.survey_export, name="survey_export"),
+    path(
+        "umfragen/ihre-kommune/erinnerungen/",
+        views.reminder_preference,
+        name="reminder_preference",
+    ),
+    path(
+        "redaktion/umfragen/<slug:slug>/ruecklauf/",
+        views.response_tracker,
+        name="response_tracker",
+    ),
+    path(
+        "redaktion/umfragen/<slug:slug>/erinnerung/",
+        views.send_reminder,
+        name="send_reminder",
+    ),
 ]

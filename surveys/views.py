@@ -10,16 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from surveys import exports, membership, segments, services
+from surveys import exports, membership, reminders, segments, services, tracker
 from surveys.forms import (
     MissingMunicipalityForm,
     MunicipalityChoiceForm,
     MunicipalitySearchForm,
+    ReminderPreferenceForm,
     ResponseForm,
     SegmentationForm,
+    TrackerFilterForm,
 )
 from surveys.models import Answer, Participant, Response, ResponseVersion, Survey
 from surveys.results import survey_results as compute_results
@@ -489,3 +492,82 @@ def response_history(request, slug):
         "surveys/response_history.html",
         {"survey": survey, "participant": participant, "versions": versions},
     )
+
+
+def _editor_survey(request, slug):
+    if not is_editor(request.user):
+        raise PermissionDenied(_("Only the editors follow the responses to a survey."))
+    return get_object_or_404(Survey, slug=slug)
+
+
+@login_required
+@require_safe
+def response_tracker(request, slug):
+    """For the editors: which municipalities have submitted, saved a draft or not started,
+    narrowed down by Landkreis, kind and size class, with the response rate per group, and
+    the reminder to those who have not submitted."""
+    survey = _editor_survey(request, slug)
+    return _tracker_page(request, survey)
+
+
+def _tracker_page(request, survey, *, refused=None, status=200):
+    form = TrackerFilterForm(request.GET or None)
+    context = {"survey": survey, "form": form, "refused": refused}
+    if form.is_bound and not form.is_valid():
+        status = 400
+        filters, segmentation = {}, "landkreis"
+        context["municipalities"] = None
+    else:
+        filters = form.filters() if form.is_bound else {}
+        segmentation = (form.cleaned_data.get("nach") if form.is_bound else "") or "landkreis"
+        context["municipalities"] = list(tracker.municipalities(survey, **filters))
+    last = reminders.last_reminder(survey)
+    context.update(
+        rates=tracker.rates(survey, segmentation, **filters) if status == 200 else [],
+        rate_label=segments.SEGMENTATIONS[segmentation],
+        last_reminder=last,
+        next_reminder=reminders.next_possible(survey, last),
+        reminder_possible=reminders.next_possible(survey, last) <= timezone.now(),
+        recipients=reminders.recipients(survey).count(),
+        survey_open=survey.is_open,
+    )
+    return render(request, "surveys/response_tracker.html", context, status=status)
+
+
+@login_required
+@require_POST
+def send_reminder(request, slug):
+    """Remind the municipalities that have not submitted (surveys/reminders.py)."""
+    survey = _editor_survey(request, slug)
+    try:
+        reminder = reminders.send_reminders(survey, request.user)
+    except reminders.ReminderRefused as error:
+        return _tracker_page(request, survey, refused=str(error), status=409)
+    people = ngettext("%(count)s person", "%(count)s people", reminder.recipients) % {
+        "count": reminder.recipients
+    }
+    places = ngettext(
+        "%(count)s municipality", "%(count)s municipalities", reminder.municipalities
+    ) % {"count": reminder.municipalities}
+    messages.success(
+        request,
+        _("The reminder goes to %(people)s in %(municipalities)s.")
+        % {"people": people, "municipalities": places},
+    )
+    return redirect("surveys:response_tracker", slug=survey.slug)
+
+
+@login_required
+@require_POST
+def reminder_preference(request):
+    """A member turns reminders of open surveys on or off."""
+    participant = _participant(request.user)
+    if participant is None:
+        raise PermissionDenied(_("Your account is not linked to a municipality."))
+    form = ReminderPreferenceForm(request.POST, instance=participant)
+    form.save()  # one checkbox: every input is valid
+    if participant.survey_reminders:
+        messages.success(request, _("You will be reminded of open surveys."))
+    else:
+        messages.success(request, _("You will not be reminded of open surveys any more."))
+    return redirect(reverse("surveys:membership") + "#erinnerungen")

@@ -274,3 +274,26 @@ def test_visitor_breaks_the_results_down_by_segment(page, live_server):
     expect(page.get_by_role("columnheader", name="Größenklasse").first).to_be_visible()
     page.set_viewport_size({"width": 360, "height": 800})
     assert_accessible(page)
+
+
+def test_editor_follows_the_responses_and_reminds_once(page, live_server, mailoutbox):
+    from projects.models import Municipality
+    from tests import factories
+
+    survey, _questions = survey_factories.full_survey()
+    landkreis = factories.municipality(name="Oberhavel", kind=Municipality.Kind.DISTRICT)
+    waiting = factories.municipality(name="Oranienburg", district=landkreis)
+    survey_factories.participant(waiting, "oranienburg@example.org")
+    log_in_as_editor(page, live_server.url)
+    page.goto(live_server.url + f"/umfragen/{survey.slug}/ergebnisse/")
+    page.get_by_role("link", name="Rücklauf und Erinnerungen").click()
+    rows = page.get_by_role("region", name="Kommunen und ihr Stand").get_by_role("row")
+    expect(rows.filter(has_text="Oranienburg")).to_contain_text("nicht begonnen")
+    assert_accessible(page)
+    page.get_by_role("button", name="Erinnerung senden").click()
+    expect(page.get_by_text("Die Erinnerung geht an 1 Person in 1 Kommune.")).to_be_visible()
+    expect(page.get_by_text("die nächste ist möglich ab")).to_be_visible()
+    expect(page.get_by_role("button", name="Erinnerung senden")).to_have_count(0)
+    assert [mail.to for mail in mailoutbox] == [["oranienburg@example.org"]]
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert_accessible(page)

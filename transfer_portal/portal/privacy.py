@@ -112,6 +112,7 @@ def _link_data(participant):
         "angefragt_am": participant.created_at.isoformat(),
         "entschieden_am": participant.decided_at.isoformat() if participant.decided_at else None,
         "entschieden_durch": participant.get_decided_via_display() or None,
+        "erinnerungen_an_umfragen": participant.survey_reminders,
     }
 
 

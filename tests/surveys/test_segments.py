@@ -259,3 +259,16 @@ def test_stored_numbers_follow_the_directory_and_k(answered, settings):
     # A smaller minimum group size applies at once: Prignitz's 3 answers are not "small".
     settings.SURVEY_MIN_GROUP_SIZE = 2
     assert cells()["Prignitz"][-1].state != SMALL
+
+
+def test_the_printed_results_say_where_they_come_from_without_the_controls(client, answered):
+    survey, _questions = answered
+    for page in (reverse("surveys:survey_results", args=[survey.slug]), url(survey)):
+        html = client.get(page).content.decode()
+        assert re.search(
+            r'<p class="d-none d-print-block small mt-4">Smart-City-Transferportal Brandenburg, '
+            rf"http://testserver{re.escape(page)}, Stand: \d+\. \w+ \d{{4}}</p>",
+            html,
+        ), page
+        # The links to the breakdown and the downloads are not printed.
+        assert 'class="mt-4 d-print-none"' in html or 'class="d-print-none"' in html

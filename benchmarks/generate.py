@@ -520,10 +520,73 @@ def _surveys(rng, now):
         ),
         batch_size=BATCH * 5,
     )
+    ratings = _self_assessments(rng, surveys, responses, topic_ids)
     from surveys import topics
 
     topics.rebuild_all()  # the options were written in bulk, without signals
-    return {"surveys": len(surveys), "responses": len(responses), "answers": len(answers)}
+    return {
+        "surveys": len(surveys),
+        "responses": len(responses),
+        "answers": len(answers),
+        "ratings": ratings,
+    }
+
+
+def _self_assessments(rng, surveys, responses, topic_ids):
+    """A self-assessment as each survey's last question (issue 20): four steps, six
+    dimensions on topics, rated in every response. Returns the number of ratings."""
+    from surveys.models import Answer, AssessmentDimension, AssessmentRating, Choice, Question
+
+    steps = ["Noch nicht begonnen", "Erste Schritte", "Fortgeschritten", "Vorreiter"]
+    questions = Question.objects.bulk_create(
+        Question(
+            survey=survey,
+            position=COUNTS["questions_per_survey"] + 1,
+            text=f"{LABEL} Wo stehen Sie im Bereich Smart City, Smart Region?",
+            kind=Question.Kind.SELF_ASSESSMENT,
+        )
+        for survey in surveys
+    )
+    Choice.objects.bulk_create(
+        Choice(question=question, position=position, label=label)
+        for question in questions
+        for position, label in enumerate(steps, 1)
+    )
+    dimensions = AssessmentDimension.objects.bulk_create(
+        AssessmentDimension(question=question, position=d, name=f"{LABEL} Dimension {d}")
+        for question in questions
+        for d in range(1, 7)
+    )
+    AssessmentDimension.topics.through.objects.bulk_create(
+        AssessmentDimension.topics.through(assessmentdimension=dimension, topic_id=topic_id)
+        for dimension in dimensions
+        for topic_id in rng.sample(topic_ids, 2)
+    )
+    question_of = {question.survey_id: question for question in questions}
+    dimensions_of = {}
+    for dimension in dimensions:
+        dimensions_of.setdefault(dimension.question_id, []).append(dimension)
+    answers = Answer.objects.bulk_create(
+        (
+            Answer(response_id=response.pk, question=question_of[response.survey_id])
+            for response in responses
+        ),
+        batch_size=BATCH * 2,
+    )
+    ratings = []
+    for answer in answers:
+        for dimension in dimensions_of[answer.question_id]:
+            today = rng.randint(1, 4)
+            ratings.append(
+                AssessmentRating(
+                    answer=answer,
+                    dimension=dimension,
+                    today=today,
+                    target=min(4, today + rng.randint(0, 2)),
+                )
+            )
+    AssessmentRating.objects.bulk_create(ratings, batch_size=BATCH * 5)
+    return len(ratings)
 
 
 def main(argv=None):

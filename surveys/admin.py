@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from surveys import membership, services
 from surveys.models import (
     Answer,
+    AssessmentDimension,
     Choice,
     Participant,
     Question,
@@ -202,6 +203,15 @@ class ChoiceInline(KeepRelatedObjects, admin.TabularInline):
     autocomplete_fields = ["topic"]
 
 
+class DimensionInline(KeepRelatedObjects, admin.TabularInline):
+    """A self-assessment's dimensions; its scale's steps are the options above."""
+
+    model = AssessmentDimension
+    extra = 0
+    autocomplete_fields = ["topics"]
+    verbose_name_plural = _("dimensions (self-assessment only; the options are the scale's steps)")
+
+
 @admin.register(Question)
 class QuestionAdmin(KeepRelatedObjects, admin.ModelAdmin):
     list_display = ["text", "survey", "position", "kind", "is_required"]
@@ -209,7 +219,7 @@ class QuestionAdmin(KeepRelatedObjects, admin.ModelAdmin):
     list_filter = [("survey", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["text", "survey__title"]
     list_select_related = ["survey"]
-    inlines = [ChoiceInline]
+    inlines = [ChoiceInline, DimensionInline]
 
     class Media:
         js = ["js/admin-question-kinds.js"]

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from surveys.models import Answer, Question, Response
+from surveys.models import Answer, AssessmentRating, Question, Response
 from transfer_portal.lib.spreadsheets import csv_text, xlsx_bytes
 
 KINDS = {
@@ -26,6 +26,17 @@ def _answer_value(answer):
         return "; ".join(labels)
     if question.kind == Question.Kind.TEXT:
         return answer.text
+    if question.is_self_assessment:
+        steps = {index: choice.label for index, choice in enumerate(question.choices.all(), 1)}
+        return "; ".join(
+            _("%(dimension)s: today %(today)s, target %(target)s")
+            % {
+                "dimension": rating.dimension.name,
+                "today": steps.get(rating.today, "–"),
+                "target": steps.get(rating.target, "–"),
+            }
+            for rating in answer.ratings.all()
+        )
     return answer.number
 
 
@@ -46,7 +57,13 @@ def rows(survey):
         .prefetch_related(
             Prefetch(
                 "answers",
-                queryset=Answer.objects.select_related("question").prefetch_related("choices"),
+                queryset=Answer.objects.select_related("question").prefetch_related(
+                    "choices",
+                    Prefetch(
+                        "ratings", queryset=AssessmentRating.objects.select_related("dimension")
+                    ),
+                    "question__choices",
+                ),
             )
         )
         .order_by("municipality__name", "pk")

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Value
 from django.db.models.functions import Lower, Replace
+from django.forms.boundfield import BoundWidget
 from django.utils.translation import gettext_lazy as _
 
 from projects.forms import FILTER_ERRORS, SlugChoiceField, _districts, _size_classes
@@ -36,6 +37,80 @@ class AnswerData:
     other_text: str = ""
     text: str = ""
     number: int | None = None
+    # A self-assessment: {dimension id: (step today, step aimed for)}, None where not rated.
+    ratings: dict = field(default_factory=dict)
+
+
+class AssessmentField(forms.MultiValueField):
+    """A self-assessment question: for each dimension the step today and the step aimed for
+    in 2–3 years, each a select of the scale's steps (the question's options)."""
+
+    def __init__(self, question, *, required, **kwargs):
+        self.dimensions = list(question.dimensions.all())
+        self.steps = [
+            (index, choice.label) for index, choice in enumerate(question.choices.all(), 1)
+        ]
+        choices = [("", _("– not rated –")), *self.steps]
+        fields, widgets = [], []
+        for _dimension in self.dimensions:
+            for _moment in ("today", "target"):
+                fields.append(
+                    forms.TypedChoiceField(
+                        choices=choices, coerce=int, empty_value=None, required=required
+                    )
+                )
+                widgets.append(forms.Select(choices=choices, attrs={"class": "form-select"}))
+        super().__init__(
+            fields=fields,
+            widget=AssessmentWidget(widgets),
+            require_all_fields=False,
+            required=required,
+            error_messages={
+                "required": _("Please rate each dimension for today and as a target."),
+                "incomplete": _("Please rate each dimension for today and as a target."),
+            },
+            **kwargs,
+        )
+
+    def compress(self, data_list):
+        """{dimension id: (today, target)} of the dimensions rated at all."""
+        values = list(data_list or []) + [None] * (2 * len(self.dimensions))
+        ratings = {}
+        for index, dimension in enumerate(self.dimensions):
+            today, target = values[2 * index], values[2 * index + 1]
+            if today is not None or target is not None:
+                ratings[dimension.pk] = (today, target)
+        return ratings
+
+    def rows(self, bound_field):
+        """(dimension, select for today, select for the target) for the template, each
+        with `tag` and `id_for_label` as a BoundField's subwidgets have them."""
+        widget = self.widget
+        attrs = {"id": bound_field.auto_id} if bound_field.auto_id else {}
+        attrs = bound_field.build_widget_attrs(attrs)
+        context = widget.get_context(bound_field.html_name, bound_field.value(), attrs)
+        selects = [
+            BoundWidget(widget.widgets[index], data, bound_field.form.renderer)
+            for index, data in enumerate(context["widget"]["subwidgets"])
+        ]
+        return [
+            (dimension, selects[2 * index], selects[2 * index + 1])
+            for index, dimension in enumerate(self.dimensions)
+        ]
+
+
+class AssessmentWidget(forms.MultiWidget):
+    def decompress(self, value):
+        return [None] * len(self.widgets)
+
+
+def assessment_initial(question, ratings):
+    """The field's initial value from saved ratings {dimension id: rating}."""
+    values = []
+    for dimension in question.dimensions.all():
+        rating = ratings.get(dimension.pk)
+        values += [rating.today, rating.target] if rating else [None, None]
+    return values
 
 
 # The validators' codes: Django's own words ("Bitte sicherstellen, dass der Wert …") are
@@ -113,6 +188,8 @@ class ResponseForm(forms.Form):
                 error_messages={"required": _("Please select a value.")},
                 **common,
             )
+        if question.kind == Kind.SELF_ASSESSMENT:
+            return AssessmentField(question, **common)
         if question.kind == Kind.NUMBER:
             return forms.IntegerField(
                 min_value=question.min_value,
@@ -152,6 +229,11 @@ class ResponseForm(forms.Form):
             return _("A whole number.")
         if question.kind == Kind.TEXT:
             return _("At most %(count)d characters.") % {"count": question.max_length}
+        if question.kind == Kind.SELF_ASSESSMENT:
+            return _(
+                "For each dimension: where your municipality stands today, and where it wants "
+                "to be in 2–3 years."
+            )
         return ""
 
     @staticmethod
@@ -200,6 +282,10 @@ class ResponseForm(forms.Form):
                 if field.help_text:
                     described.append(f"{field.auto_id}_helptext")
                 field.field.widget.attrs["aria-describedby"] = " ".join(described)
+            if question.is_self_assessment:
+                if field.errors:
+                    field.field.widget.attrs["class"] = "form-select is-invalid"
+                field.assessment_rows = field.field.rows(field)
             yield (question, field, self[other] if other in self.fields else None)
 
     def answers(self):
@@ -219,6 +305,10 @@ class ResponseForm(forms.Form):
             elif question.kind == Question.Kind.TEXT:
                 if value:
                     answer.text = value
+                    result.append(answer)
+            elif question.is_self_assessment:
+                if value:
+                    answer.ratings = value
                     result.append(answer)
             elif value is not None and value != "":
                 answer.number = value
@@ -242,6 +332,9 @@ class ResponseForm(forms.Form):
                 initial[name] = values if question.kind == Question.Kind.MULTIPLE else values[0]
             elif question.kind == Question.Kind.TEXT:
                 initial[name] = answer.text
+            elif question.is_self_assessment:
+                ratings = {rating.dimension_id: rating for rating in answer.ratings.all()}
+                initial[name] = assessment_initial(question, ratings)
             else:
                 initial[name] = answer.number
         return initial

@@ -50,6 +50,9 @@ class Survey(RedirectsOldSlugs, PublishedContent):
         "surveys:survey_participate",
         "surveys:response_history",
         "surveys:survey_results",
+        "surveys:survey_segments",
+        "surveys:self_assessment",
+        "surveys:response_tracker",
         "surveys:survey_export",
     )
     # What the portal search finds it by, with weights (title A … context D); PostgreSQL
@@ -200,6 +203,7 @@ class Question(models.Model):
         SCALE = "skala", _("scale 1–5")
         TEXT = "freitext", _("free text")
         NUMBER = "zahl", _("number")
+        SELF_ASSESSMENT = "selbst", _("self-assessment")
 
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE)
 
@@ -264,6 +268,39 @@ class Question(models.Model):
     @property
     def is_choice(self):
         return self.kind in self.CHOICE_KINDS
+
+    @property
+    def is_self_assessment(self):
+        return self.kind == self.Kind.SELF_ASSESSMENT
+
+
+class AssessmentDimension(models.Model):
+    """A dimension of a self-assessment question ("Daten und Plattformen"), rated "today"
+    and "target in 2–3 years" on the steps of the scale – the question's options, in their
+    order – and linked to the topics whose measures and offers help with it."""
+
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="dimensions"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    name = models.CharField(_("name"), max_length=200)
+    topics = models.ManyToManyField(
+        Topic,
+        verbose_name=_("topics"),
+        blank=True,
+        related_name="assessment_dimensions",
+        help_text=_(
+            "Their measures and offers are suggested where a municipality wants to go further."
+        ),
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
+
+    def __str__(self):
+        return self.name
 
 
 class Choice(models.Model):
@@ -542,6 +579,39 @@ class Answer(models.Model):
 
     def __str__(self):
         return str(self.question)
+
+
+class AssessmentRating(models.Model):
+    """A municipality's rating of one dimension of a self-assessment: the step it stands on
+    today and the one it aims for (1 = the scale's first option)."""
+
+    # Saved with its response, which invalidates cached pages itself (page_cache.py).
+    shown_on_public_pages = False
+
+    answer = models.ForeignKey(
+        Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="ratings"
+    )
+    dimension = models.ForeignKey(
+        AssessmentDimension,
+        verbose_name=_("dimension"),
+        on_delete=models.CASCADE,
+        related_name="ratings",
+    )
+    today = models.PositiveSmallIntegerField(_("today"), null=True, blank=True)
+    target = models.PositiveSmallIntegerField(_("target in 2–3 years"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["dimension__position", "dimension_id"]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer", "dimension"], name="one_rating_per_dimension"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dimension}: {self.today} → {self.target}"
 
 
 class ResponseVersion(models.Model):

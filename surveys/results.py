@@ -17,6 +17,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    prefetch_related_objects,
 )
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from projects.models import Topic
 from surveys import segments
 from surveys.models import (
     Answer,
+    AssessmentRating,
     Question,
     Response,
     ResponseTopic,
@@ -57,6 +59,44 @@ class QuestionResult:
     minimum: int | None = None
     maximum: int | None = None
     texts: list = field(default_factory=list)
+    # A self-assessment: [DimensionResult] in the dimensions' order.
+    dimensions: list = field(default_factory=list)
+
+
+@dataclass
+class DimensionResult:
+    name: str
+    rated: int  # municipalities that rated it today
+    today: float | None  # the median step (1 = the scale's first), None without ratings
+    target: float | None
+    today_label: str = ""
+    target_label: str = ""
+
+
+def median_step(counts):
+    """The median of {step: count} (the mean of the two middle ones for an even number)."""
+    values = sorted((int(step), n) for step, n in counts.items() if n)
+    total = sum(n for _step, n in values)
+    if not total:
+        return None
+    middle = []
+    seen = 0
+    for step, n in values:
+        for position in ((total - 1) // 2, total // 2):
+            if seen <= position < seen + n:
+                middle.append(step)
+        seen += n
+    return sum(middle) / len(middle)
+
+
+def step_label(steps, value):
+    """The label of a (median) step: the step's option, or between two."""
+    if value is None:
+        return ""
+    if value == int(value):
+        return steps.get(int(value), str(int(value)))
+    low, high = steps.get(int(value), ""), steps.get(int(value) + 1, "")
+    return f"{low} – {high}"
 
 
 @dataclass
@@ -90,6 +130,8 @@ def survey_results(survey, *, include_texts=False):
     however many responses there are.
     """
     questions = list(survey.questions.prefetch_related("choices"))
+    # The dimensions of a self-assessment, in one more query only where there is one.
+    prefetch_related_objects([q for q in questions if q.is_self_assessment], "dimensions")
     snapshot = results_snapshot(survey)
     participants = snapshot.participants
     choice_counts = snapshot.numbers.get("choices", {})
@@ -130,6 +172,23 @@ def survey_results(survey, *, include_texts=False):
                 label = f"{value} – {form_labels[value]}" if labelled else str(value)
                 result.options.append(
                     OptionResult(label, count, _percent(count, participants), is_content=labelled)
+                )
+        elif question.is_self_assessment:
+            ratings = snapshot.numbers.get("assessment", {})
+            steps = {index: choice.label for index, choice in enumerate(question.choices.all(), 1)}
+            for dimension in question.dimensions.all():
+                counts = ratings.get(str(dimension.pk), {})
+                today = median_step(counts.get("today", {}))
+                target = median_step(counts.get("target", {}))
+                result.dimensions.append(
+                    DimensionResult(
+                        dimension.name,
+                        sum(counts.get("today", {}).values()),
+                        today,
+                        target,
+                        step_label(steps, today),
+                        step_label(steps, target),
+                    )
                 )
         if question.kind in (Question.Kind.SCALE, Question.Kind.NUMBER):
             result.mean = row.get("mean")
@@ -189,7 +248,7 @@ def refresh_all_results():
 
 
 def count_results(survey_id):
-    """(participants, [[topic, count], …], numbers) of one survey: five queries."""
+    """(participants, [[topic, count], …], numbers) of one survey: six queries."""
     submitted = Answer.objects.filter(response__survey=survey_id, response__state=SUBMITTED)
     participants = Response.objects.filter(survey=survey_id, state=SUBMITTED).count()
     choices = {
@@ -218,6 +277,20 @@ def count_results(survey_id):
     ):
         question = questions.setdefault(str(row["question_id"]), {})
         question.setdefault("scale", {})[str(row["number"])] = row["n"]
+    assessment = {}
+    for dimension, today, target, n in (
+        AssessmentRating.objects.filter(
+            answer__response__survey=survey_id, answer__response__state=SUBMITTED
+        )
+        .values("dimension_id", "today", "target")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("dimension_id", "today", "target", "n")
+    ):
+        counts = assessment.setdefault(str(dimension), {"today": {}, "target": {}})
+        for moment, step in (("today", today), ("target", target)):
+            if step is not None:
+                counts[moment][str(step)] = counts[moment].get(str(step), 0) + n
     topic_counts = [
         list(row)
         for row in ResponseTopic.objects.filter(survey=survey_id)
@@ -226,7 +299,8 @@ def count_results(survey_id):
         .order_by("topic_id")
         .values_list("topic_id", "n")
     ]
-    return participants, topic_counts, {"choices": choices, "questions": questions}
+    numbers = {"choices": choices, "questions": questions, "assessment": assessment}
+    return participants, topic_counts, numbers
 
 
 def _ranked(topic_counts, topics, limit=TOP_TOPIC_COUNT):

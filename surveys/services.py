@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from projects.models import Municipality
-from surveys.models import Answer, Choice, Response, ResponseVersion, Survey
+from surveys.models import Answer, AssessmentRating, Choice, Response, ResponseVersion, Survey
 from transfer_portal.lib import mail
 from transfer_portal.lib.slugs import unique_slug
 
@@ -92,6 +92,11 @@ def _save(survey, municipality, user, answers, submit, loaded_version):
         for row, item in zip(rows, answers, strict=True)
         for choice_id in item.choice_ids
     )
+    AssessmentRating.objects.bulk_create(
+        AssessmentRating(answer_id=row.pk, dimension_id=dimension_id, today=today, target=target)
+        for row, item in zip(rows, answers, strict=True)
+        for dimension_id, (today, target) in item.ratings.items()
+    )
     # Saved after its answers: saving a response recomputes which topics it chose
     # (surveys/topics.py; bulk_create sends no signal of its own).
     response.save()
@@ -145,9 +150,20 @@ def version_answers(answers):
                 "other": item.other_text if item.other_selected else "",
                 "text": item.text,
                 "number": item.number,
+                **({"ratings": _version_ratings(question, item.ratings)} if item.ratings else {}),
             }
         )
     return rows
+
+
+def _version_ratings(question, ratings):
+    """[[dimension, step today, step aimed for]] with the names as they read at the time."""
+    steps = {index: choice.label for index, choice in enumerate(question.choices.all(), 1)}
+    return [
+        [dimension.name, steps.get(ratings[dimension.pk][0]), steps.get(ratings[dimension.pk][1])]
+        for dimension in question.dimensions.all()
+        if dimension.pk in ratings
+    ]
 
 
 @transaction.atomic

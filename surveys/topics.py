@@ -122,7 +122,8 @@ def _response_saved(sender, instance, created, raw=False, update_fields=None, **
 def _survey_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:  # nobody has answered yet: the results are known
         ResultsSnapshot.objects.get_or_create(
-            survey=instance, defaults={"numbers": {"choices": {}, "questions": {}}}
+            survey=instance,
+            defaults={"numbers": {"choices": {}, "questions": {}, "assessment": {}}},
         )
 
 

@@ -20,6 +20,11 @@ urlpatterns = [
     path("umfragen/<slug:slug>/verlauf/", views.response_history, name="response_history"),
     path("umfragen/<slug:slug>/ergebnisse/", views.survey_results, name="survey_results"),
     path(
+        "umfragen/<slug:slug>/selbsteinschaetzung/",
+        views.self_assessment,
+        name="self_assessment",
+    ),
+    path(
         "umfragen/<slug:slug>/ergebnisse/segmente/",
         views.survey_results_by_segment,
         name="survey_segments",

@@ -14,7 +14,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from surveys import exports, membership, reminders, segments, services, tracker
+from projects.adoption import member_municipality
+from projects.models import Municipality
+from surveys import assessment, exports, membership, reminders, segments, services, tracker
 from surveys.forms import (
     MissingMunicipalityForm,
     MunicipalityChoiceForm,
@@ -114,7 +116,7 @@ def survey_participate(request, slug):
         # The questions, but neither the municipality's answers nor a way to save: a link
         # that nobody confirmed yet speaks for nobody.
         context["preview"] = ResponseForm(
-            questions=survey.questions.prefetch_related("choices"), disabled=True
+            questions=survey.questions.prefetch_related("choices", "dimensions"), disabled=True
         )
         if participant.is_pending:
             context["colleagues_asked"] = membership.colleagues_asked(participant)
@@ -140,12 +142,14 @@ def survey_participate(request, slug):
         .prefetch_related(
             Prefetch(
                 "answers",
-                queryset=Answer.objects.select_related("question").prefetch_related("choices"),
+                queryset=Answer.objects.select_related("question").prefetch_related(
+                    "choices", "ratings", "question__dimensions"
+                ),
             )
         )
         .first()
     )
-    questions = survey.questions.prefetch_related("choices")
+    questions = survey.questions.prefetch_related("choices", "dimensions")
     status = 200
     # The state the form was loaded in travels with it, so that a colleague's answers
     # saved in the meantime are not silently replaced.
@@ -186,6 +190,7 @@ def survey_participate(request, slug):
     context.update({"version_field": VERSION_FIELD, "version": version, "conflict": conflict})
     context["submit_action"] = ACTION_SUBMIT
     context["version_count"] = response.versions.count() if response else 0
+    context["has_self_assessment"] = any(question.is_self_assessment for question in questions)
     return render(request, "surveys/survey_participate.html", context, status=status)
 
 
@@ -571,3 +576,30 @@ def reminder_preference(request):
     else:
         messages.success(request, _("You will not be reminded of open surveys any more."))
     return redirect(reverse("surveys:membership") + "#erinnerungen")
+
+
+@login_required
+@require_safe
+def self_assessment(request, slug):
+    """A municipality's self-assessment against its peers, with the measures and offers for
+    its fields for action (surveys/assessment.py): for its confirmed members, and for the
+    editors with ?kommune=<slug>."""
+    survey = _get_survey_for_user(request, slug)
+    question = assessment.self_assessment_question(survey)
+    if question is None:
+        raise Http404("This survey has no self-assessment.")
+    municipality = member_municipality(request.user)
+    requested = request.GET.get("kommune")
+    if is_editor(request.user) and requested:
+        municipality = get_object_or_404(
+            Municipality.objects.select_related("district"), slug=requested
+        )
+    elif municipality is None:
+        raise PermissionDenied(
+            _("Only the confirmed members of a municipality see its self-assessment.")
+        )
+    ratings = assessment.submitted_ratings(question, municipality)
+    context = {"survey": survey, "municipality": municipality, "question": question}
+    if ratings is not None:
+        context["profile"] = assessment.profile(question, municipality, ratings)
+    return render(request, "surveys/self_assessment.html", context)

@@ -297,3 +297,46 @@ def test_editor_follows_the_responses_and_reminds_once(page, live_server, mailou
     assert [mail.to for mail in mailoutbox] == [["oranienburg@example.org"]]
     page.set_viewport_size({"width": 360, "height": 800})
     assert_accessible(page)
+
+
+def test_member_rates_and_sees_the_profile_against_peers(page, live_server):
+    from tests.surveys.test_self_assessment import peers, rate
+    from tests.surveys.test_self_assessment import setup as make_setup
+
+    data = make_setup.__wrapped__()
+    peers(data, 4, in_barnim=True)
+    peers(data, 2, in_barnim=False)
+    page.goto(live_server.url + "/konto/login/")
+    page.get_by_label("E-Mail").fill("musterstadt@example.org")
+    page.get_by_label("Passwort").fill("test-passwort-123")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto(live_server.url + f"/umfragen/{data['survey'].slug}/teilnehmen/")
+    for dimension, today, target in (
+        ("Daten", "Fortgeschritten", "Vorreiter"),
+        ("Beteiligung", "Noch nicht begonnen", "Fortgeschritten"),
+        ("Verwaltung digital", "Erste Schritte", "Erste Schritte"),
+    ):
+        page.get_by_label(f"Heute: {dimension}").select_option(label=today)
+        page.get_by_label(f"Ziel in 2–3 Jahren: {dimension}").select_option(label=target)
+    assert_accessible(page)
+    page.get_by_role("button", name="Abgeben", exact=True).click()
+    page.get_by_role("link", name="Ihre Selbsteinschätzung im Vergleich").click()
+    expect(page.get_by_role("img", name="Netzdiagramm der Selbsteinschätzung")).to_be_visible()
+    table = page.get_by_role("region", name="Selbsteinschätzung je Dimension")
+    expect(table.get_by_role("row", name="Beteiligung")).to_contain_text("Noch nicht begonnen")
+    expect(table).to_contain_text("Median heute: ganz Brandenburg")
+    expect(table).not_to_contain_text("Landkreis Barnim")
+    expect(page.get_by_text("Weniger als 5 andere Kommunen dieser Gruppe")).to_be_visible()
+    heading = page.get_by_role("heading", name="Wo Sie weiterkommen können")
+    further = page.locator("section", has=heading)
+    expect(further.get_by_role("link", name="Beteiligungsplattform")).to_be_visible()
+    expect(further.get_by_role("link", name="Online-Kurs Beteiligung")).to_be_visible()
+    assert_accessible(page)
+
+    peers(data, 1, in_barnim=True)  # the fifth other municipality of the Landkreis
+    page.reload()
+    expect(table).to_contain_text("Median heute: Landkreis Barnim")
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert_accessible(page)
+    assert rate  # (imported with the fixture's helpers)

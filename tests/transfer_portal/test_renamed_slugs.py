@@ -187,11 +187,12 @@ def test_every_page_found_by_a_slug_follows_renamed_slugs():
         if issubclass(model, RedirectsOldSlugs)
         for name in model.slug_url_names
     }
-    # Open data files are named by the portal, not by an editor; the adoption form is only
-    # posted to, from the measure's page at its current address.
+    # Open data files are named by the portal, not by an editor; the adoption form and the
+    # reminder are only posted to, from their pages at the current address.
     assert set(_slug_url_names(get_resolver().url_patterns)) - followed == {
         "open_data_download",
         "projects:mark_adoption",
+        "surveys:send_reminder",
     }
     assert {Measure, ModelProject, Topic, Offer, Survey, Municipality} == {
         model for model in apps.get_models() if issubclass(model, RedirectsOldSlugs)

@@ -94,6 +94,7 @@ class SurveyAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
     search_fields = ["title", "intro"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["exports", "links"]
+    autocomplete_fields = ["previous_wave"]
     inlines = [QuestionInline, TopTopicInline]
     actions = [*PublishActions.actions, "duplicate"]
 
@@ -102,7 +103,7 @@ class SurveyAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "intro", "published", "editor_note"]}),
-        (_("Period"), {"fields": [("opens_at", "closes_at")]}),
+        (_("Period"), {"fields": [("opens_at", "closes_at"), "previous_wave"]}),
         (
             _("Results"),
             {
@@ -220,6 +221,7 @@ class QuestionAdmin(KeepRelatedObjects, admin.ModelAdmin):
     search_fields = ["text", "survey__title"]
     list_select_related = ["survey"]
     inlines = [ChoiceInline, DimensionInline]
+    autocomplete_fields = ["previous_question"]
 
     class Media:
         js = ["js/admin-question-kinds.js"]

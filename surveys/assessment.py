@@ -40,6 +40,7 @@ class DimensionProfile:
     today_label: str
     target_label: str
     peers: list = field(default_factory=list)  # [(PeerGroup, median today, its label)]
+    earlier_label: str = ""  # today's step in the earlier wave, "" if not rated then
     reasons: list = field(default_factory=list)  # why it is a field for action
     measures: list = field(default_factory=list)
     offers: list = field(default_factory=list)
@@ -59,6 +60,7 @@ class Profile:
     groups: list  # [PeerGroup]
     dimensions: list  # [DimensionProfile]
     chart: dict | None  # the radar's geometry (radar()), None for fewer than 3 dimensions
+    earlier_survey: object = None  # the earlier wave the municipality answered, if any
 
     @property
     def fields_for_action(self):
@@ -142,9 +144,41 @@ def profile(question, municipality, ratings, *, k=None):
             item.reasons.insert(0, _("your target is above where you stand today"))
         dimensions.append(item)
     _suggest(dimensions)
+    earlier_survey = _earlier_wave(question, municipality, dimensions)
     return Profile(
-        question, municipality, steps, groups, dimensions, radar(dimensions, shown, len(steps))
+        question,
+        municipality,
+        steps,
+        groups,
+        dimensions,
+        radar(dimensions, shown, len(steps)),
+        earlier_survey,
     )
+
+
+def _earlier_wave(question, municipality, dimensions):
+    """The municipality's own "today" in the earlier wave, on each dimension of the same
+    name (earlier_label); the earlier survey, or None where it did not answer it."""
+    if question.previous_question_id is None:
+        return None
+    earlier = (
+        Question.objects.select_related("survey")
+        .prefetch_related("choices")
+        .get(pk=question.previous_question_id)
+    )
+    ratings = AssessmentRating.objects.filter(
+        answer__question=earlier,
+        answer__response__municipality=municipality,
+        answer__response__state=Response.State.SUBMITTED,
+    ).select_related("dimension")
+    steps = {index: choice.label for index, choice in enumerate(earlier.choices.all(), 1)}
+    then = {" ".join(r.dimension.name.split()).casefold(): r.today for r in ratings}
+    if not then:
+        return None
+    for item in dimensions:
+        step = then.get(" ".join(item.dimension.name.split()).casefold())
+        item.earlier_label = steps.get(step, "")
+    return earlier.survey
 
 
 def _peer_groups(municipality):

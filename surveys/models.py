@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
@@ -110,6 +111,18 @@ class Survey(RedirectsOldSlugs, PublishedContent):
         blank=True,
         help_text=_("Never shown on the portal, e.g. where questions or options come from."),
     )
+    previous_wave = models.ForeignKey(
+        "self",
+        verbose_name=_("earlier wave"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="later_waves",
+        help_text=_(
+            "This survey asks again what an earlier one asked. Map its questions to the "
+            "earlier ones on each question's page: the results then show the change."
+        ),
+    )
 
     objects = SurveyQuerySet.as_manager()
 
@@ -127,6 +140,17 @@ class Survey(RedirectsOldSlugs, PublishedContent):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        wave, seen = self.previous_wave, {self.pk}
+        while wave is not None:
+            if wave.pk in seen:
+                raise ValidationError(
+                    {"previous_wave": _("A survey cannot be an earlier wave of itself.")}
+                )
+            seen.add(wave.pk)
+            wave = wave.previous_wave
 
     def get_absolute_url(self):
         return object_url("surveys:survey_detail", self.slug)
@@ -243,6 +267,18 @@ class Question(models.Model):
     max_value = models.IntegerField(
         _("maximum"), null=True, blank=True, help_text=_("Number only.")
     )
+    previous_question = models.ForeignKey(
+        "self",
+        verbose_name=_("the same question in the earlier wave"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "A question of the survey's earlier wave, of the same kind. Options and "
+            "dimensions are matched by their wording."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -264,6 +300,25 @@ class Question(models.Model):
 
     def __str__(self):
         return self.text
+
+    def clean(self):
+        super().clean()
+        earlier = self.previous_question
+        if earlier is None:
+            return
+        wave = self.survey.previous_wave_id if self.survey_id else None
+        if earlier.survey_id != wave:
+            raise ValidationError(
+                {
+                    "previous_question": _(
+                        "Choose a question of this survey's earlier wave (set it on the survey)."
+                    )
+                }
+            )
+        if earlier.kind != self.kind:
+            raise ValidationError(
+                {"previous_question": _("The earlier question must be of the same kind.")}
+            )
 
     @property
     def is_choice(self):

@@ -61,6 +61,7 @@ class QuestionResult:
     texts: list = field(default_factory=list)
     # A self-assessment: [DimensionResult] in the dimensions' order.
     dimensions: list = field(default_factory=list)
+    change: object = None  # WaveChange, for a question asked in the earlier wave too
 
 
 @dataclass
@@ -100,6 +101,31 @@ def step_label(steps, value):
 
 
 @dataclass
+class WaveRow:
+    label: str
+    is_content: bool
+    earlier: object  # a share in percent, or a median's label; None: not asked then
+    now: object
+
+    @property
+    def change(self):
+        """The change in percentage points (shares only)."""
+        if isinstance(self.earlier, float) and isinstance(self.now, float):
+            return round(self.now - self.earlier, 1)
+        return None
+
+
+@dataclass
+class WaveChange:
+    """How a question's results changed since the same question in the earlier wave."""
+
+    earlier_survey: Survey
+    rows: list  # [WaveRow]
+    earlier_mean: float | None = None
+    now_mean: float | None = None
+
+
+@dataclass
 class TopicRank:
     topic: Topic
     position: int
@@ -122,7 +148,7 @@ def _percent(count, total):
     return round(100 * count / total, 1) if total else 0.0
 
 
-def survey_results(survey, *, include_texts=False):
+def survey_results(survey, *, include_texts=False, compare=True):
     """Everything the results page shows; free texts only when asked (editors).
 
     The numbers come from the survey's ResultsSnapshot (one row, refreshed on every
@@ -197,10 +223,59 @@ def survey_results(survey, *, include_texts=False):
         result.texts = texts.get(question.pk, [])
         results.append(result)
 
+    if compare:
+        _compare_with_earlier_wave(survey, results)
     ranking = _ranked(snapshot.topic_counts, Topic.objects.all()) if participants else []
     if not ranking:
         ranking = _editorial_top_topics(survey)
     return SurveyResults(survey, participants, results, ranking)
+
+
+def _key(label):
+    return " ".join(str(label).split()).casefold()
+
+
+def _compare_with_earlier_wave(survey, results):
+    """Set `change` on the results of questions mapped to the earlier wave: options and
+    dimensions matched by their wording. Five more queries, only for a later wave."""
+    mapped = [result for result in results if result.question.previous_question_id]
+    if not mapped or survey.previous_wave_id is None:
+        return
+    earlier_survey = Survey.objects.get(pk=survey.previous_wave_id)
+    earlier = {
+        result.question.pk: result
+        for result in survey_results(earlier_survey, compare=False).questions
+    }
+    for result in mapped:
+        before = earlier.get(result.question.previous_question_id)
+        if before is None:
+            continue
+        rows = []
+        if result.options:
+            shares = {(option.is_other, _key(option.label)): option for option in before.options}
+            for option in result.options:
+                then = shares.get((option.is_other, _key(option.label)))
+                rows.append(
+                    WaveRow(
+                        option.label,
+                        option.is_content,
+                        then.percent if then else None,
+                        option.percent,
+                    )
+                )
+        for dimension in result.dimensions:
+            then = next(
+                (d for d in before.dimensions if _key(d.name) == _key(dimension.name)), None
+            )
+            rows.append(
+                WaveRow(
+                    dimension.name,
+                    True,
+                    (then.today_label or None) if then else None,
+                    dimension.today_label or None,
+                )
+            )
+        result.change = WaveChange(earlier_survey, rows, before.mean, result.mean)
 
 
 def results_snapshot(survey):

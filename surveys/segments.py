@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from projects.models import Municipality, SizeClass
 from surveys.models import SCALE_VALUES, Answer, Question, Response, ResultsSnapshot
-from surveys.suppression import PROTECTING, SHOWN, SMALL, protect
+from surveys.suppression import PROTECTING, SHOWN, SMALL, protect_together
 
 SUBMITTED = Response.State.SUBMITTED
 SEGMENTATIONS = {
@@ -114,7 +114,7 @@ def segmented_results(survey, segmentation, *, k=None):
     if not questions:
         return []
     rows = segments(segmentation)
-    stored = _stored(survey, segmentation, rows, k)
+    stored = _stored(survey, segmentation, rows, k, questions)
     if stored is None:
         stored = protected(survey, segmentation, rows, questions, k)
     tables = []
@@ -142,9 +142,9 @@ def segmented_results(survey, segmentation, *, k=None):
     return tables
 
 
-def _stored(survey, segmentation, rows, k):
+def _stored(survey, segmentation, rows, k, questions):
     """The survey's stored numbers by `segmentation`, if counted for these segments (the
-    directory today) and this k; else None."""
+    directory today), this k and these questions with these options; else None."""
     snapshot = ResultsSnapshot.objects.filter(survey=survey).values("segments").first()
     stored = (snapshot or {}).get("segments", {}).get(segmentation)
     if (
@@ -152,23 +152,39 @@ def _stored(survey, segmentation, rows, k):
         or stored["k"] != k
         or stored["keys"] != [key for key, *_rest in rows]
         or stored["limits"] != [size for *_rest, size in rows]
+        or stored.get("columns") != _column_keys(questions)
     ):
         return None
     return stored
+
+
+def _column_keys(questions):
+    """{question id: [its columns' keys]}: what stored numbers were counted for."""
+    return {str(question.pk): [str(key) for key in _columns(question)[1]] for question in questions}
 
 
 def protected(survey, segmentation, rows, questions, k):
     """The numbers by `segmentation` as ResultsSnapshot.segments stores them: each
     question's grid of counts and the state of each cell (None: not to be shown)."""
     limits = [size for *_rest, size in rows]
+    counted = segment_counts(survey, segmentation, rows, questions)
+    protected_states = protect_together(
+        [(grid, question.kind != Question.Kind.MULTIPLE) for question, grid in counted],
+        k,
+        limits=limits,
+    )
     tables = {}
-    for question, grid in segment_counts(survey, segmentation, rows, questions):
-        single = question.kind != Question.Kind.MULTIPLE
-        states = protect(grid, k, single_choice=single, limits=limits)
+    for (question, grid), states in zip(counted, protected_states, strict=True):
         # A table that is not shown keeps no counts either.
         tables[str(question.pk)] = {"grid": grid if states else [], "states": states}
     keys = [key for key, *_rest in rows]
-    return {"k": k, "keys": keys, "limits": limits, "tables": tables}
+    return {
+        "k": k,
+        "keys": keys,
+        "limits": limits,
+        "columns": _column_keys(questions),
+        "tables": tables,
+    }
 
 
 def refresh(survey_id):

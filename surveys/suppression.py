@@ -26,13 +26,37 @@ from itertools import product
 SHOWN, SMALL, PROTECTING = "", "small", "protecting"
 
 
-def protect(rows, k, *, single_choice, limits=None):
+def protect_together(tables, k, *, limits=None):
+    """protect() for the tables of one breakdown – [(rows, single_choice)], one per
+    question, with the same segments – so that a segment's answered count is hidden in all
+    of them or in none: a required question's answered count is the same in every table,
+    and shown in one it would give away the small cells of another."""
+    forced = set()
+    while True:
+        states = [
+            protect(rows, k, single_choice=single, limits=limits, hidden_answered=forced)
+            for rows, single in tables
+        ]
+        hidden = set(forced)
+        for table in states:
+            if table is not None:
+                hidden |= {r for r, row in enumerate(table) if row and row[-1] != SHOWN}
+        if hidden == forced:
+            return states
+        forced = hidden
+
+
+def protect(rows, k, *, single_choice, limits=None, hidden_answered=()):
     """The state of each cell of `rows` (lists of counts, the answered count last): SHOWN,
     SMALL (under k) or PROTECTING (hidden so that others cannot be derived); None when
     no pattern protects the small cells (a table of one row, say), and the table must not
     be shown at all. `limits`: how many municipalities each segment has (public in the
-    directory), the most that can have answered."""
+    directory), the most that can have answered; `hidden_answered`: the rows whose answered
+    count is hidden in any case (protect_together())."""
     states = [[SMALL if value < k else SHOWN for value in row] for row in rows]
+    for r in hidden_answered:
+        if states[r][-1] == SHOWN:
+            states[r][-1] = PROTECTING
     table = _Table(rows, states, k, single_choice, limits)
     for cell in table.hidden_cells():
         if table.totals[cell[1]] == 0:

@@ -5,8 +5,8 @@ from django.db import migrations, models
 
 
 def count_existing_results(apps, schema_editor):
-    """Counted in migration 0012 now, with today's counting code: that code writes
-    columns added after this migration."""
+    """Counted in migration 0016 now, with today's counting code: that code reads and
+    writes tables and columns added after this migration."""
 
 
 class Migration(migrations.Migration):

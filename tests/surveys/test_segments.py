@@ -6,12 +6,13 @@ import io
 import re
 
 import pytest
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from projects.models import Municipality, SizeClass
-from surveys.models import Question, Survey
+from surveys.models import Choice, Question, Survey
 from surveys.segments import segment_counts, segmented_results
 from surveys.segments import segments as segments_of
 from surveys.suppression import SHOWN, SMALL
@@ -272,3 +273,19 @@ def test_the_printed_results_say_where_they_come_from_without_the_controls(clien
         ), page
         # The links to the breakdown and the downloads are not printed.
         assert 'class="mt-4 d-print-none"' in html or 'class="d-print-none"' in html
+
+
+def test_stored_numbers_follow_changed_questions_and_options(client, answered):
+    survey, questions = answered
+    single = questions["single"]
+    # An option added in front and a question added after the last submission.
+    Choice.objects.filter(question=single).update(position=F("position") + 1)
+    Choice.objects.create(question=single, position=1, label="Vielleicht")
+    survey_factories.question(survey, Question.Kind.SINGLE, ["A", "B"], text="Neue Frage?")
+    response = client.get(url(survey, nach="landkreis"))
+    assert response.status_code == 200
+    assert "Neue Frage?" in response.content.decode()
+    table = next(t for t in segmented_results(survey, "landkreis") if t.question == single)
+    assert [str(label) for label, _c in table.columns][:2] == ["Vielleicht", "Ja"]
+    assert table.totals[:2] == [0, 16]  # "Ja" keeps its own count, not another option's
+    assert client.get(url(survey, nach="landkreis", format="csv")).status_code == 200

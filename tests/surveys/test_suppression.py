@@ -13,7 +13,14 @@ from itertools import product
 
 import pytest
 
-from surveys.suppression import PROTECTING, SHOWN, SMALL, protect, row_is_possible
+from surveys.suppression import (
+    PROTECTING,
+    SHOWN,
+    SMALL,
+    protect,
+    protect_together,
+    row_is_possible,
+)
 
 K = 5
 
@@ -164,3 +171,19 @@ def test_a_column_nobody_chose_needs_no_protection():
     # Zeros everywhere in the second option: known from the overall result, shown as small.
     rows = [[12, 0, 12], [9, 0, 9], [7, 0, 7]]
     assert protect(rows, K, single_choice=True) == [[SHOWN, SMALL, SHOWN]] * 3
+
+
+def test_an_answered_count_hidden_in_one_table_is_hidden_in_all():
+    # Two required questions, the same answered counts per segment. Protected on its own,
+    # B would show segment 0's 8 answers that A hides, and A's 4 and 4 would follow.
+    a = [[4, 4, 8], [0, 8, 8], [6, 6, 12]]
+    b = [[8, 0, 8], [1, 7, 8], [2, 10, 12]]
+    alone = protect(b, K, single_choice=True)
+    assert protect(a, K, single_choice=True)[0][-1] != SHOWN and alone[0][-1] == SHOWN
+    together = protect_together([(a, True), (b, True)], K)
+    answered_hidden = [
+        {r for r, row in enumerate(states) if row[-1] != SHOWN} for states in together if states
+    ]
+    assert len(answered_hidden) == 2 and answered_hidden[0] == answered_hidden[1]
+    for rows, states in zip([a, b], together, strict=True):
+        assert derivable(rows, states, single_choice=True) == []

@@ -89,11 +89,18 @@ def submitted_ratings(question, municipality):
     return {rating.dimension_id: rating for rating in ratings}
 
 
-def profile(question, municipality, ratings, *, k=None):
-    """The Profile of `municipality` (ratings: submitted_ratings())."""
+def profile(question, municipality, ratings, *, k=None, peers=True):
+    """The Profile of `municipality` (ratings: submitted_ratings()); without the medians
+    of its peers unless `peers` (the viewer may see the survey's results)."""
     k = k or settings.SURVEY_MIN_GROUP_SIZE
     steps = {index: choice.label for index, choice in enumerate(question.choices.all(), 1)}
     groups, conditions = _peer_groups(municipality)
+    if not peers:
+        for group in groups:
+            group.hidden_because = group.hidden_because or _(
+                "The results of this survey are not released yet; the comparison appears "
+                "once they are."
+            )
     others = AssessmentRating.objects.filter(
         answer__question=question, answer__response__state=Response.State.SUBMITTED
     ).exclude(answer__response__municipality=municipality)
@@ -136,7 +143,10 @@ def profile(question, municipality, ratings, *, k=None):
             dimension, today, target, steps.get(today, ""), steps.get(target, "")
         )
         for group in shown:
-            median = median_step(counts.get((dimension.pk, group.key), {}))
+            by_step = counts.get((dimension.pk, group.key), {})
+            # A median of fewer than k ratings of this dimension is not shown either (some
+            # may have left it unrated).
+            median = median_step(by_step) if sum(by_step.values()) >= k else None
             item.peers.append((group, median, step_label(steps, median)))
             if today is not None and median is not None and today < median:
                 item.reasons.append(_("below the median of %(group)s") % {"group": group.label})
@@ -342,7 +352,8 @@ def radar(dimensions, shown_groups, scale):
             **SERIES_STYLES[key],
         }
         for key, label, values in series
-        if any(value is not None for value in values)
+        # Only complete series: a missing value drawn at the centre would read as low.
+        if all(value is not None for value in values)
     ]
     return {
         # Room beside the square for the axes' names.

@@ -64,8 +64,8 @@ def send_reminders(survey, editor, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         survey = Survey.objects.select_for_update(no_key=True).get(pk=survey.pk)
-        if survey.state_at(now) != Survey.State.OPEN:
-            raise ReminderRefused(_("Only an open survey can be reminded of."))
+        if not survey.published or survey.state_at(now) != Survey.State.OPEN:
+            raise ReminderRefused(_("Only a published survey that is open can be reminded of."))
         last = last_reminder(survey)
         allowed = next_possible(survey, last, now)
         if allowed > now:

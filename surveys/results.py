@@ -5,6 +5,7 @@ Only submitted responses count; drafts never show up in any number here.
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import (
     Avg,
@@ -148,7 +149,7 @@ def _percent(count, total):
     return round(100 * count / total, 1) if total else 0.0
 
 
-def survey_results(survey, *, include_texts=False, compare=True):
+def survey_results(survey, *, include_texts=False, compare=True, user=None):
     """Everything the results page shows; free texts only when asked (editors).
 
     The numbers come from the survey's ResultsSnapshot (one row, refreshed on every
@@ -224,7 +225,7 @@ def survey_results(survey, *, include_texts=False, compare=True):
         results.append(result)
 
     if compare:
-        _compare_with_earlier_wave(survey, results)
+        _compare_with_earlier_wave(survey, results, user)
     ranking = _ranked(snapshot.topic_counts, Topic.objects.all()) if participants else []
     if not ranking:
         ranking = _editorial_top_topics(survey)
@@ -235,13 +236,16 @@ def _key(label):
     return " ".join(str(label).split()).casefold()
 
 
-def _compare_with_earlier_wave(survey, results):
-    """Set `change` on the results of questions mapped to the earlier wave: options and
-    dimensions matched by their wording. Five more queries, only for a later wave."""
+def _compare_with_earlier_wave(survey, results, user):
+    """Set `change` on the results of questions mapped to the earlier wave, if `user` may
+    see its results: options and dimensions matched by their wording. Five more queries,
+    only for a later wave."""
     mapped = [result for result in results if result.question.previous_question_id]
     if not mapped or survey.previous_wave_id is None:
         return
     earlier_survey = Survey.objects.get(pk=survey.previous_wave_id)
+    if not earlier_survey.results_visible_to(user or AnonymousUser()):
+        return
     earlier = {
         result.question.pk: result
         for result in survey_results(earlier_survey, compare=False).questions

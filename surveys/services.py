@@ -185,7 +185,8 @@ def create_requested_municipality(participant):
 
 @transaction.atomic
 def duplicate_survey(survey, *, now=None):
-    """A draft copy with the same questions and options, for a follow-up round."""
+    """A draft copy with the same questions, options and self-assessment dimensions, for
+    a follow-up round: the next wave of `survey`, each question mapped to its original."""
     now = now or timezone.now()
     slug = unique_slug(Survey.objects.all(), survey.slug, fallback="umfrage", suffix="-kopie")
     opens_at = now + datetime.timedelta(days=7)
@@ -198,15 +199,25 @@ def duplicate_survey(survey, *, now=None):
         results_visibility=survey.results_visibility,
         editor_note=survey.editor_note,  # where the copied questions and options come from
         published=False,
+        previous_wave=survey,
     )
-    for question in survey.questions.prefetch_related("choices"):
+    for question in survey.questions.prefetch_related("choices", "dimensions__topics"):
         choices = list(question.choices.all())
+        dimensions = list(question.dimensions.all())
+        original = question.pk
         question.pk = None
         question.survey = copy
+        question.previous_question_id = original
         question._state.adding = True
         question.save()
         Choice.objects.bulk_create(
             Choice(question=question, position=c.position, label=c.label, topic_id=c.topic_id)
             for c in choices
         )
+        for dimension in dimensions:
+            topics = list(dimension.topics.all())
+            dimension.pk, dimension.question = None, question
+            dimension._state.adding = True
+            dimension.save()
+            dimension.topics.set(topics)
     return copy

@@ -221,7 +221,7 @@ def survey_results(request, slug):
         "surveys/survey_results.html",
         {
             "survey": survey,
-            "results": _results(survey, include_texts=editor),
+            "results": _results(survey, include_texts=editor, user=request.user),
             "show_texts": editor,
         },
     )
@@ -283,8 +283,8 @@ def _segment_export(survey, segmentation, tables, kind):
     return response
 
 
-def _results(survey, *, include_texts):
-    results = compute_results(survey, include_texts=include_texts)
+def _results(survey, *, include_texts, user=None):
+    results = compute_results(survey, include_texts=include_texts, user=user)
     survey.submitted_count = results.participants  # for surveys/includes/participants.html
     return results
 
@@ -534,7 +534,7 @@ def _tracker_page(request, survey, *, refused=None, status=200):
         next_reminder=reminders.next_possible(survey, last),
         reminder_possible=reminders.next_possible(survey, last) <= timezone.now(),
         recipients=reminders.recipients(survey).count(),
-        survey_open=survey.is_open,
+        survey_open=survey.published and survey.is_open,
     )
     return render(request, "surveys/response_tracker.html", context, status=status)
 
@@ -601,5 +601,7 @@ def self_assessment(request, slug):
     ratings = assessment.submitted_ratings(question, municipality)
     context = {"survey": survey, "municipality": municipality, "question": question}
     if ratings is not None:
-        context["profile"] = assessment.profile(question, municipality, ratings)
+        context["profile"] = assessment.profile(
+            question, municipality, ratings, peers=survey.results_visible_to(request.user)
+        )
     return render(request, "surveys/self_assessment.html", context)

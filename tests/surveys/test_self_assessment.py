@@ -2,6 +2,7 @@
 against peers with small groups hidden, and measures and offers where to go further."""
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -11,7 +12,14 @@ from django.utils import timezone
 from offers.models import EventDate, Offer
 from projects.models import Municipality
 from surveys.forms import field_name
-from surveys.models import Answer, AssessmentDimension, AssessmentRating, Question, Response
+from surveys.models import (
+    Answer,
+    AssessmentDimension,
+    AssessmentRating,
+    Question,
+    Response,
+    Survey,
+)
 from surveys.results import median_step, refresh_results
 from tests import factories
 from tests.checkers import assert_valid_html
@@ -253,3 +261,29 @@ def test_the_pages_are_valid_html(client, setup):
         reverse("surveys:survey_results", args=[setup["survey"].slug])
     ).content.decode()
     assert_valid_html(documents)
+
+
+def test_a_median_of_fewer_than_five_ratings_of_a_dimension_is_not_shown(client, setup):
+    rate(setup, setup["own"], [(2, 4), (1, 3), (2, 2)])
+    peers(setup, 4, in_barnim=False)
+    # A fifth municipality rated only "Daten": Brandenburg has 5 others, "Beteiligung" 4.
+    rate(setup, factories.municipality(), [(4, 4), (None, None), (None, None)])
+    client.force_login(setup["member"])
+    html = page(client, setup).content.decode()
+    row = html.split('fw-normal">Beteiligung</th>', 1)[1].split("</tr>", 1)[0]
+    # Today, target, and the median of Brandenburg: of four ratings, not shown.
+    assert re.findall(r"<td>([^<]*)</td>", row) == ["Noch nicht begonnen", "Fortgeschritten", "–"]
+    daten = html.split('fw-normal">Daten</th>', 1)[1].split("</tr>", 1)[0]
+    assert "Fortgeschritten" in daten
+
+
+def test_no_comparison_before_the_results_are_released(client, setup):
+    survey = setup["survey"]
+    survey.results_visibility = Survey.ResultsVisibility.AFTER_CLOSING
+    survey.save()
+    rate(setup, setup["own"], [(2, 4), (1, 3), (2, 2)])
+    peers(setup, 6, in_barnim=True)
+    client.force_login(setup["member"])
+    html = page(client, setup).content.decode()
+    assert "Median heute" not in html
+    assert "noch nicht freigegeben" in html

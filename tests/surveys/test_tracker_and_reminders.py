@@ -165,7 +165,7 @@ def test_a_closed_survey_is_not_reminded_of(editor_client, mailoutbox):
     survey_factories.participant(factories.municipality(), "spaet@example.org")
     response = editor_client.post(remind_url(survey))
     assert response.status_code == 409
-    assert "Nur an eine laufende Umfrage" in response.content.decode()
+    assert "Nur an eine veröffentlichte, laufende Umfrage" in response.content.decode()
     assert not mailoutbox
 
 
@@ -212,3 +212,11 @@ def test_the_pages_are_valid_html(running, editor_client, client):
     member.force_login(members["idle"])
     documents["membership"] = member.get(reverse("surveys:membership")).content.decode()
     assert_valid_html(documents)
+
+
+def test_an_unpublished_survey_is_not_reminded_of(running, editor_client, mailoutbox):
+    survey, _members = running
+    survey.published = False
+    survey.save()
+    assert editor_client.post(remind_url(survey)).status_code == 409
+    assert not mailoutbox

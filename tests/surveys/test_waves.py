@@ -3,9 +3,10 @@ earlier ones; results show the change, the self-assessment the municipality's ow
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
-from surveys.models import AssessmentDimension, Question
+from surveys.models import AssessmentDimension, Question, Survey
 from tests import factories
 from tests.checkers import assert_valid_html
 from tests.surveys import factories as survey_factories
@@ -117,3 +118,28 @@ WAVE_RESULTS_QUERIES = 12
 def test_the_page_is_valid_html(client, waves):
     _earlier, later, _questions = waves
     assert_valid_html({"later wave": results_html(client, later)})
+
+
+def test_an_earlier_wave_whose_results_are_not_public_is_not_compared(client, waves, editor):
+    earlier, later, _questions = waves
+    earlier.results_visibility = Survey.ResultsVisibility.EDITORS
+    earlier.save()
+    assert "früheren Welle" not in results_html(Client(), later)
+    client.force_login(editor)
+    assert "früheren Welle" in results_html(client, later)
+
+
+def test_a_copy_is_the_next_wave_with_its_dimensions(waves):
+    from surveys.services import duplicate_survey
+
+    _earlier, later, _questions = waves
+    question = survey_factories.question(later, Question.Kind.SELF_ASSESSMENT, STEPS)
+    dimension = AssessmentDimension.objects.create(question=question, name="Daten")
+    dimension.topics.add(factories.topic())
+    copy = duplicate_survey(later)
+    assert copy.previous_wave == later
+    copied = copy.questions.get(kind=Question.Kind.SELF_ASSESSMENT)
+    assert copied.previous_question == question
+    assert [d.name for d in copied.dimensions.all()] == ["Daten"]
+    assert copied.dimensions.get().topics.count() == 1
+    assert [c.label for c in copied.choices.all()] == STEPS

@@ -51,6 +51,8 @@ class AssessmentField(forms.MultiValueField):
             (index, choice.label) for index, choice in enumerate(question.choices.all(), 1)
         ]
         choices = [("", _("– not rated –")), *self.steps]
+        # A question still without dimensions or steps cannot be answered: not required.
+        required = required and bool(self.dimensions and self.steps)
         fields, widgets = [], []
         for _dimension in self.dimensions:
             for _moment in ("today", "target"):

@@ -287,3 +287,11 @@ def test_no_comparison_before_the_results_are_released(client, setup):
     html = page(client, setup).content.decode()
     assert "Median heute" not in html
     assert "noch nicht freigegeben" in html
+
+
+def test_a_self_assessment_without_dimensions_does_not_block_submitting(client, setup):
+    AssessmentDimension.objects.filter(question=setup["question"]).delete()
+    client.force_login(setup["member"])
+    url = reverse("surveys:survey_participate", args=[setup["survey"].slug])
+    assert client.post(url, {"action": "absenden"}).status_code == 302
+    assert Response.objects.get().state == Response.State.SUBMITTED

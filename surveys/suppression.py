@@ -38,8 +38,9 @@ def protect_together(tables, k, *, limits=None):
             for rows, single in tables
         ]
         hidden = set(forced)
-        for table in states:
-            if table is not None:
+        for (rows, _single), table in zip(tables, states, strict=True):
+            # A question nobody answered gives nothing away: its zeros are public.
+            if table is not None and sum(row[-1] for row in rows):
                 hidden |= {r for r, row in enumerate(table) if row and row[-1] != SHOWN}
         if hidden == forced:
             return states

@@ -187,3 +187,10 @@ def test_an_answered_count_hidden_in_one_table_is_hidden_in_all():
     assert len(answered_hidden) == 2 and answered_hidden[0] == answered_hidden[1]
     for rows, states in zip([a, b], together, strict=True):
         assert derivable(rows, states, single_choice=True) == []
+
+
+def test_a_question_nobody_answered_forces_nothing():
+    answered = [[12, 1, 13], [9, 0, 9], [7, 0, 7]]
+    nobody = [[0, 0, 0], [0, 0, 0], [0, 0, 0]]
+    alone = protect(answered, K, single_choice=True)
+    assert protect_together([(answered, True), (nobody, True)], K)[0] == alone

@@ -69,6 +69,10 @@ def test_fifty_connections_for_thirty_seconds_get_no_error(start_gunicorn, wrk):
         timeout=SECONDS + 60,
     ).stdout
     result = json.loads(next(line for line in output.splitlines() if "RESULT" in line)[7:])
+    # Stopped now, not with the module: requests still queued when wrk ends would otherwise
+    # meet the emptied database of the teardown – a 404 looks up renamed slugs and creates the
+    # model's content type while the flush recreates it (a duplicate key, seen once in CI).
+    server.stop()
 
     assert result["requests"] > 50 * 10, result
     errors = {key: result[key] for key in ("not_200", "connect", "read", "write", "timeout")}

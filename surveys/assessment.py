@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from offers.services import offer_cards_of
 from projects.models import Measure, Municipality, SizeClass
-from surveys.models import AssessmentRating, Question, Response
+from surveys.models import AssessmentRating, Question, Response, wording_key
 from surveys.results import median_step, step_label
 
 MEASURES_PER_DIMENSION = 4
@@ -93,7 +93,7 @@ def profile(question, municipality, ratings, *, k=None, peers=True):
     """The Profile of `municipality` (ratings: submitted_ratings()); without the medians
     of its peers unless `peers` (the viewer may see the survey's results)."""
     k = k or settings.SURVEY_MIN_GROUP_SIZE
-    steps = {index: choice.label for index, choice in enumerate(question.choices.all(), 1)}
+    steps = question.steps
     groups, conditions = _peer_groups(municipality)
     if not peers:
         for group in groups:
@@ -181,12 +181,12 @@ def _earlier_wave(question, municipality, dimensions):
         answer__response__municipality=municipality,
         answer__response__state=Response.State.SUBMITTED,
     ).select_related("dimension")
-    steps = {index: choice.label for index, choice in enumerate(earlier.choices.all(), 1)}
-    then = {" ".join(r.dimension.name.split()).casefold(): r.today for r in ratings}
+    steps = earlier.steps
+    then = {wording_key(rating.dimension.name): rating.today for rating in ratings}
     if not then:
         return None
     for item in dimensions:
-        step = then.get(" ".join(item.dimension.name.split()).casefold())
+        step = then.get(wording_key(item.dimension.name))
         item.earlier_label = steps.get(step, "")
     return earlier.survey
 

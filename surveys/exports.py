@@ -27,7 +27,7 @@ def _answer_value(answer):
     if question.kind == Question.Kind.TEXT:
         return answer.text
     if question.is_self_assessment:
-        steps = {index: choice.label for index, choice in enumerate(question.choices.all(), 1)}
+        steps = question.steps
         return "; ".join(
             _("%(dimension)s: today %(today)s, target %(target)s")
             % {

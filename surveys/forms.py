@@ -47,9 +47,7 @@ class AssessmentField(forms.MultiValueField):
 
     def __init__(self, question, *, required, **kwargs):
         self.dimensions = list(question.dimensions.all())
-        self.steps = [
-            (index, choice.label) for index, choice in enumerate(question.choices.all(), 1)
-        ]
+        self.steps = list(question.steps.items())
         choices = [("", _("– not rated –")), *self.steps]
         # A question still without dimensions or steps cannot be answered: not required.
         required = required and bool(self.dimensions and self.steps)

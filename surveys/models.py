@@ -328,6 +328,17 @@ class Question(models.Model):
     def is_self_assessment(self):
         return self.kind == self.Kind.SELF_ASSESSMENT
 
+    @property
+    def steps(self):
+        """{step: label} of a self-assessment's scale: its options in order, from 1."""
+        return {index: choice.label for index, choice in enumerate(self.choices.all(), 1)}
+
+
+def wording_key(text):
+    """What options and dimensions of two survey waves are matched by: their wording,
+    without differences of case and spacing."""
+    return " ".join(str(text).split()).casefold()
+
 
 class AssessmentDimension(models.Model):
     """A dimension of a self-assessment question ("Daten und Plattformen"), rated "today"

@@ -33,6 +33,7 @@ from surveys.models import (
     ResultsSnapshot,
     Survey,
     SurveyTopTopic,
+    wording_key,
 )
 from transfer_portal.lib.compiled import compiled
 
@@ -202,7 +203,7 @@ def survey_results(survey, *, include_texts=False, compare=True, user=None):
                 )
         elif question.is_self_assessment:
             ratings = snapshot.numbers.get("assessment", {})
-            steps = {index: choice.label for index, choice in enumerate(question.choices.all(), 1)}
+            steps = question.steps
             for dimension in question.dimensions.all():
                 counts = ratings.get(str(dimension.pk), {})
                 today = median_step(counts.get("today", {}))
@@ -232,10 +233,6 @@ def survey_results(survey, *, include_texts=False, compare=True, user=None):
     return SurveyResults(survey, participants, results, ranking)
 
 
-def _key(label):
-    return " ".join(str(label).split()).casefold()
-
-
 def _compare_with_earlier_wave(survey, results, user):
     """Set `change` on the results of questions mapped to the earlier wave, if `user` may
     see its results: options and dimensions matched by their wording. Five more queries,
@@ -256,9 +253,11 @@ def _compare_with_earlier_wave(survey, results, user):
             continue
         rows = []
         if result.options:
-            shares = {(option.is_other, _key(option.label)): option for option in before.options}
+            shares = {
+                (option.is_other, wording_key(option.label)): option for option in before.options
+            }
             for option in result.options:
-                then = shares.get((option.is_other, _key(option.label)))
+                then = shares.get((option.is_other, wording_key(option.label)))
                 rows.append(
                     WaveRow(
                         option.label,
@@ -269,7 +268,12 @@ def _compare_with_earlier_wave(survey, results, user):
                 )
         for dimension in result.dimensions:
             then = next(
-                (d for d in before.dimensions if _key(d.name) == _key(dimension.name)), None
+                (
+                    d
+                    for d in before.dimensions
+                    if wording_key(d.name) == wording_key(dimension.name)
+                ),
+                None,
             )
             rows.append(
                 WaveRow(

@@ -158,7 +158,7 @@ def version_answers(answers):
 
 def _version_ratings(question, ratings):
     """[[dimension, step today, step aimed for]] with the names as they read at the time."""
-    steps = {index: choice.label for index, choice in enumerate(question.choices.all(), 1)}
+    steps = question.steps
     return [
         [dimension.name, steps.get(ratings[dimension.pk][0]), steps.get(ratings[dimension.pk][1])]
         for dimension in question.dimensions.all()

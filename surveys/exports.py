@@ -85,20 +85,27 @@ def rows(survey):
 
 def render(survey, kind):
     """The export as (content bytes, file name, content type); kind is one of KINDS."""
+    return render_rows(rows(survey), kind, f"{survey.slug}-antworten", _("Responses"))
+
+
+def render_rows(table, kind, stem, sheet_title):
+    """Rows as a file of `kind` (one of KINDS): (content bytes, file name, content type)."""
     extension, content_type = KINDS[kind]
     suffix = "-excel" if kind == "csv-excel" else ""
-    filename = f"{survey.slug}-antworten{suffix}.{extension}"
     if kind == "xlsx":
-        content = xlsx_bytes(rows(survey), _("Responses"))
+        content = xlsx_bytes(table, sheet_title)
     else:
-        content = csv_text(rows(survey), excel=kind == "csv-excel").encode("utf-8")
-    return content, filename, content_type
+        content = csv_text(table, excel=kind == "csv-excel").encode("utf-8")
+    return content, f"{stem}{suffix}.{extension}", content_type
+
+
+def attachment(content, filename, content_type):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def export_response(survey, kind):
     if kind not in KINDS:
         raise Http404
-    content, filename, content_type = render(survey, kind)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(*render(survey, kind))

@@ -13,11 +13,11 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from surveys.models import Participant, Response, Survey, SurveyReminder
 from transfer_portal.lib import mail
+from transfer_portal.lib.jinja import local_date, local_date_and_time
 
 REMINDER_INTERVAL = timedelta(days=7)
 
@@ -75,8 +75,8 @@ def send_reminders(survey, editor, now=None):
                     "from %(next)s."
                 )
                 % {
-                    "date": _local(last.sent_at),
-                    "next": _local(allowed),
+                    "date": local_date_and_time(last.sent_at),
+                    "next": local_date_and_time(allowed),
                 }
             )
         members = list(recipients(survey))
@@ -98,7 +98,7 @@ def send_reminders(survey, editor, now=None):
                 to=[member.user.email],
                 subject=lambda: (
                     _("Reminder: the survey “%(title)s” is open until %(date)s")
-                    % {"title": survey.title, "date": _local(survey.closes_at, time=False)}
+                    % {"title": survey.title, "date": local_date(survey.closes_at)}
                 ),
                 template="surveys/email/reminder.txt",
                 context={
@@ -117,8 +117,3 @@ def send_reminders(survey, editor, now=None):
             municipalities=len({member.municipality_id for member in members}),
             recipients=len(members),
         )
-
-
-def _local(moment, *, time=True):
-    local = timezone.localtime(moment)
-    return date_format(local, "DATETIME_FORMAT" if time else "DATE_FORMAT")

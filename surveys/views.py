@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,6 @@ from surveys.forms import (
 from surveys.models import Answer, Participant, Response, ResponseVersion, Survey
 from surveys.results import survey_results as compute_results
 from transfer_portal.lib.editors import is_editor
-from transfer_portal.lib.spreadsheets import csv_text, xlsx_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -227,12 +226,6 @@ def survey_results(request, slug):
     )
 
 
-SEGMENT_EXPORTS = {
-    "csv": ("csv", "text/csv; charset=utf-8"),
-    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
-
-
 @require_safe
 def survey_results_by_segment(request, slug):
     """The results broken down by Landkreis, kind of municipality or size class (?nach=),
@@ -251,7 +244,7 @@ def survey_results_by_segment(request, slug):
         "survey": survey,
         "form": form,
         "k": segments.min_group_size(),
-        "bad_export": export is not None and export not in SEGMENT_EXPORTS,
+        "bad_export": export is not None and export not in exports.KINDS,
     }
     if not form.is_valid() or context["bad_export"]:
         return render(request, "surveys/survey_segments.html", context, status=400)
@@ -263,8 +256,8 @@ def survey_results_by_segment(request, slug):
         tables=tables,
         segmentation=segments.SEGMENTATIONS[segmentation],
         exports={
-            kind: "?" + urlencode({"nach": segmentation, "format": kind})
-            for kind in SEGMENT_EXPORTS
+            kind.replace("-", "_"): "?" + urlencode({"nach": segmentation, "format": kind})
+            for kind in exports.KINDS
         },
     )
     return render(request, "surveys/survey_segments.html", context)
@@ -272,15 +265,8 @@ def survey_results_by_segment(request, slug):
 
 def _segment_export(survey, segmentation, tables, kind):
     rows = segments.export_rows(tables, segmentation)
-    extension, content_type = SEGMENT_EXPORTS[kind]
-    if kind == "xlsx":
-        content = xlsx_bytes(rows, _("Results by segment"))
-    else:
-        content = csv_text(rows).encode("utf-8")
-    response = HttpResponse(content, content_type=content_type)
-    filename = f"{survey.slug}-ergebnisse-{segmentation}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    stem = f"{survey.slug}-ergebnisse-{segmentation}"
+    return exports.attachment(*exports.render_rows(rows, kind, stem, _("Results by segment")))
 
 
 def _results(survey, *, include_texts, user=None):
@@ -527,12 +513,13 @@ def _tracker_page(request, survey, *, refused=None, status=200):
         segmentation = (form.cleaned_data.get("nach") if form.is_bound else "") or "landkreis"
         context["municipalities"] = list(tracker.municipalities(survey, **filters))
     last = reminders.last_reminder(survey)
+    next_reminder = reminders.next_possible(survey, last)
     context.update(
         rates=tracker.rates(survey, segmentation, **filters) if status == 200 else [],
         rate_label=segments.SEGMENTATIONS[segmentation],
         last_reminder=last,
-        next_reminder=reminders.next_possible(survey, last),
-        reminder_possible=reminders.next_possible(survey, last) <= timezone.now(),
+        next_reminder=next_reminder,
+        reminder_possible=next_reminder <= timezone.now(),
         recipients=reminders.recipients(survey).count(),
         survey_open=survey.published and survey.is_open,
     )

@@ -174,6 +174,9 @@ def test_the_downloads_follow_the_same_rule(client, answered, segmentation):
     assert "weniger als 5" in counts
     assert not any("Geheimer Freitext" in cell for row in rows for cell in row)
 
+    excel = client.get(url(survey, nach=segmentation, format="csv-excel"))
+    assert excel.status_code == 200
+    assert f"-ergebnisse-{segmentation}-excel.csv" in excel["Content-Disposition"]
     workbook = load_workbook(
         io.BytesIO(client.get(url(survey, nach=segmentation, format="xlsx")).content)
     )

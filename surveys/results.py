@@ -18,12 +18,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    prefetch_related_objects,
 )
 from django.utils import timezone
 
 from projects.models import Topic
-from surveys import segments
+from surveys import queries, segments
 from surveys.models import (
     Answer,
     AssessmentRating,
@@ -35,7 +34,7 @@ from surveys.models import (
     SurveyTopTopic,
     wording_key,
 )
-from transfer_portal.lib.compiled import compiled
+from transfer_portal.lib.compiled import compiled, prefetch
 
 TOP_TOPIC_COUNT = 3
 SUBMITTED = Response.State.SUBMITTED
@@ -157,9 +156,11 @@ def survey_results(survey, *, include_texts=False, compare=True, user=None):
     change of its responses): four queries with the questions, options and TOP topics,
     however many responses there are.
     """
-    questions = list(survey.questions.prefetch_related("choices"))
+    questions = list(queries.questions_of_survey(survey.pk))
+    prefetch(questions, "choices", queries.choices_of_questions)
     # The dimensions of a self-assessment, in one more query only where there is one.
-    prefetch_related_objects([q for q in questions if q.is_self_assessment], "dimensions")
+    assessments = [question for question in questions if question.is_self_assessment]
+    prefetch(assessments, "dimensions", queries.dimensions_of_questions)
     snapshot = results_snapshot(survey)
     participants = snapshot.participants
     choice_counts = snapshot.numbers.get("choices", {})
@@ -227,7 +228,7 @@ def survey_results(survey, *, include_texts=False, compare=True, user=None):
 
     if compare:
         _compare_with_earlier_wave(survey, results, user)
-    ranking = _ranked(snapshot.topic_counts, Topic.objects.all()) if participants else []
+    ranking = _ranked(snapshot.topic_counts, _topics_counted(snapshot)) if participants else []
     if not ranking:
         ranking = _editorial_top_topics(survey)
     return SurveyResults(survey, participants, results, ranking)
@@ -290,12 +291,10 @@ def results_snapshot(survey):
     """The survey's ResultsSnapshot; counted and stored first should it be missing (a
     survey nobody has answered yet, or data written around the ORM)."""
     # Without the numbers by segment: only their own page reads them (surveys/segments.py).
-    snapshots = ResultsSnapshot.objects.defer("segments")
-    snapshot = snapshots.filter(survey=survey).first()
-    if snapshot is None:
-        refresh_results([survey.pk])
-        snapshot = snapshots.get(survey=survey)
-    return snapshot
+    for snapshot in queries.snapshot_of_survey(survey.pk):
+        return snapshot
+    refresh_results([survey.pk])
+    return ResultsSnapshot.objects.defer("segments").get(survey=survey)
 
 
 def refresh_results(survey_ids, *, create=True):
@@ -384,6 +383,11 @@ def count_results(survey_id):
     ]
     numbers = {"choices": choices, "questions": questions, "assessment": assessment}
     return participants, topic_counts, numbers
+
+
+def _topics_counted(snapshot):
+    """The topics the snapshot counts, in their order (one compiled query)."""
+    return list(queries.topics_by_ids([topic_id for topic_id, _count in snapshot.topic_counts]))
 
 
 def _ranked(topic_counts, topics, limit=TOP_TOPIC_COUNT):

@@ -6,6 +6,7 @@ free texts and numbers never are. Six queries, however many responses and segmen
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, When
@@ -13,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from projects.models import Municipality, SizeClass
+from surveys import queries
 from surveys.models import SCALE_VALUES, Answer, Question, Response, ResultsSnapshot
 from surveys.suppression import PROTECTING, SHOWN, SMALL, protect_together
+from transfer_portal.lib.compiled import compiled, prefetch
 
 SUBMITTED = Response.State.SUBMITTED
 SEGMENTATIONS = {
@@ -34,8 +37,9 @@ def min_group_size():
     return settings.SURVEY_MIN_GROUP_SIZE
 
 
-@dataclass
-class Cell:
+class Cell(NamedTuple):
+    """A tuple: a page of results by segment shows thousands of them."""
+
     value: int | None  # None: hidden
     state: str = SHOWN  # SHOWN, SMALL or PROTECTING (surveys/suppression.py)
 
@@ -78,23 +82,13 @@ def segments(segmentation):
     """[(key, label, is_content, number of municipalities)] of the segments that have
     municipalities, in the order a table lists them, the one without a key last: two
     queries."""
-    sizes = dict(
-        Municipality.objects.order_by()
-        .values(key=segment_key(segmentation))
-        .annotate(n=Count("pk"))
-        .values_list("key", "n")
-    )
+    sizes = dict(_segment_sizes(segmentation=segmentation))
     if segmentation == "landkreis":
-        named = [
-            (pk, name, True)
-            for pk, name in Municipality.objects.filter(kind=Municipality.Kind.DISTRICT)
-            .order_by("name")
-            .values_list("pk", "name")
-        ]
+        named = [(pk, name, True) for pk, name in _districts()]
     elif segmentation == "art":
         named = [(value, label, False) for value, label in Municipality.Kind.choices]
     else:
-        named = [(pk, name, False) for pk, name in SizeClass.objects.values_list("pk", "name")]
+        named = [(pk, name, False) for pk, name in _size_classes()]
     # A segment without municipalities in the directory has nothing to show (and nothing
     # to protect: everybody can see that it is empty).
     rows = [
@@ -103,6 +97,28 @@ def segments(segmentation):
     if sizes.get(None):
         rows.append((None, NO_SEGMENT[segmentation], False, sizes[None]))
     return rows
+
+
+# The queries of segments(), compiled once (transfer_portal/lib/compiled.py).
+_segment_sizes = compiled(
+    lambda *, segmentation: (
+        Municipality.objects.order_by()
+        .values(key=segment_key(segmentation))
+        .annotate(n=Count("pk"))
+        .values_list("key", "n")
+    )
+)
+_districts = compiled(
+    lambda: (
+        Municipality.objects.filter(kind=Municipality.Kind.DISTRICT)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+)
+_size_classes = compiled(lambda: SizeClass.objects.values_list("pk", "name"))
+_stored_segments = compiled(
+    lambda survey: ResultsSnapshot.objects.filter(survey=survey).values_list("segments", flat=True)
+)
 
 
 def segmented_results(survey, segmentation, *, k=None):
@@ -145,8 +161,8 @@ def segmented_results(survey, segmentation, *, k=None):
 def _stored(survey, segmentation, rows, k, questions):
     """The survey's stored numbers by `segmentation`, if counted for these segments (the
     directory today), this k and these questions with these options; else None."""
-    snapshot = ResultsSnapshot.objects.filter(survey=survey).values("segments").first()
-    stored = (snapshot or {}).get("segments", {}).get(segmentation)
+    stored = next(iter(_stored_segments(survey.pk)), None) or {}
+    stored = stored.get(segmentation)
     if (
         stored is None
         or stored["k"] != k
@@ -202,11 +218,13 @@ def refresh(survey_id):
 
 
 def _questions(survey):
-    return [
+    questions = [
         question
-        for question in Question.objects.filter(survey=survey).prefetch_related("choices")
+        for question in queries.questions_of_survey(getattr(survey, "pk", survey))
         if question.kind in BROKEN_DOWN
     ]
+    prefetch(questions, "choices", queries.choices_of_questions)
+    return questions
 
 
 def segment_counts(survey, segmentation, rows=None, questions=None):

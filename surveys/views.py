@@ -16,7 +16,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from projects.adoption import member_municipality
 from projects.models import Municipality
-from surveys import assessment, exports, membership, reminders, segments, services, tracker
+from surveys import (
+    assessment,
+    exports,
+    membership,
+    queries,
+    reminders,
+    segments,
+    services,
+    tracker,
+)
 from surveys.forms import (
     MissingMunicipalityForm,
     MunicipalityChoiceForm,
@@ -28,6 +37,7 @@ from surveys.forms import (
 )
 from surveys.models import Answer, Participant, Response, ResponseVersion, Survey
 from surveys.results import survey_results as compute_results
+from transfer_portal.lib.compiled import first_or_404
 from transfer_portal.lib.editors import is_editor
 
 logger = logging.getLogger(__name__)
@@ -209,7 +219,7 @@ def _saved(request, survey, municipality, response, *, first, submit):
 
 @require_safe
 def survey_results(request, slug):
-    survey = get_object_or_404(Survey.objects.visible_to(request.user), slug=slug)
+    survey = first_or_404(queries.survey_by_slug(slug, editor=is_editor(request.user)))
     if not survey.results_visible_to(request.user):
         return render(
             request, "surveys/survey_results.html", {"survey": survey, "hidden": True}, status=403
@@ -231,7 +241,7 @@ def survey_results_by_segment(request, slug):
     """The results broken down by Landkreis, kind of municipality or size class (?nach=),
     small numbers protected (surveys/segments.py); as CSV or XLSX with ?format=. Visible
     to whoever may see the results."""
-    survey = get_object_or_404(Survey.objects.visible_to(request.user), slug=slug)
+    survey = first_or_404(queries.survey_by_slug(slug, editor=is_editor(request.user)))
     if not survey.results_visible_to(request.user):
         return render(
             request, "surveys/survey_results.html", {"survey": survey, "hidden": True}, status=403

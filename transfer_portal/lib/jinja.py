@@ -18,7 +18,7 @@ import functools
 from typing import NamedTuple
 
 from django.template import engines
-from django.template.defaultfilters import linebreaks_filter, truncatewords
+from django.template.defaultfilters import floatformat, linebreaks_filter, truncatewords
 from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format, time_format
@@ -171,6 +171,7 @@ def environment(**options):
         date=local_date,
         date_and_time=local_date_and_time,
         email_display=email_display,
+        floatformat=floatformat,
         linebreaks=paragraphs,
         truncatewords=shortened,
         unless_all_named_in=unless_all_named_in,

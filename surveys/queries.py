@@ -11,7 +11,14 @@ from transfer_portal.lib.compiled import compiled
 
 @compiled
 def survey_by_slug(slug, *, editor):
-    return Survey.objects.visible(editor=editor).filter(slug=slug)
+    """The survey of a results page, with the numbers of its results (not those by segment:
+    only their own page reads them, surveys/segments.py)."""
+    return (
+        Survey.objects.visible(editor=editor)
+        .filter(slug=slug)
+        .select_related("results_snapshot")
+        .defer("results_snapshot__segments")
+    )
 
 
 @compiled

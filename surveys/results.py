@@ -149,19 +149,20 @@ def _percent(count, total):
     return round(100 * count / total, 1) if total else 0.0
 
 
-def survey_results(survey, *, include_texts=False, compare=True, user=None):
+def survey_results(survey, *, include_texts=False, compare=True, user=None, snapshot=None):
     """Everything the results page shows; free texts only when asked (editors).
 
     The numbers come from the survey's ResultsSnapshot (one row, refreshed on every
-    change of its responses): four queries with the questions, options and TOP topics,
-    however many responses there are.
+    change of its responses; `snapshot` when it came along with the survey,
+    loaded_snapshot()): four queries with the questions, options and TOP topics, one more
+    for the dimensions of a self-assessment, however many responses there are.
     """
     questions = list(queries.questions_of_survey(survey.pk))
     prefetch(questions, "choices", queries.choices_of_questions)
     # The dimensions of a self-assessment, in one more query only where there is one.
     assessments = [question for question in questions if question.is_self_assessment]
     prefetch(assessments, "dimensions", queries.dimensions_of_questions)
-    snapshot = results_snapshot(survey)
+    snapshot = snapshot or results_snapshot(survey)
     participants = snapshot.participants
     choice_counts = snapshot.numbers.get("choices", {})
     stats = snapshot.numbers.get("questions", {})
@@ -427,8 +428,9 @@ def top_topics(survey, snapshot=None, *, topics=None, limit=TOP_TOPIC_COUNT):
     return _editorial_top_topics(survey, limit)
 
 
-def _loaded_snapshot(survey):
-    """The snapshot that came along with the survey (select_related), or None."""
+def loaded_snapshot(survey):
+    """The snapshot that came along with the survey (select_related; surveys/queries.py,
+    survey_by_slug), or None."""
     try:
         return survey.results_snapshot
     except ResultsSnapshot.DoesNotExist:
@@ -505,7 +507,7 @@ def topic_interest(topic, *, now=None, topics=None):
     """
     now = now or timezone.now()
     surveys = list(_public_surveys(topic.pk, now))
-    if missing := [survey.pk for survey in surveys if not _loaded_snapshot(survey)]:
+    if missing := [survey.pk for survey in surveys if not loaded_snapshot(survey)]:
         refresh_results(missing)  # once: a survey nobody has answered since it was made
         surveys = list(_public_surveys(topic.pk, now))
     counted = {
@@ -592,5 +594,5 @@ def home_highlights(*, now=None, topics=None):
     top_survey = next(iter(_latest_results(now)), None)
     ranking = []
     if top_survey:
-        ranking = top_topics(top_survey, _loaded_snapshot(top_survey), topics=topics)
+        ranking = top_topics(top_survey, loaded_snapshot(top_survey), topics=topics)
     return HomeHighlights(open_surveys, top_survey, ranking)

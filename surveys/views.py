@@ -36,6 +36,7 @@ from surveys.forms import (
     TrackerFilterForm,
 )
 from surveys.models import Answer, Participant, Response, ResponseVersion, Survey
+from surveys.results import loaded_snapshot
 from surveys.results import survey_results as compute_results
 from transfer_portal.lib.compiled import first_or_404
 from transfer_portal.lib.editors import is_editor
@@ -280,7 +281,9 @@ def _segment_export(survey, segmentation, tables, kind):
 
 
 def _results(survey, *, include_texts, user=None):
-    results = compute_results(survey, include_texts=include_texts, user=user)
+    results = compute_results(
+        survey, include_texts=include_texts, user=user, snapshot=loaded_snapshot(survey)
+    )
     survey.submitted_count = results.participants  # for surveys/includes/participants.html
     return results
 

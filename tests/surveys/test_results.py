@@ -254,10 +254,10 @@ def _bulk_responses(survey, questions, count):
     response_topics.rebuild_all()  # written in bulk, around the signals
 
 
-# Anonymous visitor: survey, questions, options, the results snapshot (participants,
-# option counts, statistics, distribution, counts per topic: refreshed on every change of
-# the responses, never counted here) and the TOP topics = 5 queries.
-VISITOR_QUERIES = 5
+# Anonymous visitor: the survey with its results snapshot (participants, option counts,
+# statistics, distribution, counts per topic: refreshed on every change of the responses,
+# never counted here), questions, options and the TOP topics = 4 queries.
+VISITOR_QUERIES = 4
 # Editors add session and user (2), their membership of the editor group (1, checked once
 # per request: transfer_portal/editors.py) and the free-text answers (1).
 EDITOR_QUERIES = VISITOR_QUERIES + 4

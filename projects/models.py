@@ -156,7 +156,12 @@ class SizeClassQuerySet(models.QuerySet):
         """The class a population falls into (None without a population or classes)."""
         if population is None:
             return None
-        return self.filter(min_population__lte=population).order_by("-min_population").first()
+        return self.containing(population).first()
+
+    def containing(self, population):
+        """The classes whose lower bound a population reaches, the one it falls into first;
+        `population` may be an expression, OuterRef("population") in a subquery."""
+        return self.filter(min_population__lte=population).order_by("-min_population")
 
 
 class SizeClass(models.Model):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +31,7 @@ from projects.models import (
     Measure,
     ModelProject,
     Municipality,
+    SizeClass,
     Topic,
     TopicCount,
     TopicProject,
@@ -501,8 +502,13 @@ def mark_adoption(request, slug):
 @require_safe
 def municipality_detail(request, slug):
     """A municipality's page: the measures it marked, by stage."""
+    # The name of its size class comes along in the same query (a class for its population).
+    size_class = SizeClass.objects.containing(OuterRef("population")).values("name")[:1]
     municipality = get_object_or_404(
-        Municipality.objects.select_related("district", "amt"), slug=slug
+        Municipality.objects.select_related("district", "amt").annotate(
+            size_class_name=Subquery(size_class)
+        ),
+        slug=slug,
     )
     adoptions = (
         Adoption.objects.public()
@@ -517,7 +523,6 @@ def municipality_detail(request, slug):
         {
             "municipality": municipality,
             "adoptions": adoptions,
-            "size_class": municipality.size_class,
             # An Amt's Gemeinden, so that a member of the Amt finds them (and they their Amt).
             "amt_members": list(municipality.amt_members.order_by("name"))
             if municipality.kind == Municipality.Kind.AMT

@@ -73,8 +73,8 @@ def segment_key(segmentation, prefix=""):
     if segmentation == "art":
         return F(f"{prefix}kind")
     if segmentation == "groesse":
-        size = SizeClass.objects.filter(min_population__lte=OuterRef(f"{prefix}population"))
-        return Subquery(size.order_by("-min_population").values("pk")[:1])
+        size = SizeClass.objects.containing(OuterRef(f"{prefix}population"))
+        return Subquery(size.values("pk")[:1])
     raise ValueError(segmentation)
 
 

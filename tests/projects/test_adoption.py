@@ -207,6 +207,26 @@ def test_the_municipality_page_lists_its_adoptions(client, member, municipality,
     assert empty.slug == "leer"
 
 
+@pytest.mark.parametrize(
+    "population, shown",
+    [
+        (4_999, "Größenklasse: unter 5.000 Einwohner"),
+        (100_000, "100.000 Einwohner und mehr"),
+        (None, None),
+    ],
+)
+def test_the_municipality_page_names_its_size_class_in_the_same_query(
+    client, population, shown, django_assert_num_queries
+):
+    factories.municipality(slug="gross", population=population)
+    with django_assert_num_queries(2):  # the municipality with its size class, its adoptions
+        text = _text(client.get("/kommunen/gross/"))
+    if shown:
+        assert shown in text
+    else:
+        assert "Größenklasse" not in text
+
+
 def test_the_open_data_list_adoptions_without_personal_data(client, member, measure):
     client.force_login(member)
     _mark(client, measure, stage="umgesetzt", note="Privater Hinweis", named_as_contact="on")

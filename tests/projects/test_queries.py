@@ -62,8 +62,7 @@ BUDGETS = {
     ),
     # the measure as on its page without its lessons (6), DABB offers on its topics
     "/massnahmen/cottbus-energiemonitoring/transferplan/": (7, "Checkliste der Voraussetzungen"),
-    # municipality with Landkreis and Amt, its adoptions (its size class is one more
-    # where the population is known; the seeded content knows none)
+    # municipality with Landkreis, Amt and the name of its size class, its adoptions
     "/kommunen/cottbus/": (2, "Nachgenutzte Maßnahmen"),
 }
 

@@ -13,8 +13,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from offers.models import Offer
-from offers.services import offer_cards_of, offers_for_topic
+from offers.models import EventDate, Offer
+from offers.services import offers_for_topic
 from projects import adoption, profile, queries, topic_counts
 from projects import transfer_overview as transfer_overview_data
 from projects.forms import (
@@ -462,12 +462,17 @@ def transfer_overview(request):
 
 @compiled
 def _plan_offers(topic_ids, *, editor):
-    """DABB's offers on any of the topics, as their cards show them (compiled: the next-date
-    subquery costs more to build than to run)."""
+    """DABB's offers on any of the topics with the start of their next date (not cancelled),
+    all the plan shows of them (compiled: the subquery costs more to build than to run)."""
     on_topics = Offer.topics.through.objects.filter(topic__in=topic_ids).values("offer")
+    next_date = EventDate.objects.filter(offer=OuterRef("pk"), cancelled=False).upcoming()
     return (
-        offer_cards_of(editor=editor)
+        Offer.objects.visible(editor=editor)
         .filter(pk__in=on_topics)
+        .annotate(
+            next_starts_at=Subquery(next_date.order_by("starts_at", "pk").values("starts_at")[:1])
+        )
+        .only("title", "slug")
         .order_by("title", "pk")[:TRANSFER_PLAN_OFFERS]
     )
 

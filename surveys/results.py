@@ -154,14 +154,14 @@ def survey_results(survey, *, include_texts=False, compare=True, user=None, snap
 
     The numbers come from the survey's ResultsSnapshot (one row, refreshed on every
     change of its responses; `snapshot` when it came along with the survey,
-    loaded_snapshot()): four queries with the questions, options and TOP topics, one more
-    for the dimensions of a self-assessment, however many responses there are.
+    loaded_snapshot()): five queries with the questions, options, dimensions of a
+    self-assessment and TOP topics, however many responses there are.
     """
     questions = list(queries.questions_of_survey(survey.pk))
     prefetch(questions, "choices", queries.choices_of_questions)
-    # The dimensions of a self-assessment, in one more query only where there is one.
-    assessments = [question for question in questions if question.is_self_assessment]
-    prefetch(assessments, "dimensions", queries.dimensions_of_questions)
+    # The dimensions of a self-assessment: asked for every survey, so that a page costs as
+    # many queries with one as without (issue 18's budget, independent of the data).
+    prefetch(questions, "dimensions", queries.dimensions_of_questions)
     snapshot = snapshot or results_snapshot(survey)
     participants = snapshot.participants
     choice_counts = snapshot.numbers.get("choices", {})

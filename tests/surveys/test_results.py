@@ -256,8 +256,9 @@ def _bulk_responses(survey, questions, count):
 
 # Anonymous visitor: the survey with its results snapshot (participants, option counts,
 # statistics, distribution, counts per topic: refreshed on every change of the responses,
-# never counted here), questions, options and the TOP topics = 4 queries.
-VISITOR_QUERIES = 4
+# never counted here), questions, options, dimensions (of a self-assessment, asked for
+# every survey) and the TOP topics = 5 queries.
+VISITOR_QUERIES = 5
 # Editors add session and user (2), their membership of the editor group (1, checked once
 # per request: transfer_portal/editors.py) and the free-text answers (1).
 EDITOR_QUERIES = VISITOR_QUERIES + 4

@@ -411,8 +411,18 @@ class RegistrationAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAd
         "cancelled_at",
         "user",
         "confirm_expires_at",
+        "reminded_at",
     ]
-    fields = ["event_date", "name", "email", "municipality", "user", "state", "created_at"]
+    fields = [
+        "event_date",
+        "name",
+        "email",
+        "municipality",
+        "user",
+        "state",
+        "created_at",
+        "reminded_at",
+    ]
     autocomplete_fields = ["municipality", "event_date"]  # event_date: when adding
     actions = ["export", "cancel"]
 

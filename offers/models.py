@@ -308,6 +308,16 @@ class EventDate(models.Model):
         blank=True,
         help_text=_("Registration closes at this moment, at the latest when the date starts."),
     )
+    access_url = models.URLField(
+        _("access link (online)"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The address of an online date's meeting room. Only confirmed participants get "
+            "it, in their e-mails (confirmation and the reminder before the date); it is never "
+            "shown on a page."
+        ),
+    )
     registration_enabled = models.BooleanField(
         _("registration through the portal"),
         default=True,
@@ -589,6 +599,12 @@ class Registration(models.Model):
         ),
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(
+        _("reminded at"),
+        null=True,
+        blank=True,
+        help_text=_("When the reminder before the date was sent (once per registration)."),
+    )
     cancel_token = models.CharField(
         _("cancel token"), max_length=64, unique=True, default=new_cancel_token, editable=False
     )

@@ -332,6 +332,7 @@ EMAIL_SUBJECTS = {
     "date_reinstated": gettext_lazy("Takes place after all: %(date)s"),
     "cancelled": gettext_lazy("Your registration is cancelled: %(date)s"),
     "cancelled_by_editor": gettext_lazy("We have cancelled your registration: %(date)s"),
+    "before_date": gettext_lazy("Reminder: %(date)s"),
 }
 
 
@@ -408,6 +409,35 @@ def _send(registration, reason, changes=(), *, token=None):
         attachments=attachments,
         **common,
     )
+
+
+def send_date_reminders(now=None):
+    """The periodic job: remind everyone whose place is confirmed DATE_REMINDER_DAYS days
+    before a date that is not cancelled, once per registration (claimed by writing
+    `reminded_at` in the transaction that queues the mail). Returns how many."""
+    now = now or timezone.now()
+    until = now + datetime.timedelta(days=settings.DATE_REMINDER_DAYS)
+    due = Registration.objects.filter(
+        state=State.CONFIRMED,
+        reminded_at__isnull=True,
+        event_date__cancelled=False,
+        event_date__offer__published=True,
+        event_date__starts_at__gt=now,
+        event_date__starts_at__lte=until,
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        with transaction.atomic():
+            claimed = Registration.objects.filter(
+                pk=pk, state=State.CONFIRMED, reminded_at__isnull=True
+            ).update(reminded_at=now)
+            if claimed:
+                registration = Registration.objects.select_related(
+                    "event_date__offer__contact"
+                ).get(pk=pk)
+                _send(registration, "before_date")
+                sent += 1
+    return sent
 
 
 # Offers for other pages (topic page, home page): a fixed number of queries each.

@@ -349,6 +349,13 @@ QUESTION_RATE_LIMIT = env_int("DJANGO_QUESTION_RATE_LIMIT", 5, minimum=1)  # per
 REGISTRATION_CONFIRM_HOURS = env_int("DJANGO_REGISTRATION_CONFIRM_HOURS", 24, minimum=1)
 REGISTRATION_RATE_LIMIT_IP = env_int("DJANGO_REGISTRATION_RATE_LIMIT_IP", 10, minimum=1)
 REGISTRATION_RATE_LIMIT_EMAIL = env_int("DJANGO_REGISTRATION_RATE_LIMIT_EMAIL", 3, minimum=1)
+# The reminder to everyone confirmed for a date, this many days before it (send_date_reminders).
+DATE_REMINDER_DAYS = env_int("DJANGO_DATE_REMINDER_DAYS", 2, minimum=1)
+# Subscribing to the digest without an account: the confirmation link holds for this many
+# hours; requests per client address and per e-mail address and hour (as for dates).
+SUBSCRIPTION_CONFIRM_HOURS = env_int("DJANGO_SUBSCRIPTION_CONFIRM_HOURS", 48, minimum=1)
+SUBSCRIPTION_RATE_LIMIT_IP = env_int("DJANGO_SUBSCRIPTION_RATE_LIMIT_IP", 10, minimum=1)
+SUBSCRIPTION_RATE_LIMIT_EMAIL = env_int("DJANGO_SUBSCRIPTION_RATE_LIMIT_EMAIL", 3, minimum=1)
 
 # Security. Scripts and styles come only from our own static files.
 SECURE_CSP = {

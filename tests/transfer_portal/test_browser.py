@@ -1,10 +1,18 @@
 """Portal-wide pages in a real browser: axe-core on each, in German and English."""
 
+import datetime
+import re
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.checkers import assert_accessible
+from projects.models import ModelProject, Topic
+from tests import factories
+from tests.checkers import assert_accessible, log_in_as_editor
+from transfer_portal.portal import subscriptions
+from transfer_portal.portal.models import Subscriber
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -114,3 +122,70 @@ def test_the_too_many_requests_page_is_accessible(page, portal, settings):
         page.wait_for_load_state("load")
     expect(page.get_by_role("heading", name="Zu viele Anfragen")).to_be_visible()
     assert_accessible(page)
+
+
+def test_subscribe_confirm_digest_of_a_newly_published_measure_and_one_click_unsubscribe(
+    page, portal, mailoutbox
+):
+    """Issue 21, 1: subscribing without an account, as a new visitor would."""
+    topic = Topic.objects.get(slug="mobilitaet")
+    page.goto(f"{portal}/themen/mobilitaet/")
+    page.get_by_role("link", name="Dieses Thema per E-Mail verfolgen").click()
+    page.wait_for_url("**/neuigkeiten/?thema=mobilitaet")
+    expect(page.get_by_label("Mobilität", exact=True)).to_be_checked()
+    assert_accessible(page)
+    page.get_by_label("Ihre E-Mail-Adresse").fill("kim@kommune.example")
+    page.get_by_label("täglich").check()
+    page.get_by_role("button", name="Abonnieren").click()
+    expect(page.locator(".alert")).to_contain_text("Fast geschafft")
+    [confirmation] = mailoutbox
+    path = re.search(r"https?://[^/\s]+(/neuigkeiten/bestaetigen/\S+/)", confirmation.body)[1]
+    page.goto(portal + path)
+    assert_accessible(page)
+    page.get_by_role("button", name="Abonnement bestätigen").click()
+    page.wait_for_url("**/neuigkeiten/verwalten/**")
+    expect(page.locator(".alert")).to_contain_text("Ihr Abonnement ist bestätigt")
+    expect(page.get_by_label("täglich")).to_be_checked()
+    assert_accessible(page)
+
+    # An editor publishes a measure on the topic that was written as a draft.
+    draft = factories.measure(
+        ModelProject.objects.get(slug="cottbus"),
+        topics=[topic],
+        title="Mitfahrbänke digital",
+        published=False,
+    )
+    log_in_as_editor(page, portal)
+    page.goto(f"{portal}/admin/projects/measure/{draft.pk}/change/")
+    page.locator("#id_published").check()
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("erfolgreich geändert")
+    page.context.clear_cookies()
+
+    # The digest job sends one mail that lists it, once.
+    mailoutbox.clear()
+    later = timezone.now() + datetime.timedelta(seconds=1)
+    assert subscriptions.send_digests(later) == (1, 0, 0)
+    assert subscriptions.send_digests(later) == (0, 0, 1)
+    [digest] = mailoutbox
+    assert digest.to == ["kim@kommune.example"]
+    assert "Mitfahrbänke digital" in digest.body and "/massnahmen/" in digest.body
+    unsubscribe = digest.extra_headers["List-Unsubscribe"].strip("<>")
+
+    # The mail program's one-click unsubscribe (RFC 8058): a POST without cookies.
+    path = re.search(r"https?://[^/]+(/.*)", unsubscribe)[1]
+    page.goto(portal + path)  # what a person who follows the link sees: a button
+    expect(page.get_by_role("button", name="Jetzt abmelden")).to_be_visible()
+    assert_accessible(page)
+    answer = page.request.post(
+        portal + path,
+        form={"List-Unsubscribe": "One-Click"},
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status == 200
+    assert not Subscriber.objects.exists()
+    page.goto(portal + path)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Link ungültig")
+    assert_accessible(page)
+    assert subscriptions.send_digests(later + datetime.timedelta(days=1)) == (0, 0, 0)
+    assert len(mailoutbox) == 1

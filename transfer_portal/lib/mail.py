@@ -54,19 +54,24 @@ def send(
     reply_to=(),
     attachments=(),
     category="",
+    html_template=None,
+    headers=None,
 ):
     """Build a mail and queue it; returns the stored Mail.
 
     `subject` (text, or a callable returning it) and `template` (a plain-text template) are
     rendered in `language` (the portal's default when not known), as are a `context` and
     attachment contents given as callables (links, dates and calendar files in the
-    recipient's language). Call it inside the transaction that makes the mail necessary.
+    recipient's language). `html_template` adds an HTML part rendered from the same
+    context; `headers` further header fields. Call it inside the transaction that makes the
+    mail necessary.
     """
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):
         subject_text = SUBJECT_PREFIX + " ".join(_evaluate(subject).split())
         context = context() if callable(context) else context
         body = render_to_string(template, context or {})
+        html_body = render_to_string(html_template, context or {}) if html_template else ""
         files = [
             Attachment(item.filename, _evaluate(item.content), item.mimetype)
             for item in attachments
@@ -75,10 +80,12 @@ def send(
         to=list(to),
         subject=subject_text,
         body=body,
+        html_body=html_body,
         reply_to=list(reply_to),
         attachments=files,
         language=language,
         category=category,
+        headers=dict(headers or {}),
     )
 
 
@@ -108,7 +115,9 @@ def queue_message(message, *, category=""):
     )
 
 
-def _queue(*, to, subject, body, reply_to, attachments, language, category, html_body=""):
+def _queue(
+    *, to, subject, body, reply_to, attachments, language, category, html_body="", headers=None
+):
     from transfer_portal.lib.models import Mail
 
     with transaction.atomic():
@@ -124,6 +133,7 @@ def _queue(*, to, subject, body, reply_to, attachments, language, category, html
             ],
             language=language,
             category=category,
+            headers=headers or {},
         )
         deliver.enqueue(mail.pk)
     return mail
@@ -159,7 +169,13 @@ def deliver(mail_id):
 
 def _message(mail):
     cls = EmailMultiAlternatives if mail.html_body else EmailMessage
-    message = cls(mail.subject, mail.body, to=mail.to, reply_to=mail.reply_to or None)
+    message = cls(
+        mail.subject,
+        mail.body,
+        to=mail.to,
+        reply_to=mail.reply_to or None,
+        headers=mail.headers or None,
+    )
     if mail.html_body:
         message.attach_alternative(mail.html_body, "text/html")
     for attachment in mail.attachments:

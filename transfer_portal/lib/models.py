@@ -98,6 +98,8 @@ class Mail(models.Model):
     html_body = models.TextField(_("HTML version"), blank=True)
     reply_to = models.JSONField(_("reply to"), default=list, blank=True)
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    # Further header fields, e.g. List-Unsubscribe of a digest (RFC 2369, RFC 8058).
+    headers = models.JSONField(_("header fields"), default=dict, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
     category = models.CharField(
         _("kind of e-mail"),

@@ -9,7 +9,7 @@ import datetime
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +17,8 @@ from offers.models import Registration
 from offers.services import anonymise_past_registrations, withdraw_registrations
 from projects.models import AdoptionChange
 from surveys.models import Participant, ResponseVersion
+from transfer_portal.lib.accounts import verified_addresses
+from transfer_portal.portal.models import Subscriber
 
 
 def data_inventory():
@@ -87,6 +89,19 @@ def data_inventory():
                 "%(days)s days."
             )
             % {"days": settings.MAIL_RETENTION_DAYS},
+        ),
+        (
+            _(
+                "Subscription to the news by e-mail: e-mail address, what you chose, how "
+                "often, when each digest was sent"
+            ),
+            _("Sending you the digest you asked for"),
+            _(
+                "Until you unsubscribe (a link in every digest) or delete your account. A "
+                "subscription whose address is not confirmed by the link in the e-mail is "
+                "deleted after %(hours)s hours."
+            )
+            % {"hours": settings.SUBSCRIPTION_CONFIRM_HOURS},
         ),
         (
             _("Server log files: address of the page, time, technical details"),
@@ -185,14 +200,45 @@ def export_user_data(user):
             }
             for registration in _registrations_of(user)
         ],
+        "abonnements": [_subscriber_data(subscriber) for subscriber in _subscribers_of(user)],
+    }
+
+
+def _subscribers_of(user):
+    """The digest subscriptions of the person: made from the account, or of one of its
+    verified addresses."""
+    addresses = verified_addresses(user)
+    return (
+        Subscriber.objects.filter(Q(user=user) | Q(email__in=addresses))
+        .prefetch_related("topics", "projects", "offers", "digests")
+        .order_by("pk")
+    )
+
+
+def _subscriber_data(subscriber):
+    return {
+        "e_mail": subscriber.email,
+        "haeufigkeit": subscriber.get_frequency_display(),
+        "themen": [topic.name for topic in subscriber.topics.all()],
+        "modellprojekte": [project.title for project in subscriber.projects.all()],
+        "angebote": [offer.title for offer in subscriber.offers.all()],
+        "neue_umfragen": subscriber.new_surveys,
+        "angefragt_am": subscriber.created_at.isoformat(),
+        "bestaetigt_am": subscriber.confirmed_at.isoformat() if subscriber.confirmed_at else None,
+        "gesendete_uebersichten": [
+            {"zeitraum": digest.period, "gesendet_am": digest.sent_at.isoformat()}
+            for digest in subscriber.digests.all()
+        ],
     }
 
 
 def delete_account(user):
     """Delete the account. Survey responses stay with the municipality, and their history
     names a "deleted account"; the person's upcoming registrations (made with the account or
-    under a verified address) are cancelled, freeing the place, past ones anonymised."""
+    under a verified address) are cancelled, freeing the place, past ones anonymised; its
+    subscriptions to the digest end."""
     withdraw_registrations(_registrations_of(user))
+    _subscribers_of(user).delete()  # the digest, too (also of a verified address)
     # Response.submitted_by / updated_by and ResponseVersion.saved_by are SET_NULL: the
     # answers stay, the name goes.
     user.delete()

@@ -22,6 +22,20 @@ urlpatterns = [
     path("konto/profil/", views.profile, name="profile"),
     path("konto/meine-daten/", views.download_my_data, name="download_my_data"),
     path("konto/loeschen/", views.delete_my_account, name="delete_my_account"),
+    path("neuigkeiten/", views.subscribe, name="subscribe"),
+    path(
+        "neuigkeiten/bestaetigen/<str:token>/",
+        views.subscription_confirm,
+        name="subscription_confirm",
+    ),
+    path(
+        "neuigkeiten/verwalten/<str:token>/", views.subscription_manage, name="subscription_manage"
+    ),
+    path(
+        "neuigkeiten/abmelden/<str:token>/",
+        views.subscription_unsubscribe,
+        name="subscription_unsubscribe",
+    ),
     *[
         path(f"{kind}/", views.legal_page, {"kind": kind}, name=f"legal_{kind}")
         for kind in LegalPage.Kind.values

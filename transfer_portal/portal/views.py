@@ -10,25 +10,30 @@ from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResp
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from offers.models import confirm_token_digest
 from offers.services import upcoming_dates
 from projects.models import Measure, ModelProject, Topic
 from projects.queries import municipalities_of_projects
 from surveys import membership
 from surveys.models import Participant
 from surveys.results import home_highlights
-from transfer_portal.lib import mail, page_cache
+from transfer_portal.lib import mail, page_cache, ratelimits
+from transfer_portal.lib.accounts import verified_addresses
 from transfer_portal.lib.compiled import compiled, prefetch
 from transfer_portal.lib.editors import is_editor
 from transfer_portal.lib.listing import first_rows_query, rows_and_total
-from transfer_portal.portal import opendata, privacy
+from transfer_portal.lib.templatetags.portal import date_and_time
+from transfer_portal.portal import opendata, privacy, subscriptions
 from transfer_portal.portal import search as portal_search
-from transfer_portal.portal.forms import DeleteAccountForm, ProfileForm
-from transfer_portal.portal.models import LegalPage
+from transfer_portal.portal.forms import DeleteAccountForm, ProfileForm, SubscriptionForm
+from transfer_portal.portal.models import LegalPage, Subscriber
 
 NEWEST_MEASURES = 4
 # Brandenburg has four model projects; should there ever be many more, the home page shows
@@ -272,3 +277,154 @@ def delete_my_account(request):
     else:
         status = 200
     return render(request, "portal/delete_my_account.html", {"form": form}, status=status)
+
+
+# --- Subscriptions and the digest (transfer_portal/portal/subscriptions.py) ---------------
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscribe(request):
+    """Subscribe to the digest. A verified address of the visitor's account is subscribed
+    at once; any other address gets the link that confirms it (double opt-in), within the
+    rate limits, and the page says the same whether or not it is subscribed already."""
+    addresses = verified_addresses(request.user)
+    own = _own_subscriber(request.user, addresses)
+    if own is not None and request.method != "POST":
+        return redirect("subscription_manage", token=subscriptions.manage_token(own))
+    initial = {"email": request.user.email} if request.user.is_authenticated else {}
+    # Linked from a topic's, project's or offer's page: that one is ticked already.
+    for parameter, name in (("thema", "topics"), ("projekt", "projects"), ("angebot", "offers")):
+        if slug := request.GET.get(parameter):
+            initial[name] = [slug]
+    form = SubscriptionForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            if email in addresses:
+                subscriber = subscriptions.subscribe_verified(
+                    email, form.choice(), user=request.user
+                )
+                messages.success(request, _("Your subscription has been saved."))
+                return redirect("subscription_manage", token=subscriptions.manage_token(subscriber))
+            refusal = _subscription_rate_limited(request, email)
+            if refusal is None:
+                expires_at = subscriptions.request_subscription(email, form.choice())
+                messages.info(
+                    request,
+                    _(
+                        "Almost done: we have sent an e-mail to %(email)s. Please confirm "
+                        "your subscription with the link in it by %(deadline)s. No e-mail? "
+                        "Please also look in your spam folder."
+                    )
+                    % {
+                        "email": email,
+                        "deadline": date_and_time(timezone.localtime(expires_at)),
+                    },
+                )
+                return redirect("subscribe")
+            form.add_error(None, refusal)
+            status = 429
+        else:
+            status = 400
+    response = render(request, "portal/subscribe.html", {"form": form}, status=status)
+    return ratelimits.with_retry_after(response)
+
+
+def _own_subscriber(user, addresses):
+    """The subscription of one of the account's verified addresses, if there is one."""
+    if not addresses:
+        return None
+    return Subscriber.objects.confirmed().filter(email__in=addresses).first()
+
+
+def _subscription_rate_limited(request, email):
+    ip = ratelimits.client_ip(request)
+    if not ratelimits.take("subscription-ip", ip, settings.SUBSCRIPTION_RATE_LIMIT_IP):
+        return _(
+            "You have asked for several subscriptions in a short time. Please try again in "
+            "an hour; what you entered is still here."
+        )
+    if not ratelimits.take("subscription-email", email, settings.SUBSCRIPTION_RATE_LIMIT_EMAIL):
+        return _(
+            "A subscription for this e-mail address has been asked for several times within "
+            "the last hour. Please look for our e-mail in that inbox (also in the spam "
+            "folder), or try again in an hour."
+        )
+    return None
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscription_confirm(request, token):
+    """The link in the e-mail to an address not confirmed yet. GET asks, POST confirms
+    (a link preview must not subscribe anybody), then the page to manage it."""
+    pending = Subscriber.objects.filter(
+        confirmed_at__isnull=True,
+        confirm_token=confirm_token_digest(token),
+        confirm_expires_at__gt=timezone.now(),
+    ).first()
+    if pending is None:
+        return render(request, "portal/subscription_invalid.html", status=404)
+    if request.method == "POST":
+        subscriber = subscriptions.confirm(token)
+        if subscriber is None:  # expired in the meantime
+            return render(request, "portal/subscription_invalid.html", status=404)
+        messages.success(request, _("Thank you, your subscription is confirmed."))
+        return redirect("subscription_manage", token=subscriptions.manage_token(subscriber))
+    return render(
+        request,
+        "portal/subscription_confirm.html",
+        {"subscriber": pending, "summary": subscriptions.subscription_summary(pending)},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscription_manage(request, token):
+    """Change or end a subscription through the signed link of every digest, without
+    logging in."""
+    subscriber = subscriptions.subscriber_for_token(token)
+    if subscriber is None or not subscriber.is_confirmed:
+        return render(request, "portal/subscription_invalid.html", status=404)
+    form = SubscriptionForm(
+        request.POST or None,
+        with_email=False,
+        initial={
+            "topics": subscriber.topics.all(),
+            "projects": subscriber.projects.all(),
+            "offers": subscriber.offers.all(),
+            "new_surveys": subscriber.new_surveys,
+            "frequency": subscriber.frequency,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            subscriptions.update(subscriber, form.choice())
+            messages.success(request, _("Your subscription has been saved."))
+            return redirect("subscription_manage", token=token)
+        status = 400
+    return render(
+        request,
+        "portal/subscription_manage.html",
+        {"form": form, "subscriber": subscriber, "token": token},
+        status=status,
+    )
+
+
+@csrf_exempt  # RFC 8058: mail programs post without a CSRF token; the signed link is the key
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscription_unsubscribe(request, token):
+    """One-click unsubscribe (List-Unsubscribe-Post from the mail program, or the button on
+    this page). GET only asks: link scanners must not unsubscribe anybody."""
+    subscriber = subscriptions.subscriber_for_token(token)
+    if request.method == "POST":
+        if subscriber is not None:
+            subscriptions.unsubscribe(subscriber)
+        return render(request, "portal/subscription_unsubscribed.html")
+    if subscriber is None:
+        return render(request, "portal/subscription_invalid.html", status=404)
+    return render(request, "portal/subscription_unsubscribe.html", {"subscriber": subscriber})

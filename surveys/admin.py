@@ -204,10 +204,31 @@ class ChoiceInline(KeepRelatedObjects, admin.TabularInline):
     autocomplete_fields = ["topic"]
 
 
+class DimensionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """A self-assessment rates dimensions: without one there is nothing to rate (and
+        the form would not even ask for it)."""
+        super().clean()
+        if self.instance.kind != Question.Kind.SELF_ASSESSMENT:
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and (form.instance.pk or form.has_changed())
+        ]
+        if not kept:
+            raise ValidationError(
+                _("A self-assessment needs at least one dimension to rate."), code="no_dimension"
+            )
+
+
 class DimensionInline(KeepRelatedObjects, admin.TabularInline):
     """A self-assessment's dimensions; its scale's steps are the options above."""
 
     model = AssessmentDimension
+    formset = DimensionFormSet
     extra = 0
     autocomplete_fields = ["topics"]
     verbose_name_plural = _("dimensions (self-assessment only; the options are the scale's steps)")

@@ -295,3 +295,47 @@ def test_a_self_assessment_without_dimensions_does_not_block_submitting(client, 
     url = reverse("surveys:survey_participate", args=[setup["survey"].slug])
     assert client.post(url, {"action": "absenden"}).status_code == 302
     assert Response.objects.get().state == Response.State.SUBMITTED
+
+
+def _question_form(survey, **extra):
+    data = {
+        "survey": survey.pk,
+        "position": 1,
+        "text": "Wo stehen Sie?",
+        "kind": "selbst",
+        "max_length": 500,
+        "choices-TOTAL_FORMS": 3,
+        "choices-INITIAL_FORMS": 0,
+        "choices-0-position": 1,
+        "choices-0-label": "Am Anfang",
+        "choices-1-position": 2,
+        "choices-1-label": "Unterwegs",
+        "choices-2-position": 3,
+        "choices-2-label": "Weit",
+        "dimensions-TOTAL_FORMS": 0,
+        "dimensions-INITIAL_FORMS": 0,
+    }
+    data.update(extra)
+    return data
+
+
+def test_the_admin_refuses_a_self_assessment_without_dimensions(editor_client):
+    survey = survey_factories.survey()
+    url = reverse("admin:surveys_question_add")
+    response = editor_client.post(url, _question_form(survey))
+    assert response.status_code == 200  # the form again, with the reason
+    assert "Eine Selbsteinschätzung braucht mindestens eine Dimension" in response.text
+    assert not survey.questions.exists()
+    response = editor_client.post(
+        url,
+        _question_form(
+            survey,
+            **{
+                "dimensions-TOTAL_FORMS": 1,
+                "dimensions-0-position": 1,
+                "dimensions-0-name": "Daten und Plattformen",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    assert survey.questions.get().dimensions.get().name == "Daten und Plattformen"

@@ -397,6 +397,7 @@ def _offers(rng, now):
                     search_context=offer.title,  # bulk_create() sends no signals
                     starts_at=starts,
                     ends_at=starts + datetime.timedelta(hours=2),
+                    upcoming_until=starts + datetime.timedelta(hours=2),  # bulk: no save()
                     location=_text(rng, 4),
                     capacity=rng.choice([None, 20, 30, 40]),
                     is_sample=True,

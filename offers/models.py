@@ -232,20 +232,18 @@ def _registration_count(state):
 
 def _upcoming_condition(now=None):
     """`now`: a moment, or None for the moment the query runs (Moment)."""
-    if now is None:
-        now, start_of_today = Moment(), Moment(start_of_local_day)
-    else:
-        start_of_today = start_of_local_day(now)
-    # Date-only entries are stored at midnight; they count as upcoming for the whole day.
-    return (
-        Q(ends_at__gt=now)
-        | Q(ends_at__isnull=True, all_day=False, starts_at__gt=now)
-        | Q(ends_at__isnull=True, all_day=True, starts_at__gte=start_of_today)
-    )
+    return Q(upcoming_until__gt=Moment() if now is None else now)
 
 
-def start_of_local_day(now):
-    return timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
+def upcoming_until_of(starts_at, ends_at, all_day):
+    """Until when a date is upcoming: its end; without one its start, and a date without
+    time of day (stored at midnight) the whole of its day, until the next local midnight."""
+    if ends_at is not None:
+        return ends_at
+    if all_day:
+        next_day = timezone.localdate(starts_at) + timedelta(days=1)
+        return timezone.make_aware(datetime.combine(next_day, time.min))
+    return starts_at
 
 
 # What a registered person's calendar entry says of a date, beside its title: changing one
@@ -357,6 +355,10 @@ class EventDate(models.Model):
         ),
     )
 
+    # Until when the date counts as upcoming (upcoming_until_of), kept by save(): the lists
+    # of upcoming dates compare one indexed column instead of three conditions.
+    upcoming_until = models.DateTimeField(_("upcoming until"), editable=False)
+
     objects = EventDateQuerySet.as_manager()
 
     class Meta:
@@ -364,6 +366,12 @@ class EventDate(models.Model):
         verbose_name = _("date")
         verbose_name_plural = _("dates")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=False, upcoming_until=F("ends_at"))
+                | Q(ends_at__isnull=True, all_day=False, upcoming_until=F("starts_at"))
+                | Q(ends_at__isnull=True, all_day=True, upcoming_until__gt=F("starts_at")),
+                name="offers_eventdate_upcoming_until_follows_the_times",
+            ),
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gte=F("starts_at")),
                 name="offers_eventdate_ends_after_start",
@@ -388,7 +396,17 @@ class EventDate(models.Model):
                 violation_error_message=_("The registration deadline must not be after the start."),
             ),
         ]
-        indexes = [models.Index(fields=["starts_at"])]
+        indexes = [
+            # Upcoming dates in order of their start: the index skips the past ones itself,
+            # without reading their rows (however many years of dates there are).
+            models.Index(
+                fields=["starts_at", "upcoming_until", "id"], name="offers_date_start_upcoming"
+            ),
+            # How many are upcoming, counted from the index alone (with their offers).
+            models.Index(
+                fields=["upcoming_until", "offer_id", "id"], name="offers_date_upcoming_count"
+            ),
+        ]
 
     def __str__(self):
         local = timezone.localtime(self.starts_at)
@@ -410,6 +428,9 @@ class EventDate(models.Model):
             self.sequence = F("sequence") + (1 if self.calendar_changes else 0)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "sequence"}
+        self.upcoming_until = upcoming_until_of(self.starts_at, self.ends_at, self.all_day)
+        if update_fields is not None and {"starts_at", "ends_at", "all_day"} & set(update_fields):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "upcoming_until"}
         super().save(**kwargs)
 
     def get_absolute_url(self):

@@ -84,3 +84,34 @@ def test_the_access_link_goes_to_confirmed_people_only_and_is_on_no_page(client,
         assert ROOM not in response.content.decode(), url
     for mail in mailoutbox:
         assert ROOM not in mail.body  # the confirmation request to an unproven address
+
+
+def test_until_when_a_date_is_upcoming_is_kept_with_its_times():
+    """EventDate.upcoming_until, which the lists of upcoming dates compare."""
+    from zoneinfo import ZoneInfo
+
+    from offers.models import EventDate, upcoming_until_of
+
+    berlin = ZoneInfo("Europe/Berlin")
+    # A date without time of day lasts until the next local midnight, also on the day the
+    # clocks go back (25 hours).
+    autumn = datetime.datetime(2026, 10, 25, tzinfo=berlin)
+    assert upcoming_until_of(autumn, None, True) == datetime.datetime(2026, 10, 26, tzinfo=berlin)
+    until = upcoming_until_of(autumn, None, True).astimezone(datetime.UTC)
+    assert until - autumn.astimezone(datetime.UTC) == datetime.timedelta(hours=25)
+    start = timezone.now() + datetime.timedelta(days=3)
+    date = factories.event_date(starts_at=start, ends_at=start + datetime.timedelta(hours=2))
+    assert date.upcoming_until == start + datetime.timedelta(hours=2)
+    date.ends_at = None
+    date.save(update_fields=["ends_at"])
+    assert EventDate.objects.get(pk=date.pk).upcoming_until == start
+    # Past, as far as the lists go, once it has begun (without end) …
+    assert not EventDate.objects.upcoming(start + datetime.timedelta(minutes=1)).exists()
+    assert EventDate.objects.past(start + datetime.timedelta(minutes=1)).get() == date
+    # … and the database refuses a row whose column does not follow its times.
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EventDate.objects.filter(pk=date.pk).update(
+            upcoming_until=start + datetime.timedelta(days=9)
+        )

@@ -146,6 +146,7 @@ class ContactAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
         ("photo", "photo_alt"),
         "position",
         "published",
+        "checked_on",
     ]
 
 
@@ -170,7 +171,10 @@ class OfferAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
     inlines = [EventDateInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "format", "published"]}),
-        (_("Content"), {"fields": ["summary", "description", "topics", "external_url"]}),
+        (
+            _("Content"),
+            {"fields": ["summary", "description", "topics", "external_url", "checked_on"]},
+        ),
         (_("Contact"), {"fields": ["contact"]}),
     ]
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from offers.models import Contact, EventDate, Offer
+from projects.initial_content import CHECKED_ON  # the DABB page, checked with the rest
 from projects.models import Topic
 
 CONTACTS = {
@@ -91,7 +92,7 @@ def load():
     contacts = {}
     for email, fields in CONTACTS.items():
         contacts[email], _created = Contact.objects.get_or_create(
-            email=email, defaults={**fields, "published": True}
+            email=email, defaults={**fields, "published": True, "checked_on": CHECKED_ON}
         )
     for data in OFFERS:
         offer, created = Offer.objects.get_or_create(
@@ -104,6 +105,7 @@ def load():
                 "description": data["description"],
                 "contact": contacts[data["contact"]],
                 "published": True,
+                "checked_on": CHECKED_ON,
             },
         )
         if not created:

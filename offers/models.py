@@ -21,6 +21,13 @@ from transfer_portal.lib.models import PublishedContent, PublishedQuerySet, Redi
 from transfer_portal.lib.moments import Moment
 from transfer_portal.lib.object_urls import KEY, object_url
 
+# When details were last compared with their source: shown on the pages, and the editors'
+# monthly list of what is older than FRESHNESS_MONTHS (transfer_portal/portal/freshness.py).
+CHECKED_ON_HELP = _(
+    "When the details were last compared with their source (e.g. the DABB page). Editors are "
+    "reminded monthly of what has not been checked for a long time."
+)
+
 
 class Contact(models.Model):
     name = models.CharField(_("name"), max_length=150)
@@ -53,6 +60,12 @@ class Contact(models.Model):
         _("position"), default=0, help_text=_("Contacts are listed in ascending order.")
     )
     published = models.BooleanField(_("published"), default=False)
+    checked_on = models.DateField(
+        _("details checked on"),
+        null=True,
+        blank=True,
+        help_text=CHECKED_ON_HELP,
+    )
 
     objects = PublishedQuerySet.as_manager()
 
@@ -157,6 +170,12 @@ class Offer(RedirectsOldSlugs, PublishedContent):
         choices=Format.choices,
         blank=True,
         help_text=_("Leave empty if it does not apply, e.g. for material."),
+    )
+    checked_on = models.DateField(
+        _("details checked on"),
+        null=True,
+        blank=True,
+        help_text=CHECKED_ON_HELP,
     )
 
     objects = OfferQuerySet.as_manager()

@@ -349,6 +349,9 @@ QUESTION_RATE_LIMIT = env_int("DJANGO_QUESTION_RATE_LIMIT", 5, minimum=1)  # per
 REGISTRATION_CONFIRM_HOURS = env_int("DJANGO_REGISTRATION_CONFIRM_HOURS", 24, minimum=1)
 REGISTRATION_RATE_LIMIT_IP = env_int("DJANGO_REGISTRATION_RATE_LIMIT_IP", 10, minimum=1)
 REGISTRATION_RATE_LIMIT_EMAIL = env_int("DJANGO_REGISTRATION_RATE_LIMIT_EMAIL", 3, minimum=1)
+# The editors' monthly list of content whose sources were last checked longer ago than this
+# (send_freshness_report; transfer_portal/portal/freshness.py).
+FRESHNESS_MONTHS = env_int("DJANGO_FRESHNESS_MONTHS", 12, minimum=1)
 # The reminder to everyone confirmed for a date, this many days before it (send_date_reminders).
 DATE_REMINDER_DAYS = env_int("DJANGO_DATE_REMINDER_DAYS", 2, minimum=1)
 # Subscribing to the digest without an account: the confirmation link holds for this many

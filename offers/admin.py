@@ -404,8 +404,9 @@ class RegistrationChangeForm(RegistrationAddForm):
 
 @admin.register(Registration)
 class RegistrationAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAdmin):
+    # Attendance is a filter, not a column: at 1280 px every column has to fit.
     list_display = ["name", "email", "date", "municipality_name", "state_label", "registered_at"]
-    list_filter = ["state", "event_date__offer", "event_date"]
+    list_filter = ["state", "attended", "event_date__offer", "event_date"]
     search_fields = ["name", "email", "event_date__title", "event_date__offer__title"]
     list_select_related = ["event_date__offer", "municipality"]
     readonly_fields = [
@@ -416,6 +417,8 @@ class RegistrationAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAd
         "user",
         "confirm_expires_at",
         "reminded_at",
+        "attended",
+        "attendance_mailed_at",
     ]
     fields = [
         "event_date",
@@ -426,9 +429,11 @@ class RegistrationAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAd
         "state",
         "created_at",
         "reminded_at",
+        "attended",
+        "attendance_mailed_at",
     ]
     autocomplete_fields = ["municipality", "event_date"]  # event_date: when adding
-    actions = ["export", "cancel"]
+    actions = ["export", "cancel", "mark_attended", "mark_absent"]
 
     add_fields = ["event_date", "name", "email", "municipality"]
 
@@ -523,6 +528,38 @@ class RegistrationAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAd
         freed = list(queryset.filter(state=State.CONFIRMED).values_list("event_date", flat=True))
         super().delete_queryset(request, queryset)
         fill_free_places_on_commit(freed)
+
+    @admin.action(
+        description=_("Mark as attended (sends the confirmation of attendance once)"),
+        permissions=["change"],
+    )
+    def mark_attended(self, request, queryset):
+        self._tell_marked(request, services.mark_attendance(queryset, True), queryset)
+
+    @admin.action(description=_("Mark as not attended"), permissions=["change"])
+    def mark_absent(self, request, queryset):
+        self._tell_marked(request, services.mark_attendance(queryset, False), queryset)
+
+    def _tell_marked(self, request, marked, queryset):
+        self.message_user(
+            request,
+            ngettext("%(count)s registration marked.", "%(count)s registrations marked.", marked)
+            % {"count": marked},
+        )
+        skipped = queryset.count() - marked
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s registration left as it was: only confirmed places of dates "
+                    "that have begun can be marked.",
+                    "%(count)s registrations left as they were: only confirmed places of "
+                    "dates that have begun can be marked.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Export selected registrations (CSV)"), permissions=["export"])
     def export(self, request, queryset):

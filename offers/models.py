@@ -639,6 +639,15 @@ class Registration(models.Model):
         ),
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    attended = models.BooleanField(
+        _("attended"),
+        null=True,
+        blank=True,
+        help_text=_("Marked by the editors after the date (list of registrations, actions)."),
+    )
+    attendance_mailed_at = models.DateTimeField(
+        _("confirmation of attendance sent at"), null=True, blank=True
+    )
     reminded_at = models.DateTimeField(
         _("reminded at"),
         null=True,

@@ -6,8 +6,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -438,6 +440,72 @@ def send_date_reminders(now=None):
                 _send(registration, "before_date")
                 sent += 1
     return sent
+
+
+ATTENDANCE_SALT = "offers.attendance"
+
+
+def attendance_token(registration):
+    """The signed part of the link to a registration's confirmation of attendance (no
+    expiry: a confirmation is asked for months later)."""
+    return signing.dumps(registration.pk, salt=ATTENDANCE_SALT)
+
+
+def registration_for_attendance_token(token):
+    """The registration marked as attended that a token names, with its date, or None."""
+    try:
+        pk = signing.loads(token, salt=ATTENDANCE_SALT)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if not isinstance(pk, int):
+        return None
+    return (
+        Registration.objects.filter(pk=pk, state=State.CONFIRMED, attended=True)
+        .select_related("event_date__offer")
+        .first()
+    )
+
+
+def mark_attendance(registrations, attended, now=None):
+    """Mark confirmed registrations of dates that have begun as attended or not; those
+    marked attended for the first time get the link to their confirmation of attendance by
+    e-mail (once). Returns how many were marked."""
+    now = now or timezone.now()
+    marked = 0
+    for registration in registrations.filter(
+        state=State.CONFIRMED, event_date__starts_at__lte=now
+    ).select_related("event_date__offer__contact"):
+        with transaction.atomic():
+            Registration.objects.filter(pk=registration.pk).update(attended=attended)
+            marked += 1
+            if attended and registration.attendance_mailed_at is None:
+                Registration.objects.filter(pk=registration.pk).update(attendance_mailed_at=now)
+                _send_attendance(registration)
+    return marked
+
+
+def _send_attendance(registration):
+    event_date = registration.event_date
+    token = attendance_token(registration)
+    mail.send(
+        to=[registration.email],
+        subject=lambda: ATTENDANCE_SUBJECT % {"date": event_date.label()},
+        template="offers/emails/attendance.txt",
+        context=lambda: {
+            "registration": registration,
+            "event_date": event_date,
+            "offer": event_date.offer,
+            "confirmation_url": ical.absolute_url(
+                reverse("offers:attendance_confirmation", args=[token])
+            ),
+        },
+        language=registration.language,
+        reply_to=[event_date.offer.contact.email] if event_date.offer.contact_id else (),
+        category="registration.attendance",
+    )
+
+
+ATTENDANCE_SUBJECT = gettext_lazy("Thank you for taking part: %(date)s")
 
 
 # Offers for other pages (topic page, home page): a fixed number of queries each.

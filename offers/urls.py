@@ -30,6 +30,11 @@ urlpatterns = [
     path("termine/<id:pk>/", views.event_detail, name="event_detail"),
     path("termine/<id:pk>.ics", views.event_ics, name="event_ics"),
     path("termine.ics", views.event_feed, name="event_feed"),
+    path(
+        "termine/teilnahme/<str:token>/bestaetigung/",
+        views.attendance_confirmation,
+        name="attendance_confirmation",
+    ),
     path("kontakt/", views.contact_list, name="contact_list"),
     path(
         "anmeldung/<str:token>/stornieren/",

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.static import serve as static_serve
@@ -299,6 +299,44 @@ def _feed_dates(until):
         .order_by("starts_at", "pk")
         .values_list(*ical.EVENT_COLUMNS)
     )
+
+
+@never_cache
+@require_safe
+def attendance_confirmation(request, token):
+    """A printable confirmation of attendance, through the signed link in the e-mail that
+    the editors' marking sends (services.mark_attendance)."""
+    registration = services.registration_for_attendance_token(token)
+    if registration is None:
+        raise Http404(_("There is no confirmation of attendance for this link."))
+    event_date = registration.event_date
+    return render(
+        request,
+        "offers/attendance_confirmation.html",
+        {
+            "registration": registration,
+            "event_date": event_date,
+            "offer": event_date.offer,
+            "duration": _duration_text(event_date),
+            "issued_on": timezone.localdate(),
+        },
+    )
+
+
+def _duration_text(event_date):
+    """ "2 hours 30 minutes"; None for a date without end (a whole day, or not stated)."""
+    if event_date.ends_at is None:
+        return None
+    minutes = int((event_date.ends_at - event_date.starts_at).total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours})
+    if minutes or not hours:
+        parts.append(
+            ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
+        )
+    return " ".join(parts)
 
 
 @require_safe

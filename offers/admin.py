@@ -5,18 +5,20 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from offers import services
-from offers.models import Contact, EventDate, Offer, Registration
+from offers.models import Contact, DateFeedback, EventDate, Offer, Registration
 from transfer_portal.lib.admin_actions import PublishActions
 from transfer_portal.lib.admin_columns import (
     KeepRelatedObjects,
@@ -176,7 +178,15 @@ class OfferAdmin(KeepRelatedObjects, PublishActions, admin.ModelAdmin):
             {"fields": ["summary", "description", "topics", "external_url", "checked_on"]},
         ),
         (_("Contact"), {"fields": ["contact"]}),
+        (_("Feedback on its dates"), {"fields": ["feedback"]}),
     ]
+    readonly_fields = ["feedback"]
+
+    @admin.display(description=_("feedback"))
+    def feedback(self, obj):
+        if obj.pk is None:
+            return "–"
+        return feedback_summary(DateFeedback.objects.filter(event_date__offer=obj))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(date_total=Count("dates"))
@@ -263,7 +273,7 @@ class EventDateAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAdmin
     ordering = ["-starts_at", "-pk"]
     autocomplete_fields = ["offer"]
     list_select_related = ["offer"]
-    readonly_fields = ["registration_summary"]
+    readonly_fields = ["registration_summary", "feedback"]
     inlines = [RegistrationInline]
     actions = ["export_registrations"]
 
@@ -307,6 +317,10 @@ class EventDateAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAdmin
     @admin.display(description=_("registrations"), ordering="confirmed_count")
     def registrations(self, obj):
         return self._counts(obj)
+
+    @admin.display(description=_("feedback"))
+    def feedback(self, obj):
+        return feedback_summary(obj.feedback.all()) if obj.pk else "–"
 
     @admin.display(description=_("registrations"))
     def registration_summary(self, obj):
@@ -586,3 +600,51 @@ class RegistrationAdmin(KeepRelatedObjects, ExportPermissionMixin, admin.ModelAd
             )
             % {"count": done},
         )
+
+
+def feedback_summary(answers):
+    """How many answered, and the mean of each score, for a date's or an offer's page."""
+    numbers = answers.aggregate(
+        count=Count("pk"),
+        useful=Avg("useful"),
+        applicable=Avg("applicable"),
+        organised=Avg("organised"),
+    )
+    if not numbers["count"]:
+        return gettext("No feedback yet.")
+    return format_html(
+        "{}<br>{}: {} · {}: {} · {}: {} ({})",
+        ngettext("%(count)d answer", "%(count)d answers", numbers["count"]) % numbers,
+        gettext("useful"),
+        _mean(numbers["useful"]),
+        gettext("applicable"),
+        _mean(numbers["applicable"]),
+        gettext("organised"),
+        _mean(numbers["organised"]),
+        gettext("means on a scale from 1 to 5"),
+    )
+
+
+def _mean(value):
+    return number_format(value, 1)
+
+
+@admin.register(DateFeedback)
+class DateFeedbackAdmin(admin.ModelAdmin):
+    """The anonymous answers to the feedback form after dates: to read, per date or offer."""
+
+    list_display = ["event_date", "given_on", "useful", "applicable", "organised", "comment_start"]
+    list_filter = ["event_date__offer", "event_date"]
+    list_select_related = ["event_date__offer"]
+    date_hierarchy = "given_on"
+    search_fields = ["comment"]
+
+    @admin.display(description=_("comment"))
+    def comment_start(self, obj):
+        return Truncator(obj.comment).chars(80) or "–"
+
+    def has_add_permission(self, request):
+        return False  # only attendees answer, through their link
+
+    def has_change_permission(self, request, obj=None):
+        return False  # what someone answered stays as they answered it

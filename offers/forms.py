@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from offers.models import Offer, Registration
+from offers.models import DateFeedback, Offer, Registration
 from projects.forms import FILTER_ERRORS
 from projects.models import Municipality, Topic
 from transfer_portal.lib.compiled import compiled
@@ -84,3 +84,22 @@ class RegistrationForm(forms.ModelForm):
         # Whether the address is registered already is not checked here: the answer to the
         # visitor must be the same either way (the view and services decide what to send).
         return normalize_email(self.cleaned_data["email"])
+
+
+class DateFeedbackForm(forms.ModelForm):
+    """The short feedback form after a date: three scores and a free text, anonymous."""
+
+    class Meta:
+        model = DateFeedback
+        fields = ["useful", "applicable", "organised", "comment"]
+        widgets = {
+            "useful": forms.RadioSelect,
+            "applicable": forms.RadioSelect,
+            "organised": forms.RadioSelect,
+            "comment": forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        }
+        help_texts = {
+            "comment": _(
+                "Optional. Please do not name yourself or others: the answer is anonymous."
+            ),
+        }

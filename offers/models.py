@@ -648,6 +648,9 @@ class Registration(models.Model):
     attendance_mailed_at = models.DateTimeField(
         _("confirmation of attendance sent at"), null=True, blank=True
     )
+    # Whether the feedback form was answered; the answer itself (DateFeedback) does not
+    # say by whom.
+    feedback_given_at = models.DateTimeField(_("feedback given at"), null=True, blank=True)
     reminded_at = models.DateTimeField(
         _("reminded at"),
         null=True,
@@ -731,3 +734,52 @@ ACTIVE_STATES = [Registration.State.CONFIRMED, Registration.State.WAITING]
 def confirm_url(token):
     """The page where the address is confirmed, for the token (not its stored digest)."""
     return reverse("offers:confirm_registration", args=[token])
+
+
+class DateFeedback(models.Model):
+    """An anonymous answer to the feedback form after a date: one per registration that
+    attended (Registration.feedback_given_at), with nothing that leads back to it."""
+
+    class Score(models.IntegerChoices):
+        VERY_LOW = 1, _("1 – not at all")
+        LOW = 2, "2"
+        MEDIUM = 3, "3"
+        HIGH = 4, "4"
+        VERY_HIGH = 5, _("5 – very much")
+
+    event_date = models.ForeignKey(
+        EventDate, verbose_name=_("date"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    useful = models.PositiveSmallIntegerField(
+        _("How useful was the date for your work?"), choices=Score.choices
+    )
+    applicable = models.PositiveSmallIntegerField(
+        _("How likely will you apply something of it in your municipality?"),
+        choices=Score.choices,
+    )
+    organised = models.PositiveSmallIntegerField(
+        _("How well was the date organised?"), choices=Score.choices
+    )
+    comment = models.TextField(
+        _("What should we keep, what should we change?"), max_length=2000, blank=True
+    )
+    # The day only: a moment could be matched with the moment someone was marked present.
+    given_on = models.DateField(_("given on"), auto_now_add=True)
+
+    shown_on_public_pages = False
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]
+        verbose_name = _("feedback on a date")
+        verbose_name_plural = _("feedback on dates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    useful__range=(1, 5), applicable__range=(1, 5), organised__range=(1, 5)
+                ),
+                name="offers_datefeedback_scores_1_to_5",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event_date} ({self.given_on:%d.%m.%Y})"

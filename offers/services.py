@@ -498,6 +498,9 @@ def _send_attendance(registration):
             "confirmation_url": ical.absolute_url(
                 reverse("offers:attendance_confirmation", args=[token])
             ),
+            "feedback_url": ical.absolute_url(
+                reverse("offers:date_feedback", args=[feedback_token(registration)])
+            ),
         },
         language=registration.language,
         reply_to=[event_date.offer.contact.email] if event_date.offer.contact_id else (),
@@ -506,6 +509,44 @@ def _send_attendance(registration):
 
 
 ATTENDANCE_SUBJECT = gettext_lazy("Thank you for taking part: %(date)s")
+FEEDBACK_SALT = "offers.feedback"
+
+
+def feedback_token(registration):
+    return signing.dumps(registration.pk, salt=FEEDBACK_SALT)
+
+
+def attendee_for_feedback_token(token):
+    """The attended registration a feedback link names, with its date, or None."""
+    try:
+        pk = signing.loads(token, salt=FEEDBACK_SALT)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if not isinstance(pk, int):
+        return None
+    return (
+        Registration.objects.filter(pk=pk, state=State.CONFIRMED, attended=True)
+        .select_related("event_date__offer")
+        .first()
+    )
+
+
+class FeedbackGivenAlready(Exception):
+    pass
+
+
+def give_feedback(registration, answer):
+    """Store `answer` (an unsaved DateFeedback) for the registration's date, once: the
+    registration is locked and marked in the same transaction, the answer keeps nothing of
+    it."""
+    with transaction.atomic():
+        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        if locked.feedback_given_at is not None:
+            raise FeedbackGivenAlready
+        answer.event_date_id = locked.event_date_id
+        answer.save()
+        Registration.objects.filter(pk=locked.pk).update(feedback_given_at=timezone.now())
+    return answer
 
 
 # Offers for other pages (topic page, home page): a fixed number of queries each.

@@ -35,6 +35,7 @@ urlpatterns = [
         views.attendance_confirmation,
         name="attendance_confirmation",
     ),
+    path("termine/rueckmeldung/<str:token>/", views.date_feedback, name="date_feedback"),
     path("kontakt/", views.contact_list, name="contact_list"),
     path(
         "anmeldung/<str:token>/stornieren/",

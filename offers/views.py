@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.static import serve as static_serve
 
 from offers import ical, services
-from offers.forms import OfferFilterForm, RegistrationForm
+from offers.forms import DateFeedbackForm, OfferFilterForm, RegistrationForm
 from offers.models import (
     Contact,
     EventDate,
@@ -321,6 +321,32 @@ def attendance_confirmation(request, token):
             "issued_on": timezone.localdate(),
         },
     )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def date_feedback(request, token):
+    """The feedback form after a date, through the signed link in the attendee's e-mail:
+    one anonymous answer per registration."""
+    registration = services.attendee_for_feedback_token(token)
+    if registration is None:
+        raise Http404(_("There is no feedback form for this link."))
+    context = {"event_date": registration.event_date, "offer": registration.event_date.offer}
+    if registration.feedback_given_at is not None:
+        # Answered: the thanks; a second answer is refused (409), the first one counts.
+        status = 409 if request.method == "POST" else 200
+        return render(
+            request, "offers/date_feedback.html", {**context, "given": True}, status=status
+        )
+    form = DateFeedbackForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            # A second tab, sent later: the first answer counts.
+            with contextlib.suppress(services.FeedbackGivenAlready):
+                services.give_feedback(registration, form.save(commit=False))
+            return redirect("offers:date_feedback", token=token)
+        return render(request, "offers/date_feedback.html", {**context, "form": form}, status=400)
+    return render(request, "offers/date_feedback.html", {**context, "form": form})
 
 
 def _duration_text(event_date):

@@ -87,3 +87,62 @@ def test_only_attendees_have_a_confirmation_and_links_cannot_be_made_up(client, 
         client.get(f"/termine/teilnahme/{attendance_token(attendee)}/bestaetigung/").status_code
         == 200
     )
+
+
+def _feedback_path(mail):
+    return re.search(r"http://[^/\s]+(/termine/rueckmeldung/\S+/)", mail.body)[1]
+
+
+ANSWER = {"useful": "5", "applicable": "4", "organised": "3", "comment": "Mehr Beispiele, bitte."}
+
+
+def test_an_attendee_answers_the_feedback_form_once_anonymously_and_editors_see_the_means(
+    editor_client, past, mailoutbox
+):
+    from offers.models import DateFeedback
+
+    kim = factories.registration(past, name="Kim Kommunal", email="kim@example.org")
+    mark_attendance(Registration.objects.filter(pk=kim.pk), True)
+    path = _feedback_path(mailoutbox[0])
+    visitor = Client()
+    page = visitor.get(path)
+    assert page.status_code == 200 and "anonym" in page.text
+    assert_valid_html({"feedback form": page.text})
+    bad = visitor.post(path, {**ANSWER, "useful": "9"})
+    assert bad.status_code == 400 and "Mehr Beispiele, bitte." in bad.text
+    assert not DateFeedback.objects.exists()
+    response = visitor.post(path, ANSWER, follow=True)
+    assert "Vielen Dank für Ihre Rückmeldung" in response.text
+    # Once: a second answer through the same link is not stored.
+    again = visitor.post(path, {**ANSWER, "useful": "1"})
+    assert again.status_code == 409 and "Vielen Dank für Ihre Rückmeldung" in again.text
+    [answer] = DateFeedback.objects.all()
+    assert (answer.useful, answer.applicable, answer.organised) == (5, 4, 3)
+    assert answer.event_date == past
+    # Nothing in the answer leads back to the person.
+    stored = {field.name for field in DateFeedback._meta.concrete_fields}
+    assert stored == {
+        "id",
+        "event_date",
+        "useful",
+        "applicable",
+        "organised",
+        "comment",
+        "given_on",
+    }
+
+    date_page = editor_client.get(reverse("admin:offers_eventdate_change", args=[past.pk])).text
+    assert "1 Antwort" in date_page and "hilfreich: 5,0" in date_page
+    offer_page = editor_client.get(reverse("admin:offers_offer_change", args=[past.offer_id])).text
+    assert "1 Antwort" in offer_page
+    listing = editor_client.get(reverse("admin:offers_datefeedback_changelist")).text
+    assert "Mehr Beispiele, bitte." in listing
+
+
+def test_only_attendees_reach_the_feedback_form(client, past):
+    from offers.services import feedback_token
+
+    absent = factories.registration(past, attended=False)
+    assert client.get(f"/termine/rueckmeldung/{feedback_token(absent)}/").status_code == 404
+    assert client.get("/termine/rueckmeldung/erfunden/").status_code == 404
+    assert client.post("/termine/rueckmeldung/erfunden/", ANSWER).status_code == 404

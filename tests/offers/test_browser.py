@@ -207,3 +207,66 @@ def test_every_offers_page_passes_axe(page, portal, workshop_date, width):
         response = page.goto(portal + path)
         assert response.status == status, path
         assert_accessible(page)
+
+
+def test_registered_reminded_once_marked_present_gives_feedback_once(page, portal):
+    """Issue 21, 2: around a date, as a participant and an editor would meet it."""
+    from tests.checkers import log_in_as_editor
+
+    starts_at = timezone.now().replace(microsecond=0) + datetime.timedelta(days=1)
+    date = EventDate.objects.create(
+        offer=Offer.objects.get(slug="schreibwerkstatt-digitalstrategien"),
+        title="Online-Termin",
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=2),
+        access_url="https://konferenz.example.org/raum-7",
+    )
+    page.goto(f"{portal}/termine/{date.pk}/")
+    page.get_by_label("Name").fill("Erika Musterfrau")
+    page.get_by_label("E-Mail").fill("erika@example.org")
+    page.get_by_label("Ich bin einverstanden").check()
+    page.locator("main").get_by_role("button", name="Teilnahme beantragen", exact=True).click()
+    page.goto(re.search(r"http\S+/bestaetigen/", mail.outbox[-1].body).group(0))
+    page.get_by_role("button", name="Teilnahme bestätigen").click()
+    expect(page.get_by_role("heading", name="Teilnahme bestätigt")).to_be_visible()
+    assert "konferenz.example.org" not in page.content()
+
+    # The reminder arrives once, with the access link.
+    mail.outbox.clear()
+    assert services.send_date_reminders() == 1
+    assert services.send_date_reminders() == 0
+    [reminder] = mail.outbox
+    assert "https://konferenz.example.org/raum-7" in reminder.body
+
+    # After the date the editor marks Erika present in the list of registrations.
+    EventDate.objects.filter(pk=date.pk).update(
+        starts_at=starts_at - datetime.timedelta(days=2),
+        ends_at=starts_at - datetime.timedelta(days=2) + datetime.timedelta(hours=2),
+        upcoming_until=starts_at - datetime.timedelta(days=2) + datetime.timedelta(hours=2),
+    )
+    log_in_as_editor(page, portal)
+    page.goto(f"{portal}/admin/offers/registration/?event_date__id__exact={date.pk}")
+    page.get_by_role("checkbox", name="Erika Musterfrau").check()
+    page.locator("select[name=action]").select_option("mark_attended")
+    page.get_by_role("button", name="Ausführen").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 Anmeldung markiert.")
+    page.context.clear_cookies()
+    [thanks] = mail.outbox[1:]
+    confirmation = re.search(r"http\S+/bestaetigung/", thanks.body).group(0)
+    feedback = re.search(r"http\S+/rueckmeldung/\S+/", thanks.body).group(0)
+
+    page.goto(confirmation)
+    expect(page.get_by_role("heading", name="Teilnahmebestätigung")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("2 Stunden")
+    assert_accessible(page)
+
+    page.goto(feedback)
+    assert_accessible(page)
+    page.get_by_role("group", name="Wie hilfreich war der Termin").get_by_label("5 – sehr").check()
+    page.get_by_role("group", name="Wie wahrscheinlich").get_by_label("4").check()
+    page.get_by_role("group", name="Wie gut war der Termin").get_by_label("3").check()
+    page.get_by_role("button", name="Rückmeldung senden").click()
+    expect(page.locator(".alert-success")).to_contain_text("Vielen Dank für Ihre Rückmeldung")
+    assert_accessible(page)
+    page.goto(feedback)  # the same link again: the thanks, no second form
+    expect(page.get_by_role("button", name="Rückmeldung senden")).to_have_count(0)

@@ -325,6 +325,16 @@ class EventDate(models.Model):
         blank=True,
         help_text=_("Registration closes at this moment, at the latest when the date starts."),
     )
+    places_per_municipality = models.PositiveSmallIntegerField(
+        _("places per municipality"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Leave empty for no limit. Once a municipality holds this many places, the next "
+            "person from it goes to the waiting list, and is told why."
+        ),
+    )
     access_url = models.URLField(
         _("access link (online)"),
         max_length=500,
@@ -402,6 +412,12 @@ class EventDate(models.Model):
                 violation_error_message=_(
                     "A date without time of day has no end time; enter one date per day."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(places_per_municipality__isnull=True)
+                | Q(places_per_municipality__gte=1),
+                name="offers_eventdate_places_per_municipality_positive",
+                violation_error_message=_("A municipality needs at least one place."),
             ),
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=1),

@@ -3,6 +3,7 @@ shown on other pages."""
 
 import contextlib
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -68,11 +69,22 @@ def _closed():
     return RegistrationClosed(_("Registration for this date is closed."))
 
 
-def _has_place(event_date):
-    """Needs the lock on the date's row."""
-    if event_date.capacity is None:
-        return True
-    return event_date.registrations.filter(state=State.CONFIRMED).count() < event_date.capacity
+def _has_place(event_date, municipality_id=None):
+    """Needs the lock on the date's row. A place for someone of `municipality_id`: one is
+    free, and their municipality has fewer than the date's places per municipality."""
+    confirmed = event_date.registrations.filter(state=State.CONFIRMED)
+    if event_date.capacity is not None and confirmed.count() >= event_date.capacity:
+        return False
+    return not municipality_limit_reached(event_date, municipality_id)
+
+
+def municipality_limit_reached(event_date, municipality_id):
+    """Whether the municipality holds all the places per municipality the date allows."""
+    limit = event_date.places_per_municipality
+    if limit is None or municipality_id is None:
+        return False
+    taken = event_date.registrations.filter(state=State.CONFIRMED, municipality_id=municipality_id)
+    return taken.count() >= limit
 
 
 def register(event_date_id, *, name, email, municipality=None, user=None, send_email=True):
@@ -99,7 +111,9 @@ def register(event_date_id, *, name, email, municipality=None, user=None, send_e
                     email=email,
                     municipality=municipality,
                     user=user,
-                    state=State.CONFIRMED if _has_place(event_date) else State.WAITING,
+                    state=State.CONFIRMED
+                    if _has_place(event_date, municipality.pk if municipality else None)
+                    else State.WAITING,
                     language=_interface_language(),
                 )
         except IntegrityError as error:
@@ -184,7 +198,11 @@ def confirm_registration(token):
         if superseded:
             registration.delete()
         else:
-            registration.state = State.CONFIRMED if _has_place(event_date) else State.WAITING
+            registration.state = (
+                State.CONFIRMED
+                if _has_place(event_date, registration.municipality_id)
+                else State.WAITING
+            )
             # The waiting list moves up in the order addresses were confirmed: a request
             # confirmed late does not overtake those who confirmed before.
             registration.created_at = now
@@ -275,10 +293,23 @@ def _fill_free_places(event_date):
     if event_date.cancelled or event_date.is_past():
         return []
     waiting = event_date.registrations.filter(state=State.WAITING).order_by("created_at", "pk")
+    confirmed = event_date.registrations.filter(state=State.CONFIRMED)
+    free = None
     if event_date.capacity is not None:
-        confirmed = event_date.registrations.filter(state=State.CONFIRMED).count()
-        waiting = waiting[: max(event_date.capacity - confirmed, 0)]
-    promoted = list(waiting)
+        free = max(event_date.capacity - confirmed.count(), 0)
+    limit = event_date.places_per_municipality
+    # Places per municipality: who waits because their municipality's are taken keeps
+    # waiting, and the next one moves up instead.
+    held = Counter(confirmed.values_list("municipality_id", flat=True)) if limit else Counter()
+    promoted = []
+    for registration in waiting:
+        if free is not None and len(promoted) >= free:
+            break
+        municipality = registration.municipality_id
+        if limit and municipality is not None and held[municipality] >= limit:
+            continue
+        held[municipality] += 1
+        promoted.append(registration)
     for registration in promoted:
         registration.state = State.CONFIRMED
         registration.event_date = event_date
@@ -401,6 +432,8 @@ def _send(registration, reason, changes=(), *, token=None):
             | {
                 "registration": registration,
                 "reason": reason,
+                "municipality_limit": registration.state == State.WAITING
+                and municipality_limit_reached(event_date, registration.municipality_id),
                 "time_changed": bool(TIME_FIELDS.intersection(changes)),
                 "place_changed": "location" in changes,
                 "cancel_url": ical.absolute_url(registration.get_cancel_url()),

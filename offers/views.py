@@ -256,6 +256,23 @@ def _tell_result(request, registration):
             )
             % {"email": registration.email},
         )
+    elif services.municipality_limit_reached(registration.event_date, registration.municipality_id):
+        messages.warning(
+            request,
+            ngettext(
+                "You are on the waiting list: this date has at most %(limit)s place per "
+                "municipality, and yours holds it already. When one is cancelled, you move up "
+                "automatically and we let you know at %(email)s.",
+                "You are on the waiting list: this date has at most %(limit)s places per "
+                "municipality, and yours holds them already. When one is cancelled, you move up "
+                "automatically and we let you know at %(email)s.",
+                registration.event_date.places_per_municipality,
+            )
+            % {
+                "limit": registration.event_date.places_per_municipality,
+                "email": registration.email,
+            },
+        )
     else:
         messages.warning(
             request,
@@ -476,6 +493,10 @@ def confirm_registration(request, token):
             "event_date": registration.event_date if registration else None,
             "state": state,
             "heading": CONFIRM_HEADINGS[state],
+            "municipality_limit": state == Registration.State.WAITING
+            and services.municipality_limit_reached(
+                registration.event_date, registration.municipality_id
+            ),
         },
         status=CONFIRM_STATUS.get(state, 200),
     )

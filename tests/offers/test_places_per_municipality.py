@@ -60,9 +60,12 @@ def test_moving_up_skips_who_waits_for_their_municipality(mailoutbox):
 
 
 def test_the_page_says_the_limit(client):
+    from tests.checkers import assert_valid_html
+
     date = factories.event_date(capacity=10, places_per_municipality=2)
     text = client.get(date.get_absolute_url()).text
     assert "Plätze je Kommune" in text and "höchstens 2" in text
+    assert_valid_html({"date with places per municipality": text})
 
 
 def test_confirming_by_link_puts_the_next_of_a_municipality_on_the_waiting_list_with_why(

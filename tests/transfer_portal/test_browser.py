@@ -189,3 +189,13 @@ def test_subscribe_confirm_digest_of_a_newly_published_measure_and_one_click_uns
     assert_accessible(page)
     assert subscriptions.send_digests(later + datetime.timedelta(days=1)) == (0, 0, 0)
     assert len(mailoutbox) == 1
+
+    # A person who follows the link instead, and presses the button.
+    other = Subscriber.objects.create(
+        email="jo@kommune.example", key="k", confirmed_at=timezone.now(), new_surveys=True
+    )
+    page.goto(portal + re.search(r"https?://[^/]+(/.*)", subscriptions.unsubscribe_url(other))[1])
+    page.get_by_role("button", name="Jetzt abmelden").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Abgemeldet")
+    assert_accessible(page)
+    assert not Subscriber.objects.exists()

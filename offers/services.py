@@ -486,8 +486,13 @@ def attendance_token(registration):
 
 def registration_for_attendance_token(token):
     """The registration marked as attended that a token names, with its date, or None."""
+    return _attendee(token, ATTENDANCE_SALT)
+
+
+def _attendee(token, salt):
+    """The attended registration a link signed with `salt` names, with its date, or None."""
     try:
-        pk = signing.loads(token, salt=ATTENDANCE_SALT)
+        pk = signing.loads(token, salt=salt)
     except (signing.BadSignature, TypeError, ValueError):
         return None
     if not isinstance(pk, int):
@@ -551,17 +556,7 @@ def feedback_token(registration):
 
 def attendee_for_feedback_token(token):
     """The attended registration a feedback link names, with its date, or None."""
-    try:
-        pk = signing.loads(token, salt=FEEDBACK_SALT)
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
-    if not isinstance(pk, int):
-        return None
-    return (
-        Registration.objects.filter(pk=pk, state=State.CONFIRMED, attended=True)
-        .select_related("event_date__offer")
-        .first()
-    )
+    return _attendee(token, FEEDBACK_SALT)
 
 
 class FeedbackGivenAlready(Exception):

@@ -43,6 +43,19 @@ class DeleteAccountForm(forms.Form):
         return password
 
 
+def _followed(label, help_text):
+    """A list of things to follow, as checkboxes; chosen by slug, so that a link from a
+    topic's, project's or offer's page (?thema=, ?projekt=, ?angebot=) ticks it."""
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=None,
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
 class SubscriptionForm(forms.Form):
     """What to be told about, and how often (transfer_portal/portal/subscriptions.py).
     With `with_email`, the address too: on the page to subscribe, not on the page that
@@ -52,30 +65,15 @@ class SubscriptionForm(forms.Form):
         label=_("Your e-mail address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    topics = forms.ModelMultipleChoiceField(
-        label=_("Topics"),
-        queryset=None,
-        to_field_name="slug",  # ?thema=<slug> ticks it (links from its page)
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("New and changed measures, lessons learned, adoptions and dates on the topic."),
+    topics = _followed(
+        _("Topics"),
+        _("New and changed measures, lessons learned, adoptions and dates on the topic."),
     )
-    projects = forms.ModelMultipleChoiceField(
-        label=_("Model projects"),
-        queryset=None,
-        to_field_name="slug",  # ?thema=<slug> ticks it (links from its page)
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("New and changed measures, lessons learned and adoptions of the project."),
+    projects = _followed(
+        _("Model projects"),
+        _("New and changed measures, lessons learned and adoptions of the project."),
     )
-    offers = forms.ModelMultipleChoiceField(
-        label=_("Offers of the DigitalAgentur"),
-        queryset=None,
-        to_field_name="slug",  # ?thema=<slug> ticks it (links from its page)
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("New dates with free places."),
-    )
+    offers = _followed(_("Offers of the DigitalAgentur"), _("New dates with free places."))
     new_surveys = forms.BooleanField(
         label=_("New surveys and surveys that close soon"), required=False
     )

@@ -30,6 +30,7 @@ from offers.models import EventDate, Offer, confirm_token_digest, new_confirm_to
 from projects.models import Adoption, Insight, Measure, ModelProject
 from surveys.models import Survey
 from transfer_portal.lib import mail
+from transfer_portal.lib.jinja import local_date, local_date_and_time
 from transfer_portal.lib.validators import normalize_email
 from transfer_portal.portal.models import DigestSent, Subscriber
 
@@ -97,9 +98,7 @@ def subscribe_verified(email, choice, *, user):
     subscriber."""
     email = normalize_email(email)
     with transaction.atomic():
-        subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
-        if subscriber is None:
-            subscriber = Subscriber(email=email, key=_new_key())
+        subscriber = _locked(email) or Subscriber(email=email, key=_new_key())
         subscriber.user = user
         subscriber.language = translation.get_language() or settings.LANGUAGE_CODE
         if not subscriber.is_confirmed:
@@ -120,12 +119,11 @@ def request_subscription(email, choice):
     expires_at = now + datetime.timedelta(hours=settings.SUBSCRIPTION_CONFIRM_HOURS)
     language = translation.get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
-        subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
+        subscriber = _locked(email)
         if subscriber is not None and subscriber.is_confirmed:
             _send_manage_link(subscriber)
             return expires_at
-        if subscriber is None:
-            subscriber = Subscriber(email=email, key=_new_key())
+        subscriber = subscriber or Subscriber(email=email, key=_new_key())
         token, subscriber.confirm_token = new_confirm_token()
         subscriber.confirm_expires_at = expires_at
         subscriber.language = language
@@ -161,17 +159,27 @@ def confirm(token, now=None):
     None when no unconfirmed subscription has it (mistyped, replaced, or expired)."""
     now = now or timezone.now()
     with transaction.atomic():
-        subscriber = (
-            Subscriber.objects.select_for_update()
-            .filter(confirm_token=confirm_token_digest(token), confirm_expires_at__gt=now)
-            .first()
-        )
+        subscriber = awaiting_confirmation(token, now).select_for_update().first()
         if subscriber is None:
             return None
         subscriber.confirmed_at = now
         subscriber.confirm_token, subscriber.confirm_expires_at = "", None
         subscriber.save(update_fields=["confirmed_at", "confirm_token", "confirm_expires_at"])
     return subscriber
+
+
+def awaiting_confirmation(token, now=None):
+    """The unconfirmed subscription whose link holds this token and has not expired."""
+    return Subscriber.objects.filter(
+        confirmed_at__isnull=True,
+        confirm_token=confirm_token_digest(token),
+        confirm_expires_at__gt=now or timezone.now(),
+    )
+
+
+def _locked(email):
+    """The subscription of an address, locked for the rest of the transaction, or None."""
+    return Subscriber.objects.select_for_update().filter(email=email).first()
 
 
 def update(subscriber, choice):
@@ -375,24 +383,19 @@ def build_digest(subscriber, since, now):
                     lambda s, verb=verb: Item(
                         s.title,
                         _absolute(s.get_absolute_url()),
-                        verb % {"date": _local_date(s.closes_at)},
+                        verb % {"date": local_date_and_time(s.closes_at)},
                     ),
                 )
             )
     return Digest(subscriber, since, [section for section in sections if section.items])
 
 
-def _local_date(moment):
-    from django.utils.formats import date_format
-
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
 def _date_text(event_date):
-    from django.utils.formats import date_format
-
-    start = timezone.localtime(event_date.starts_at)
-    when = date_format(start, "DATE_FORMAT" if event_date.all_day else "DATETIME_FORMAT")
+    """When and where, as the lists of dates say it (lib/jinja.py's date helpers)."""
+    if event_date.all_day:
+        when = local_date(event_date.starts_at)
+    else:
+        when = local_date_and_time(event_date.starts_at)
     return f"{when}, {event_date.location}" if event_date.location else when
 
 

@@ -17,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from offers.models import confirm_token_digest
 from offers.services import upcoming_dates
 from projects.models import Measure, ModelProject, Topic
 from projects.queries import municipalities_of_projects
@@ -360,11 +359,7 @@ def _subscription_rate_limited(request, email):
 def subscription_confirm(request, token):
     """The link in the e-mail to an address not confirmed yet. GET asks, POST confirms
     (a link preview must not subscribe anybody), then the page to manage it."""
-    pending = Subscriber.objects.filter(
-        confirmed_at__isnull=True,
-        confirm_token=confirm_token_digest(token),
-        confirm_expires_at__gt=timezone.now(),
-    ).first()
+    pending = subscriptions.awaiting_confirmation(token).first()
     if pending is None:
         return render(request, "portal/subscription_invalid.html", status=404)
     if request.method == "POST":

@@ -509,15 +509,17 @@ def mark_attendance(registrations, attended, now=None):
     marked attended for the first time get the link to their confirmation of attendance by
     e-mail (once). Returns how many were marked."""
     now = now or timezone.now()
-    marked = 0
-    for registration in registrations.filter(
-        state=State.CONFIRMED, event_date__starts_at__lte=now
-    ).select_related("event_date__offer__contact"):
-        with transaction.atomic():
-            Registration.objects.filter(pk=registration.pk).update(attended=attended)
-            marked += 1
-            if attended and registration.attendance_mailed_at is None:
-                Registration.objects.filter(pk=registration.pk).update(attendance_mailed_at=now)
+    eligible = Registration.objects.filter(
+        pk__in=registrations.values("pk"), state=State.CONFIRMED, event_date__starts_at__lte=now
+    )
+    with transaction.atomic():
+        marked = eligible.update(attended=attended)
+        if not attended:
+            return marked
+        unsent = eligible.filter(attendance_mailed_at__isnull=True)
+        for registration in unsent.select_related("event_date__offer__contact"):
+            # Claimed by writing the moment: two editors marking at once send one mail.
+            if unsent.filter(pk=registration.pk).update(attendance_mailed_at=now):
                 _send_attendance(registration)
     return marked
 

@@ -2,27 +2,33 @@
 
 PostgreSQL: full-text search with the German configuration (stemming, so inflected forms
 find each other), prefix matching for the last word, title weighted above summary above
-body, ranked. One statement ranks the ids of all types over the stored vectors; then only
-the rows shown are loaded, one query per type with hits. SQLite: every word must occur in
+body, ranked. One statement ranks all types over the stored vectors and reads the columns
+of the rows shown, whatever the number of types with hits. SQLite: every word must occur in
 one of the fields; titles rank first; one query per type. Snippets are made in Python for
 both, escaped, with the matching words marked.
 """
 
+import json
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
     Expression,
+    F,
     IntegerField,
     Q,
     Value,
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import JSONObject
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +37,6 @@ from offers.models import EventDate, Offer
 from projects.models import Insight, Measure, ModelProject, Topic
 from surveys.models import Survey
 from transfer_portal.lib import search_vectors
-from transfer_portal.lib.compiled import compiled
 from transfer_portal.lib.content_language import mark
 from transfer_portal.lib.editors import is_editor
 
@@ -54,10 +59,38 @@ class SearchType:
     queryset: callable
     # (field path, weight) – weight A (title), B (summary), C (body) or D (context).
     fields: tuple
+    # The columns a hit shows ("field" or "relation__field"), read with its rank.
+    shown: tuple
     title: callable
     text: callable
     # The model project a hit belongs to, where its title does not say it.
     project: callable = None
+
+    @cached_property
+    def model(self):
+        return self.queryset(True).model
+
+    def shown_json(self):
+        """The shown columns of a row as one JSON object: one column of the same type for
+        every type, so that all of them fit in one UNION ALL."""
+        return JSONObject(**{path: F(path) for path in self.shown})
+
+    def instance(self, columns):
+        """An unsaved instance holding the shown columns (and related instances for the
+        columns of a relation), for the hit's title, text and address: the models' own
+        rules, no query."""
+        own, related = {}, {}
+        for path, value in columns.items():
+            name, _, attribute = path.partition("__")
+            if attribute:
+                related.setdefault(name, {})[attribute] = value
+            else:
+                own[name] = value
+        obj = self.model(**own)
+        for name, values in related.items():
+            if any(value is not None for value in values.values()):
+                setattr(obj, name, obj._meta.get_field(name).related_model(**values))
+        return obj
 
 
 @dataclass
@@ -86,7 +119,7 @@ def _marked(title):
 
 
 def _dates(editor):
-    return EventDate.objects.visible(editor=editor).filter(cancelled=False).select_related("offer")
+    return EventDate.objects.visible(editor=editor).filter(cancelled=False)
 
 
 TYPES = [
@@ -96,6 +129,7 @@ TYPES = [
         _("Topics"),
         lambda editor: Topic.objects.all(),
         Topic.search_weights,
+        ("name", "description", "slug"),
         lambda obj: obj.name,
         lambda obj: obj.description,
     ),
@@ -104,23 +138,26 @@ TYPES = [
         _("Model projects"),
         lambda editor: ModelProject.objects.visible(editor=editor),
         ModelProject.search_weights,
+        ("title", "summary", "description", "motto", "slug"),
         lambda obj: obj.title,
         lambda obj: obj.summary or obj.description or obj.motto,
     ),
     SearchType(
         "measures",
         _("Measures"),
-        lambda editor: Measure.objects.visible(editor=editor).select_related("project"),
+        lambda editor: Measure.objects.visible(editor=editor),
         Measure.search_weights,
+        ("title", "summary", "description", "transfer_notes", "slug", "project_title"),
         lambda obj: obj.title,
         lambda obj: obj.summary or obj.description or obj.transfer_notes,
-        project=lambda obj: obj.project.title,
+        project=lambda obj: obj.project_title,
     ),
     SearchType(
         "insights",
         _("Lessons learned"),
-        lambda editor: Insight.objects.visible(editor=editor).select_related("project", "measure"),
+        lambda editor: Insight.objects.visible(editor=editor),
         Insight.search_weights,
+        ("kind", "text", "project__title", "project__slug", "measure__id", "measure__slug"),
         lambda obj: format_html("{}: {}", obj.get_kind_display(), mark(obj.project.title)),
         lambda obj: obj.text,
     ),
@@ -129,6 +166,7 @@ TYPES = [
         _("Offers of the DigitalAgentur"),
         lambda editor: Offer.objects.visible(editor=editor),
         Offer.search_weights,
+        ("title", "summary", "description", "slug"),
         lambda obj: obj.title,
         lambda obj: obj.summary or obj.description,
     ),
@@ -137,6 +175,7 @@ TYPES = [
         _("Dates"),
         _dates,
         EventDate.search_weights,
+        ("id", "title", "location", "offer__title"),
         lambda obj: f"{obj.offer.title} – {obj.title}",
         lambda obj: obj.location,
     ),
@@ -145,6 +184,7 @@ TYPES = [
         _("Surveys"),
         lambda editor: Survey.objects.visible(editor=editor),
         Survey.search_weights,
+        ("title", "summary", "intro", "slug"),
         lambda obj: obj.title,
         lambda obj: obj.summary or obj.intro,
     ),
@@ -236,10 +276,19 @@ WORDS = "\x00words\x00"
 _statements = {}
 
 
+def _shown_sql(search_type):
+    """SQL of the shown columns (as JSON) of the row whose id is r.id: joined laterally to
+    each ranked row of a type, so a type's hits are read in the ranking statement."""
+    row = RawSQL("r.id", (), output_field=BigIntegerField())
+    rows = search_type.model._base_manager.filter(pk=row).order_by()
+    shown = rows.values(shown=search_type.shown_json())
+    return shown.query.sql_with_params()
+
+
 def _ranking_statement(user):
     """The ranking statement, with WORDS where the tsquery goes: per type the
     RESULTS_PER_TYPE best of its candidates by ts_rank (ties by id), each row with the
-    number of candidates (a window count), joined by UNION ALL.
+    number of candidates (a window count) and its shown columns, joined by UNION ALL.
 
     Building and compiling seven querysets cost more CPU than the database needs to answer
     them, so the statement is compiled once per process for each of the two audiences:
@@ -249,15 +298,18 @@ def _ranking_statement(user):
         parts, params = [], []
         for index, search_type in enumerate(TYPES):
             sql, candidate_params = _candidates(search_type, user, WORDS)
+            shown_sql, shown_params = _shown_sql(search_type)
             # Only integers and the ORM's own SQL go into the text; the words are parameters.
             parts.append(
-                f"(SELECT {index} AS type, c.id, "  # noqa: S608
+                f"(SELECT {index} AS type, r.id, r.rank, r.total, s.shown "  # noqa: S608
+                "FROM (SELECT c.id, "
                 "ts_rank(c.vector, to_tsquery('german'::regconfig, %s)) AS rank, "
                 "count(*) OVER () AS total "
                 f"FROM ({sql}) AS c (id, vector) "
-                f"ORDER BY rank DESC, c.id LIMIT {RESULTS_PER_TYPE})"
+                f"ORDER BY rank DESC, c.id LIMIT {RESULTS_PER_TYPE}) AS r "
+                f"CROSS JOIN LATERAL ({shown_sql}) AS s)"
             )
-            params += [WORDS, *candidate_params]
+            params += [WORDS, *candidate_params, *shown_params]
         _statements[editor] = (" UNION ALL ".join(parts), params)
     return _statements[editor]
 
@@ -281,8 +333,9 @@ def _planned_for_its_words():
         driver.prepare_threshold = threshold
 
 
-def _ranked_ids(user, words):
-    """{type index: (total, [ids, best first])} of the types with hits, in one statement."""
+def _postgres_search(user, words):
+    """Every type's best hits with their shown columns and its number of candidates, in
+    one statement."""
     raw = _tsquery(words)
     sql, params = _ranking_statement(user)
     with connection.cursor() as cursor, _planned_for_its_words():
@@ -290,30 +343,14 @@ def _ranked_ids(user, words):
         rows = cursor.fetchall()
     ranked = {}
     # UNION ALL keeps no order across its parts: each type's rows sorted again as ranked.
-    for index, pk, _rank, total in sorted(rows, key=lambda row: (row[0], -row[2], row[1])):
-        ranked.setdefault(index, (total, []))[1].append(pk)
-    return ranked
-
-
-def _postgres_search(user, words):
-    """Rank all types in one statement, then load only the rows shown, one query per type
-    with hits (with the related objects their titles name)."""
-    ranked = _ranked_ids(user, words)
-    editor = is_editor(user)
-    groups = []
-    for index, search_type in enumerate(TYPES):
-        total, ids = ranked.get(index, (0, []))
-        rows = {row.pk: row for row in _LOADERS[index](ids, editor=editor)} if ids else {}
-        groups.append(_group(search_type, total, [rows[pk] for pk in ids if pk in rows], words))
-    return groups
-
-
-def _loader(search_type):
-    return compiled(lambda ids, *, editor: search_type.queryset(editor).filter(pk__in=ids))
-
-
-# The rows shown of each type, by their ids (a compiled query: lib/compiled.py).
-_LOADERS = [_loader(search_type) for search_type in TYPES]
+    for index, _pk, _rank, total, shown in sorted(rows, key=lambda row: (row[0], -row[2], row[1])):
+        # Django reads JSON as text (its JSONField decodes it); so does a raw cursor.
+        columns = json.loads(shown) if isinstance(shown, str) else shown
+        ranked.setdefault(index, (total, []))[1].append(columns)
+    return [
+        _group(search_type, *ranked.get(index, (0, [])), words)
+        for index, search_type in enumerate(TYPES)
+    ]
 
 
 def stem(word: str) -> str:
@@ -378,8 +415,10 @@ def snippet(text: str, words: list[str]) -> str:
 
 
 def _group(search_type, total, rows, words):
+    """The hits of a type from the shown columns of its rows."""
     group = Group(type=search_type, total=total)
-    for obj in rows:
+    for columns in rows:
+        obj = search_type.instance(columns)
         group.hits.append(
             Hit(
                 # Titles are the German content; an insight's names its kind first.
@@ -403,6 +442,11 @@ def search(query: str, user) -> list[Group]:
     for search_type in TYPES:
         # One query per type: the best hits with the total count as a window function.
         queryset = _simple_filter(search_type.queryset(is_editor(user)), search_type, words)
-        rows = list(queryset.annotate(total=Window(Count("pk")))[:RESULTS_PER_TYPE])
-        groups.append(_group(search_type, rows[0].total if rows else 0, rows, words))
+        rows = list(
+            queryset.annotate(total=Window(Count("pk"))).values_list(
+                "total", search_type.shown_json()
+            )[:RESULTS_PER_TYPE]
+        )
+        total = rows[0][0] if rows else 0
+        groups.append(_group(search_type, total, [columns for _total, columns in rows], words))
     return groups

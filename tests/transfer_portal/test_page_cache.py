@@ -4,6 +4,7 @@ next request (transfer_portal/lib/page_cache.py).
 The version is bumped when a transaction commits, so these tests commit (transaction=True),
 as the portal does after every request."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -163,11 +164,49 @@ def test_an_entry_made_for_another_version_is_a_miss(client, seeded):
     """Stored by a request that began before the last change."""
     client.get("/modellprojekte/")
     [key] = [k for k in caches["pages"]._cache if "page:" in k]  # noqa: SLF001 - LocMem
-    page = (b"<p>Veraltete Kopie</p>", {"Content-Type": "text/html"})
+    page = (b"<p>Veraltete Kopie</p>", {"Content-Type": "text/html"}, time.time() + 60)
     caches["pages"].set(key.split(":", 2)[-1], (version() - 1, *page), 60)
     response = client.get("/modellprojekte/")
     assert response["X-Page-Cache"] == "miss"
     assert b"Veraltete Kopie" not in response.content
+    assert client.get("/modellprojekte/")["X-Page-Cache"] == "hit"
+
+
+def _stored_key():
+    [key] = [k for k in caches["pages"]._cache if "page:" in k]  # noqa: SLF001 - LocMem
+    return key.split(":", 2)[-1]
+
+
+def test_an_expired_page_is_rendered_anew_by_one_request_while_the_others_get_it(client, seeded):
+    """No stampede when a busy page expires: while one request renders it anew, the others
+    get the expired entry, for at most STALE_SECONDS (the entry outlives its freshness by as
+    much, and so does the claim to renew it)."""
+    client.get("/modellprojekte/")
+    key = _stored_key()
+    [kept_for] = [at - time.time() for k, at in caches["pages"]._expire_info.items() if key in k]  # noqa: SLF001
+    assert 60 + page_cache.STALE_SECONDS - 2 < kept_for <= 60 + page_cache.STALE_SECONDS
+    expired = (version(), b"<p>Abgelaufene Kopie</p>", {"Content-Type": "text/html"}, 0)
+    caches["pages"].set(key, expired, 60)
+    assert caches["pages"].add(f"renew:{key}", 1, page_cache.STALE_SECONDS)  # another renews
+    for _ in range(3):
+        response = client.get("/modellprojekte/")
+        assert (response["X-Page-Cache"], response.content) == ("hit", b"<p>Abgelaufene Kopie</p>")
+    caches["pages"].delete(f"renew:{key}")  # that one failed, or STALE_SECONDS passed
+    renewed = client.get("/modellprojekte/")
+    assert renewed["X-Page-Cache"] == "miss"
+    assert "Guben" in renewed.text
+    # Renewed once: fresh again, served to everybody, though the claim is still held.
+    assert caches["pages"].get(f"renew:{key}") == 1
+    after = client.get("/modellprojekte/")
+    assert (after["X-Page-Cache"], after.content) == ("hit", renewed.content)
+    assert caches["pages"].get(key)[3] > time.time() + 55
+
+
+def test_an_entry_stored_before_expiry_times_were_kept_is_a_miss(client, seeded):
+    client.get("/modellprojekte/")
+    key = _stored_key()
+    caches["pages"].set(key, (version(), b"<p>Alt</p>", {"Content-Type": "text/html"}), 60)
+    assert client.get("/modellprojekte/")["X-Page-Cache"] == "miss"
     assert client.get("/modellprojekte/")["X-Page-Cache"] == "hit"
 
 

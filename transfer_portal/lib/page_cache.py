@@ -5,14 +5,16 @@ address, like Django's cache middleware, with the content version it was made fo
 served only under that version. A change that public pages show bumps the version once its
 transaction commits: any model of the content apps, unless the model says otherwise
 (`shown_on_public_pages`: a survey draft or an unconfirmed registration is on no page).
-Pages that change with time alone are renewed after PAGE_CACHE_SECONDS. Logged-in
-visitors always get a fresh page; with the cache server down, everyone does.
+Pages that change with time alone expire after PAGE_CACHE_SECONDS: one request renders the
+page anew while the others get the expired entry for up to STALE_SECONDS (no stampede of
+renders on a busy page). Logged-in visitors, and all with the cache down, get fresh pages.
 """
 
 import hashlib
 import logging
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -29,13 +31,9 @@ logger = logging.getLogger(__name__)
 CACHE_ERRORS = (ConnectionInterrupted, RedisError)
 VERSION_KEY = "version"
 UNCACHED_PREFIXES = ("/admin/", "/konto/", "/en/konto/", "/healthz", "/static/", "/media/")
-KEPT_HEADERS = (
-    "Content-Type",
-    "Content-Disposition",
-    "Content-Language",
-    "Link",
-    "Access-Control-Allow-Origin",
-)
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Link")
+KEPT_HEADERS += ("Access-Control-Allow-Origin",)
+STALE_SECONDS = 10
 
 
 def _pages():
@@ -55,15 +53,11 @@ def _bump(done):
         logger.error("Cache unreachable: cached pages could not be invalidated.")
 
 
-def _shown(instance):
-    shown = getattr(instance, "shown_on_public_pages", True)
-    return shown() if callable(shown) else shown
-
-
 def invalidate(sender=None, instance=None, using=DEFAULT_DB_ALIAS, **kwargs):
     """Make every cached page stale once the current transaction commits (at once outside
     one). Code that changes content with QuerySet.update() calls this itself."""
-    if instance is not None and not _shown(instance):
+    shown = getattr(instance, "shown_on_public_pages", True)
+    if not (shown() if callable(shown) else shown):
         return
     connection = connections[using]
     # The same list for every change until a bump has run; a rolled-back transaction
@@ -75,8 +69,6 @@ def invalidate(sender=None, instance=None, using=DEFAULT_DB_ALIAS, **kwargs):
 
 
 def connect_signals():
-    from django.apps import apps
-
     for model in apps.get_models(include_auto_created=True):
         # Models never shown get no handler: Django may then delete their rows at once.
         shown = getattr(model, "shown_on_public_pages", True) is not False
@@ -102,8 +94,7 @@ def _cacheable_request(request):
 
 
 def _cacheable_response(request, response):
-    # Cookies set further out (CSRF, session, messages) are not on the response yet:
-    # a page with a CSRF token or a changed session belongs to one visitor only.
+    # CSRF, session and message cookies are set further out: a page that needs one is private.
     return (
         response.status_code == 200
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
@@ -113,6 +104,16 @@ def _cacheable_response(request, response):
         and get_max_age(response) != 0
         and "private" not in response.get("Cache-Control", "")
     )
+
+
+def _servable(entry, version, key):
+    """A stored page of this version, fresh or expired while another request renews it."""
+    if version is None or not isinstance(entry, tuple) or len(entry) != 4 or entry[0] != version:
+        return False
+    try:  # of the requests after it expired, the first renders it anew, the others get it
+        return entry[3] > time.time() or not _pages().add(f"renew:{key}", 1, STALE_SECONDS)
+    except CACHE_ERRORS:
+        return False
 
 
 class AnonymousPageCacheMiddleware:
@@ -131,18 +132,17 @@ class AnonymousPageCacheMiddleware:
         except CACHE_ERRORS:
             logger.warning("Cache unreachable: %s is rendered uncached.", request.path)
             found, version = {}, None
-        entry = found.get(key)
-        if version is not None and isinstance(entry, tuple) and entry[0] == version:
+        if _servable(entry := found.get(key), version, key):
             response = HttpResponse(entry[1], headers=entry[2])
             response["X-Page-Cache"] = "hit"
         else:
             response = self.get_response(request)
             if version is not None and _cacheable_response(request, response):
                 headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+                fresh_until = time.time() + settings.PAGE_CACHE_SECONDS
+                entry = (version, response.content, headers, fresh_until)
                 try:
-                    _pages().set(
-                        key, (version, response.content, headers), settings.PAGE_CACHE_SECONDS
-                    )
+                    _pages().set(key, entry, settings.PAGE_CACHE_SECONDS + STALE_SECONDS)
                 except CACHE_ERRORS:
                     logger.warning("Cache unreachable: %s was not cached.", request.path)
                 response["X-Page-Cache"] = "miss"

@@ -172,14 +172,27 @@ def _projects(rng, now):
 
 
 def _measures(rng, now):
-    from projects.models import Measure, ModelProject
+    from projects.models import CostBand, Measure
 
-    project_ids = list(
-        ModelProject.objects.filter(title__startswith=LABEL).values_list("pk", flat=True)
-    )
+    contexts = _search_contexts()
     topic_ids = _topic_ids()
-    per_project = COUNTS["measures"] // len(project_ids)
+    per_project = COUNTS["measures"] // len(contexts)
     statuses = [choice for choice, _label in Measure.Status.choices] + [""]
+
+    def profile(n):
+        """Every second measure has a profile (phase, cost band, open source, goal)."""
+        if n % 2:
+            return {}
+        return {
+            "goal": _text(rng, 12),
+            "transfer_phase": rng.choice(Measure.TransferPhase.values),
+            "investment_band": rng.choice(CostBand.values),
+            "open_source": rng.choice(["ja", "nein"]),
+        }
+
+    # Each row written once, as the portal would save it (bulk_create sends no signals):
+    # with its search context and project title, and its profile. Rows written again would
+    # leave the tables several times their size until a VACUUM FULL.
     measures = Measure.objects.bulk_create(
         (
             Measure(
@@ -193,8 +206,11 @@ def _measures(rng, now):
                 transfer_effort=_text(rng, 15),
                 transfer_notes=_text(rng, 15),
                 published=i % 10 != 0,
+                search_context=context,
+                project_title=title,
+                **profile((p - 1) * per_project + i - 1),
             )
-            for p, project_id in enumerate(project_ids, 1)
+            for p, (project_id, (context, title)) in enumerate(contexts.items(), 1)
             for i in range(1, per_project + 1)
         ),
         batch_size=BATCH,
@@ -211,6 +227,18 @@ def _measures(rng, now):
     return {"measures": len(measures)}
 
 
+def _search_contexts():
+    """{project id: (search context, title)} of the sample projects, in the order of their ids:
+    what their measures and lessons learned are also found by (projects/search_context.py)."""
+    from projects.models import ModelProject, search_context_of
+
+    projects = ModelProject.objects.filter(title__startswith=LABEL).order_by("pk")
+    return {
+        project.pk: (search_context_of(project), project.title)
+        for project in projects.prefetch_related("municipalities")
+    }
+
+
 def _transfer(rng, now):
     """Profiles for every second measure (phase, cost band, open source, goal, three
     prerequisites, size classes), adoptions by the sample municipalities with a history over
@@ -219,7 +247,6 @@ def _transfer(rng, now):
     from projects.models import (
         Adoption,
         AdoptionChange,
-        CostBand,
         Measure,
         MeasurePrerequisite,
         QuestionAsked,
@@ -230,20 +257,6 @@ def _transfer(rng, now):
         Measure.objects.filter(title__startswith=LABEL).order_by("pk").values_list("pk", "project")
     )
     profiled = [pk for pk, _project in measures[::2]]
-    Measure.objects.bulk_update(
-        [
-            Measure(
-                pk=pk,
-                goal=_text(rng, 12),
-                transfer_phase=rng.choice(Measure.TransferPhase.values),
-                investment_band=rng.choice(CostBand.values),
-                open_source=rng.choice(["ja", "nein"]),
-            )
-            for pk in profiled
-        ],
-        ["goal", "transfer_phase", "investment_band", "open_source"],
-        batch_size=BATCH,
-    )
     kinds = MeasurePrerequisite.Kind.values
     MeasurePrerequisite.objects.bulk_create(
         (
@@ -316,6 +329,7 @@ def _transfer(rng, now):
 def _insights(rng, now):
     from projects.models import Insight, Measure
 
+    contexts = _search_contexts()
     measures_by_project = {}
     for pk, project_id in Measure.objects.filter(title__startswith=LABEL).values_list(
         "pk", "project_id"
@@ -333,18 +347,12 @@ def _insights(rng, now):
                 kind=rng.choice(kinds),
                 text=_text(rng, 35),
                 published=i % 10 != 0,
+                search_context=contexts[project_id][0],  # as a save would (see _measures)
             )
             for project_id, measure_ids in measures_by_project.items()
             for i in range(per_project)
         ),
         batch_size=BATCH,
-    )
-    # bulk_create() sends no signals: what the search also finds them by, as a save would.
-    from projects.models import ModelProject
-    from projects.search_context import refresh
-
-    refresh(
-        ModelProject.objects.filter(pk__in=measures_by_project).prefetch_related("municipalities")
     )
     return {"insights": per_project * len(measures_by_project)}
 

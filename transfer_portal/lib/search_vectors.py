@@ -10,6 +10,11 @@ databases get no column; the search reads the fields there.
 To change what a vector holds, add a migration with the new weights; so does a change of
 the type or length of a column it reads (PostgreSQL refuses to alter a column that a
 generated column reads: drop the vector first, add it again after).
+
+The vector is kept in its row (storage MAIN): the search reads it for every candidate it
+ranks, and a vector moved out to the TOAST table, as PostgreSQL does with the largest value
+of a long row, cost a lookup there each time – on the benchmark's measures half of the
+search's time (InlineSearchVector).
 """
 
 from django.db.migrations.operations.base import Operation
@@ -72,6 +77,7 @@ class StoredSearchVector(Operation):
         schema_editor.execute(
             f"CREATE INDEX {index_name(self.table)} ON {table} USING gin ({COLUMN})"
         )
+        schema_editor.execute(_storage_sql(table, "MAIN"))
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         self._replace(schema_editor, self.weights)
@@ -85,3 +91,41 @@ class StoredSearchVector(Operation):
     @property
     def migration_name_fragment(self):
         return f"search_vector_{self.table}"
+
+
+def _storage_sql(table, storage):
+    return f"ALTER TABLE {table} ALTER COLUMN {COLUMN} SET STORAGE {storage}"
+
+
+class InlineSearchVector(Operation):
+    """Keep a table's stored search vector in its rows (storage MAIN, see above); PostgreSQL
+    only. Rows written before keep their place until they are written again."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, table):
+        self.table = table
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {"table": self.table})
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def _set(self, schema_editor, storage):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(_storage_sql(schema_editor.quote_name(self.table), storage))
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        self._set(schema_editor, "MAIN")
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        self._set(schema_editor, "EXTENDED")
+
+    def describe(self):
+        return f"Search vector of {self.table} kept in its rows (PostgreSQL)"
+
+    @property
+    def migration_name_fragment(self):
+        return f"inline_search_vector_{self.table}"

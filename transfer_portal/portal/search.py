@@ -2,8 +2,8 @@
 
 PostgreSQL: full-text search with the German configuration (stemming, so inflected forms
 find each other), prefix matching for the last word, title weighted above summary above
-body, ranked. One statement ranks all types over the stored vectors and reads the columns
-of the rows shown, whatever the number of types with hits. SQLite: every word must occur in
+body, ranked. One statement ranks all types over the stored vectors, a second one reads the
+columns of the rows shown, whatever the number of types with hits. SQLite: every word must occur in
 one of the fields; titles rank first; one query per type. Snippets are made in Python for
 both, escaped, with the matching words marked.
 """
@@ -16,7 +16,6 @@ from functools import cached_property
 
 from django.db import connection
 from django.db.models import (
-    BigIntegerField,
     Case,
     Count,
     Expression,
@@ -28,7 +27,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import JSONObject
+from django.db.models.functions import Coalesce, JSONObject, NullIf
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +44,7 @@ MAX_WORDS = 8
 RESULTS_PER_TYPE = 10
 CANDIDATES = 200  # per type; a word found in more entries is ranked among the first 200
 SNIPPET_LENGTH = 220
+TEXT = "snippet_text"  # the key of a hit's text among its shown columns (SearchType)
 WORD = re.compile(r"\w+", re.UNICODE)
 # Models with a stored, indexed search vector on PostgreSQL, declared with the model
 # (search_weights) and added by its app's migration (transfer_portal/lib/search_vectors.py).
@@ -59,10 +59,11 @@ class SearchType:
     queryset: callable
     # (field path, weight) – weight A (title), B (summary), C (body) or D (context).
     fields: tuple
-    # The columns a hit shows ("field" or "relation__field"), read with its rank.
+    # The columns a hit's title and address need ("field" or "relation__field").
     shown: tuple
     title: callable
-    text: callable
+    # The fields its snippet comes from: the first that is not empty.
+    text: tuple
     # The model project a hit belongs to, where its title does not say it.
     project: callable = None
 
@@ -71,9 +72,13 @@ class SearchType:
         return self.queryset(True).model
 
     def shown_json(self):
-        """The shown columns of a row as one JSON object: one column of the same type for
-        every type, so that all of them fit in one UNION ALL."""
-        return JSONObject(**{path: F(path) for path in self.shown})
+        """The shown columns of a row and its snippet's text (TEXT) as one JSON object: one
+        column of the same type for every type, so that all of them fit in one UNION ALL."""
+        *first, last = self.text
+        text = (
+            Coalesce(*(NullIf(F(name), Value("")) for name in first), F(last)) if first else F(last)
+        )
+        return JSONObject(**{path: F(path) for path in self.shown}, **{TEXT: text})
 
     def instance(self, columns):
         """An unsaved instance holding the shown columns (and related instances for the
@@ -81,6 +86,8 @@ class SearchType:
         rules, no query."""
         own, related = {}, {}
         for path, value in columns.items():
+            if path == TEXT:
+                continue
             name, _, attribute = path.partition("__")
             if attribute:
                 related.setdefault(name, {})[attribute] = value
@@ -129,27 +136,27 @@ TYPES = [
         _("Topics"),
         lambda editor: Topic.objects.all(),
         Topic.search_weights,
-        ("name", "description", "slug"),
+        ("name", "slug"),
         lambda obj: obj.name,
-        lambda obj: obj.description,
+        ("description",),
     ),
     SearchType(
         "projects",
         _("Model projects"),
         lambda editor: ModelProject.objects.visible(editor=editor),
         ModelProject.search_weights,
-        ("title", "summary", "description", "motto", "slug"),
+        ("title", "slug"),
         lambda obj: obj.title,
-        lambda obj: obj.summary or obj.description or obj.motto,
+        ("summary", "description", "motto"),
     ),
     SearchType(
         "measures",
         _("Measures"),
         lambda editor: Measure.objects.visible(editor=editor),
         Measure.search_weights,
-        ("title", "summary", "description", "transfer_notes", "slug", "project_title"),
+        ("title", "slug", "project_title"),
         lambda obj: obj.title,
-        lambda obj: obj.summary or obj.description or obj.transfer_notes,
+        ("summary", "description", "transfer_notes"),
         project=lambda obj: obj.project_title,
     ),
     SearchType(
@@ -157,36 +164,36 @@ TYPES = [
         _("Lessons learned"),
         lambda editor: Insight.objects.visible(editor=editor),
         Insight.search_weights,
-        ("kind", "text", "project__title", "project__slug", "measure__id", "measure__slug"),
+        ("kind", "project__title", "project__slug", "measure__id", "measure__slug"),
         lambda obj: format_html("{}: {}", obj.get_kind_display(), mark(obj.project.title)),
-        lambda obj: obj.text,
+        ("text",),
     ),
     SearchType(
         "offers",
         _("Offers of the DigitalAgentur"),
         lambda editor: Offer.objects.visible(editor=editor),
         Offer.search_weights,
-        ("title", "summary", "description", "slug"),
+        ("title", "slug"),
         lambda obj: obj.title,
-        lambda obj: obj.summary or obj.description,
+        ("summary", "description"),
     ),
     SearchType(
         "dates",
         _("Dates"),
         _dates,
         EventDate.search_weights,
-        ("id", "title", "location", "offer__title"),
+        ("id", "title", "offer__title"),
         lambda obj: f"{obj.offer.title} – {obj.title}",
-        lambda obj: obj.location,
+        ("location",),
     ),
     SearchType(
         "surveys",
         _("Surveys"),
         lambda editor: Survey.objects.visible(editor=editor),
         Survey.search_weights,
-        ("title", "summary", "intro", "slug"),
+        ("title", "slug"),
         lambda obj: obj.title,
-        lambda obj: obj.summary or obj.intro,
+        ("summary", "intro"),
     ),
 ]
 
@@ -276,19 +283,10 @@ WORDS = "\x00words\x00"
 _statements = {}
 
 
-def _shown_sql(search_type):
-    """SQL of the shown columns (as JSON) of the row whose id is r.id: joined laterally to
-    each ranked row of a type, so a type's hits are read in the ranking statement."""
-    row = RawSQL("r.id", (), output_field=BigIntegerField())
-    rows = search_type.model._base_manager.filter(pk=row).order_by()
-    shown = rows.values(shown=search_type.shown_json())
-    return shown.query.sql_with_params()
-
-
 def _ranking_statement(user):
     """The ranking statement, with WORDS where the tsquery goes: per type the
     RESULTS_PER_TYPE best of its candidates by ts_rank (ties by id), each row with the
-    number of candidates (a window count) and its shown columns, joined by UNION ALL.
+    number of candidates (a window count), joined by UNION ALL.
 
     Building and compiling seven querysets cost more CPU than the database needs to answer
     them, so the statement is compiled once per process for each of the two audiences:
@@ -298,20 +296,34 @@ def _ranking_statement(user):
         parts, params = [], []
         for index, search_type in enumerate(TYPES):
             sql, candidate_params = _candidates(search_type, user, WORDS)
-            shown_sql, shown_params = _shown_sql(search_type)
             # Only integers and the ORM's own SQL go into the text; the words are parameters.
             parts.append(
-                f"(SELECT {index} AS type, r.id, r.rank, r.total, s.shown "  # noqa: S608
-                "FROM (SELECT c.id, "
+                f"(SELECT {index} AS type, c.id, "  # noqa: S608
                 "ts_rank(c.vector, to_tsquery('german'::regconfig, %s)) AS rank, "
                 "count(*) OVER () AS total "
                 f"FROM ({sql}) AS c (id, vector) "
-                f"ORDER BY rank DESC, c.id LIMIT {RESULTS_PER_TYPE}) AS r "
-                f"CROSS JOIN LATERAL ({shown_sql}) AS s)"
+                f"ORDER BY rank DESC, c.id LIMIT {RESULTS_PER_TYPE})"
             )
-            params += [WORDS, *candidate_params, *shown_params]
+            params += [WORDS, *candidate_params]
         _statements[editor] = (" UNION ALL ".join(parts), params)
     return _statements[editor]
+
+
+def _shown_statement():
+    """The statement that reads the shown columns of the ranked rows, of every type at once:
+    (type, id, shown columns as JSON), with ("ids", type) where each type's ids go. Its plan
+    does not depend on the words (unlike the ranking's), so PostgreSQL keeps it prepared."""
+    if "shown" not in _statements:
+        parts, params = [], []
+        for index, search_type in enumerate(TYPES):
+            ids = RawSQL("SELECT unnest(%s::bigint[])", (("ids", index),))
+            rows = search_type.model._base_manager.filter(pk__in=ids).order_by()
+            shown = rows.values_list(Value(index), "pk", search_type.shown_json())
+            sql, shown_params = shown.query.sql_with_params()
+            parts.append(f"({sql})")
+            params += shown_params
+        _statements["shown"] = (" UNION ALL ".join(parts), params)
+    return _statements["shown"]
 
 
 @contextmanager
@@ -334,21 +346,31 @@ def _planned_for_its_words():
 
 
 def _postgres_search(user, words):
-    """Every type's best hits with their shown columns and its number of candidates, in
-    one statement."""
+    """Rank every type in one statement, then read the rows shown in a second one: two
+    queries, whatever the number of types with hits."""
     raw = _tsquery(words)
     sql, params = _ranking_statement(user)
-    with connection.cursor() as cursor, _planned_for_its_words():
-        cursor.execute(sql, [raw if param == WORDS else param for param in params])
-        rows = cursor.fetchall()
-    ranked = {}
+    with connection.cursor() as cursor:
+        with _planned_for_its_words():
+            cursor.execute(sql, [raw if param == WORDS else param for param in params])
+            ranked = cursor.fetchall()
+        ids = {}
+        for index, pk, _rank, _total in ranked:
+            ids.setdefault(index, []).append(pk)
+        shown = {}
+        if ranked:
+            sql, params = _shown_statement()
+            cursor.execute(sql, [ids.get(p[1], []) if isinstance(p, tuple) else p for p in params])
+            # Django reads JSON as text (its JSONField decodes it); so does a raw cursor.
+            shown = {(index, pk): json.loads(columns) for index, pk, columns in cursor.fetchall()}
+    hits, totals = {}, {}
     # UNION ALL keeps no order across its parts: each type's rows sorted again as ranked.
-    for index, _pk, _rank, total, shown in sorted(rows, key=lambda row: (row[0], -row[2], row[1])):
-        # Django reads JSON as text (its JSONField decodes it); so does a raw cursor.
-        columns = json.loads(shown) if isinstance(shown, str) else shown
-        ranked.setdefault(index, (total, []))[1].append(columns)
+    for index, pk, _rank, total in sorted(ranked, key=lambda row: (row[0], -row[2], row[1])):
+        totals[index] = total
+        if (index, pk) in shown:
+            hits.setdefault(index, []).append(shown[index, pk])
     return [
-        _group(search_type, *ranked.get(index, (0, [])), words)
+        _group(search_type, totals.get(index, 0), hits.get(index, []), words)
         for index, search_type in enumerate(TYPES)
     ]
 
@@ -424,7 +446,7 @@ def _group(search_type, total, rows, words):
                 # Titles are the German content; an insight's names its kind first.
                 title=_marked(search_type.title(obj)),
                 url=obj.get_absolute_url(),
-                snippet=snippet(search_type.text(obj), words),
+                snippet=snippet(columns[TEXT], words),
                 project=search_type.project(obj) if search_type.project else "",
             )
         )

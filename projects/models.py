@@ -17,7 +17,8 @@ from transfer_portal.lib.object_urls import object_url
 
 class Topic(RedirectsOldSlugs, models.Model):
     slug_url_names = ("projects:topic_detail", "feed_topic")
-    # What the portal search finds it by, with weights (title A … context D).
+    # What the portal search finds it by, with weights (title A … context D); PostgreSQL
+    # stores the vector (migration 0020, transfer_portal/lib/search_vectors.py).
     search_weights = (("name", "A"), ("description", "B"))
 
     name = models.CharField(_("name"), max_length=100, unique=True)

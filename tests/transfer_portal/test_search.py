@@ -230,7 +230,8 @@ def test_every_searched_table_has_its_stored_vector_and_index_on_postgres(db):
             assert "gin (search_vector)" in cursor.fetchone()[0], table
             # Kept in the row (MAIN), not moved to the TOAST table with long texts.
             cursor.execute(
-                "SELECT attstorage FROM pg_attribute WHERE attrelid = %s::regclass AND attname = %s",
+                "SELECT attstorage FROM pg_attribute "
+                "WHERE attrelid = %s::regclass AND attname = %s",
                 [table, search_vectors.COLUMN],
             )
             assert cursor.fetchone() == ("m",), table
@@ -333,7 +334,8 @@ def test_the_stored_vectors_are_what_the_search_computes(db):
     )
     factories.insight(project, text="Erkenntnis über Bürgerbeteiligung")
     offer_factories.offer(summary=words["summary"], description=words["description"])
-    for key in ("projects", "measures", "insights", "offers"):
+    factories.topic(name="Förderanträge", description=words["summary"])
+    for key in ("topics", "projects", "measures", "insights", "offers"):
         search_type = next(t for t in search.TYPES if t.key == key)
         model = search_type.queryset(AnonymousUser()).model
         rows = list(

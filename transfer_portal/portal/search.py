@@ -48,8 +48,7 @@ TEXT = "snippet_text"  # the key of a hit's text among its shown columns (Search
 WORD = re.compile(r"\w+", re.UNICODE)
 # Models with a stored, indexed search vector on PostgreSQL, declared with the model
 # (search_weights) and added by its app's migration (transfer_portal/lib/search_vectors.py).
-# Topics are few and short: their vectors are computed as they are searched.
-STORED_VECTOR_MODELS = (ModelProject, Measure, Insight, Offer, EventDate, Survey)
+STORED_VECTOR_MODELS = (Topic, ModelProject, Measure, Insight, Offer, EventDate, Survey)
 
 
 @dataclass(frozen=True)
@@ -272,7 +271,7 @@ def _candidates(search_type, user, raw):
 
     queryset = search_type.queryset(is_editor(user))
     model = queryset.model
-    vector = StoredVector(model) if model in STORED_VECTOR_MODELS else search_vector(search_type)
+    vector = StoredVector(model)
     query = SearchQuery(raw, search_type="raw", config="german")
     candidates = queryset.annotate(search=vector).filter(search=query).order_by()
     return candidates.values_list("pk", "search")[:CANDIDATES].query.sql_with_params()

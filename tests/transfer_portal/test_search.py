@@ -470,3 +470,23 @@ def test_the_ranking_is_planned_for_its_words_and_other_queries_stay_prepared(cl
         prepared = [statement for (statement,) in cursor.fetchall()]
     assert prepared, "the page's other queries are prepared"
     assert not [statement for statement in prepared if "ts_rank" in statement]
+
+
+@on_postgres
+def test_the_rows_shown_are_read_only_where_the_audience_may_see_them_on_postgres(db):
+    """The second statement asks for visibility again: a measure withdrawn between the
+    ranking and the reading of its row is not shown to the public."""
+    from transfer_portal.portal import search
+
+    draft = factories.measure(title="Entwurf", published=False)
+    measures = next(i for i, t in enumerate(search.TYPES) if t.key == "measures")
+
+    def shown(editor):
+        sql, params = search._shown_statement(editor)
+        values = [[draft.pk] if p == ("ids", measures) else p for p in params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [[] if isinstance(p, tuple) else p for p in values])
+            return [(index, pk) for index, pk, _columns in cursor.fetchall()]
+
+    assert shown(editor=False) == []
+    assert shown(editor=True) == [(measures, draft.pk)]

@@ -2,10 +2,10 @@
 
 PostgreSQL: full-text search with the German configuration (stemming, so inflected forms
 find each other), prefix matching for the last word, title weighted above summary above
-body, ranked. One statement ranks all types over the stored vectors, a second one reads the
-columns of the rows shown, whatever the number of types with hits. SQLite: every word must occur in
-one of the fields; titles rank first; one query per type. Snippets are made in Python for
-both, escaped, with the matching words marked.
+body, ranked. One statement ranks all types over the stored vectors, a second one reads
+the columns of the rows shown, whatever the number of types with hits. SQLite: every word
+must occur in one of the fields; titles rank first; one query per type. Snippets are made
+in Python for both, escaped, with the matching words marked.
 """
 
 import json
@@ -308,21 +308,22 @@ def _ranking_statement(user):
     return _statements[editor]
 
 
-def _shown_statement():
+def _shown_statement(editor):
     """The statement that reads the shown columns of the ranked rows, of every type at once:
     (type, id, shown columns as JSON), with ("ids", type) where each type's ids go. Its plan
-    does not depend on the words (unlike the ranking's), so PostgreSQL keeps it prepared."""
-    if "shown" not in _statements:
+    does not depend on the words (unlike the ranking's), so PostgreSQL keeps it prepared.
+    It asks for visibility again: a row withdrawn since the ranking is not shown."""
+    if ("shown", editor) not in _statements:
         parts, params = [], []
         for index, search_type in enumerate(TYPES):
             ids = RawSQL("SELECT unnest(%s::bigint[])", (("ids", index),))
-            rows = search_type.model._base_manager.filter(pk__in=ids).order_by()
+            rows = search_type.queryset(editor).filter(pk__in=ids).order_by()
             shown = rows.values_list(Value(index), "pk", search_type.shown_json())
             sql, shown_params = shown.query.sql_with_params()
             parts.append(f"({sql})")
             params += shown_params
-        _statements["shown"] = (" UNION ALL ".join(parts), params)
-    return _statements["shown"]
+        _statements["shown", editor] = (" UNION ALL ".join(parts), params)
+    return _statements["shown", editor]
 
 
 @contextmanager
@@ -358,7 +359,7 @@ def _postgres_search(user, words):
             ids.setdefault(index, []).append(pk)
         shown = {}
         if ranked:
-            sql, params = _shown_statement()
+            sql, params = _shown_statement(is_editor(user))
             cursor.execute(sql, [ids.get(p[1], []) if isinstance(p, tuple) else p for p in params])
             # Django reads JSON as text (its JSONField decodes it); so does a raw cursor.
             shown = {(index, pk): json.loads(columns) for index, pk, columns in cursor.fetchall()}

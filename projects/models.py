@@ -478,16 +478,19 @@ class Measure(RedirectsOldSlugs, PublishedContent):
         "projects:transfer_plan",
     )
     # What the portal search finds it by (weights A title … D context); PostgreSQL stores
-    # the vector (migration 0007, transfer_portal/lib/search_vectors.py).
+    # the vector (migration 0021, transfer_portal/lib/search_vectors.py).
     search_weights = (
         ("title", "A"),
         ("summary", "B"),
+        ("goal", "B"),
         ("description", "C"),
         ("transfer_preconditions", "C"),
         ("transfer_effort", "C"),
         ("transfer_notes", "C"),
+        ("funding_sources", "C"),
         # The project's title and municipalities (lowest weight): "Cottbus Mobilität".
         ("search_context", "D"),
+        ("licence", "D"),
     )
 
     class Status(models.TextChoices):

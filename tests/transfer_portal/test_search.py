@@ -181,18 +181,18 @@ def _totals(response):
 
 
 def _latest_stored_weights():
-    """{table: (app, weights)} as the migrations last wrote them (StoredSearchVector)."""
+    """{table: (app, weights)} as the migrations last wrote them (StoredSearchVector): in
+    each app's own order, the app's migrations being numbered."""
     from django.db.migrations.loader import MigrationLoader
 
     from transfer_portal.lib.search_vectors import StoredSearchVector
 
     loader = MigrationLoader(None, ignore_no_migrations=True)
     weights = {}
-    for key in loader.graph.leaf_nodes():
-        for app, name in loader.graph.forwards_plan(key):
-            for operation in loader.graph.nodes[(app, name)].operations:
-                if isinstance(operation, StoredSearchVector):
-                    weights[operation.table] = (app, operation.weights)
+    for (app, _name), migration in sorted(loader.graph.nodes.items()):
+        for operation in migration.operations:
+            if isinstance(operation, StoredSearchVector):
+                weights[operation.table] = (app, operation.weights)
     return weights
 
 
@@ -490,3 +490,15 @@ def test_the_rows_shown_are_read_only_where_the_audience_may_see_them_on_postgre
 
     assert shown(editor=False) == []
     assert shown(editor=True) == [(measures, draft.pk)]
+
+
+def test_measures_are_found_by_their_profile(client, db):
+    """Goal, funding sources and licence of a measure's profile (issue 19) are searched."""
+    factories.measure(
+        title="Digitale Bauakte",
+        goal="Bauanträge medienbruchfrei bearbeiten",
+        funding_sources="Landesprogramm Kommunalinvest",
+        licence="EUPL-1.2",
+    )
+    for query in ["medienbruchfrei", "Kommunalinvest", "EUPL"]:
+        assert _titles(client, query).get("measures") == ["Digitale Bauakte"], query

@@ -256,7 +256,13 @@ def _transfer(rng, now):
     measures = list(
         Measure.objects.filter(title__startswith=LABEL).order_by("pk").values_list("pk", "project")
     )
-    profiled = [pk for pk, _project in measures[::2]]
+    # The measures with a profile (_measures): they get prerequisites and size classes.
+    profiled = list(
+        Measure.objects.filter(title__startswith=LABEL)
+        .exclude(goal="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     kinds = MeasurePrerequisite.Kind.values
     MeasurePrerequisite.objects.bulk_create(
         (

@@ -160,21 +160,20 @@ def test_a_bulk_action_in_the_admin_is_visible_on_the_very_next_request(
     assert f'href="{target.get_absolute_url()}"' not in client.get(page).content.decode()
 
 
+def _stored_key():
+    [key] = [k for k in caches["pages"]._cache if "page:" in k]  # noqa: SLF001 - LocMem
+    return key.split(":", 2)[-1]
+
+
 def test_an_entry_made_for_another_version_is_a_miss(client, seeded):
     """Stored by a request that began before the last change."""
     client.get("/modellprojekte/")
-    [key] = [k for k in caches["pages"]._cache if "page:" in k]  # noqa: SLF001 - LocMem
     page = (b"<p>Veraltete Kopie</p>", {"Content-Type": "text/html"}, time.time() + 60)
-    caches["pages"].set(key.split(":", 2)[-1], (version() - 1, *page), 60)
+    caches["pages"].set(_stored_key(), (version() - 1, *page), 60)
     response = client.get("/modellprojekte/")
     assert response["X-Page-Cache"] == "miss"
     assert b"Veraltete Kopie" not in response.content
     assert client.get("/modellprojekte/")["X-Page-Cache"] == "hit"
-
-
-def _stored_key():
-    [key] = [k for k in caches["pages"]._cache if "page:" in k]  # noqa: SLF001 - LocMem
-    return key.split(":", 2)[-1]
 
 
 def test_an_expired_page_is_rendered_anew_by_one_request_while_the_others_get_it(client, seeded):

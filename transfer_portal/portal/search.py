@@ -46,9 +46,6 @@ CANDIDATES = 200  # per type; a word found in more entries is ranked among the f
 SNIPPET_LENGTH = 220
 TEXT = "snippet_text"  # the key of a hit's text among its shown columns (SearchType)
 WORD = re.compile(r"\w+", re.UNICODE)
-# Models with a stored, indexed search vector on PostgreSQL, declared with the model
-# (search_weights) and added by its app's migration (transfer_portal/lib/search_vectors.py).
-STORED_VECTOR_MODELS = (Topic, ModelProject, Measure, Insight, Offer, EventDate, Survey)
 
 
 @dataclass(frozen=True)
@@ -197,21 +194,14 @@ TYPES = [
 ]
 
 
+# Every searched model has a stored, indexed search vector on PostgreSQL, declared with the
+# model (search_weights) and added by its app's migration (lib/search_vectors.py).
+STORED_VECTOR_MODELS = tuple(search_type.model for search_type in TYPES)
+
+
 def words_of(query: str) -> list[str]:
     """The searchable words of a query: letters and digits only, bounded in number."""
     return [word for word in WORD.findall(query[:MAX_QUERY_LENGTH]) if len(word) <= 50][:MAX_WORDS]
-
-
-def search_vector(search_type, fields=None):
-    """The weighted German text vector of a type (or of some of its fields); the stored
-    vectors and their GIN indexes use the same expression."""
-    from django.contrib.postgres.search import SearchVector
-
-    vector = None
-    for path, weight in fields or search_type.fields:
-        part = SearchVector(path, weight=weight, config="german")
-        vector = part if vector is None else vector + part
-    return vector
 
 
 class StoredVector(Expression):

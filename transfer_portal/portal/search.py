@@ -38,6 +38,7 @@ from surveys.models import Survey
 from transfer_portal.lib import search_vectors
 from transfer_portal.lib.content_language import mark
 from transfer_portal.lib.editors import is_editor
+from transfer_portal.lib.public_flags import StoredPublic
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -62,6 +63,9 @@ class SearchType:
     text: tuple
     # The model project a hit belongs to, where its title does not say it.
     project: callable = None
+    # Whether PostgreSQL stores in each row if the public may see it (lib/public_flags.py):
+    # for kinds whose visibility depends on another row's.
+    stored_public: bool = False
 
     @cached_property
     def model(self):
@@ -154,6 +158,7 @@ TYPES = [
         lambda obj: obj.title,
         ("summary", "description", "transfer_notes"),
         project=lambda obj: obj.project_title,
+        stored_public=True,
     ),
     SearchType(
         "insights",
@@ -163,6 +168,7 @@ TYPES = [
         ("kind", "project__title", "project__slug", "measure__id", "measure__slug"),
         lambda obj: format_html("{}: {}", obj.get_kind_display(), mark(obj.project.title)),
         ("text",),
+        stored_public=True,
     ),
     SearchType(
         "offers",
@@ -181,6 +187,7 @@ TYPES = [
         ("id", "title", "offer__title"),
         lambda obj: f"{obj.offer.title} – {obj.title}",
         ("location",),
+        stored_public=True,
     ),
     SearchType(
         "surveys",
@@ -256,10 +263,15 @@ def _tsquery(words):
 def _candidates(search_type, user, raw):
     """SQL of the visible entries of a type that match, as (id, vector), at most CANDIDATES
     of them: matching uses the GIN index, and a word found in thousands of entries is
-    ranked among the first CANDIDATES only."""
+    ranked among the first CANDIDATES only. For the public, of a kind that stores whether
+    the public may see a row: what an editor sees, of it the rows with that flag – the
+    same rows as its published(), without asking another table for each."""
     from django.contrib.postgres.search import SearchQuery
 
-    queryset = search_type.queryset(is_editor(user))
+    editor = is_editor(user)
+    queryset = search_type.queryset(editor or search_type.stored_public)
+    if search_type.stored_public and not editor:
+        queryset = queryset.filter(StoredPublic(queryset.model))
     model = queryset.model
     vector = StoredVector(model)
     query = SearchQuery(raw, search_type="raw", config="german")

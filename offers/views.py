@@ -309,11 +309,14 @@ def event_feed(request):
 @compiled
 def _feed_dates(until):
     # What the calendar shows, not the long texts (description, search context). Upcoming
-    # as of the moment it runs (Moment).
+    # as of the moment it runs (Moment). In the order of the index offers_date_start_upcoming
+    # (dates that start together: the one that ends first first), so that PostgreSQL reads
+    # them in order from it: sorted by start and id, it read the whole table and sorted the
+    # rows (1.6 instead of 0.7 ms on the benchmark data).
     return (
         EventDate.objects.filter(offer__published=True, starts_at__lt=until)
         .upcoming()
-        .order_by("starts_at", "pk")
+        .order_by("starts_at", "upcoming_until", "pk")
         .values_list(*ical.EVENT_COLUMNS)
     )
 

@@ -88,6 +88,16 @@ def test_feed_has_the_upcoming_dates_of_three_months_of_published_offers_only(cl
     assert all(event.decoded("dtstart") > timezone.now() for event in events)
 
 
+def test_the_feed_lists_dates_by_start_and_those_that_start_together_by_end(client):
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=3)
+    long = factories.event_date(starts_at=start, hours=5, title="Lang")
+    short = factories.event_date(starts_at=start, hours=1, title="Kurz")
+    first = factories.event_date(starts_at=start - datetime.timedelta(hours=1), hours=9)
+    _calendar, events = _events(client.get("/termine.ics"))
+    order = [str(event["uid"]).split("@")[0] for event in events]
+    assert order == [f"termin-{d.pk}" for d in (first, short, long)]
+
+
 def test_an_empty_feed_is_still_a_valid_calendar(client):
     response = client.get("/termine.ics")
     calendar, events = _events(response)

@@ -55,6 +55,10 @@ TARGET_HOME_KB = 100
 IN_PROCESS_ROUNDS = int(os.environ.get("BENCH_IN_PROCESS_ROUNDS", "21"))
 IN_PROCESS_TARGETS = {"ratio": 3.0, "sql_ms": 3.0, "slowest_ms": 1.0, "queries": 8}
 IN_PROCESS_WIDER = {"Themenseite": 4.0, "Suche": 4.0}
+# The millisecond targets were set on a machine where floor (b) took this long in process
+# (issue 18's table). On a slower machine they are reported as they are and, beside them,
+# in units of floor (b): SQL ms / floor (b) ms against target ms / REFERENCE_FLOOR_B_MS.
+REFERENCE_FLOOR_B_MS = 3.7
 
 
 def _production_like_environment():
@@ -350,19 +354,25 @@ def in_process_target(name):
     return IN_PROCESS_WIDER.get(name, IN_PROCESS_TARGETS["ratio"])
 
 
-def in_process_misses(row):
-    """What a row of in_process() misses of issue 18's targets (German, for the report)."""
+def in_process_misses(row, floor_b_ms=None):
+    """What a row of in_process() misses of issue 18's targets (German, for the report):
+    the millisecond targets as set, or (floor_b_ms given) in units of floor (b) of this run."""
     targets = IN_PROCESS_TARGETS
+    scale = 1.0 if floor_b_ms is None else REFERENCE_FLOOR_B_MS / floor_b_ms
     misses = []
     if row["ratio_b"] > in_process_target(row["name"]):
         misses.append("Zeit")
-    if row["sql_ms"] > targets["sql_ms"]:
+    if row["sql_ms"] * scale > targets["sql_ms"]:
         misses.append("SQL")
-    if row["slowest_ms"] > targets["slowest_ms"]:
+    if row["slowest_ms"] * scale > targets["slowest_ms"]:
         misses.append("langsamste Abfrage")
     if row["queries"] > targets["queries"]:
         misses.append("Abfragen")
     return misses
+
+
+def _verdict_of(misses):
+    return "erfüllt" if not misses else "**verfehlt**: " + ", ".join(misses)
 
 
 def in_process_table(result):
@@ -382,19 +392,28 @@ def in_process_table(result):
         f"über {targets['slowest_ms']:.0f} ms, höchstens {targets['queries']} Abfragen. "
         f"Floor (b) selbst: {result['floor_b_ms']:.1f} ms.",
         "",
+        "Die Millisekunden-Ziele galten auf einem Rechner, auf dem Floor (b) "
+        f"{REFERENCE_FLOOR_B_MS} ms brauchte (Tabelle in Issue 18); auf einem langsameren "
+        "(PostgreSQL teilt sich dieselben Kerne) sind sie nicht erreichbar, ohne dass die "
+        "Seite schneller würde. Deshalb stehen daneben SQL und langsamste Abfrage in "
+        "Einheiten von Floor (b) dieses Laufs, verglichen mit den Zielen in diesen "
+        f"Einheiten: SQL ≤ {targets['sql_ms'] / REFERENCE_FLOOR_B_MS:.2f}, langsamste "
+        f"Abfrage ≤ {targets['slowest_ms'] / REFERENCE_FLOOR_B_MS:.2f} × Floor (b).",
+        "",
         "| Seite | ms | SQL ms | Abfragen | langsamste Abfrage ms | × Floor (b) | Ziel × "
-        "| Ergebnis |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| Ergebnis (ms) | SQL × Floor (b) | langsamste × Floor (b) | Ergebnis (Floor-Einheiten) |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---|",
     ]
+    floor_b_ms = result["floor_b_ms"]
     for row in result["pages"]:
-        misses = in_process_misses(row)
-        verdict = "erfüllt" if not misses else "**verfehlt**: " + ", ".join(misses)
         lines.append(
             f"| {row['name']} (`{row['url']}`) | {row['ms']:.1f} | {row['sql_ms']:.1f} | "
             f"{row['queries']} | {row['slowest_ms']:.2f} | {row['ratio_b']:.1f} | "
-            f"≤ {in_process_target(row['name']):.0f} | {verdict} |"
+            f"≤ {in_process_target(row['name']):.0f} | {_verdict_of(in_process_misses(row))} | "
+            f"{row['sql_ms'] / floor_b_ms:.2f} | {row['slowest_ms'] / floor_b_ms:.2f} | "
+            f"{_verdict_of(in_process_misses(row, floor_b_ms))} |"
         )
-    lines.append(f"| Floor (b) | {result['floor_b_ms']:.1f} | | | | 1.0 | | |")
+    lines.append(f"| Floor (b) | {floor_b_ms:.1f} | | | | 1.0 | | | | | |")
     return lines
 
 
@@ -903,6 +922,15 @@ def write_report(context):
     missed = [row["name"] for row in uncached_in_process["pages"] if in_process_misses(row)]
     lines.append(
         "| Ungecacht im Prozess: Ziele von Issue 18 (Tabelle unten) | "
+        f"verfehlt: {', '.join(missed) or '–'} | {_verdict(not missed)} |"
+    )
+    floor_b_ms = uncached_in_process["floor_b_ms"]
+    missed = [
+        row["name"] for row in uncached_in_process["pages"] if in_process_misses(row, floor_b_ms)
+    ]
+    lines.append(
+        "| Dieselben, SQL-Ziele in Einheiten von Floor (b) (Floor (b) hier "
+        f"{floor_b_ms:.1f} ms, bei den Zielen {REFERENCE_FLOOR_B_MS} ms) | "
         f"verfehlt: {', '.join(missed) or '–'} | {_verdict(not missed)} |"
     )
     missing = [name for name, url in context["pages"] if url is None]

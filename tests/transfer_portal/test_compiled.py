@@ -184,11 +184,16 @@ def test_prefetched_rows_of_one_instance_answer_the_related_manager_without_a_qu
         )
 
     project = ModelProject.objects.get(pk=projects["first"].pk)
-    prefetch([project], "topics", topics_of)
+    with CaptureQueriesContext(connection) as prefetching:
+        prefetch([project], "topics", topics_of)
     with CaptureQueriesContext(connection) as queries:
         names = sorted(topic.name for topic in project.topics.all())
     assert len(queries) == 0
     assert names == ["Energie", "Mobilität"]
+    # The one id as a number, not as a list of unknown length: a plan for "IN ($1)" serves
+    # every later call on PostgreSQL.
+    [query] = prefetching.captured_queries
+    assert "unnest" not in query["sql"] and "json_each" not in query["sql"]
 
 
 def test_a_list_of_ids_is_one_parameter(projects):

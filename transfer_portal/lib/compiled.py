@@ -155,7 +155,11 @@ def prefetch(instances, name, query, *shape_args, owner="owner", **shape):
     instances = list(instances)
     if not instances:
         return
-    rows = query([instance.pk for instance in instances], *shape_args, **shape)
+    ids = [instance.pk for instance in instances]
+    # The one id of a detail page as a number, not as a list: PostgreSQL keeps one plan for
+    # "IN ($1)" for every later call, where for a list of unknown length it planned anew
+    # each time (its plan for any list looked dearer than planning for the one id).
+    rows = query(ids[0] if len(ids) == 1 else ids, *shape_args, **shape)
     by_owner = defaultdict(list)
     for row in rows:
         by_owner[getattr(row, owner)].append(row)

@@ -1,6 +1,6 @@
 """Compiled queries (transfer_portal/lib/compiled.py) for the relations that list pages
 prefetch: each takes the ids of the rows shown and annotates the row it belongs to as
-`owner` (compiled.prefetch())."""
+`owner` (compiled.prefetch()). And what lists load of a measure."""
 
 from django.db.models import F
 
@@ -16,6 +16,19 @@ from projects.models import (
     Topic,
 )
 from transfer_portal.lib.compiled import compiled
+
+# The fields that a measure item of projects/items.html shows, with its project's title as
+# the measure keeps it (project_title): lists load only these, not the long texts, and no
+# project (20 rows of a list carried its whole project each).
+MEASURE_ITEM_FIELDS = (
+    "published",
+    "title",
+    "slug",
+    "status",
+    "summary",
+    "project",
+    "project_title",
+)
 
 
 @compiled

@@ -59,15 +59,6 @@ TOPIC_MEASURES = 30
 # The fields that projects/items.html shows of a project card, a measure item and a lesson
 # (with where it comes from): lists of long texts load only these.
 PROJECT_CARD_FIELDS = ("published", "title", "slug", "funding_round", "motto")
-MEASURE_ITEM_FIELDS = (
-    "published",
-    "title",
-    "slug",
-    "status",
-    "summary",
-    "project",
-    "project_title",
-)
 INSIGHT_ITEM_FIELDS = (
     "published",
     "created_at",
@@ -163,7 +154,10 @@ def _project(slug, *, editor):
 @compiled
 def _project_measures(project, *, editor):
     return first_rows_query(
-        Measure.objects.visible(editor=editor).filter(project=project).order_by("title", "pk"),
+        Measure.objects.visible(editor=editor)
+        .filter(project=project)
+        .only(*queries.MEASURE_ITEM_FIELDS)
+        .order_by("title", "pk"),
         PROJECT_MEASURES,
     )
 
@@ -242,7 +236,7 @@ def measure_list(request):
 
 
 def _measure_list(*values, editor, lookups):
-    measures = Measure.objects.visible(editor=editor).select_related("project")
+    measures = Measure.objects.visible(editor=editor).only(*queries.MEASURE_ITEM_FIELDS)
     return filtered(measures.order_by("title", "pk"), lookups, values)
 
 
@@ -599,7 +593,7 @@ def _topic_measures(topic, *, editor, counted):
     return first_rows_query(
         Measure.objects.visible(editor=editor)
         .filter(topics=topic)
-        .only(*MEASURE_ITEM_FIELDS)
+        .only(*queries.MEASURE_ITEM_FIELDS)
         # By project and title: the stored project title and its index (measure_by_project);
         # the page shows the project's title above its measures, not more of the project.
         .order_by("project_title", "title"),

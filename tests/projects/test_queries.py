@@ -182,3 +182,21 @@ def test_long_lists_stay_within_their_query_budget_however_long_they_get(visits,
     """Capped and paginated lists cost the same few queries for 25 or 1000 entries."""
     _assert_within_budget(visits, "short lists", url, LONG_LIST_BUDGETS[url])
     _assert_within_budget(visits, "long lists", url, LONG_LIST_BUDGETS[url])
+
+
+@pytest.mark.parametrize("url", ["/", "/massnahmen/?projekt=cottbus", "/modellprojekte/cottbus/"])
+def test_measure_items_load_neither_long_texts_nor_the_whole_project(seeded, url):
+    """A list shows a measure's title, status and summary and its project's title (which
+    the measure keeps): its rows do not carry the description or the project's texts."""
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(url)
+    assert response.status_code == 200
+    assert "Cottbus" in response.content.decode()
+    measure_rows = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT "projects_measure"."id"')
+    ]
+    assert measure_rows, url
+    for sql in measure_rows:
+        selected = sql.split(" FROM ", 1)[0]
+        assert '"projects_measure"."description"' not in selected, url
+        assert '"projects_modelproject"."description"' not in selected, url

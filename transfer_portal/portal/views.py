@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from offers.services import upcoming_dates
 from projects.models import Measure, ModelProject, Topic
-from projects.queries import municipalities_of_projects
+from projects.queries import MEASURE_ITEM_FIELDS, municipalities_of_projects
 from surveys import membership
 from surveys.models import Participant
 from surveys.results import home_highlights
@@ -54,7 +54,7 @@ def _first_projects(*, editor):
 
 @compiled
 def _newest_measures(*, editor):
-    measures = Measure.objects.visible(editor=editor).select_related("project")
+    measures = Measure.objects.visible(editor=editor).only(*MEASURE_ITEM_FIELDS)
     return measures.order_by("-created_at", "-pk")[:NEWEST_MEASURES]
 
 

@@ -585,8 +585,14 @@ def give_feedback(registration, answer):
 def offer_cards_of(*, editor):
     """Offers as their cards show them – contact, next date with its counts – that an
     editor (drafts too) or everybody else may see. Its next-date subquery costs ~2 ms of
-    Python to build: the lists run it as a compiled query (lib/compiled.py)."""
-    return Offer.objects.select_related("contact").with_next_date().visible(editor=editor)
+    Python to build: the lists run it as a compiled query (lib/compiled.py). Without the
+    description, which only the offer's own page shows."""
+    return (
+        Offer.objects.select_related("contact")
+        .defer("description")
+        .with_next_date()
+        .visible(editor=editor)
+    )
 
 
 def offers_for_topic(topic, user=None, limit=None):

@@ -118,14 +118,20 @@ def event_list(request):
     """Upcoming dates. Template: offers/event_list.html, which serves event_archive too – the
     same list, of past dates."""
     dates = _visible_dates(request.user).upcoming().order_by("starts_at", "pk")
-    return _date_page(request, dates, {"archive": False})
+    return _date_page(request, _listed(dates), {"archive": False})
 
 
 @require_safe
 def event_archive(request):
     """Past dates, newest first. Template: offers/event_list.html (shared with event_list)."""
     dates = _visible_dates(request.user).past().order_by("-starts_at", "-pk")
-    return _date_page(request, dates, {"archive": True})
+    return _date_page(request, _listed(dates), {"archive": True})
+
+
+def _listed(dates):
+    """Dates as a list shows them: without their offer's texts, which the list does not show
+    (the description alone was the longest part of each row)."""
+    return dates.defer("offer__summary", "offer__description")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -199,3 +199,22 @@ def test_the_municipality_select_is_read_without_a_server_side_cursor(client):
     assert response.status_code == 200
     assert "Neustadt an der Testau</option>" in response.content.decode()
     assert chunked == []
+
+
+@pytest.mark.parametrize("url", ["/angebote/", "/termine/", "/termine/archiv/"])
+def test_lists_of_offers_and_dates_do_not_load_the_offers_long_texts(client, url):
+    """Cards and date lists show an offer's title (cards its summary too), never its
+    description: their rows do not carry it."""
+    from django.test.utils import CaptureQueriesContext
+
+    # First in each list, also beside the module's other offers: by title, by date.
+    offer = factories.offer(title="Abendwerkstatt Daten", description="Sehr lange Beschreibung")
+    factories.event_date(offer, days=1)
+    factories.event_date(offer, days=-1)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Abendwerkstatt Daten" in response.content.decode()
+    sql = " ".join(query["sql"] for query in queries)
+    assert '"offers_offer"."title"' in sql
+    assert '"offers_offer"."description"' not in sql, url

@@ -88,7 +88,12 @@ def test_a_missing_directory_gives_no_calls_and_bin_makemessages_uses_the_script
 def test_content_is_escaped_once_and_marked_german_on_english_pages():
     project = ModelProject(title="Guben <script>", slug="guben", published=True)
     measure = Measure(
-        project=project, title='<b>"Mängelmelder"</b>', slug="m", summary="a & b", published=False
+        project=project,
+        project_title=project.title,  # as saving keeps it (projects/search_context.py)
+        title='<b>"Mängelmelder"</b>',
+        slug="m",
+        summary="a & b",
+        published=False,
     )
     html = _render(
         '{% jinja "projects/items.html" "measure_item" m show_project=True %}', m=measure

@@ -114,5 +114,5 @@ def _private_imports():
 def test_nothing_imports_private_parts_of_django_or_allauth():
     """Underscore names and allauth's `internal` packages change without notice. Where
     there is no public way, the code says why and a test fails when it breaks (the search's
-    StoredVector, the adapter's _get_login_attempts_cache_key override)."""
+    StoredColumn, the adapter's _get_login_attempts_cache_key override)."""
     assert list(_private_imports()) == []

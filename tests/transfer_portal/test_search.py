@@ -314,7 +314,7 @@ def test_the_stored_date_vector_is_what_the_search_computes_for_its_fields(db):
     dates = next(t for t in search.TYPES if t.key == "dates")
     row = (
         EventDate.objects.filter(pk=date.pk)
-        .annotate(stored=search.StoredVector(EventDate), computed=_computed_vector(dates))
+        .annotate(stored=search.stored_vector(EventDate), computed=_computed_vector(dates))
         .values("stored", "computed")
         .get()
     )
@@ -352,7 +352,7 @@ def test_the_stored_vectors_are_what_the_search_computes(db):
         model = search_type.queryset(AnonymousUser()).model
         rows = list(
             model.objects.annotate(
-                stored=search.StoredVector(model), computed=_computed_vector(search_type)
+                stored=search.stored_vector(model), computed=_computed_vector(search_type)
             ).values_list("stored", "computed")
         )
         assert rows, key

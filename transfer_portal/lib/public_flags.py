@@ -4,8 +4,9 @@ on another row's (a measure on its project's, a date on its offer's); PostgreSQL
 The portal search ranks up to CANDIDATES rows of each kind for every search it has not
 seen before. Asking the parents for each candidate (joins) cost a third of its planning and
 a fifth of its execution; with the flag in the row, the search reads it where it reads the
-vector. The rule stays the model's: `published()` of its queryset is what the public sees,
-everywhere else too; the flag holds the same answer, and the tests compare the two.
+vector (search.stored_public). The rule stays the model's: `published()` of its queryset is
+what the public sees, everywhere else too; the flag holds the same answer, and the tests
+compare the two.
 
 PostgreSQL keeps the flag with triggers, in the writing transaction, whatever writes: a
 row computes its own flag when it is written (BEFORE INSERT or UPDATE of the columns the
@@ -16,24 +17,8 @@ vectors' weights are. Other databases get no column; the search asks the parents
 """
 
 from django.db.migrations.operations.base import Operation
-from django.db.models import BooleanField, Expression
 
 COLUMN = "search_public"
-
-
-class StoredPublic(Expression):
-    """The stored flag of a model's table, qualified with the table's name: for a top-level
-    query on the table, as the search's candidates are (search.StoredVector)."""
-
-    conditional = True
-
-    def __init__(self, model):
-        super().__init__(output_field=BooleanField())
-        self.table = model._meta.db_table
-
-    def as_sql(self, compiler, connection):
-        quote = connection.ops.quote_name
-        return f"{quote(self.table)}.{quote(COLUMN)}", []
 
 
 class StoredPublicFlag(Operation):

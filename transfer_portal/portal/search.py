@@ -16,6 +16,7 @@ from functools import cached_property
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Expression,
@@ -35,10 +36,9 @@ from django.utils.translation import gettext_lazy as _
 from offers.models import EventDate, Offer
 from projects.models import Insight, Measure, ModelProject, Topic
 from surveys.models import Survey
-from transfer_portal.lib import search_vectors
+from transfer_portal.lib import public_flags, search_vectors
 from transfer_portal.lib.content_language import mark
 from transfer_portal.lib.editors import is_editor
-from transfer_portal.lib.public_flags import StoredPublic
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -211,22 +211,32 @@ def words_of(query: str) -> list[str]:
     return [word for word in WORD.findall(query[:MAX_QUERY_LENGTH]) if len(word) <= 50][:MAX_WORDS]
 
 
-class StoredVector(Expression):
-    """The stored search vector of a model's table (PostgreSQL; lib/search_vectors.py).
+class StoredColumn(Expression):
+    """A column of a model's table that is not a model field – the stored search vector
+    (lib/search_vectors.py), the public flag (lib/public_flags.py) – named here, qualified
+    with the table's own name: valid where the table is not aliased, as in a top-level query
+    (the search compiles each type's candidates as one, _candidates), not inside a Django
+    subquery."""
 
-    The column is not a model field, so it is named here, qualified with the table's own
-    name: valid where the table is not aliased, as in a top-level query (the search
-    compiles each type's candidates as one, _candidates), not inside a Django subquery."""
-
-    def __init__(self, model):
-        from django.contrib.postgres.search import SearchVectorField
-
-        super().__init__(output_field=SearchVectorField())
-        self.table = model._meta.db_table
+    def __init__(self, model, column, output_field):
+        super().__init__(output_field=output_field)
+        self.table, self.column = model._meta.db_table, column
 
     def as_sql(self, compiler, connection):
         quote = connection.ops.quote_name
-        return f"{quote(self.table)}.{quote(search_vectors.COLUMN)}", []
+        return f"{quote(self.table)}.{quote(self.column)}", []
+
+
+def stored_vector(model):
+    """The stored search vector of a model's table (PostgreSQL)."""
+    from django.contrib.postgres.search import SearchVectorField
+
+    return StoredColumn(model, search_vectors.COLUMN, SearchVectorField())
+
+
+def stored_public(model):
+    """Whether the public may see a row, as its table stores it (PostgreSQL)."""
+    return StoredColumn(model, public_flags.COLUMN, BooleanField())
 
 
 UMLAUT_SPELLINGS = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"))
@@ -271,9 +281,9 @@ def _candidates(search_type, user, raw):
     editor = is_editor(user)
     queryset = search_type.queryset(editor or search_type.stored_public)
     if search_type.stored_public and not editor:
-        queryset = queryset.filter(StoredPublic(queryset.model))
+        queryset = queryset.filter(stored_public(queryset.model))
     model = queryset.model
-    vector = StoredVector(model)
+    vector = stored_vector(model)
     query = SearchQuery(raw, search_type="raw", config="german")
     candidates = queryset.annotate(search=vector).filter(search=query).order_by()
     return candidates.values_list("pk", "search")[:CANDIDATES].query.sql_with_params()

@@ -387,8 +387,7 @@ def transfer_plan(request, slug):
     next steps, contacts, adopters with their consented contacts, related DABB offers and
     their next dates."""
     measure = _measure(request, slug, insights=False)
-    topic_ids = [topic.pk for topic in measure.topics.all()]
-    offers = list(_plan_offers(topic_ids, editor=is_editor(request.user)))
+    offers = list(_plan_offers(measure.pk, editor=is_editor(request.user)))
     checklist = profile.prerequisites(measure)
     return render(
         request,
@@ -455,10 +454,13 @@ def transfer_overview(request):
 
 
 @compiled
-def _plan_offers(topic_ids, *, editor):
-    """DABB's offers on any of the topics with the start of their next date (not cancelled),
-    all the plan shows of them (compiled: the subquery costs more to build than to run)."""
-    on_topics = Offer.topics.through.objects.filter(topic__in=topic_ids).values("offer")
+def _plan_offers(measure, *, editor):
+    """DABB's offers on any of the measure's topics with the start of their next date (not
+    cancelled), all the plan shows of them (compiled: the subquery costs more to build than
+    to run). By the measure's id, not a list of its topics: PostgreSQL planned the
+    statement with a list anew on every call, one with an id it plans once."""
+    topics = Measure.topics.through.objects.filter(measure=measure).values("topic")
+    on_topics = Offer.topics.through.objects.filter(topic__in=topics).values("offer")
     next_date = EventDate.objects.filter(offer=OuterRef("pk"), cancelled=False).upcoming()
     return (
         Offer.objects.visible(editor=editor)

@@ -116,6 +116,7 @@ def test_the_transfer_plan_brings_together_what_a_council_submission_needs(clien
         municipality=rejected, measure=measure, stage="verworfen", reason="Zu teuer"
     )
     offer = offer_factories.offer(title="Schreibwerkstatt", topics=list(measure.topics.all()))
+    offer_factories.offer(title="Sprechstunde Wärmeplanung", topics=[factories.topic()])
     response = client.get(f"/massnahmen/{measure.slug}/transferplan/")
     assert response.status_code == 200
     text = _text(response)
@@ -129,7 +130,7 @@ def test_the_transfer_plan_brings_together_what_a_council_submission_needs(clien
     assert "Paula Projekt" in text and "paula@projekt.example" in text
     assert "Musterdorf: umgesetzt – Ansprechperson Ada Amt, ansprech@musterdorf.example" in text
     assert "Stilledorf: in Prüfung" in text and "Neindorf" not in text
-    assert offer.title in text
+    assert offer.title in text and "Sprechstunde Wärmeplanung" not in text  # other topic
     assert "ansprech@musterdorf.example" in text
 
 

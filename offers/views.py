@@ -109,6 +109,9 @@ def _offer_dates(offer):
 
 
 def _date_page(request, dates, template_context):
+    # Without their offer's texts, which the list does not show (the description alone was
+    # the longest part of each row).
+    dates = dates.defer("offer__summary", "offer__description")
     context = {**template_context, **paged(request, dates, DATES_PER_PAGE)}
     return render(request, "offers/event_list.html", context)
 
@@ -118,20 +121,14 @@ def event_list(request):
     """Upcoming dates. Template: offers/event_list.html, which serves event_archive too – the
     same list, of past dates."""
     dates = _visible_dates(request.user).upcoming().order_by("starts_at", "pk")
-    return _date_page(request, _listed(dates), {"archive": False})
+    return _date_page(request, dates, {"archive": False})
 
 
 @require_safe
 def event_archive(request):
     """Past dates, newest first. Template: offers/event_list.html (shared with event_list)."""
     dates = _visible_dates(request.user).past().order_by("-starts_at", "-pk")
-    return _date_page(request, _listed(dates), {"archive": True})
-
-
-def _listed(dates):
-    """Dates as a list shows them: without their offer's texts, which the list does not show
-    (the description alone was the longest part of each row)."""
-    return dates.defer("offer__summary", "offer__description")
+    return _date_page(request, dates, {"archive": True})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -61,6 +61,20 @@ def test_the_last_word_is_a_prefix_on_postgres(client, db):
 
 
 @on_postgres
+def test_the_best_ten_are_shown_with_the_number_of_all_ties_by_age_on_postgres(client, db):
+    """Equal ranks keep the order in which the entries were made; a type shows its best
+    RESULTS_PER_TYPE and counts every match."""
+    from transfer_portal.portal.search import RESULTS_PER_TYPE
+
+    title = factories.measure(summary="Ein Sensornetz", title="Sensornetz")
+    body = [factories.measure(title=f"Messung {n}", summary="Ein Sensornetz") for n in range(12)]
+    response = client.get("/suche/", {"q": "Sensornetz"})
+    assert _totals(response)["measures"] == 13
+    expected = [title.title] + [measure.title for measure in body][: RESULTS_PER_TYPE - 1]
+    assert _titles(client, "Sensornetz")["measures"] == expected
+
+
+@on_postgres
 def test_title_ranks_above_summary_above_body_on_postgres(client, db):
     body = factories.measure(title="C", description="Sensornetz für die Stadt")
     summary = factories.measure(title="B", summary="Ein Sensornetz")

@@ -295,9 +295,12 @@ _statements = {}
 
 
 def _ranking_statement(user):
-    """The ranking statement, with WORDS where the tsquery goes: per type the
-    RESULTS_PER_TYPE best of its candidates by ts_rank (ties by id), each row with the
-    number of candidates (a window count), joined by UNION ALL.
+    """The ranking statement, with WORDS where the tsquery goes: one row per type with
+    matches – its number of candidates and the ids of the RESULTS_PER_TYPE best of them by
+    ts_rank (ties by id), best first, as an array – joined by UNION ALL. An aggregate
+    rather than a window count beside a sort: the window kept every candidate with its
+    vector for the count, and each row carried its rank to the client only to be sorted
+    again there.
 
     Building and compiling seven querysets cost more CPU than the database needs to answer
     them, so the statement is compiled once per process for each of the two audiences:
@@ -309,11 +312,11 @@ def _ranking_statement(user):
             sql, candidate_params = _candidates(search_type, user, WORDS)
             # Only integers and the ORM's own SQL go into the text; the words are parameters.
             parts.append(
-                f"(SELECT {index} AS type, c.id, "  # noqa: S608
-                "ts_rank(c.vector, to_tsquery('german'::regconfig, %s)) AS rank, "
-                "count(*) OVER () AS total "
-                f"FROM ({sql}) AS c (id, vector) "
-                f"ORDER BY rank DESC, c.id LIMIT {RESULTS_PER_TYPE})"
+                f"(SELECT {index} AS type, count(*) AS total, "  # noqa: S608
+                "(array_agg(c.id ORDER BY "
+                "ts_rank(c.vector, to_tsquery('german'::regconfig, %s)) DESC, c.id))"
+                f"[1:{RESULTS_PER_TYPE}] AS ids "
+                f"FROM ({sql}) AS c (id, vector) HAVING count(*) > 0)"
             )
             params += [WORDS, *candidate_params]
         _statements[editor] = (" UNION ALL ".join(parts), params)
@@ -365,26 +368,21 @@ def _postgres_search(user, words):
     with connection.cursor() as cursor:
         with _planned_for_its_words():
             cursor.execute(sql, [raw if param == WORDS else param for param in params])
-            ranked = cursor.fetchall()
-        ids = {}
-        for index, pk, _rank, _total in ranked:
-            ids.setdefault(index, []).append(pk)
+            # type → (number of candidates, ids of the best, best first)
+            ranked = {index: (total, ids) for index, total, ids in cursor.fetchall()}
         shown = {}
         if ranked:
             sql, params = _shown_statement(is_editor(user))
+            ids = {index: ids for index, (_total, ids) in ranked.items()}
             cursor.execute(sql, [ids.get(p[1], []) if isinstance(p, tuple) else p for p in params])
             # Django reads JSON as text (its JSONField decodes it); so does a raw cursor.
             shown = {(index, pk): json.loads(columns) for index, pk, columns in cursor.fetchall()}
-    hits, totals = {}, {}
-    # UNION ALL keeps no order across its parts: each type's rows sorted again as ranked.
-    for index, pk, _rank, total in sorted(ranked, key=lambda row: (row[0], -row[2], row[1])):
-        totals[index] = total
-        if (index, pk) in shown:
-            hits.setdefault(index, []).append(shown[index, pk])
-    return [
-        _group(search_type, totals.get(index, 0), hits.get(index, []), words)
-        for index, search_type in enumerate(TYPES)
-    ]
+    groups = []
+    for index, search_type in enumerate(TYPES):
+        total, ids = ranked.get(index, (0, []))
+        rows = [shown[index, pk] for pk in ids if (index, pk) in shown]
+        groups.append(_group(search_type, total, rows, words))
+    return groups
 
 
 def stem(word: str) -> str:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, DateTimeField, F, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -141,6 +141,25 @@ class Survey(RedirectsOldSlugs, PublishedContent):
     def __str__(self):
         return self.title
 
+    # What decides since when its results are public (results_public_from()).
+    SCHEDULE_FIELDS = ("published", "results_visibility", "opens_at", "closes_at")
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        survey = super().from_db(db, field_names, values, **kwargs)
+        # As stored, so that a change can be told apart (surveys/topics.py); a field not
+        # loaded counts as changed.
+        survey.stored_schedule = tuple(
+            survey.__dict__.get(name, ...) for name in cls.SCHEDULE_FIELDS
+        )
+        return survey
+
+    def schedule_changed(self):
+        """Whether published, results visibility, opening or closing differ from what was
+        loaded (True for an instance not loaded from the database)."""
+        current = tuple(getattr(self, name) for name in self.SCHEDULE_FIELDS)
+        return current != getattr(self, "stored_schedule", None)
+
     def clean(self):
         super().clean()
         wave, seen = self.previous_wave, {self.pk}
@@ -188,6 +207,22 @@ class Survey(RedirectsOldSlugs, PublishedContent):
         if self.results_visibility == self.ResultsVisibility.AFTER_CLOSING:
             return state == self.State.CLOSED
         return False
+
+
+def results_public_from(path=""):
+    """The moment from which a survey's results are public, as results_public() decides:
+    its opening or its closing, by its results visibility; None for a draft or results for
+    editors only. `path` leads to the survey from another model ("survey__")."""
+    V = Survey.ResultsVisibility
+    public = {f"{path}published": True}
+    return Case(
+        When(**public, **{f"{path}results_visibility": V.WHILE_OPEN}, then=F(f"{path}opens_at")),
+        When(
+            **public, **{f"{path}results_visibility": V.AFTER_CLOSING}, then=F(f"{path}closes_at")
+        ),
+        default=None,
+        output_field=DateTimeField(),
+    )
 
 
 class SurveyTopTopic(models.Model):
@@ -765,6 +800,50 @@ class ResponseTopic(models.Model):
 
     def __str__(self):
         return f"{self.response} – {self.topic}"
+
+
+class PublicTopicInterest(models.Model):
+    """Since when it is public that a municipality is interested in a topic: the earliest
+    moment from which the results are public (results_public_from) of a survey in which its
+    submitted response chose an option linked to the topic. A survey whose results are never
+    public gives no row.
+
+    Derived from ResponseTopic and the surveys' schedules, and never edited: surveys/topics.py
+    keeps it current. A topic page counts the municipalities interested in a topic as its rows
+    whose moment has come, from an index (public_topic_interest_since): counting the distinct
+    municipalities among the response topics of every public survey took 0.8 ms of the topic
+    page's 3 ms of SQL on the large benchmark data (3,300 rows for one topic, 420 places).
+    """
+
+    # Changes along with responses and surveys, which invalidate cached pages themselves.
+    shown_on_public_pages = False
+
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("topic"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the indexes below begin with it
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
+    )
+    public_from = models.DateTimeField(_("public from"))
+
+    class Meta:
+        verbose_name = _("public interest in a topic")
+        verbose_name_plural = _("public interests in topics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "municipality"], name="public_topic_interest_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["topic", "public_from"], name="public_topic_interest_since"),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality_id} – {self.topic_id}"
 
 
 class SurveyReminder(models.Model):

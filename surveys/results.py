@@ -26,6 +26,7 @@ from surveys import queries, segments
 from surveys.models import (
     Answer,
     AssessmentRating,
+    PublicTopicInterest,
     Question,
     Response,
     ResponseTopic,
@@ -467,12 +468,13 @@ class TopicInterest:
 def _public_surveys(topic, now):
     """The surveys whose results are public, newest first, with their snapshots and, on
     each, how many municipalities chose an option linked to `topic` in any of them (one
-    uncorrelated subquery, run once). Only the columns the topic page shows."""
+    uncorrelated subquery, run once, over the stored PublicTopicInterest). Only the columns
+    the topic page shows."""
     public = Survey.objects.results_public(now)
     interested = (
-        ResponseTopic.objects.filter(topic=topic, survey__in=public.values("pk"))
+        PublicTopicInterest.objects.filter(topic=topic, public_from__lte=now)
         .values(one=Value(1))
-        .annotate(n=Count("municipality_id", distinct=True))
+        .annotate(n=Count("pk"))
         .values("n")
     )
     return (

@@ -16,20 +16,34 @@ refreshes its survey's results (post_delete of Response); a new survey starts wi
 results (post_save of Survey). `manage.py
 rebuild_response_topics` recomputes all rows and results, for data written around the ORM
 (`QuerySet.update()` of options' topics or responses' states).
+
+PublicTopicInterest (since when a municipality's interest in a topic is public) follows
+from these rows and the surveys' schedules: it is recomputed for the municipalities whose
+rows a rebuild changed or a deleted response took along, and for all municipalities that
+answered a survey whose publishing, results visibility, opening or closing changed (saved,
+or the list actions publish and withdraw).
 """
 
+from django.db import connection, transaction
+from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from surveys.models import (
     Answer,
     Choice,
+    PublicTopicInterest,
     Question,
     Response,
     ResponseTopic,
     ResultsSnapshot,
     Survey,
+    results_public_from,
 )
 from surveys.results import refresh_all_results, refresh_results
+from transfer_portal.lib.admin_actions import published_changed
+
+# The advisory lock of refresh_interest(): any 64-bit number no other part of the portal uses.
+INTEREST_LOCK_KEY = 7_310_012
 
 
 def rebuild(response_ids, *, refresh=True):
@@ -38,10 +52,15 @@ def rebuild(response_ids, *, refresh=True):
     response_ids = list(response_ids)
     if not response_ids:
         return
-    survey_ids = set(
-        Response.objects.filter(pk__in=response_ids).values_list("survey_id", flat=True)
-    )
-    ResponseTopic.objects.filter(response_id__in=response_ids).delete()
+    responses = Response.objects.filter(pk__in=response_ids)
+    survey_ids, municipality_ids = set(), set()
+    for survey_id, municipality_id in responses.values_list("survey_id", "municipality_id"):
+        survey_ids.add(survey_id)
+        municipality_ids.add(municipality_id)
+    old = ResponseTopic.objects.filter(response_id__in=response_ids)
+    # A response moved to another municipality: the one it leaves counts again too.
+    municipality_ids.update(old.values_list("municipality_id", flat=True).distinct())
+    old.delete()
     rows = (
         Answer.choices.through.objects.filter(
             answer__response_id__in=response_ids,
@@ -71,16 +90,57 @@ def rebuild(response_ids, *, refresh=True):
     )
     if refresh:
         refresh_results(survey_ids)
+        refresh_interest(municipality_ids)
 
 
 def rebuild_all(batch=2000):
     """Recompute all rows, then the results of every survey once (also of surveys nobody
-    has answered); a survey's responses may span several batches."""
+    has answered) and the public interest; a survey's responses may span several batches."""
     ids = list(Response.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch):
         rebuild(ids[start : start + batch], refresh=False)
     refresh_all_results()
+    refresh_interest()
     return len(ids)
+
+
+def refresh_interest(municipality_ids=None):
+    """Recompute PublicTopicInterest of these municipalities (None: of all) from their
+    ResponseTopic rows and the surveys' schedules: three queries.
+
+    Refreshes take turns (on PostgreSQL a transaction-level advisory lock; SQLite writes one
+    transaction at a time anyway): two responses of one municipality submitted at once
+    would otherwise both insert its rows. Callers have locked their survey's row first, if
+    any (refresh_results, or the survey's own update), never the other way round."""
+    if municipality_ids is not None:
+        municipality_ids = set(municipality_ids)
+        if not municipality_ids:
+            return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INTEREST_LOCK_KEY])
+        stored = PublicTopicInterest.objects.all()
+        links = ResponseTopic.objects.order_by()
+        if municipality_ids is not None:
+            stored = stored.filter(municipality_id__in=municipality_ids)
+            links = links.filter(municipality_id__in=municipality_ids)
+        stored.delete()
+        since = (
+            links.values("topic_id", "municipality_id")
+            .annotate(public_from=Min(results_public_from("survey__")))
+            .filter(public_from__isnull=False)
+            .values_list("topic_id", "municipality_id", "public_from")
+        )
+        PublicTopicInterest.objects.bulk_create(
+            PublicTopicInterest(topic_id=topic, municipality_id=municipality, public_from=moment)
+            for topic, municipality, moment in since
+        )
+
+
+def _answering(survey_ids):
+    """The municipalities with rows in these surveys (a subquery)."""
+    return ResponseTopic.objects.filter(survey__in=survey_ids).values("municipality_id")
 
 
 def _responses_choosing(choice_id):
@@ -125,11 +185,21 @@ def _survey_saved(sender, instance, created, raw=False, **kwargs):
             survey=instance,
             defaults={"numbers": {"choices": {}, "questions": {}, "assessment": {}}},
         )
+    elif not raw and instance.schedule_changed():
+        refresh_interest(set(_answering([instance.pk]).values_list("municipality_id", flat=True)))
+    instance.stored_schedule = tuple(getattr(instance, f) for f in Survey.SCHEDULE_FIELDS)
+
+
+def _surveys_published_changed(sender, objects, **kwargs):
+    # The list actions publish and withdraw: one UPDATE, no post_save.
+    ids = [survey.pk for survey in objects]
+    refresh_interest(set(_answering(ids).values_list("municipality_id", flat=True)))
 
 
 def _response_deleted(sender, instance, **kwargs):
     # Only an existing snapshot: the survey may be being deleted along with its responses.
     refresh_results([instance.survey_id], create=False)
+    refresh_interest([instance.municipality_id])  # its rows went with it
 
 
 def _choice_deleting(sender, instance, **kwargs):
@@ -157,6 +227,9 @@ def connect_signals():
     )
     post_save.connect(_response_saved, sender=Response, dispatch_uid="response-topics-response")
     post_save.connect(_survey_saved, sender=Survey, dispatch_uid="results-survey-created")
+    published_changed.connect(
+        _surveys_published_changed, sender=Survey, dispatch_uid="interest-survey-published"
+    )
     post_delete.connect(
         _response_deleted, sender=Response, dispatch_uid="response-topics-response-deleted"
     )

@@ -2,20 +2,31 @@
 response's state it holds exactly the (response, topic) pairs that the answers of submitted
 responses imply, each with its response's survey."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from surveys import services
 from surveys.forms import AnswerData
-from surveys.models import Answer, Choice, Response, ResponseTopic
+from surveys.models import (
+    Answer,
+    Choice,
+    PublicTopicInterest,
+    Response,
+    ResponseTopic,
+    Survey,
+)
 from surveys.results import top_topics, topic_interest
 from tests import factories
 from tests.surveys import factories as survey_factories
 
 pytestmark = pytest.mark.django_db
+SECOND = datetime.timedelta(seconds=1)
 
 
 def implied():
@@ -48,6 +59,25 @@ def stored():
 
 def assert_in_step():
     assert stored() == implied()
+    assert_interest_in_step()
+
+
+def assert_interest_in_step():
+    """PublicTopicInterest tells, at every moment, which municipalities have chosen a topic
+    in a survey whose results are public then (results_public): checked at now and around
+    every survey's opening and closing."""
+    now = timezone.now()
+    moments = {now}
+    for opens, closes in Survey.objects.values_list("opens_at", "closes_at"):
+        for moment in (opens, closes):
+            moments.update((moment - SECOND, moment, moment + SECOND))
+    for moment in moments:
+        public = Survey.objects.results_public(moment)
+        expected = set(
+            ResponseTopic.objects.filter(survey__in=public).values_list("topic", "municipality")
+        )
+        since = PublicTopicInterest.objects.filter(public_from__lte=moment)
+        assert set(since.values_list("topic", "municipality")) == expected, moment
 
 
 @pytest.fixture
@@ -104,6 +134,17 @@ def test_only_submitted_responses_count(setup):
     response.save()
     assert_in_step()
     assert stored() == {(response.pk, topic_a.pk)}
+
+
+def test_a_response_moved_to_another_municipality_takes_its_interest_along(setup):
+    survey, questions, (a, _b, _newsletter), topic_a, _topic_b = setup
+    response = survey_factories.response(survey, answers={questions["multiple"]: [a]})
+    before, after = response.municipality, factories.municipality()
+    response.municipality = after
+    response.save()
+    assert_in_step()
+    assert list(PublicTopicInterest.objects.values_list("municipality", flat=True)) == [after.pk]
+    assert before.pk != after.pk
 
 
 def test_saving_a_stale_copy_of_a_response_keeps_the_rows_right(setup):
@@ -210,9 +251,75 @@ def test_rebuilding_everything_restores_rows_written_around_the_orm(setup):
         survey, answers={questions["multiple"]: [b]}, state=Response.State.DRAFT
     )
     expected = stored()
+    interest = set(PublicTopicInterest.objects.values_list("topic", "municipality", "public_from"))
+    assert len(interest) == 3
     ResponseTopic.objects.all().delete()
+    PublicTopicInterest.objects.all().delete()
     call_command("rebuild_response_topics", verbosity=0)
     assert stored() == expected == implied()
+    assert_interest_in_step()
+    assert interest == set(
+        PublicTopicInterest.objects.values_list("topic", "municipality", "public_from")
+    )
+
+
+def test_interest_is_public_from_the_earliest_public_results_of_a_place(setup):
+    """A municipality that chose a topic in two surveys: public from the earlier of the two
+    moments at which their results are public – and only as long as one of them is."""
+    survey, questions, (a, _b, _newsletter), topic_a, _topic_b = setup
+    later, later_questions = survey_factories.full_survey(
+        "geschlossen",
+        topics=(topic_a, _topic_b),
+        results_visibility=Survey.ResultsVisibility.AFTER_CLOSING,
+    )
+    place = factories.municipality()
+    survey_factories.response(survey, municipality=place, answers={questions["multiple"]: [a]})
+    later_a = later_questions["multiple"].choices.get(topic=topic_a)
+    survey_factories.response(
+        later, municipality=place, answers={later_questions["multiple"]: [later_a]}
+    )
+    # The first is public while open (since it opened), the second since it closed.
+    assert PublicTopicInterest.objects.get(topic=topic_a).public_from == min(
+        survey.opens_at, later.closes_at
+    )
+    survey.results_visibility = Survey.ResultsVisibility.EDITORS
+    survey.save()
+    assert PublicTopicInterest.objects.get(topic=topic_a).public_from == later.closes_at
+    assert_interest_in_step()
+    later.closes_at = timezone.now() + datetime.timedelta(days=3)
+    later.save()
+    assert topic_interest(topic_a).municipality_count == 0  # not public yet
+    soon = timezone.now() + datetime.timedelta(days=4)
+    assert topic_interest(topic_a, now=soon).municipality_count == 1
+    assert_interest_in_step()
+    later.published = False
+    later.save(update_fields=["published"])
+    assert not PublicTopicInterest.objects.exists()
+    assert_interest_in_step()
+
+
+def test_publishing_and_withdrawing_surveys_in_the_list_updates_the_interest(setup, editor_client):
+    survey, questions, (a, b, _newsletter), topic_a, _topic_b = setup
+    survey_factories.response(survey, answers={questions["multiple"]: [a, b]})
+    changelist = "/admin/surveys/survey/"
+    for action, count in (("unpublish", 0), ("publish", 1)):
+        response = editor_client.post(
+            changelist, {"action": action, "_selected_action": [survey.pk]}, follow=True
+        )
+        assert response.status_code == 200
+        assert topic_interest(topic_a).municipality_count == count
+        assert_interest_in_step()
+
+
+def test_a_deleted_response_or_survey_takes_its_interest_along(setup):
+    survey, questions, (a, b, _newsletter), topic_a, topic_b = setup
+    first = survey_factories.response(survey, answers={questions["multiple"]: [a, b]})
+    survey_factories.response(survey, answers={questions["multiple"]: [b]})
+    first.delete()
+    assert set(PublicTopicInterest.objects.values_list("topic", flat=True)) == {topic_b.pk}
+    assert_interest_in_step()
+    survey.delete()
+    assert not PublicTopicInterest.objects.exists()
 
 
 @settings(

@@ -106,7 +106,7 @@ def rebuild_all(batch=2000):
 
 def refresh_interest(municipality_ids=None):
     """Recompute PublicTopicInterest of these municipalities (None: of all) from their
-    ResponseTopic rows and the surveys' schedules: three queries.
+    ResponseTopic rows and the surveys' schedules: a few queries, however many rows.
 
     Refreshes take turns (on PostgreSQL a transaction-level advisory lock; SQLite writes one
     transaction at a time anyway): two responses of one municipality submitted at once
@@ -139,8 +139,9 @@ def refresh_interest(municipality_ids=None):
 
 
 def _answering(survey_ids):
-    """The municipalities with rows in these surveys (a subquery)."""
-    return ResponseTopic.objects.filter(survey__in=survey_ids).values("municipality_id")
+    """The municipalities with rows in these surveys."""
+    rows = ResponseTopic.objects.filter(survey__in=survey_ids).order_by()
+    return set(rows.values_list("municipality_id", flat=True).distinct())
 
 
 def _responses_choosing(choice_id):
@@ -186,14 +187,13 @@ def _survey_saved(sender, instance, created, raw=False, **kwargs):
             defaults={"numbers": {"choices": {}, "questions": {}, "assessment": {}}},
         )
     elif not raw and instance.schedule_changed():
-        refresh_interest(set(_answering([instance.pk]).values_list("municipality_id", flat=True)))
+        refresh_interest(_answering([instance.pk]))
     instance.stored_schedule = tuple(getattr(instance, f) for f in Survey.SCHEDULE_FIELDS)
 
 
 def _surveys_published_changed(sender, objects, **kwargs):
     # The list actions publish and withdraw: one UPDATE, no post_save.
-    ids = [survey.pk for survey in objects]
-    refresh_interest(set(_answering(ids).values_list("municipality_id", flat=True)))
+    refresh_interest(_answering([survey.pk for survey in objects]))
 
 
 def _response_deleted(sender, instance, **kwargs):

@@ -528,3 +528,23 @@ def test_measures_are_found_by_their_profile(client, db):
     )
     for query in ["medienbruchfrei", "Kommunalinvest", "EUPL"]:
         assert _titles(client, query).get("measures") == ["Digitale Bauakte"], query
+
+
+def test_the_kinds_that_read_a_stored_public_flag_are_those_whose_tables_have_one():
+    """SearchType.stored_public says that the public ranking filters by the row's flag: a
+    kind that says so without a flag would fail on PostgreSQL; one whose table has a flag
+    (a StoredPublicFlag in its app's migrations) but does not say so joins its parents."""
+    from django.db.migrations.loader import MigrationLoader
+
+    from transfer_portal.lib.public_flags import StoredPublicFlag
+    from transfer_portal.portal.search import TYPES
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    flagged = {
+        operation.table
+        for migration in loader.graph.nodes.values()
+        for operation in migration.operations
+        if isinstance(operation, StoredPublicFlag)
+    }
+    declared = {kind.model._meta.db_table for kind in TYPES if kind.stored_public}
+    assert declared == flagged == {"projects_measure", "projects_insight", "offers_eventdate"}

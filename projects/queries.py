@@ -1,6 +1,7 @@
 """Compiled queries (transfer_portal/lib/compiled.py) for the relations that list pages
 prefetch: each takes the ids of the rows shown and annotates the row it belongs to as
-`owner` (compiled.prefetch()). And what lists load of a measure."""
+`owner` (compiled.prefetch()). And the fields that lists load for the items of
+projects/items.html."""
 
 from django.db.models import F
 
@@ -17,9 +18,11 @@ from projects.models import (
 )
 from transfer_portal.lib.compiled import compiled
 
-# The fields that a measure item of projects/items.html shows, with its project's title as
-# the measure keeps it (project_title): lists load only these, not the long texts, and no
-# project (20 rows of a list carried its whole project each).
+# The fields that projects/items.html shows of a project card, a measure item and a lesson
+# (with where it comes from): lists of long texts load only these. A measure item names its
+# project by the title the measure keeps (project_title): no project is loaded for it (20
+# rows of a list carried their whole project each).
+PROJECT_CARD_FIELDS = ("published", "title", "slug", "funding_round", "motto")
 MEASURE_ITEM_FIELDS = (
     "published",
     "title",
@@ -28,6 +31,18 @@ MEASURE_ITEM_FIELDS = (
     "summary",
     "project",
     "project_title",
+)
+INSIGHT_ITEM_FIELDS = (
+    "published",
+    "created_at",
+    "kind",
+    "text",
+    "topic",
+    *(
+        f"{owner}__{field}"
+        for owner in ("project", "measure")
+        for field in ("published", "title", "slug")
+    ),
 )
 
 

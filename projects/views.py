@@ -56,21 +56,6 @@ PROJECTS_PER_PAGE = 20
 MEASURES_PER_PAGE = 20
 INSIGHTS_PER_PAGE = 20
 TOPIC_MEASURES = 30
-# The fields that projects/items.html shows of a project card, a measure item and a lesson
-# (with where it comes from): lists of long texts load only these.
-PROJECT_CARD_FIELDS = ("published", "title", "slug", "funding_round", "motto")
-INSIGHT_ITEM_FIELDS = (
-    "published",
-    "created_at",
-    "kind",
-    "text",
-    "topic",
-    *(
-        f"{owner}__{field}"
-        for owner in ("project", "measure")
-        for field in ("published", "title", "slug")
-    ),
-)
 TOPIC_INSIGHTS = 12
 TOPIC_OFFERS = 6
 PROJECT_MEASURES = 30
@@ -579,7 +564,7 @@ def _topic_projects(topic, *, editor, stored):
     # Only what a card and a link show: a topic can bring dozens of long project texts.
     projects = (
         ModelProject.objects.visible(editor=editor)
-        .only(*PROJECT_CARD_FIELDS)
+        .only(*queries.PROJECT_CARD_FIELDS)
         .annotate(linked=Exists(linked.filter(modelproject=OuterRef("pk"))))
     )
     if stored:
@@ -611,7 +596,7 @@ def _topic_insights(topic, *, editor, counted):
         Insight.objects.visible(editor=editor)
         .filter(topic=topic)
         .select_related("project", "measure")  # the topic is the page's
-        .only(*INSIGHT_ITEM_FIELDS)
+        .only(*queries.INSIGHT_ITEM_FIELDS)
         .order_by("-created_at", "-pk"),
         TOPIC_INSIGHTS,
         counted=counted,

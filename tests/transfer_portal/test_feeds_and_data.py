@@ -211,8 +211,8 @@ PINNED_MEASURES = (
 )
 PINNED_RESULTS = (
     "umfrage{s}teilnehmende_kommunen{s}frage_nr{s}frage{s}option{s}anzahl{s}anteil_prozent\r\n"
-    "umfrage{s}3{s}1{s}Digital?{s}Ja{s}2{s}66.7\r\n"
-    "umfrage{s}3{s}1{s}Digital?{s}Weiß nicht{s}1{s}33.3\r\n"
+    "umfrage{s}3{s}1{s}Digital?{s}Ja{s}2{s}66{d}7\r\n"
+    "umfrage{s}3{s}1{s}Digital?{s}Weiß nicht{s}1{s}33{d}3\r\n"
 )
 
 
@@ -220,12 +220,14 @@ PINNED_RESULTS = (
     ("dataset", "pinned"), [("massnahmen", PINNED_MEASURES), ("umfrageergebnisse", PINNED_RESULTS)]
 )
 @pytest.mark.parametrize(
-    ("fmt", "separator", "bom"), [("csv", ",", ""), ("excel.csv", ";", "\ufeff")]
+    ("fmt", "separator", "decimal", "bom"),
+    # German Excel reads "66.7" as text (and "12.5" as a date): a decimal comma for it.
+    [("csv", ",", ".", ""), ("excel.csv", ";", ",", "\ufeff")],
 )
 def test_the_csv_downloads_are_byte_for_byte_as_before(
-    client, pinned_data, dataset, pinned, fmt, separator, bom
+    client, pinned_data, dataset, pinned, fmt, separator, decimal, bom
 ):
-    expected = bom + pinned.format(s=separator)
+    expected = bom + pinned.format(s=separator, d=decimal)
     assert client.get(f"/daten/{dataset}.{fmt}").content == expected.encode()
 
 

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -30,6 +31,12 @@ def test_plain_csv_has_commas_quotes_where_needed_and_no_byte_order_mark():
 def test_csv_for_excel_has_semicolons_after_a_byte_order_mark():
     text = csv_text([["Maßnahme", "Stand"], ["Bürger;App", -1]], excel=True)
     assert text == '\ufeffMaßnahme;Stand\r\n"Bürger;App";-1\r\n'
+
+
+def test_csv_for_excel_writes_decimal_numbers_with_a_comma_and_plain_csv_with_a_point():
+    rows = [["Anteil", "Wert", "Zahl", "Text"], [12.5, Decimal("-0.25"), 3, "12.5"]]
+    assert csv_text(rows, excel=True) == "\ufeffAnteil;Wert;Zahl;Text\r\n12,5;-0,25;3;12.5\r\n"
+    assert csv_text(rows) == "Anteil,Wert,Zahl,Text\r\n12.5,-0.25,3,12.5\r\n"
 
 
 def test_every_cell_is_defused_the_header_too():

@@ -3,9 +3,10 @@
 
 import csv
 import io
+from decimal import Decimal
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# German Excel reads UTF-8 (umlauts) only with it, and expects semicolons.
+# German Excel reads UTF-8 (umlauts) only with it, and expects semicolons and a decimal comma.
 BYTE_ORDER_MARK = "\ufeff"
 EXCEL_DELIMITER = ";"
 
@@ -24,12 +25,23 @@ def defuse_formula(value):
 def write_csv(out, rows, *, excel=False):
     """Write `rows` (the header first) to `out`, anything with write(str), such as an
     HttpResponse: RFC 4180 with commas, or for Excel with semicolons after a byte-order
-    mark. Every text cell is defused; numbers stay numbers and None is an empty cell."""
+    mark and decimal commas. Every text cell is defused; numbers stay numbers and None is an
+    empty cell."""
+    cell = defuse_formula
     if excel:
         out.write(BYTE_ORDER_MARK)
+        cell = excel_cell
     writer = csv.writer(out, delimiter=EXCEL_DELIMITER if excel else ",")
     for row in rows:
-        writer.writerow([defuse_formula(cell) for cell in row])
+        writer.writerow([cell(value) for value in row])
+
+
+def excel_cell(value):
+    """A cell of the CSV for Excel: a decimal number with a decimal comma – German Excel
+    reads "12.5" as the 12th of May and "33.3" as text – anything else as in every CSV."""
+    if isinstance(value, float | Decimal):
+        return str(value).replace(".", ",")
+    return defuse_formula(value)
 
 
 def csv_text(rows, *, excel=False):

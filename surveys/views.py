@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -40,6 +40,7 @@ from surveys.results import loaded_snapshot
 from surveys.results import survey_results as compute_results
 from transfer_portal.lib.compiled import first_or_404
 from transfer_portal.lib.editors import is_editor
+from transfer_portal.lib.local_paths import is_local_path
 
 logger = logging.getLogger(__name__)
 
@@ -299,12 +300,9 @@ def survey_export(request, slug, kind):
 
 
 def _safe_next(request):
+    """Where to go after choosing a municipality: the `next` path, or the surveys."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("surveys:survey_list")
+    return target if is_local_path(target) else reverse("surveys:survey_list")
 
 
 @login_required

@@ -104,9 +104,34 @@ def test_a_municipality_beyond_the_offered_ones_can_still_be_chosen(client, memb
     assert link_of(member).municipality == rows[-1]
 
 
-def test_choosing_ignores_foreign_redirect_targets(client, member, municipality):
-    response = choose(client, member, municipality, next="https://example.com/")
+@pytest.mark.parametrize(
+    # Another host, and words that are no path: redirect() took "zzz" for a view's name (500).
+    "target",
+    [
+        "https://example.com/",
+        "//example.com/",
+        "/\\example.com",
+        "zzz",
+        "umfragen",
+        "http://testserver/",
+    ],
+)
+def test_choosing_goes_on_to_a_path_of_the_portal_only(client, member, municipality, target):
+    response = choose(client, member, municipality, next=target)
+    assert response.status_code == 302
     assert response["Location"] == reverse("surveys:survey_list")
+    assert link_of(member).municipality == municipality
+
+
+@pytest.mark.parametrize("target", ["zzz", "//example.com/"])
+def test_reporting_a_missing_municipality_goes_on_to_a_path_of_the_portal_only(
+    client, member, target
+):
+    client.force_login(member)
+    response = client.post(MISSING, {"name": "Neudorf am See", "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("surveys:survey_list")
+    assert link_of(member).requested_municipality == "Neudorf am See"
 
 
 @pytest.mark.parametrize("status", [Status.PENDING, Status.CONFIRMED, Status.DECLINED])

@@ -10,11 +10,11 @@ from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils import translation
 from django.utils.formats import date_format, time_format
 from django.utils.html import conditional_escape, format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
 from transfer_portal.lib.content_language import mark
+from transfer_portal.lib.local_paths import is_local_path
 
 register = template.Library()
 
@@ -60,18 +60,18 @@ def language_url(context, language_code):
         return _home(language_code)
     # Split by hand: urlsplit() reads "//evil.example/" as a host and a path.
     path, _sep, query_string = request.get_full_path().partition("?")
-    if not _is_local_path(path):
+    if not is_local_path(path):
         return _home(language_code)
     path = _in_language(path, language_code)
-    if not _is_local_path(path):
+    if not is_local_path(path):
         return _home(language_code)
     query = QueryDict(query_string, mutable=True)
     # Where a login leads afterwards is a page of the portal: in the chosen language too.
     # Anything else is dropped (allauth would not follow it anyway).
     if "next" in query:
         target = query.get("next")
-        target = _in_language(target, language_code) if _is_local_path(target) else ""
-        if _is_local_path(target):
+        target = _in_language(target, language_code) if is_local_path(target) else ""
+        if is_local_path(target):
             query["next"] = target
         else:
             del query["next"]
@@ -83,12 +83,6 @@ def language_url(context, language_code):
 def _home(language_code):
     with translation.override(language_code):
         return reverse("home")
-
-
-def _is_local_path(url):
-    """A path on this host, one that no browser reads as another host ("//host/",
-    "/\\host", "///host")."""
-    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
 
 
 def _in_language(path, language_code):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from transfer_portal.lib.admin_input import checked
 from transfer_portal.lib.editors import may_use_admin
 
 
@@ -36,6 +37,11 @@ class PortalAdminSite(admin.AdminSite):
     # The app list beside every page took a quarter of a 1280 px screen: list columns such
     # as counts and states disappeared behind a horizontal scroll. The home page lists it.
     enable_nav_sidebar = False
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Keys from requests are checked before Django's admin queries with them (admin_input).
+        admin_class = checked(admin_class or admin.ModelAdmin)
+        return super().register(model_or_iterable, admin_class, **options)
 
     def autocomplete_view(self, request):
         return PortalAutocompleteJsonView.as_view(admin_site=self)(request)

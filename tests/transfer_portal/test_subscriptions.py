@@ -242,6 +242,15 @@ def test_one_click_unsubscribe_needs_no_csrf_token_and_a_get_changes_nothing(
     assert mail_client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize("token", ["kaputt", "W1sxLCJ4Il0:1abc:forged"])
+def test_unsubscribing_with_a_link_that_is_not_ours_says_so(client, topic, mailoutbox, token):
+    subscriber = _subscribed(client, topic, mailoutbox)
+    response = Client(enforce_csrf_checks=True).post(f"/neuigkeiten/abmelden/{token}/")
+    assert response.status_code == 404
+    assert "gelöscht" not in response.text  # not "the address has been deleted"
+    assert Subscriber.objects.filter(pk=subscriber.pk).exists()
+
+
 def test_the_manage_page_changes_the_subscription_without_logging_in(client, topic, mailoutbox):
     subscriber = _subscribed(client, topic, mailoutbox)
     url = subscriptions.manage_url(subscriber).removeprefix("http://testserver")

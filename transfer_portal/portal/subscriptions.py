@@ -47,14 +47,28 @@ def manage_token(subscriber):
     return signing.dumps([subscriber.pk, subscriber.key], salt=LINK_SALT, compress=True)
 
 
-def subscriber_for_token(token):
-    """The subscriber a token of manage_token() names, or None."""
+def _token_values(token):
+    """(pk, key) of a token that manage_token() made, or None."""
     try:
         pk, key = signing.loads(token, salt=LINK_SALT)
     except (signing.BadSignature, TypeError, ValueError):
         return None
     if not isinstance(pk, int) or not isinstance(key, str):
         return None
+    return pk, key
+
+
+def is_portal_token(token):
+    """Whether manage_token() made the token – whether or not its subscriber still exists."""
+    return _token_values(token) is not None
+
+
+def subscriber_for_token(token):
+    """The subscriber a token of manage_token() names, or None."""
+    values = _token_values(token)
+    if values is None:
+        return None
+    pk, key = values
     return Subscriber.objects.filter(pk=pk, key=key).first()
 
 

@@ -419,6 +419,10 @@ def subscription_unsubscribe(request, token):
     if request.method == "POST":
         if subscriber is not None:
             subscriptions.unsubscribe(subscriber)
+        elif not subscriptions.is_portal_token(token):
+            # No link of ours: "unsubscribed, the address has been deleted" would be untrue.
+            return render(request, "portal/subscription_invalid.html", status=404)
+        # Unsubscribed now, or before (a mail program posts again): the address is gone.
         return render(request, "portal/subscription_unsubscribed.html")
     if subscriber is None:
         return render(request, "portal/subscription_invalid.html", status=404)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from offers.models import EventDate, Offer
@@ -318,9 +319,14 @@ def measure_compare(request):
         .prefetch_related("prerequisites", "size_classes")
     }
     if unknown := [slug for slug in slugs if slug not in found]:
+        quoted = ", ".join(_("“%(text)s”") % {"text": slug} for slug in unknown)
         problems.append(
-            _("No measure has the address “%(slugs)s”; it is left out.")
-            % {"slugs": "”, “".join(unknown)}
+            ngettext(
+                "No measure has the address %(slugs)s; it is left out.",
+                "No measure has the addresses %(slugs)s; they are left out.",
+                len(unknown),
+            )
+            % {"slugs": quoted}
         )
     measures = [found[slug] for slug in slugs if slug in found]
     columns = [

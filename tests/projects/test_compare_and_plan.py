@@ -75,6 +75,10 @@ def test_more_than_three_or_unknown_measures_are_a_400_with_a_message(client, th
     assert "Maßnahme a" in _text(response)
     draft = factories.measure(slug="entwurf", published=False)
     assert client.get("/massnahmen/vergleich/", {"m": draft.slug}).status_code == 400
+    response = client.get("/massnahmen/vergleich/", {"m": ["x0", "x1", "x2"]})
+    assert "Keine Maßnahme hat die Adressen „x0“, „x1“, „x2“; sie fehlen im Vergleich." in _text(
+        response
+    )
 
 
 def test_an_empty_comparison_explains_how_to_choose(client, db):

@@ -8,7 +8,9 @@ survey that is open now, so an open one with a deadline would be an invented fac
 import datetime
 import secrets
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Municipality, Topic
@@ -90,7 +92,7 @@ def load(stdout):
     )
     stdout.write(
         f"Lokales Teilnahmekonto für Umfragen ({SAMPLE_MUNICIPALITY}), "
-        "Anmeldung unter http://127.0.0.1:8000/konto/login/:\n"
+        f"Anmeldung unter {settings.SITE_URL}{reverse('account_login')}:\n"
         f"  E-Mail:   {PARTICIPANT_EMAIL}\n  Passwort: {password}\n"
-        f"  Zum Ausprobieren: http://127.0.0.1:8000{survey.get_absolute_url()}\n"
+        f"  Zum Ausprobieren: {settings.SITE_URL}{survey.get_absolute_url()}\n"
     )

@@ -125,6 +125,10 @@ class TestServe:
         out = StringIO()
         call_command("serve", "127.0.0.1:8100", "--noreload", stdout=out)
         assert "für http://127.0.0.1:8100/admin/:" in out.getvalue()
+        # The participant's login and survey too (they named port 8000 whatever the port).
+        assert "Anmeldung unter http://127.0.0.1:8100/konto/login/:" in out.getvalue()
+        assert "Zum Ausprobieren: http://127.0.0.1:8100/umfragen/" in out.getvalue()
+        assert "8000" not in out.getvalue()
         client.post(
             "/konto/signup/",
             {

@@ -154,11 +154,14 @@ class Survey(RedirectsOldSlugs, PublishedContent):
         )
         return survey
 
+    def schedule(self):
+        """Its values of SCHEDULE_FIELDS, as stored_schedule holds them."""
+        return tuple(getattr(self, name) for name in self.SCHEDULE_FIELDS)
+
     def schedule_changed(self):
         """Whether published, results visibility, opening or closing differ from what was
         loaded (True for an instance not loaded from the database)."""
-        current = tuple(getattr(self, name) for name in self.SCHEDULE_FIELDS)
-        return current != getattr(self, "stored_schedule", None)
+        return self.schedule() != getattr(self, "stored_schedule", None)
 
     def clean(self):
         super().clean()

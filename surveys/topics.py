@@ -188,7 +188,7 @@ def _survey_saved(sender, instance, created, raw=False, **kwargs):
         )
     elif not raw and instance.schedule_changed():
         refresh_interest(_answering([instance.pk]))
-    instance.stored_schedule = tuple(getattr(instance, f) for f in Survey.SCHEDULE_FIELDS)
+    instance.stored_schedule = instance.schedule()
 
 
 def _surveys_published_changed(sender, objects, **kwargs):
